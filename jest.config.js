@@ -1,0 +1,35 @@
+/** Test tiers are folders: unit (pure, no I/O), integration (adapters against the sandbox over real HTTP). */
+const transform = {
+  "^.+\\.(t|j)sx?$": [
+    "@swc/jest",
+    {
+      jsc: {
+        parser: { syntax: "typescript", tsx: true },
+        transform: { react: { runtime: "automatic" } },
+        target: "es2021",
+      },
+      module: { type: "commonjs" },
+    },
+  ],
+};
+// @pnp/* ships only ES modules: let the transform compile them.
+const transformIgnorePatterns = ["/node_modules/(?!(@pnp)/)"];
+
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/unit/**/*.test.ts?(x)"],
+      testEnvironment: "node",
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: "integration",
+      testMatch: ["<rootDir>/test/integration/**/*.test.ts?(x)"],
+      testEnvironment: "node",
+      transform,
+      transformIgnorePatterns,
+    },
+  ],
+};

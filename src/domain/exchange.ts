@@ -1,0 +1,61 @@
+import type { ExchangeDirection, ExchangeStage, FileIntegrity, RecipientRole } from "../model";
+
+/** The product's roles, as recognised from the user's security roles. */
+export type Role = "agent" | "specialist" | "supervisor" | "administrator";
+
+/** One SharePoint folder and what the product knows about it (a `cfx_fileexchange` row). */
+export interface Exchange {
+  readonly id: string;
+  /** The folder's name: the case number. */
+  readonly name: string;
+  readonly caseId: string;
+  readonly ticketId?: string;
+  readonly direction: ExchangeDirection;
+  readonly stage: ExchangeStage;
+  /** Path under the library, e.g. `Customer Data Migration/CAS-01234-A1B2C3`. */
+  readonly folderPath: string;
+  readonly driveId?: string;
+  readonly itemId?: string;
+  readonly webUrl?: string;
+  readonly folderCreatedOn?: Date;
+  /** `null`: kept with no expiry. */
+  readonly expiresOn: Date | null;
+  readonly expiryReason?: string;
+  readonly readyOn?: Date;
+  readonly notifiedOn?: Date;
+  readonly sharedOn?: Date;
+  readonly warnedOn?: Date;
+  readonly deletedOn?: Date;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  readonly ownerId: string;
+  readonly createdById?: string;
+}
+
+/** A person outside the organization with access to an exchange's folder. */
+export interface Recipient {
+  readonly id: string;
+  readonly exchangeId: string;
+  readonly email: string;
+  readonly role: RecipientRole;
+  readonly permissionId?: string;
+  readonly invitedOn?: Date;
+  readonly invitedBy?: string;
+  readonly revokedOn?: Date;
+  readonly revokedBy?: string;
+  readonly reason?: string;
+}
+
+/** A finished upload, as checked against the hash SharePoint reported. */
+export interface FileReceipt {
+  readonly id: string;
+  readonly exchangeId: string;
+  /** Path inside the exchange's folder. */
+  readonly path: string;
+  readonly itemId?: string;
+  readonly size: number;
+  readonly quickXorHash?: string;
+  readonly integrity: FileIntegrity;
+  readonly uploadedOn: Date;
+  readonly uploadedBy?: string;
+}

@@ -1,0 +1,192 @@
+import { settingDefs, type SettingDef } from "../model";
+import { ValidationError } from "./errors";
+
+export type FolderLayout = "{case}" | "{account}/{case}";
+
+/** Share message texts, per direction and language code. */
+export interface MessageTemplates {
+  readonly backup: Readonly<Record<string, string>>;
+  readonly upload: Readonly<Record<string, string>>;
+}
+
+/** The product's settings, parsed and validated. */
+export interface Settings {
+  readonly siteUrl: string;
+  readonly libraryName: string;
+  readonly backupRoot: string;
+  readonly uploadRoot: string;
+  readonly folderLayout: FolderLayout;
+  readonly caseNumberPattern: string;
+  readonly contactColumn: string;
+  readonly backupRetentionDays: number;
+  readonly uploadRetentionDays: number;
+  readonly warningDays: number;
+  readonly permanentDelete: boolean;
+  readonly deleteOrphans: boolean;
+  readonly shareMessageTemplates: MessageTemplates;
+  readonly allowedDomains: readonly string[];
+  readonly deniedDomains: readonly string[];
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly authority: string;
+  readonly graphEndpoint: string;
+  readonly graphScopes: readonly string[];
+}
+
+export type SettingKey = keyof Settings;
+
+/** Raw values by schema name, as Dataverse returns them (current value, else the default). */
+export type RawSettings = Readonly<Record<string, string | null | undefined>>;
+
+const MAX_RETENTION_DAYS = 3650;
+const domainPattern = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const logicalNamePattern = /^[a-z][a-z0-9_]{0,99}$/;
+const invalidFolderCharacters = /["*:<>?/\\|#%]/;
+
+function fail(def: SettingDef, why: string): never {
+  throw new ValidationError("settingInvalid", `The setting ${def.schemaName} (${def.displayName}) ${why}`, def.key);
+}
+
+function parseBoolean(def: SettingDef, value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (["yes", "true", "1"].includes(v)) return true;
+  if (["no", "false", "0"].includes(v)) return false;
+  return fail(def, `must be yes or no, not "${value}".`);
+}
+
+function parseDays(def: SettingDef, value: string, min: number): number {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) fail(def, `must be a whole number of days, not "${value}".`);
+  const n = Number(v);
+  if (n < min || n > MAX_RETENTION_DAYS) fail(def, `must be between ${min} and ${MAX_RETENTION_DAYS} days, not ${n}.`);
+  return n;
+}
+
+function parseUrl(def: SettingDef, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return fail(def, `must be an https URL, not "${value}".`);
+  }
+  if (url.protocol !== "https:") fail(def, `must be an https URL, not "${value}".`);
+  return url.toString().replace(/\/$/, "");
+}
+
+function parseDomains(def: SettingDef, value: string): string[] {
+  const domains = value
+    .split(/[\s,;]+/)
+    .map((d) => d.trim().toLowerCase().replace(/^@/, ""))
+    .filter(Boolean);
+  for (const d of domains) if (!domainPattern.test(d)) fail(def, `lists "${d}", which is not a domain name.`);
+  return [...new Set(domains)];
+}
+
+function parseFolderName(def: SettingDef, value: string): string {
+  const v = value.trim();
+  if (!v) fail(def, "must not be empty.");
+  if (invalidFolderCharacters.test(v)) fail(def, `contains a character SharePoint does not allow in a folder name: "${value}".`);
+  if (v.endsWith(".")) fail(def, "must not end with a dot.");
+  return v;
+}
+
+function parseTemplates(def: SettingDef, value: string): MessageTemplates {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return fail(def, "is not valid JSON.");
+  }
+  const out: Record<"backup" | "upload", Record<string, string>> = { backup: {}, upload: {} };
+  if (typeof parsed !== "object" || parsed === null) return fail(def, 'must be a JSON object like {"backup": {"en": "..."}, "upload": {"en": "..."}}.');
+  for (const direction of ["backup", "upload"] as const) {
+    const texts = (parsed as Record<string, unknown>)[direction];
+    if (typeof texts !== "object" || texts === null) fail(def, `has no "${direction}" texts.`);
+    for (const [lang, text] of Object.entries(texts as Record<string, unknown>)) {
+      if (typeof text !== "string" || !text.trim()) fail(def, `has an empty "${direction}" text for "${lang}".`);
+      out[direction][lang.toLowerCase()] = text as string;
+    }
+    if (!out[direction].en) fail(def, `needs an English ("en") "${direction}" text, the fallback for every language.`);
+  }
+  return out;
+}
+
+function parseOne(def: SettingDef, value: string): Settings[SettingKey] {
+  switch (def.key as SettingKey) {
+    case "siteUrl":
+    case "authority":
+    case "graphEndpoint":
+      return parseUrl(def, value);
+    case "libraryName":
+      return value.trim() || fail(def, "must not be empty.");
+    case "backupRoot":
+    case "uploadRoot":
+      return parseFolderName(def, value);
+    case "folderLayout": {
+      const v = value.trim();
+      if (v !== "{case}" && v !== "{account}/{case}") fail(def, `must be {case} or {account}/{case}, not "${value}".`);
+      return v as FolderLayout;
+    }
+    case "caseNumberPattern":
+      try {
+        new RegExp(value);
+      } catch {
+        return fail(def, `is not a valid regular expression: "${value}".`);
+      }
+      return value;
+    case "contactColumn": {
+      const v = value.trim().toLowerCase();
+      if (!logicalNamePattern.test(v)) fail(def, `must be a column's logical name, not "${value}".`);
+      return v;
+    }
+    case "backupRetentionDays":
+    case "uploadRetentionDays":
+      return parseDays(def, value, 1);
+    case "warningDays":
+      return parseDays(def, value, 0);
+    case "permanentDelete":
+    case "deleteOrphans":
+      return parseBoolean(def, value);
+    case "shareMessageTemplates":
+      return parseTemplates(def, value);
+    case "allowedDomains":
+    case "deniedDomains":
+      return parseDomains(def, value);
+    case "tenantId":
+    case "clientId":
+      return value.trim();
+    case "graphScopes":
+      return value.split(/[\s,;]+/).filter(Boolean);
+  }
+}
+
+/**
+ * Parses every setting from raw values by schema name, falling back to the definition's default.
+ * Throws a ValidationError naming the first setting that is missing or malformed; unknown schema
+ * names with the product's prefix are refused too, since they are usually a typo.
+ */
+export function parseSettings(raw: RawSettings): Settings {
+  const known = new Set(settingDefs.map((d) => d.schemaName.toLowerCase()));
+  for (const name of Object.keys(raw)) {
+    if (name.toLowerCase().startsWith("cfx_") && !known.has(name.toLowerCase())) {
+      throw new ValidationError("settingInvalid", `There is no setting called ${name}. Check the environment variable's schema name.`, name);
+    }
+  }
+  const byLower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
+  const out: Record<string, unknown> = {};
+  for (const def of settingDefs) {
+    const given = byLower.get(def.schemaName.toLowerCase());
+    const value = given === null || given === undefined || given === "" ? def.defaultValue : given;
+    if (def.required && value.trim() === "" && def.type === "string") {
+      throw new ValidationError("settingMissing", `The setting ${def.schemaName} (${def.displayName}) has no value. ${def.description}`, def.key);
+    }
+    out[def.key] = parseOne(def, value);
+  }
+  const settings = out as unknown as Settings;
+  const shortest = Math.min(settings.backupRetentionDays, settings.uploadRetentionDays);
+  if (settings.warningDays >= shortest) {
+    const def = settingDefs.find((d) => d.key === "warningDays")!;
+    fail(def, `(${settings.warningDays}) must be shorter than the shortest retention (${shortest} days).`);
+  }
+  return settings;
+}

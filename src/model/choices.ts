@@ -1,0 +1,106 @@
+import type { ChoiceDef } from "./schema";
+
+/** Option values start at the publisher's option value prefix (58443 → 584430000). */
+const base = 584430000;
+
+export const ExchangeDirection = {
+  backupForCustomer: base,
+  filesFromCustomer: base + 1,
+} as const;
+export type ExchangeDirection = (typeof ExchangeDirection)[keyof typeof ExchangeDirection];
+
+export const ExchangeStage = {
+  folderCreated: base,
+  backupReady: base + 1,
+  shared: base + 2,
+  filesReceived: base + 3,
+  revoked: base + 4,
+  deleted: base + 5,
+} as const;
+export type ExchangeStage = (typeof ExchangeStage)[keyof typeof ExchangeStage];
+
+export const RecipientRole = {
+  read: base,
+  write: base + 1,
+} as const;
+export type RecipientRole = (typeof RecipientRole)[keyof typeof RecipientRole];
+
+export const FileIntegrity = {
+  verified: base,
+  modifiedBySharePoint: base + 1,
+  mismatch: base + 2,
+} as const;
+export type FileIntegrity = (typeof FileIntegrity)[keyof typeof FileIntegrity];
+
+export const directionChoice: ChoiceDef = {
+  name: "cfx_exchangedirection",
+  displayName: "Exchange direction",
+  global: true,
+  options: [
+    { value: ExchangeDirection.backupForCustomer, name: "backupForCustomer", label: "Backup for the customer" },
+    { value: ExchangeDirection.filesFromCustomer, name: "filesFromCustomer", label: "Files from the customer" },
+  ],
+};
+
+export const stageChoice: ChoiceDef = {
+  name: "cfx_exchangestage",
+  displayName: "Exchange stage",
+  global: true,
+  options: [
+    { value: ExchangeStage.folderCreated, name: "folderCreated", label: "Folder created" },
+    { value: ExchangeStage.backupReady, name: "backupReady", label: "Backup ready" },
+    { value: ExchangeStage.shared, name: "shared", label: "Shared" },
+    { value: ExchangeStage.filesReceived, name: "filesReceived", label: "Files received" },
+    { value: ExchangeStage.revoked, name: "revoked", label: "Revoked" },
+    { value: ExchangeStage.deleted, name: "deleted", label: "Deleted" },
+  ],
+};
+
+export const recipientRoleChoice: ChoiceDef = {
+  name: "cfx_recipientrole",
+  displayName: "Recipient access",
+  global: true,
+  options: [
+    { value: RecipientRole.read, name: "read", label: "Can view" },
+    { value: RecipientRole.write, name: "write", label: "Can edit" },
+  ],
+};
+
+export const integrityChoice: ChoiceDef = {
+  name: "cfx_fileintegrity",
+  displayName: "File integrity",
+  global: true,
+  options: [
+    { value: FileIntegrity.verified, name: "verified", label: "Verified" },
+    { value: FileIntegrity.modifiedBySharePoint, name: "modifiedBySharePoint", label: "Stored, modified by SharePoint" },
+    { value: FileIntegrity.mismatch, name: "mismatch", label: "Hash mismatch" },
+  ],
+};
+
+/** Active/Inactive, as every user-owned custom table has them. */
+export function stateChoice(table: string): ChoiceDef {
+  return {
+    name: `${table}_statecode`,
+    displayName: "Status",
+    global: false,
+    options: [
+      { value: 0, name: "active", label: "Active" },
+      { value: 1, name: "inactive", label: "Inactive" },
+    ],
+  };
+}
+
+export function statusChoice(table: string): ChoiceDef {
+  return {
+    name: `${table}_statuscode`,
+    displayName: "Status Reason",
+    global: false,
+    options: [
+      { value: 1, name: "active", label: "Active", state: 0 },
+      { value: 2, name: "inactive", label: "Inactive", state: 1 },
+    ],
+  };
+}
+
+/** The choices the solution ships as global option sets. */
+export const globalChoices: readonly ChoiceDef[] = [directionChoice, stageChoice, recipientRoleChoice, integrityChoice];

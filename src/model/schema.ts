@@ -1,0 +1,123 @@
+/**
+ * The shapes of the data model. Plain data only: the product's adapters, the sandbox's Dataverse
+ * and the solution packer all read the same values, so nothing here may import anything.
+ */
+
+/** Column types the product uses, named as Dataverse's attribute types. */
+export type ColumnType =
+  | "primarykey"
+  | "string"
+  | "memo"
+  | "integer"
+  | "bigint"
+  | "boolean"
+  | "datetime"
+  | "lookup"
+  | "customer"
+  | "owner"
+  | "picklist"
+  | "state"
+  | "status";
+
+export interface ColumnDef {
+  /** Logical name, always lower case (`cfx_caseid`). */
+  readonly logicalName: string;
+  /** Schema name as Dataverse writes it (`cfx_CaseId`). */
+  readonly schemaName: string;
+  readonly type: ColumnType;
+  readonly displayName: string;
+  readonly description?: string;
+  readonly required?: boolean;
+  /** For `string` and `memo`. */
+  readonly maxLength?: number;
+  /** For `integer` and `bigint`. */
+  readonly minValue?: number;
+  readonly maxValue?: number;
+  /** For `lookup`, `customer` and `owner`: the tables it may point at. */
+  readonly targets?: readonly string[];
+  /** For lookups: the single-valued navigation property used in `$expand` and `@odata.bind`. */
+  readonly navigationProperty?: string;
+  /** For `picklist`, `state` and `status`: the choice it takes its values from. */
+  readonly choice?: ChoiceDef;
+  /** For `datetime`: date only or date and time; the product stores instants (UTC). */
+  readonly dateFormat?: "dateonly" | "datetime";
+  /** Auto-number format (Dataverse `AutoNumberFormat`) for a `string` column. */
+  readonly autoNumberFormat?: string;
+  /** The column is written by the platform, not by callers (createdon, ownerid on create…). */
+  readonly system?: boolean;
+}
+
+export interface ChoiceOption {
+  readonly value: number;
+  /** Stable name used in code (`backupReady`). */
+  readonly name: string;
+  /** English label, as shown to people. */
+  readonly label: string;
+  /** For status options: the state they belong to. */
+  readonly state?: number;
+}
+
+export interface ChoiceDef {
+  /** Logical name of the choice (`cfx_exchangestage`). */
+  readonly name: string;
+  readonly displayName: string;
+  /** Global choices are shared by several columns and packed as their own component. */
+  readonly global: boolean;
+  readonly options: readonly ChoiceOption[];
+}
+
+export type CascadeType = "parental" | "referential" | "restrict";
+
+/** A one-to-many relationship, seen from both ends. */
+export interface RelationshipDef {
+  readonly schemaName: string;
+  readonly referencedTable: string;
+  readonly referencingTable: string;
+  readonly referencingColumn: string;
+  /** Collection-valued navigation property on the referenced (parent) table. */
+  readonly collectionNavigationProperty: string;
+  /** Single-valued navigation property on the referencing (child) table. */
+  readonly singleNavigationProperty: string;
+  readonly cascade: CascadeType;
+}
+
+export interface TableDef {
+  readonly logicalName: string;
+  readonly schemaName: string;
+  /** The entity set name used in Web API URLs (`cfx_fileexchanges`). */
+  readonly entitySetName: string;
+  readonly displayName: string;
+  readonly displayCollectionName: string;
+  readonly description: string;
+  readonly primaryIdColumn: string;
+  readonly primaryNameColumn: string;
+  readonly ownership: "user" | "organization";
+  /** Notes (annotations) can be attached: the table has a timeline. */
+  readonly hasNotes: boolean;
+  readonly auditEnabled: boolean;
+  /** A Microsoft table the product reads and writes but does not ship. */
+  readonly systemTable: boolean;
+  readonly columns: readonly ColumnDef[];
+}
+
+/** A Dataverse environment variable definition (a setting). */
+export interface SettingDef {
+  /** Schema name (`cfx_SharePointSiteUrl`). */
+  readonly schemaName: string;
+  /** The key the product uses for it (`siteUrl`). */
+  readonly key: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly type: "string" | "number" | "boolean" | "json";
+  /** The default shipped in the definition, as Dataverse stores it: a string. */
+  readonly defaultValue: string;
+  readonly required: boolean;
+}
+
+/** A security role the solution ships; the id is fixed so the panels can recognise it. */
+export interface RoleDef {
+  readonly key: "agent" | "specialist" | "supervisor" | "administrator";
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+}

@@ -1,0 +1,37 @@
+import type { Exchange, Recipient, FileReceipt } from "../domain/exchange";
+
+/** A record a note can be written to: the timeline of a case, a ticket or an exchange. */
+export interface TimelineTarget {
+  readonly table: "incident" | "cfx_hardwareticket" | "cfx_fileexchange";
+  readonly id: string;
+}
+
+export interface NoteInput {
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** The signed-in Dynamics user, as the panels need them. */
+export interface CurrentUser {
+  readonly id: string;
+  readonly name: string;
+  /** systemuser.domainname: the sign-in name MSAL uses as login hint. */
+  readonly signInName?: string;
+  readonly roleIds: readonly string[];
+  readonly languageCode: number;
+}
+
+/**
+ * Dataverse in the product's words. Implemented over Xrm.WebApi in the panels (src/adapters/xrm)
+ * and over the Web API with app-only tokens in the retention job (src/adapters/dataverse).
+ * Panel-specific reads are added by the use cases that need them.
+ */
+export interface CrmGateway {
+  createExchange(input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>): Promise<Exchange>;
+  updateExchange(id: string, changes: Partial<Omit<Exchange, "id" | "caseId" | "direction">>): Promise<void>;
+  addRecipient(input: Omit<Recipient, "id">): Promise<Recipient>;
+  updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void>;
+  addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt>;
+  /** Writes a note; resolves false when the platform refuses it on an inactive record. */
+  addNote(target: TimelineTarget, note: NoteInput): Promise<boolean>;
+}
