@@ -1,0 +1,120 @@
+/**
+ * QuickXorHash, the one content hash OneDrive for Business and SharePoint guarantee
+ * (`file.hashes.quickXorHash`). Streaming: feed bytes with `update` in any slicing, read the
+ * base64 digest with `digest`. No Node `Buffer`: it runs in the browser over `Blob` slices.
+ *
+ * The algorithm (OneDrive docs, code-snippets/quickxorhash.md) XORs byte `i` into a 160-bit
+ * circular register at bit offset `(i * 11) mod 160`, then XORs the 64-bit length into the last
+ * 8 bytes. Because 11 and 160 are coprime the offsets repeat every 160 bytes, so bytes `i` and
+ * `i + 160` land on the same bits: we XOR the input into a 160-byte accumulator (4 bytes at a time)
+ * and spread the accumulator over the register only once, in `digest`.
+ */
+
+const WIDTH_BYTES = 160;
+const WIDTH_WORDS = WIDTH_BYTES / 4;
+const HASH_BYTES = 20;
+const SHIFT_BITS = 11;
+/** Input is copied through an aligned scratch buffer in pieces of this size. */
+const SCRATCH_BYTES = 64 * 1024;
+
+export class QuickXorHash {
+  /** acc[k] is the XOR of every input byte whose index is k modulo 160. */
+  private readonly acc = new Uint8Array(WIDTH_BYTES);
+  private readonly accWords = new Int32Array(this.acc.buffer);
+  private readonly scratch = new Uint8Array(SCRATCH_BYTES + 8);
+  private readonly scratchWords = new Int32Array(this.scratch.buffer);
+  /** Bytes hashed so far. */
+  private length = 0;
+
+  /** Adds bytes to the hash; returns `this` so calls can chain. */
+  update(bytes: Uint8Array): this {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = Math.min(SCRATCH_BYTES, bytes.length - offset);
+      this.xorPiece(bytes.subarray(offset, offset + n));
+      offset += n;
+    }
+    return this;
+  }
+
+  /** Bytes hashed so far. */
+  get bytesHashed(): number {
+    return this.length;
+  }
+
+  /** The hash of everything so far, base64 as Graph reports it. Does not reset the state. */
+  digest(): string {
+    return toBase64(this.digestBytes());
+  }
+
+  /** The 20 raw bytes of the hash. */
+  digestBytes(): Uint8Array {
+    const out = new Uint8Array(HASH_BYTES);
+    for (let k = 0; k < WIDTH_BYTES; k++) {
+      const v = this.acc[k];
+      if (v === 0) continue;
+      const bit = (k * SHIFT_BITS) % (HASH_BYTES * 8);
+      const byte = bit >> 3;
+      const shift = bit & 7;
+      out[byte] ^= (v << shift) & 0xff;
+      if (shift !== 0) out[(byte + 1) % HASH_BYTES] ^= v >> (8 - shift);
+    }
+    // The length, as a little-endian 64-bit integer, goes into the last 8 bytes.
+    let low = this.length % 0x1_0000_0000;
+    let high = Math.floor(this.length / 0x1_0000_0000);
+    for (let i = 0; i < 4; i++) {
+      out[HASH_BYTES - 8 + i] ^= low & 0xff;
+      low >>>= 8;
+      out[HASH_BYTES - 4 + i] ^= high & 0xff;
+      high >>>= 8;
+    }
+    return out;
+  }
+
+  /**
+   * XORs up to SCRATCH_BYTES into the accumulator. The piece is copied (memcpy speed) into the
+   * scratch buffer at the same offset modulo 4 as the accumulator position, with zeros around
+   * it, so whole 32-bit words can be XORed whatever the caller's byteOffset.
+   */
+  private xorPiece(piece: Uint8Array): void {
+    const pos = this.length % WIDTH_BYTES;
+    const lead = pos & 3;
+    const scratch = this.scratch;
+    scratch[0] = scratch[1] = scratch[2] = scratch[3] = 0;
+    scratch.set(piece, lead);
+    const end = lead + piece.length;
+    const words = (end + 3) >> 2;
+    for (let i = end; i < words << 2; i++) scratch[i] = 0;
+
+    const acc = this.accWords;
+    const src = this.scratchWords;
+    let a = pos >> 2;
+    let w = 0;
+    // Align to the start of the accumulator, then run whole 40-word rounds unrolled by the JIT.
+    while (w < words && a !== 0) {
+      acc[a] ^= src[w++];
+      if (++a === WIDTH_WORDS) a = 0;
+    }
+    const rounds = Math.floor((words - w) / WIDTH_WORDS);
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < WIDTH_WORDS; j++) acc[j] ^= src[w + j];
+      w += WIDTH_WORDS;
+    }
+    while (w < words) {
+      acc[a] ^= src[w++];
+      if (++a === WIDTH_WORDS) a = 0;
+    }
+    this.length += piece.length;
+  }
+}
+
+/** The QuickXorHash of one byte array. */
+export function quickXorHash(bytes: Uint8Array): string {
+  return new QuickXorHash().update(bytes).digest();
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return btoa(s);
+}
