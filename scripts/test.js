@@ -57,7 +57,8 @@ function jest(project) {
 }
 
 function playwright() {
-  const specs = fs.existsSync(path.join(root, "test/e2e")) && fs.readdirSync(path.join(root, "test/e2e")).some((f) => f.endsWith(".spec.ts"));
+  const specs =
+    fs.existsSync(path.join(root, "test/e2e")) && fs.readdirSync(path.join(root, "test/e2e")).some((f) => f.endsWith(".spec.ts"));
   if (!specs) {
     console.log("\n=== browser tests: none yet");
     return;

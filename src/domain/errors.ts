@@ -21,6 +21,7 @@ export type ValidationCode =
   | "messageTooLong"
   | "messageEmpty"
   | "templateUnknownPlaceholder"
+  | "messageNeedsExpiry"
   | "expiryInPast"
   | "expiryInvalid"
   | "settingMissing"

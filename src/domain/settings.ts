@@ -98,7 +98,8 @@ function parseTemplates(def: SettingDef, value: string): MessageTemplates {
     return fail(def, "is not valid JSON.");
   }
   const out: Record<"backup" | "upload", Record<string, string>> = { backup: {}, upload: {} };
-  if (typeof parsed !== "object" || parsed === null) return fail(def, 'must be a JSON object like {"backup": {"en": "..."}, "upload": {"en": "..."}}.');
+  if (typeof parsed !== "object" || parsed === null)
+    return fail(def, 'must be a JSON object like {"backup": {"en": "..."}, "upload": {"en": "..."}}.');
   for (const direction of ["backup", "upload"] as const) {
     const texts = (parsed as Record<string, unknown>)[direction];
     if (typeof texts !== "object" || texts === null) fail(def, `has no "${direction}" texts.`);
@@ -169,7 +170,11 @@ export function parseSettings(raw: RawSettings): Settings {
   const known = new Set(settingDefs.map((d) => d.schemaName.toLowerCase()));
   for (const name of Object.keys(raw)) {
     if (name.toLowerCase().startsWith("cfx_") && !known.has(name.toLowerCase())) {
-      throw new ValidationError("settingInvalid", `There is no setting called ${name}. Check the environment variable's schema name.`, name);
+      throw new ValidationError(
+        "settingInvalid",
+        `There is no setting called ${name}. Check the environment variable's schema name.`,
+        name,
+      );
     }
   }
   const byLower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
@@ -178,7 +183,11 @@ export function parseSettings(raw: RawSettings): Settings {
     const given = byLower.get(def.schemaName.toLowerCase());
     const value = given === null || given === undefined || given === "" ? def.defaultValue : given;
     if (def.required && value.trim() === "" && def.type === "string") {
-      throw new ValidationError("settingMissing", `The setting ${def.schemaName} (${def.displayName}) has no value. ${def.description}`, def.key);
+      throw new ValidationError(
+        "settingMissing",
+        `The setting ${def.schemaName} (${def.displayName}) has no value. ${def.description}`,
+        def.key,
+      );
     }
     out[def.key] = parseOne(def, value);
   }

@@ -419,6 +419,60 @@ export const environmentVariableValue = system({
   ],
 });
 
+const participationType: ChoiceDef = {
+  name: "activityparty_participationtypemask",
+  displayName: "Participation Type",
+  global: false,
+  options: [
+    { value: 1, name: "sender", label: "Sender" },
+    { value: 2, name: "toRecipient", label: "To Recipient" },
+    { value: 3, name: "ccRecipient", label: "CC Recipient" },
+    { value: 4, name: "bccRecipient", label: "BCC Recipient" },
+    { value: 8, name: "regarding", label: "Regarding" },
+    { value: 9, name: "owner", label: "Owner" },
+  ],
+};
+
+/** Sender and recipients of an e-mail (`email_activity_parties`): what `SendEmail` delivers to. */
+export const activityParty = system({
+  logicalName: "activityparty",
+  schemaName: "ActivityParty",
+  entitySetName: "activityparties",
+  displayName: "Activity Party",
+  displayCollectionName: "Activity Parties",
+  primaryIdColumn: "activitypartyid",
+  primaryNameColumn: "addressused",
+  ownership: "organization",
+  hasNotes: false,
+  columns: [
+    pk("activitypartyid", "Activity Party"),
+    {
+      logicalName: "activityid",
+      schemaName: "activityid",
+      type: "lookup",
+      displayName: "Activity",
+      targets: ["email"],
+      navigationProperty: "activityid_email",
+    },
+    {
+      logicalName: "partyid",
+      schemaName: "partyid",
+      type: "lookup",
+      displayName: "Party",
+      targets: ["systemuser", "contact", "account"],
+      navigationProperty: "partyid",
+    },
+    {
+      logicalName: "participationtypemask",
+      schemaName: "participationtypemask",
+      type: "picklist",
+      displayName: "Participation Type",
+      choice: participationType,
+    },
+    str("addressused", "Address", 320),
+  ],
+});
+
 /** Microsoft tables the product touches. */
 export const systemTables: readonly TableDef[] = [
   incident,
@@ -431,4 +485,5 @@ export const systemTables: readonly TableDef[] = [
   appNotification,
   environmentVariableDefinition,
   environmentVariableValue,
+  activityParty,
 ];

@@ -1,11 +1,4 @@
-import {
-  directionChoice,
-  integrityChoice,
-  recipientRoleChoice,
-  stageChoice,
-  stateChoice,
-  statusChoice,
-} from "./choices";
+import { directionChoice, integrityChoice, recipientRoleChoice, stageChoice, stateChoice, statusChoice } from "./choices";
 import type { ColumnDef, RelationshipDef, TableDef } from "./schema";
 
 /** Columns every user-owned table has: owner, state, audit stamps. */
@@ -31,8 +24,22 @@ function standardColumns(table: string): ColumnDef[] {
       system: true,
     },
     { logicalName: "statecode", schemaName: "statecode", type: "state", displayName: "Status", choice: stateChoice(table), system: true },
-    { logicalName: "statuscode", schemaName: "statuscode", type: "status", displayName: "Status Reason", choice: statusChoice(table), system: true },
-    { logicalName: "createdon", schemaName: "CreatedOn", type: "datetime", displayName: "Created On", dateFormat: "datetime", system: true },
+    {
+      logicalName: "statuscode",
+      schemaName: "statuscode",
+      type: "status",
+      displayName: "Status Reason",
+      choice: statusChoice(table),
+      system: true,
+    },
+    {
+      logicalName: "createdon",
+      schemaName: "CreatedOn",
+      type: "datetime",
+      displayName: "Created On",
+      dateFormat: "datetime",
+      system: true,
+    },
     {
       logicalName: "createdby",
       schemaName: "CreatedBy",
@@ -42,7 +49,14 @@ function standardColumns(table: string): ColumnDef[] {
       navigationProperty: "createdby",
       system: true,
     },
-    { logicalName: "modifiedon", schemaName: "ModifiedOn", type: "datetime", displayName: "Modified On", dateFormat: "datetime", system: true },
+    {
+      logicalName: "modifiedon",
+      schemaName: "ModifiedOn",
+      type: "datetime",
+      displayName: "Modified On",
+      dateFormat: "datetime",
+      system: true,
+    },
     {
       logicalName: "modifiedby",
       schemaName: "ModifiedBy",
@@ -69,7 +83,13 @@ export const hardwareTicket: TableDef = {
   auditEnabled: true,
   systemTable: false,
   columns: [
-    { logicalName: "cfx_hardwareticketid", schemaName: "cfx_HardwareTicketId", type: "primarykey", displayName: "Hardware Ticket", system: true },
+    {
+      logicalName: "cfx_hardwareticketid",
+      schemaName: "cfx_HardwareTicketId",
+      type: "primarykey",
+      displayName: "Hardware Ticket",
+      system: true,
+    },
     {
       logicalName: "cfx_name",
       schemaName: "cfx_Name",
@@ -100,7 +120,8 @@ export const fileExchange: TableDef = {
   entitySetName: "cfx_fileexchanges",
   displayName: "File Exchange",
   displayCollectionName: "File Exchanges",
-  description: "One SharePoint folder that moves files between support and a customer for a case; the single source of truth for its state and expiry.",
+  description:
+    "One SharePoint folder that moves files between support and a customer for a case; the single source of truth for its state and expiry.",
   primaryIdColumn: "cfx_fileexchangeid",
   primaryNameColumn: "cfx_name",
   ownership: "user",
@@ -127,13 +148,26 @@ export const fileExchange: TableDef = {
       targets: ["cfx_hardwareticket"],
       navigationProperty: "cfx_HardwareTicketId",
     },
-    { logicalName: "cfx_direction", schemaName: "cfx_Direction", type: "picklist", displayName: "Direction", choice: directionChoice, required: true },
+    {
+      logicalName: "cfx_direction",
+      schemaName: "cfx_Direction",
+      type: "picklist",
+      displayName: "Direction",
+      choice: directionChoice,
+      required: true,
+    },
     { logicalName: "cfx_stage", schemaName: "cfx_Stage", type: "picklist", displayName: "Stage", choice: stageChoice, required: true },
     { logicalName: "cfx_folderpath", schemaName: "cfx_FolderPath", type: "string", displayName: "Folder Path", maxLength: 400 },
     { logicalName: "cfx_driveid", schemaName: "cfx_DriveId", type: "string", displayName: "Drive Id", maxLength: 200 },
     { logicalName: "cfx_itemid", schemaName: "cfx_ItemId", type: "string", displayName: "Item Id", maxLength: 200 },
     { logicalName: "cfx_weburl", schemaName: "cfx_WebUrl", type: "string", displayName: "Folder Link", maxLength: 2000 },
-    { logicalName: "cfx_foldercreatedon", schemaName: "cfx_FolderCreatedOn", type: "datetime", displayName: "Folder Created On", dateFormat: "datetime" },
+    {
+      logicalName: "cfx_foldercreatedon",
+      schemaName: "cfx_FolderCreatedOn",
+      type: "datetime",
+      displayName: "Folder Created On",
+      dateFormat: "datetime",
+    },
     {
       logicalName: "cfx_expireson",
       schemaName: "cfx_ExpiresOn",
@@ -146,9 +180,22 @@ export const fileExchange: TableDef = {
     { logicalName: "cfx_readyon", schemaName: "cfx_ReadyOn", type: "datetime", displayName: "Ready On", dateFormat: "datetime" },
     { logicalName: "cfx_notifiedon", schemaName: "cfx_NotifiedOn", type: "datetime", displayName: "Notified On", dateFormat: "datetime" },
     { logicalName: "cfx_sharedon", schemaName: "cfx_SharedOn", type: "datetime", displayName: "Shared On", dateFormat: "datetime" },
-    { logicalName: "cfx_warnedon", schemaName: "cfx_WarnedOn", type: "datetime", displayName: "Expiry Warning Sent On", dateFormat: "datetime" },
+    {
+      logicalName: "cfx_warnedon",
+      schemaName: "cfx_WarnedOn",
+      type: "datetime",
+      displayName: "Expiry Warning Sent On",
+      dateFormat: "datetime",
+    },
     { logicalName: "cfx_deletedon", schemaName: "cfx_DeletedOn", type: "datetime", displayName: "Deleted On", dateFormat: "datetime" },
-    { logicalName: "cfx_filecount", schemaName: "cfx_FileCount", type: "integer", displayName: "File Count", minValue: 0, maxValue: 2147483647 },
+    {
+      logicalName: "cfx_filecount",
+      schemaName: "cfx_FileCount",
+      type: "integer",
+      displayName: "File Count",
+      minValue: 0,
+      maxValue: 2147483647,
+    },
     {
       logicalName: "cfx_totalbytes",
       schemaName: "cfx_TotalBytes",
@@ -157,7 +204,13 @@ export const fileExchange: TableDef = {
       minValue: 0,
       maxValue: 9007199254740991,
     },
-    { logicalName: "cfx_lastcheckedon", schemaName: "cfx_LastCheckedOn", type: "datetime", displayName: "Last Checked On", dateFormat: "datetime" },
+    {
+      logicalName: "cfx_lastcheckedon",
+      schemaName: "cfx_LastCheckedOn",
+      type: "datetime",
+      displayName: "Last Checked On",
+      dateFormat: "datetime",
+    },
     ...standardColumns("cfx_fileexchange"),
   ],
 };
@@ -176,7 +229,13 @@ export const exchangeRecipient: TableDef = {
   auditEnabled: true,
   systemTable: false,
   columns: [
-    { logicalName: "cfx_exchangerecipientid", schemaName: "cfx_ExchangeRecipientId", type: "primarykey", displayName: "Exchange Recipient", system: true },
+    {
+      logicalName: "cfx_exchangerecipientid",
+      schemaName: "cfx_ExchangeRecipientId",
+      type: "primarykey",
+      displayName: "Exchange Recipient",
+      system: true,
+    },
     { logicalName: "cfx_name", schemaName: "cfx_Name", type: "string", displayName: "E-mail", maxLength: 320, required: true },
     {
       logicalName: "cfx_exchangeid",
@@ -187,8 +246,21 @@ export const exchangeRecipient: TableDef = {
       navigationProperty: "cfx_ExchangeId",
       required: true,
     },
-    { logicalName: "cfx_role", schemaName: "cfx_Role", type: "picklist", displayName: "Access", choice: recipientRoleChoice, required: true },
-    { logicalName: "cfx_permissionid", schemaName: "cfx_PermissionId", type: "string", displayName: "SharePoint Permission Id", maxLength: 200 },
+    {
+      logicalName: "cfx_role",
+      schemaName: "cfx_Role",
+      type: "picklist",
+      displayName: "Access",
+      choice: recipientRoleChoice,
+      required: true,
+    },
+    {
+      logicalName: "cfx_permissionid",
+      schemaName: "cfx_PermissionId",
+      type: "string",
+      displayName: "SharePoint Permission Id",
+      maxLength: 200,
+    },
     { logicalName: "cfx_invitedon", schemaName: "cfx_InvitedOn", type: "datetime", displayName: "Invited On", dateFormat: "datetime" },
     {
       logicalName: "cfx_invitedbyid",
@@ -253,9 +325,23 @@ export const fileReceipt: TableDef = {
       required: true,
     },
     { logicalName: "cfx_itemid", schemaName: "cfx_ItemId", type: "string", displayName: "Item Id", maxLength: 200 },
-    { logicalName: "cfx_size", schemaName: "cfx_Size", type: "bigint", displayName: "Size (bytes)", minValue: 0, maxValue: 9007199254740991 },
+    {
+      logicalName: "cfx_size",
+      schemaName: "cfx_Size",
+      type: "bigint",
+      displayName: "Size (bytes)",
+      minValue: 0,
+      maxValue: 9007199254740991,
+    },
     { logicalName: "cfx_quickxorhash", schemaName: "cfx_QuickXorHash", type: "string", displayName: "quickXorHash", maxLength: 100 },
-    { logicalName: "cfx_integrity", schemaName: "cfx_Integrity", type: "picklist", displayName: "Integrity", choice: integrityChoice, required: true },
+    {
+      logicalName: "cfx_integrity",
+      schemaName: "cfx_Integrity",
+      type: "picklist",
+      displayName: "Integrity",
+      choice: integrityChoice,
+      required: true,
+    },
     { logicalName: "cfx_uploadedon", schemaName: "cfx_UploadedOn", type: "datetime", displayName: "Uploaded On", dateFormat: "datetime" },
     ...standardColumns("cfx_filereceipt"),
   ],

@@ -1,0 +1,74 @@
+import { ExchangeDirection } from "../model";
+import { ValidationError } from "./errors";
+import type { Settings } from "./settings";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type RetentionSettings = Pick<Settings, "backupRetentionDays" | "uploadRetentionDays">;
+
+/** Days a folder of this direction lives (30 for backups, 7 for upload requests by default). */
+export function retentionDays(direction: ExchangeDirection, settings: RetentionSettings): number {
+  return direction === ExchangeDirection.backupForCustomer ? settings.backupRetentionDays : settings.uploadRetentionDays;
+}
+
+/** Expiry is an instant: folder created on + N × 24 h (UTC). */
+export function expiryFrom(folderCreatedOn: Date, days: number): Date {
+  return new Date(folderCreatedOn.getTime() + days * DAY_MS);
+}
+
+/**
+ * The expiry a new exchange starts with: an administrator's start with no expiry (seed 002: admins'
+ * uploads never expire by default); everyone else's expire after the direction's retention.
+ */
+export function initialExpiry(
+  input: { readonly direction: ExchangeDirection; readonly folderCreatedOn: Date; readonly createdByAdministrator: boolean },
+  settings: RetentionSettings,
+): Date | null {
+  if (input.createdByAdministrator) return null;
+  return expiryFrom(input.folderCreatedOn, retentionDays(input.direction, settings));
+}
+
+/** Whole days left, rounded up (0 once expired); null for an exchange kept with no expiry. */
+export function daysLeft(expiresOn: Date | null, now: Date): number | null {
+  if (expiresOn === null) return null;
+  const ms = expiresOn.getTime() - now.getTime();
+  return ms <= 0 ? 0 : Math.ceil(ms / DAY_MS);
+}
+
+export function isExpired(expiresOn: Date | null, now: Date): boolean {
+  return expiresOn !== null && expiresOn.getTime() <= now.getTime();
+}
+
+/** Expires within the warning days, and not yet expired. */
+export function isExpiringSoon(expiresOn: Date | null, now: Date, warningDays: number): boolean {
+  if (expiresOn === null || isExpired(expiresOn, now)) return false;
+  return expiresOn.getTime() - now.getTime() <= warningDays * DAY_MS;
+}
+
+/** An administrator's change of expiry: a new instant, or `null` to keep with no expiry. */
+export interface ExpiryChange {
+  readonly expiresOn: Date | null;
+  readonly reason: string;
+}
+
+/** Validates an expiry change: a reason is required and a new date must lie in the future. */
+export function validateExpiryChange(change: { readonly expiresOn: Date | null; readonly reason: string }, now: Date): ExpiryChange {
+  const reason = change.reason.trim();
+  if (!reason) throw new ValidationError("reasonRequired", "Say why the expiry changes; the reason is noted on the timeline.", "reason");
+  if (change.expiresOn !== null) {
+    if (Number.isNaN(change.expiresOn.getTime()))
+      throw new ValidationError("expiryInvalid", "The new expiry is not a valid date.", "expiresOn");
+    if (change.expiresOn.getTime() <= now.getTime())
+      throw new ValidationError(
+        "expiryInPast",
+        "The new expiry must be in the future; use Remove now to delete the folder today.",
+        "expiresOn",
+      );
+  }
+  return { expiresOn: change.expiresOn, reason };
+}
+
+/** The expiry as a date in the user's language and time zone (e.g. "22 December 2026"). */
+export function formatExpiryDate(expiresOn: Date, locale: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone }).format(expiresOn);
+}

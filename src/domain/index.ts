@@ -1,0 +1,11 @@
+/** Pure rules: no I/O, no clock, no vendor types. */
+export * from "./errors";
+export * from "./exchange";
+export * from "./settings";
+export * from "./itemNames";
+export * from "./folderNaming";
+export * from "./expiry";
+export * from "./shareMessage";
+export * from "./recipientPolicy";
+export * from "./lifecycle";
+export * from "./statusSummary";

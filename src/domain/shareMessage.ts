@@ -1,0 +1,92 @@
+import { ExchangeDirection } from "../model";
+import { ValidationError } from "./errors";
+import { daysLeft, formatExpiryDate } from "./expiry";
+import type { MessageTemplates } from "./settings";
+
+/** Graph's limit on an invitation's message. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+const placeholders = ["days", "caseNumber", "contactName", "expiresOn"] as const;
+type Placeholder = (typeof placeholders)[number];
+
+/** The languages a template exists in for a direction, English first. */
+export function templateLanguages(templates: MessageTemplates, direction: ExchangeDirection): string[] {
+  const texts = direction === ExchangeDirection.backupForCustomer ? templates.backup : templates.upload;
+  return Object.keys(texts).sort((a, b) => (a === "en" ? -1 : b === "en" ? 1 : a.localeCompare(b)));
+}
+
+/** The template for a direction in a language (`de-CH` → `de` → `en`). */
+export function pickTemplate(
+  templates: MessageTemplates,
+  direction: ExchangeDirection,
+  language: string,
+): { language: string; text: string } {
+  const texts = direction === ExchangeDirection.backupForCustomer ? templates.backup : templates.upload;
+  const lang = language.toLowerCase();
+  for (const candidate of [lang, lang.split("-")[0], "en"]) {
+    const text = texts[candidate];
+    if (text !== undefined) return { language: candidate, text };
+  }
+  throw new ValidationError("settingInvalid", "The share message templates have no English text.", "shareMessageTemplates");
+}
+
+export interface ShareMessageInput {
+  readonly template: string;
+  readonly caseNumber: string;
+  readonly contactName: string;
+  /** The exchange's real expiry; null when kept with no expiry. */
+  readonly expiresOn: Date | null;
+  /** The moment of sharing: `{days}` counts whole days from here, rounded up. */
+  readonly now: Date;
+  readonly locale: string;
+  readonly timeZone?: string;
+}
+
+/**
+ * Fills a share message template. `{days}` is always the real number of days left, so the text
+ * can never promise another period than the one the retention job enforces.
+ */
+export function renderShareMessage(input: ShareMessageInput): string {
+  const used = new Set<Placeholder>();
+  const text = input.template.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+    if (!(placeholders as readonly string[]).includes(name))
+      throw new ValidationError(
+        "templateUnknownPlaceholder",
+        `The message template uses ${whole}, which is not a placeholder. Use {days}, {caseNumber}, {contactName} or {expiresOn}.`,
+        "shareMessageTemplates",
+      );
+    used.add(name as Placeholder);
+    switch (name as Placeholder) {
+      case "caseNumber":
+        return input.caseNumber;
+      case "contactName":
+        return input.contactName;
+      case "days":
+      case "expiresOn":
+        if (input.expiresOn === null)
+          throw new ValidationError(
+            "messageNeedsExpiry",
+            "This folder is kept with no expiry, but the message speaks of a deletion date. Edit the message before sending.",
+            "message",
+          );
+        return name === "days"
+          ? new Intl.NumberFormat(input.locale).format(daysLeft(input.expiresOn, input.now) ?? 0)
+          : formatExpiryDate(input.expiresOn, input.locale, input.timeZone);
+    }
+  });
+  return validateMessage(text);
+}
+
+/** Checks a message as it will be sent (after the agent's edits): not empty, at most 2,000 characters. */
+export function validateMessage(message: string): string {
+  const text = message.trim();
+  if (!text)
+    throw new ValidationError("messageEmpty", "The message is empty; the customer needs to know what the folder is for.", "message");
+  if (text.length > MAX_MESSAGE_LENGTH)
+    throw new ValidationError(
+      "messageTooLong",
+      `The message is ${text.length} characters long; SharePoint accepts at most ${MAX_MESSAGE_LENGTH}.`,
+      "message",
+    );
+  return text;
+}

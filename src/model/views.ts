@@ -1,0 +1,197 @@
+/**
+ * The system views (saved queries) the product ships, as plain data: the packer writes each as a
+ * savedquery (FetchXML + layout), the sandbox's app shell lists rows with the same columns. A view's
+ * id is derived from its `key` by the packer (UUIDv5 of `cfx/view/<key>`).
+ */
+
+/** What kind of system view it is; the packer maps it to Dataverse's `querytype`. */
+export type ViewKind = "public" | "advancedfind" | "associated" | "quickfind" | "lookup";
+
+export interface ViewColumnDef {
+  readonly column: string;
+  readonly width: number;
+  /** Set for a column of a linked table: the `key` of the link in `links`. */
+  readonly link?: string;
+}
+
+/** An N:1 hop to another table (FetchXML link-entity), e.g. from an exchange to its case. */
+export interface ViewLinkDef {
+  readonly key: string;
+  readonly table: string;
+  /** The linked table's column (its primary key). */
+  readonly from: string;
+  /** This view's table's lookup column. */
+  readonly to: string;
+}
+
+export interface ViewConditionDef {
+  readonly column: string;
+  readonly operator: "eq" | "ne" | "null" | "not-null" | "eq-userid";
+  readonly value?: string;
+}
+
+export interface ViewDef {
+  readonly key: string;
+  readonly table: string;
+  readonly kind: ViewKind;
+  readonly name: string;
+  readonly description?: string;
+  /** The default view of its kind for the table. */
+  readonly isDefault: boolean;
+  readonly columns: readonly ViewColumnDef[];
+  readonly order: readonly { readonly column: string; readonly descending: boolean }[];
+  readonly filter: readonly ViewConditionDef[];
+  readonly links?: readonly ViewLinkDef[];
+  /** For quick find views: the columns the search box searches. */
+  readonly quickFindColumns?: readonly string[];
+}
+
+interface StandardViewsOptions {
+  readonly table: string;
+  readonly collectionName: string;
+  readonly displayName: string;
+  readonly columns: readonly ViewColumnDef[];
+  readonly order: readonly { readonly column: string; readonly descending: boolean }[];
+  readonly quickFind: readonly string[];
+}
+
+const active: ViewConditionDef = { column: "statecode", operator: "eq", value: "0" };
+const inactive: ViewConditionDef = { column: "statecode", operator: "eq", value: "1" };
+
+/** The views Dataverse expects every table to have: active, inactive, advanced find, associated, lookup, quick find. */
+function standardViews(o: StandardViewsOptions): ViewDef[] {
+  const base = { table: o.table, columns: o.columns, order: o.order };
+  return [
+    { ...base, key: `${o.table}/active`, kind: "public", name: `Active ${o.collectionName}`, isDefault: true, filter: [active] },
+    { ...base, key: `${o.table}/inactive`, kind: "public", name: `Inactive ${o.collectionName}`, isDefault: false, filter: [inactive] },
+    {
+      ...base,
+      key: `${o.table}/advancedfind`,
+      kind: "advancedfind",
+      name: `${o.displayName} Advanced Find View`,
+      isDefault: true,
+      filter: [],
+    },
+    {
+      ...base,
+      key: `${o.table}/associated`,
+      kind: "associated",
+      name: `${o.displayName} Associated View`,
+      isDefault: true,
+      filter: [active],
+    },
+    {
+      ...base,
+      key: `${o.table}/lookup`,
+      kind: "lookup",
+      name: `${o.displayName} Lookup View`,
+      isDefault: true,
+      order: [],
+      filter: [active],
+    },
+    {
+      ...base,
+      key: `${o.table}/quickfind`,
+      kind: "quickfind",
+      name: `Quick Find Active ${o.collectionName}`,
+      isDefault: true,
+      filter: [active],
+      quickFindColumns: o.quickFind,
+    },
+  ];
+}
+
+/**
+ * The supervisors' view: every active exchange with its case's number, title, customer and owner
+ * (through the exchange's N:1 relationship to the case), sorted by the exchange's own stage and
+ * expiry — the columns of a linked table cannot be sorted in a Dataverse grid, these two can.
+ */
+export const supervisorView: ViewDef = {
+  key: "cfx_fileexchange/supervisor",
+  table: "cfx_fileexchange",
+  kind: "public",
+  name: "File Exchanges with Their Cases",
+  description: "Every active exchange with its case's number, title, customer and owner, by stage and expiry.",
+  isDefault: false,
+  links: [{ key: "case", table: "incident", from: "incidentid", to: "cfx_caseid" }],
+  columns: [
+    { column: "ticketnumber", width: 150, link: "case" },
+    { column: "title", width: 200, link: "case" },
+    { column: "customerid", width: 150, link: "case" },
+    { column: "ownerid", width: 150, link: "case" },
+    { column: "cfx_direction", width: 150 },
+    { column: "cfx_stage", width: 125 },
+    { column: "cfx_expireson", width: 125 },
+    { column: "cfx_name", width: 200 },
+  ],
+  order: [
+    { column: "cfx_stage", descending: false },
+    { column: "cfx_expireson", descending: false },
+  ],
+  filter: [active],
+};
+
+export const viewDefs: readonly ViewDef[] = [
+  ...standardViews({
+    table: "cfx_hardwareticket",
+    collectionName: "Hardware Tickets",
+    displayName: "Hardware Ticket",
+    columns: [
+      { column: "cfx_name", width: 150 },
+      { column: "cfx_caseid", width: 200 },
+      { column: "ownerid", width: 150 },
+      { column: "createdon", width: 125 },
+    ],
+    order: [{ column: "createdon", descending: true }],
+    quickFind: ["cfx_name"],
+  }),
+  ...standardViews({
+    table: "cfx_fileexchange",
+    collectionName: "File Exchanges",
+    displayName: "File Exchange",
+    columns: [
+      { column: "cfx_name", width: 200 },
+      { column: "cfx_caseid", width: 150 },
+      { column: "cfx_direction", width: 150 },
+      { column: "cfx_stage", width: 125 },
+      { column: "cfx_expireson", width: 125 },
+      { column: "ownerid", width: 150 },
+    ],
+    order: [{ column: "cfx_expireson", descending: false }],
+    quickFind: ["cfx_name"],
+  }),
+  supervisorView,
+  ...standardViews({
+    table: "cfx_exchangerecipient",
+    collectionName: "Exchange Recipients",
+    displayName: "Exchange Recipient",
+    columns: [
+      { column: "cfx_name", width: 250 },
+      { column: "cfx_role", width: 100 },
+      { column: "cfx_invitedon", width: 125 },
+      { column: "cfx_revokedon", width: 125 },
+    ],
+    order: [{ column: "cfx_invitedon", descending: true }],
+    quickFind: ["cfx_name"],
+  }),
+  ...standardViews({
+    table: "cfx_filereceipt",
+    collectionName: "File Receipts",
+    displayName: "File Receipt",
+    columns: [
+      { column: "cfx_name", width: 300 },
+      { column: "cfx_size", width: 125 },
+      { column: "cfx_integrity", width: 150 },
+      { column: "cfx_uploadedon", width: 125 },
+    ],
+    order: [{ column: "cfx_uploadedon", descending: true }],
+    quickFind: ["cfx_name"],
+  }),
+];
+
+/** The view with that key; throws for a key the model does not know. */
+export function viewByKey(key: string): ViewDef {
+  const view = viewDefs.find((v) => v.key === key);
+  if (!view) throw new Error(`The data model has no view "${key}".`);
+  return view;
+}

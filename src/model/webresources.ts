@@ -1,0 +1,103 @@
+/**
+ * The web resources the solution ships. `name` is the Dataverse name; the built file sits at
+ * `webresources/dist/<name>`. webpack (entries), the packer (WebResources) and the sandbox
+ * (serving `/WebResources/<name>`) all read this list.
+ */
+export type WebResourceType = "html" | "js" | "css" | "svg" | "png";
+
+export interface WebResourceDef {
+  readonly name: string;
+  readonly displayName: string;
+  readonly type: WebResourceType;
+  readonly description: string;
+  /** For JS built by webpack: the entry module under src/entries. */
+  readonly entry?: string;
+}
+
+export const webResources: readonly WebResourceDef[] = [
+  {
+    name: "cfx_/panels/case.html",
+    displayName: "Case File Exchange: case panel",
+    type: "html",
+    description: "The agent's panel on the Case form.",
+  },
+  {
+    name: "cfx_/panels/ticket.html",
+    displayName: "Case File Exchange: hardware ticket panel",
+    type: "html",
+    description: "The service specialist's panel on the Hardware Ticket form.",
+  },
+  {
+    name: "cfx_/panels/upload.html",
+    displayName: "Case File Exchange: upload dialog",
+    type: "html",
+    description: "The upload dialog, opened as a side dialog so that long uploads survive tab changes.",
+  },
+  {
+    name: "cfx_/auth/redirect.html",
+    displayName: "Case File Exchange: sign-in redirect",
+    type: "html",
+    description: "The redirect URI registered for the Entra app: hands the sign-in response back to the panel.",
+  },
+  {
+    name: "cfx_/js/vendor.js",
+    displayName: "Case File Exchange: shared libraries",
+    type: "js",
+    description: "React, Fluent UI, MSAL and pnpjs, shared by every panel so a second panel loads from cache.",
+  },
+  {
+    name: "cfx_/js/case-panel.js",
+    displayName: "Case File Exchange: case panel script",
+    type: "js",
+    description: "The case panel.",
+    entry: "src/entries/casePanel.tsx",
+  },
+  {
+    name: "cfx_/js/ticket-panel.js",
+    displayName: "Case File Exchange: ticket panel script",
+    type: "js",
+    description: "The hardware ticket panel.",
+    entry: "src/entries/ticketPanel.tsx",
+  },
+  {
+    name: "cfx_/js/upload-dialog.js",
+    displayName: "Case File Exchange: upload dialog script",
+    type: "js",
+    description: "The upload dialog.",
+    entry: "src/entries/uploadDialog.tsx",
+  },
+  {
+    name: "cfx_/js/redirect.js",
+    displayName: "Case File Exchange: sign-in redirect script",
+    type: "js",
+    description: "Hands MSAL's sign-in response to the window that opened the popup.",
+    entry: "src/entries/redirect.ts",
+  },
+  {
+    name: "cfx_/js/forms.js",
+    displayName: "Case File Exchange: form scripts",
+    type: "js",
+    description: "Form event handlers: cfx.CaseForm.onLoad, cfx.TicketForm.onLoad, cfx.TicketForm.notifySupport.",
+    entry: "src/entries/forms.ts",
+  },
+  {
+    name: "cfx_/icons/exchange.svg",
+    displayName: "Case File Exchange: exchange icon",
+    type: "svg",
+    description: "Icon of the File Exchange table.",
+  },
+];
+
+/** The form script library and its handlers, as forms and the ribbon reference them. */
+export const formScript = {
+  library: "cfx_/js/forms.js",
+  caseOnLoad: "cfx.CaseForm.onLoad",
+  ticketOnLoad: "cfx.TicketForm.onLoad",
+  notifySupport: "cfx.TicketForm.notifySupport",
+} as const;
+
+/** The panel controls on the forms: control name → web resource. */
+export const panelControls = {
+  case: { controlName: "WebResource_cfx_casepanel", webResource: "cfx_/panels/case.html" },
+  ticket: { controlName: "WebResource_cfx_ticketpanel", webResource: "cfx_/panels/ticket.html" },
+} as const;

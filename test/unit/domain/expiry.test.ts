@@ -1,0 +1,95 @@
+import { ExchangeDirection } from "../../../src/model";
+import {
+  daysLeft,
+  expiryFrom,
+  formatExpiryDate,
+  initialExpiry,
+  isExpired,
+  isExpiringSoon,
+  retentionDays,
+  validateExpiryChange,
+} from "../../../src/domain/expiry";
+
+const created = new Date("2026-11-01T10:00:00Z");
+const at = (iso: string) => new Date(iso);
+const retention = { backupRetentionDays: 30, uploadRetentionDays: 7 };
+
+describe("expiry is folder created on + N × 24 h", () => {
+  test.each<[ExchangeDirection, string]>([
+    [ExchangeDirection.backupForCustomer, "2026-12-01T10:00:00.000Z"],
+    [ExchangeDirection.filesFromCustomer, "2026-11-08T10:00:00.000Z"],
+  ])("direction %s expires at %s", (direction, expected) => {
+    expect(expiryFrom(created, retentionDays(direction, retention)).toISOString()).toBe(expected);
+  });
+
+  test("an administrator's exchange starts with no expiry; anyone else's with the retention", () => {
+    expect(
+      initialExpiry({ direction: ExchangeDirection.backupForCustomer, folderCreatedOn: created, createdByAdministrator: true }, retention),
+    ).toBeNull();
+    expect(
+      initialExpiry(
+        { direction: ExchangeDirection.filesFromCustomer, folderCreatedOn: created, createdByAdministrator: false },
+        retention,
+      )?.toISOString(),
+    ).toBe("2026-11-08T10:00:00.000Z");
+  });
+});
+
+describe("days left are whole days rounded up", () => {
+  const expires = at("2026-12-01T10:00:00Z");
+  test.each<[string, number | null]>([
+    ["2026-11-01T10:00:00Z", 30],
+    ["2026-11-01T10:00:01Z", 30],
+    ["2026-11-30T10:00:00Z", 1],
+    ["2026-12-01T09:59:59Z", 1],
+    ["2026-12-01T10:00:00Z", 0],
+    ["2026-12-05T00:00:00Z", 0],
+  ])("at %s → %p", (now, expected) => {
+    expect(daysLeft(expires, at(now))).toBe(expected);
+  });
+  test("kept with no expiry has no days left", () => {
+    expect(daysLeft(null, created)).toBeNull();
+  });
+});
+
+describe("expiring soon and expired", () => {
+  const expires = at("2026-12-01T10:00:00Z");
+  test.each<[string, number, boolean, boolean]>([
+    ["2026-11-20T10:00:00Z", 3, false, false],
+    ["2026-11-28T10:00:00Z", 3, true, false],
+    ["2026-11-28T09:59:59Z", 3, false, false],
+    ["2026-12-01T09:00:00Z", 3, true, false],
+    ["2026-12-01T10:00:00Z", 3, false, true],
+    ["2026-11-30T10:00:00Z", 0, false, false],
+  ])("at %s with %d warning days → soon %p, expired %p", (now, warn, soon, expired) => {
+    expect(isExpiringSoon(expires, at(now), warn)).toBe(soon);
+    expect(isExpired(expires, at(now))).toBe(expired);
+  });
+  test("a kept exchange is never expiring or expired", () => {
+    expect(isExpiringSoon(null, at("2100-01-01T00:00:00Z"), 3)).toBe(false);
+    expect(isExpired(null, at("2100-01-01T00:00:00Z"))).toBe(false);
+  });
+});
+
+describe("changing the expiry", () => {
+  const now = at("2026-11-10T00:00:00Z");
+  test.each<[Date | null, string, string | null]>([
+    [at("2026-12-24T00:00:00Z"), "Customer on holiday", null],
+    [null, "Legal hold", null],
+    [at("2026-12-24T00:00:00Z"), "  ", "reasonRequired"],
+    [null, "", "reasonRequired"],
+    [at("2026-11-09T00:00:00Z"), "Too late", "expiryInPast"],
+    [now, "Now", "expiryInPast"],
+    [new Date("nonsense"), "Bad", "expiryInvalid"],
+  ])("%p with reason %p → %p", (expiresOn, reason, code) => {
+    if (code) expect(() => validateExpiryChange({ expiresOn, reason }, now)).toThrow(expect.objectContaining({ code }));
+    else expect(validateExpiryChange({ expiresOn, reason }, now)).toEqual({ expiresOn, reason: reason.trim() });
+  });
+});
+
+test("expiry dates are shown in the user's language and time zone", () => {
+  const d = at("2026-12-01T23:30:00Z");
+  expect(formatExpiryDate(d, "en-GB", "UTC")).toBe("1 December 2026");
+  expect(formatExpiryDate(d, "en-US", "UTC")).toBe("December 1, 2026");
+  expect(formatExpiryDate(d, "de-DE", "Europe/Berlin")).toBe("2. Dezember 2026");
+});

@@ -1,0 +1,100 @@
+// Builds the web resources into webresources/dist/<web resource name>, e.g. dist/cfx_/js/case-panel.js.
+// One entry per JS web resource (listed in src/model/webresources.ts); the panels share one vendor
+// chunk (cfx_/js/vendor.js) so a second panel costs little once the first is cached; the form
+// scripts are a `var` library so that `cfx.CaseForm.onLoad` resolves as a form event handler.
+const fs = require("node:fs");
+const path = require("node:path");
+
+const root = __dirname;
+const dist = path.join(root, "webresources/dist");
+const prefix = "cfx_";
+
+/** The web resource list, from the model (plain TypeScript data, loaded through tsx). */
+function webResourceList() {
+  const tsx = require("tsx/cjs/api");
+  return tsx.require("./src/model/webresources.ts", __filename).webResources;
+}
+
+const panels = new Set(["case-panel", "ticket-panel", "upload-dialog"]);
+
+function entries() {
+  const out = {};
+  for (const wr of webResourceList()) {
+    if (!wr.entry) continue;
+    const file = path.join(root, wr.entry);
+    // An entry whose module is not written yet is left out, loudly, instead of failing the build.
+    if (!fs.existsSync(file)) {
+      console.warn(`webpack: ${wr.entry} does not exist yet; ${wr.name} is not built.`);
+      continue;
+    }
+    const chunk = path.basename(wr.name, ".js");
+    out[chunk] = chunk === "forms" ? { import: file, library: { name: "cfx", type: "var" } } : { import: file };
+  }
+  return out;
+}
+
+/** Copies the hand-written shells and assets in webresources/ (HTML, SVG, CSS) to dist/cfx_/. */
+class StaticWebResources {
+  apply(compiler) {
+    const { Compilation, sources } = compiler.webpack;
+    compiler.hooks.thisCompilation.tap("StaticWebResources", (compilation) => {
+      compilation.hooks.processAssets.tap({ name: "StaticWebResources", stage: Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const walk = (dir) => {
+          for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, e.name);
+            if (full === dist) continue;
+            if (e.isDirectory()) walk(full);
+            else if (/\.(html|svg|css|png)$/.test(e.name)) {
+              const rel = path.relative(path.join(root, "webresources"), full).split(path.sep).join("/");
+              compilation.emitAsset(`${prefix}/${rel}`, new sources.RawSource(fs.readFileSync(full)));
+              compilation.fileDependencies.add(full);
+            }
+          }
+        };
+        walk(path.join(root, "webresources"));
+      });
+    });
+  }
+}
+
+module.exports = (_env, argv) => {
+  const production = argv.mode !== "development";
+  return {
+    mode: production ? "production" : "development",
+    context: root,
+    entry: entries(),
+    output: {
+      path: dist,
+      filename: `${prefix}/js/[name].js`,
+      // Web resources reference each other by relative paths (never root-relative /WebResources/…).
+      publicPath: "auto",
+      clean: true,
+    },
+    devtool: production ? "source-map" : "eval-source-map",
+    resolve: { extensions: [".tsx", ".ts", ".js"] },
+    module: {
+      rules: [
+        {
+          test: /\.tsx?$/,
+          exclude: /node_modules/,
+          use: { loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { sourceMap: true } } },
+        },
+      ],
+    },
+    optimization: {
+      splitChunks: {
+        cacheGroups: {
+          vendor: {
+            test: /[\\/]node_modules[\\/]/,
+            name: "vendor",
+            chunks: (chunk) => panels.has(chunk.name),
+            enforce: true,
+          },
+        },
+      },
+    },
+    performance: { hints: false },
+    plugins: [new StaticWebResources()],
+    stats: "errors-warnings",
+  };
+};
