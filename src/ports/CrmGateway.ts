@@ -27,7 +27,9 @@ export interface CurrentUser {
  * Panel-specific reads are added by the use cases that need them.
  */
 export interface CrmGateway {
-  createExchange(input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>): Promise<Exchange>;
+  createExchange(
+    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+  ): Promise<Exchange>;
   updateExchange(id: string, changes: Partial<Omit<Exchange, "id" | "caseId" | "direction">>): Promise<void>;
   addRecipient(input: Omit<Recipient, "id">): Promise<Recipient>;
   updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void>;
