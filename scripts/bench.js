@@ -32,7 +32,7 @@ function bundles() {
   const shells = fs.existsSync(path.join(dist, "cfx_/panels")) ? fs.readdirSync(path.join(dist, "cfx_/panels")) : [];
   for (const shell of shells.filter((f) => f.endsWith(".html"))) {
     const html = fs.readFileSync(path.join(dist, "cfx_/panels", shell), "utf8");
-    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => path.join(dist, "cfx_/panels", m[1]));
+    const scripts = [...html.matchAll(/<script[^>]*\ssrc=["']?([^"' >]+)/g)].map((m) => path.join(dist, "cfx_/panels", m[1]));
     const present = scripts.filter((s) => fs.existsSync(s));
     const perFile = Object.fromEntries(present.map((s) => [path.relative(dist, s), gz(s)]));
     const own = present.filter((s) => !s.endsWith("vendor.js")).reduce((n, s) => n + gz(s), 0);
