@@ -1,0 +1,36 @@
+/**
+ * `npm run build:solution`: writes solution/bin/CaseFileExchange_<version>.zip (unmanaged, for
+ * development) and CaseFileExchange_<version>_managed.zip (for production) from the data model
+ * and the built web resources in webresources/dist/ (`npm run build:web` first).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { webResources } from "../src/model/webresources";
+import { solutionParts, zipFileName, zipParts } from "./buildSolution";
+import { isSolutionBuildError } from "./SolutionBuildError";
+import { dataverseVersion } from "./solutionXml";
+
+const root = resolve(__dirname, "..");
+
+async function main(): Promise<void> {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  const dist = join(root, "webresources", "dist");
+  const readWebResource = (name: string) => {
+    const file = join(dist, ...name.split("/"));
+    return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
+  };
+  const out = join(root, "solution", "bin");
+  mkdirSync(out, { recursive: true });
+  const version = dataverseVersion(pkg.version);
+  for (const managed of [false, true]) {
+    const parts = solutionParts({ version: pkg.version, managed, webResources, readWebResource });
+    const file = join(out, zipFileName(version, managed));
+    writeFileSync(file, await zipParts(parts));
+    console.log(`${file} (${parts.length} files)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(isSolutionBuildError(e) ? `build:solution: ${e.message}` : e);
+  process.exit(1);
+});
