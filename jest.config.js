@@ -1,3 +1,6 @@
+// Integration tests talk https to the sandbox's self-signed certificate; set here because a test
+// file only sees a copy of process.env (the TLS check reads the real one). Workers inherit it.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
 /** Test tiers are folders: unit (pure, no I/O), integration (adapters against the sandbox over real HTTP). */
 const transform = {
   "^.+\\.(t|j)sx?$": [

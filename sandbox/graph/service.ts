@@ -386,11 +386,12 @@ function listChildren(env: GraphEnv, req: GraphRequest, loc: Located): GraphResp
   const value = rows.slice(0, size).map((r) => applySelect(itemJson(env, { row: r, chain: [...loc.chain, r] }), select));
   const json: Record<string, unknown> = { value };
   if (rows.length > size) {
-    const q = new URLSearchParams();
-    if (select) q.set("$select", select);
-    if (topRaw) q.set("$top", topRaw);
-    q.set("$skiptoken", Buffer.from(`Paged=TRUE&p_Offset=${offset + size}`).toString("base64url"));
-    json["@odata.nextLink"] = `${env.ctx.origins.graph}/v1.0/drives/${driveId}/items/${loc.row.id}/children?${q.toString()}`;
+    // Graph writes `$select`/`$top`/`$skiptoken` with a literal `$` in its nextLink.
+    const q: string[] = [];
+    if (select) q.push(`$select=${encodeURIComponent(select)}`);
+    if (topRaw) q.push(`$top=${encodeURIComponent(topRaw)}`);
+    q.push(`$skiptoken=${Buffer.from(`Paged=TRUE&p_Offset=${offset + size}`).toString("base64url")}`);
+    json["@odata.nextLink"] = `${env.ctx.origins.graph}/v1.0/drives/${driveId}/items/${loc.row.id}/children?${q.join("&")}`;
   }
   return { status: 200, json };
 }
