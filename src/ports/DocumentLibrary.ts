@@ -59,23 +59,41 @@ export interface InviteOutcome {
 /** Everything a panel shows about one folder, read in one round trip. */
 export interface FolderSnapshot {
   readonly path: string;
+  /** null when there is no folder at `path` (then `files` and `permissions` are empty). */
   readonly folder: FolderRef | null;
+  /** Files directly in the folder (not in subfolders: `listFiles` recurses). */
   readonly files: readonly StoredFile[];
   readonly permissions: readonly FolderPermission[];
 }
 
+/**
+ * Every method rejects with the adapter's one error type (GraphError, recognised with
+ * `isGraphError`: `code`, `status`, `innerCode`, `requestId`, `cause`). Throttling is retried
+ * inside; what reaches the caller is final.
+ */
 export interface DocumentLibrary {
-  /** Creates every missing segment of `path` (never renames), or adopts the folder that is there. */
+  /**
+   * Creates every missing segment of `path` (never renames), or adopts the folder that is there;
+   * `created` says whether the last segment was made by this call. Safe to call again after a
+   * failure: it never makes a second folder.
+   */
   ensureFolder(path: string): Promise<FolderRef & { readonly created: boolean }>;
   /** The folder at `path`, or null when there is none. */
   findFolder(path: string): Promise<FolderRef | null>;
-  /** Files in the folder and its subfolders. */
+  /** The folders directly under `path` (all pages), e.g. the case folders under a root; [] when `path` does not exist. */
+  listFolders(path: string): Promise<FolderRef[]>;
+  /** Files in the folder and its subfolders, with size, author, dates and quickXorHash. */
   listFiles(folder: FolderRef): Promise<StoredFile[]>;
-  /** Folders, files and permissions of several folders in one request. */
+  /** Folders, files and permissions of several folders in one `$batch` (more than 6 folders: several, sent together). */
   snapshot(paths: readonly string[]): Promise<FolderSnapshot[]>;
-  /** Invites people by e-mail, sign-in required; never creates a link. */
+  /**
+   * Invites people by e-mail with sign-in required and the message, one outcome per address
+   * (SharePoint may refuse some and accept others); never creates a link.
+   */
   invite(folder: FolderRef, request: InviteRequest): Promise<InviteOutcome[]>;
+  /** Every permission on the folder, direct and inherited. */
   listPermissions(folder: FolderRef): Promise<FolderPermission[]>;
+  /** Removes one direct permission. A permission that is already gone is not an error. */
   removePermission(folder: FolderRef, permissionId: string): Promise<void>;
   /** To the recycle bin, or permanently. A folder that is already gone is not an error. */
   deleteFolder(folder: FolderRef, options: { readonly permanent: boolean }): Promise<void>;
