@@ -134,6 +134,7 @@ async function main(): Promise<void> {
     }
     await (loaded[fn] as (a: FastifyInstance, c: SandboxContext) => Promise<void>)(inst, ctx);
   }
+  (await import("../identity/testPages")).registerIdentityTestPages(app, origins);
   await app.listen({ port, host: "127.0.0.1" });
   await graph.listen({ port: port + 1, host: "127.0.0.1" });
   await sp.listen({ port: port + 2, host: "127.0.0.1" });
