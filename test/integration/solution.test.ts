@@ -1,0 +1,185 @@
+/**
+ * Builds the solution zip the way `npm run build:solution` does, unzips it and checks it against
+ * the format facts (../shared/reference/dataverse.md §5) and Microsoft's XSDs.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import JSZip from "jszip";
+import { allTables, globalChoices, productTables, roleDefs, settingDefs } from "../../src/model";
+import { caseForm, formDefs } from "../../src/model/forms";
+import { webResources } from "../../src/model/webresources";
+import { solutionParts, zipParts } from "../../solution/buildSolution";
+import { tableColumns } from "../../solution/attributes";
+import { formId } from "../../solution/formXml";
+
+const root = resolve(__dirname, "../..");
+const dist = join(root, "webresources", "dist");
+const schemas = resolve(root, "../shared/schemas");
+
+/** The real build when `npm run build:web` has run; otherwise stand-in bytes, said out loud. */
+function readWebResource(name: string): Uint8Array {
+  const file = join(dist, ...name.split("/"));
+  if (existsSync(file)) return new Uint8Array(readFileSync(file));
+  return new TextEncoder().encode(`/* stand-in for ${name}: webresources/dist has no build of it */`);
+}
+
+let zip: JSZip;
+let customizations: string;
+let solution: string;
+let zipPath: string;
+
+beforeAll(async () => {
+  const missing = webResources.filter((w) => !existsSync(join(dist, ...w.name.split("/"))));
+  if (missing.length)
+    console.log(
+      `webresources/dist lacks ${missing.length} built file(s); the test packs stand-ins for them: ${missing.map((m) => m.name).join(", ")}`,
+    );
+  const bytes = await zipParts(solutionParts({ version: "0.1.0", managed: false, webResources, readWebResource }));
+  zipPath = join(mkdtempSync(join(tmpdir(), "cfx-solution-")), "CaseFileExchange_0.1.0.0.zip");
+  writeFileSync(zipPath, bytes);
+  zip = await JSZip.loadAsync(bytes);
+  customizations = await zip.file("customizations.xml")!.async("string");
+  solution = await zip.file("solution.xml")!.async("string");
+});
+
+const all = (xml: string, re: RegExp) => [...xml.matchAll(re)].map((m) => m[1]);
+
+describe("the built solution zip", () => {
+  it("is flat, with forward slashes and no directory entries", () => {
+    const names = Object.keys(zip.files);
+    expect(names.every((n) => !zip.files[n].dir && !n.includes("\\"))).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(["customizations.xml", "solution.xml", "[Content_Types].xml"]));
+  });
+
+  it("holds every file customizations.xml refers to, and nothing it does not", () => {
+    const referenced = all(customizations, /<FileName>\/([^<]+)<\/FileName>/g);
+    expect(referenced).toHaveLength(webResources.length);
+    for (const path of referenced) expect(zip.file(path)).not.toBeNull();
+    const envVars = settingDefs.map((s) => `environmentvariabledefinitions/${s.schemaName}/environmentvariabledefinition.xml`);
+    const expected = new Set(["customizations.xml", "solution.xml", "[Content_Types].xml", ...referenced, ...envVars]);
+    expect(Object.keys(zip.files).filter((n) => !expected.has(n))).toEqual([]);
+  });
+
+  it("ships no source maps or fonts", () => {
+    expect(all(customizations, /<Name>(cfx_\/[^<]+)<\/Name>/g).filter((n) => /\.(map|woff2?|ttf|eot)$/.test(n))).toEqual([]);
+  });
+
+  it("declares every component as a root component", () => {
+    const roots = all(solution, /<RootComponent ([^>]*)\/>/g);
+    const has = (type: number, key: string) => roots.some((r) => r.includes(`type="${type}"`) && r.includes(`"${key}"`));
+    for (const t of productTables) expect(has(1, t.logicalName)).toBe(true);
+    expect(roots.some((r) => r.includes('type="1"') && r.includes('schemaName="incident"') && r.includes('behavior="2"'))).toBe(true);
+    expect(has(60, formId(caseForm))).toBe(true);
+    for (const c of globalChoices) expect(has(9, c.name)).toBe(true);
+    for (const r of roleDefs) expect(has(20, `{${r.id}}`)).toBe(true);
+    for (const w of webResources) expect(has(61, w.name)).toBe(true);
+    for (const s of settingDefs) expect(has(380, s.schemaName)).toBe(true);
+    expect(roots).toHaveLength(
+      productTables.length + 2 + globalChoices.length + roleDefs.length + webResources.length + settingDefs.length,
+    );
+  });
+
+  it("has a [Content_Types].xml that covers every extension-less part", async () => {
+    const types = await zip.file("[Content_Types].xml")!.async("uint8array");
+    expect([...types.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const xml = new TextDecoder().decode(types);
+    expect(xml).toContain('<Default Extension="xml" ContentType="application/octet-stream" />');
+    for (const name of Object.keys(zip.files).filter((n) => !/\.[a-z]+$/i.test(n.split("/").pop()!))) {
+      expect(xml).toContain(`<Override PartName="/${name}" ContentType="application/octet-stream" />`);
+    }
+  });
+
+  it("defines every setting as an environment variable with its default and no current value", async () => {
+    for (const s of settingDefs) {
+      const xml = await zip.file(`environmentvariabledefinitions/${s.schemaName}/environmentvariabledefinition.xml`)!.async("string");
+      expect(xml).toContain(`schemaname="${s.schemaName}"`);
+      if (s.defaultValue) expect(xml).toContain("<defaultvalue>");
+      else expect(xml).not.toContain("<defaultvalue>");
+    }
+    expect(Object.keys(zip.files).filter((n) => n.endsWith("environmentvariablevalues.json"))).toEqual([]);
+  });
+
+  it("puts the exchange under the case with a parental relationship", () => {
+    const rel = customizations.match(/<EntityRelationship Name="cfx_incident_cfx_fileexchange_CaseId">[\s\S]*?<\/EntityRelationship>/)![0];
+    for (const c of ["Assign", "Delete", "Reparent", "Share", "Unshare"]) expect(rel).toContain(`<Cascade${c}>Cascade</Cascade${c}>`);
+    expect(rel).toContain("<ReferencedEntityName>Incident</ReferencedEntityName>");
+  });
+
+  it("declares the Case table as missing from Dynamics 365 Customer Service", () => {
+    expect(solution).toMatch(/<Required type="1" schemaName="incident" displayName="Case" solution="msdynce_Service/);
+  });
+
+  it("has the ticket's panel, form script, onload handler and Notify Support command", () => {
+    expect(customizations).toContain('<control id="WebResource_cfx_ticketpanel" classid="{9FDF5F91-88B1-47f4-AD53-C11EFC01A01D}">');
+    expect(customizations).toContain('<control id="WebResource_cfx_casepanel" classid="{9FDF5F91-88B1-47f4-AD53-C11EFC01A01D}">');
+    expect(customizations).toMatch(/<Handler functionName="cfx\.TicketForm\.onLoad" libraryName="cfx_\/js\/forms\.js"/);
+    expect(customizations).toMatch(/<Handler functionName="cfx\.CaseForm\.onLoad" libraryName="cfx_\/js\/forms\.js"/);
+    expect(customizations).toMatch(
+      /<JavaScriptFunction Library="\$webresource:cfx_\/js\/forms\.js" FunctionName="cfx\.TicketForm\.notifySupport">\s*<CrmParameter Value="PrimaryControl" \/>/,
+    );
+  });
+
+  it("gives the supervisors' view the case's number, title, customer and owner through a link to the case", () => {
+    const view = customizations.match(/<savedquery>(?:(?!<\/savedquery>)[\s\S])*File Exchanges with Their Cases[\s\S]*?<\/savedquery>/)![0];
+    const link = view.match(/<link-entity [^>]*name="incident" from="incidentid" to="cfx_caseid"[^>]*>[\s\S]*?<\/link-entity>/)![0];
+    for (const c of ["ticketnumber", "title", "customerid", "ownerid"]) expect(link).toContain(`<attribute name="${c}" />`);
+    expect(view).toMatch(/<order attribute="cfx_stage"[\s\S]*<order attribute="cfx_expireson"/);
+  });
+
+  it("grants each role only its privileges", () => {
+    const role = (name: string) => customizations.match(new RegExp(`<Role id="[^"]*" name="${name}">[\\s\\S]*?</Role>`))![0];
+    const agent = role("Case File Exchange Support Agent");
+    expect(agent).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Basic" />');
+    expect(agent).not.toMatch(/prvDeletecfx_|prvAssigncfx_/);
+    const supervisor = role("Case File Exchange Supervisor");
+    expect(supervisor).not.toMatch(/prv(Create|Write|Delete|Assign|Share|Append)cfx_/);
+    expect(supervisor).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Global" />');
+    expect(role("Case File Exchange Service Specialist")).toContain('<RolePrivilege name="prvAssigncfx_FileExchange" level="Local" />');
+    expect(role("Case File Exchange Administrator")).toContain('<RolePrivilege name="prvDeletecfx_FileExchange" level="Global" />');
+  });
+
+  it("ships the same tables and columns as the data model the sandbox serves", () => {
+    // The sandbox's Dataverse builds its tables from `allTables` of src/model; the zip must ship
+    // exactly the model's product tables, each with every column of the model.
+    for (const t of productTables) {
+      expect(allTables).toContain(t);
+      const entity = customizations.match(new RegExp(`<entity Name="${t.schemaName}">[\\s\\S]*?</attributes>`))![0];
+      const shipped = all(entity, /<LogicalName>([^<]+)<\/LogicalName>/g).sort();
+      expect(shipped).toEqual(
+        tableColumns(t)
+          .map((c) => c.logicalName)
+          .sort(),
+      );
+    }
+    expect(all(customizations, /<entity Name="(cfx_[^"]+)">/g).sort()).toEqual(productTables.map((t) => t.schemaName).sort());
+    for (const f of formDefs) expect(customizations).toContain(`<formid>${formId(f)}</formid>`);
+  });
+
+  const validator = join(schemas, "validate-fragments.sh");
+  const haveSchemas = existsSync(validator);
+  const haveXmllint = spawnSync("sh", ["-c", "command -v xmllint"]).status === 0;
+  if (!haveSchemas || !haveXmllint) {
+    console.log(
+      `SKIPPED: XSD validation of forms, RibbonDiffXml and fetch — ${!haveSchemas ? `${schemas} is not present` : "xmllint is not installed (apt-get install libxml2-utils)"}.`,
+    );
+  }
+  (haveSchemas && haveXmllint ? it : it.skip)(
+    "has forms, RibbonDiffXml and fetch queries that validate against Microsoft's XSDs",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "cfx-xsd-"));
+      writeFileSync(join(dir, "customizations.xml"), customizations);
+      let out: string;
+      try {
+        out = execFileSync("bash", [validator, join(dir, "customizations.xml"), schemas], { encoding: "utf8" });
+      } catch (e) {
+        throw new Error(`validate-fragments.sh failed:\n${(e as { stdout?: string }).stdout ?? e}`);
+      }
+      const summary = out.trim().split("\n").pop()!;
+      expect(summary).toMatch(/^\d+ passed, 0 failed$/);
+      const forms = out.split("\n").filter((l) => l.startsWith("PASS form")).length;
+      expect(forms).toBe(formDefs.length);
+    },
+  );
+});
