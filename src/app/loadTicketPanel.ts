@@ -1,0 +1,62 @@
+import { allowedActions, rolesFromIds, statusSummary, type Action, type Exchange, type Role, type StatusSummary } from "../domain";
+import { ExchangeDirection, ExchangeStage } from "../model";
+import type { CurrentUser } from "../ports/CrmGateway";
+import type { CaseSummary } from "../ports/TicketGateway";
+import type { TicketPorts, TicketRef } from "./ticketPorts";
+
+/** Everything the ticket panel shows, as plain data. */
+export interface TicketPanelModel {
+  readonly ticket: TicketRef;
+  readonly case: CaseSummary;
+  /** The case's live backup exchange; null when none was prepared (or the last one was deleted). */
+  readonly exchange: Exchange | null;
+  readonly status: StatusSummary;
+  readonly roles: readonly Role[];
+  /** Of the ticket panel's three: what this user may do now. */
+  readonly actions: readonly Extract<Action, "prepareFolder" | "uploadBackup" | "notifySupport">[];
+  /** Why nothing is offered, when nothing is. */
+  readonly readOnlyReason?: "caseInactive" | "noRole";
+}
+
+const panelActions = ["prepareFolder", "uploadBackup", "notifySupport"] as const;
+
+/** Reads the case and its backup exchange (one Dataverse request) and decides what is offered. */
+export async function loadTicketPanel(
+  ports: Pick<TicketPorts, "tickets" | "clock" | "settings">,
+  ticket: TicketRef,
+  user: CurrentUser,
+): Promise<TicketPanelModel> {
+  const direction = ExchangeDirection.backupForCustomer;
+  const { case: kase, exchanges } = await ports.tickets.loadCaseWithExchanges(ticket.caseId, direction);
+  return ticketPanelModel(ticket, kase, exchanges, user, ports.clock.now(), ports.settings.warningDays);
+}
+
+/** The model from what was read; pure, so the panel can recompute it after an action without reading again. */
+export function ticketPanelModel(
+  ticket: TicketRef,
+  kase: CaseSummary,
+  exchanges: readonly Exchange[],
+  user: CurrentUser,
+  now: Date,
+  warningDays: number,
+): TicketPanelModel {
+  const exchange = latestLive(exchanges);
+  const roles = rolesFromIds(user.roleIds);
+  const state = {
+    direction: ExchangeDirection.backupForCustomer,
+    stage: exchange?.stage ?? null,
+    expiresOn: exchange?.expiresOn ?? null,
+    storedFileCount: exchange?.fileCount ?? 0,
+  };
+  const allowed = allowedActions(state, roles, now);
+  // A resolved or cancelled case gets no new folder; what exists can still be finished.
+  const actions = panelActions.filter((a) => allowed.includes(a) && (kase.active || a !== "prepareFolder"));
+  const readOnlyReason = !kase.active && !exchange ? "caseInactive" : roles.length === 0 ? "noRole" : undefined;
+  return { ticket, case: kase, exchange, status: statusSummary(exchange, now, warningDays), roles, actions, readOnlyReason };
+}
+
+function latestLive(exchanges: readonly Exchange[]): Exchange | null {
+  const live = exchanges.filter((e) => e.stage !== ExchangeStage.deleted);
+  if (live.length === 0) return null;
+  return [...live].sort((a, b) => (b.folderCreatedOn?.getTime() ?? 0) - (a.folderCreatedOn?.getTime() ?? 0))[0];
+}

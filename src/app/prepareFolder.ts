@@ -1,0 +1,91 @@
+import { folderLocation, initialExpiry, nextStage, rolesFromIds, type Exchange } from "../domain";
+import { ExchangeDirection, ExchangeStage } from "../model";
+import type { CurrentUser } from "../ports/CrmGateway";
+import type { TicketPorts, TicketRef } from "./ticketPorts";
+import { folderNoteText, noteSubjects } from "./ticketWording";
+
+export interface PrepareFolderResult {
+  readonly exchange: Exchange;
+  /** false: the folder was already on SharePoint and was adopted. */
+  readonly folderCreated: boolean;
+  /** false: the case already had a live backup exchange; nothing new was made. */
+  readonly exchangeCreated: boolean;
+  /** Timelines that refused the note (an inactive case). */
+  readonly notesRefused: readonly string[];
+}
+
+/**
+ * **Prepare folder**: creates the case's backup folder under the root (layout setting), or adopts
+ * it, and records it as a File Exchange owned by the case's owner. Idempotent: a second call (or a
+ * retry after a failure half-way) finds the folder and the exchange and makes neither again.
+ */
+export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user: CurrentUser): Promise<PrepareFolderResult> {
+  const direction = ExchangeDirection.backupForCustomer;
+  const { case: kase, exchanges } = await ports.tickets.loadCaseWithExchanges(ticket.caseId, direction);
+  const live = exchanges.find((e) => e.stage !== ExchangeStage.deleted);
+  const roles = rolesFromIds(user.roleIds);
+  if (live) {
+    // A retry after the exchange was written but not its notes: write the notes now, once.
+    const refused = (await ports.tickets.hasNote({ table: "cfx_fileexchange", id: live.id }, noteSubjects.folderPrepared))
+      ? []
+      : await writeFolderNotes(ports, ticket, live, user, true);
+    return { exchange: live, folderCreated: false, exchangeCreated: false, notesRefused: refused };
+  }
+  const now = ports.clock.now();
+  // Throws a ValidationError the panel shows as it is: wrong role, or not possible in this stage.
+  nextStage({ direction, stage: null }, "prepareFolder", roles, now);
+  const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);
+  const folder = await ports.library.ensureFolder(location.path);
+  const exchange = await ports.crm.createExchange({
+    name: location.name,
+    caseId: kase.id,
+    ticketId: ticket.id,
+    direction,
+    stage: ExchangeStage.folderCreated,
+    folderPath: location.path,
+    driveId: folder.driveId,
+    itemId: folder.itemId,
+    webUrl: folder.webUrl,
+    // An adopted folder keeps its real age: expiry counts from when SharePoint made it.
+    folderCreatedOn: folder.createdOn,
+    expiresOn: initialExpiry(
+      { direction, folderCreatedOn: folder.createdOn, createdByAdministrator: roles.includes("administrator") },
+      ports.settings,
+    ),
+    // The agent's user-level read sees the exchange only when they own it (the specialist may assign).
+    ownerId: kase.ownerId,
+    fileCount: 0,
+    totalBytes: 0,
+  });
+  const refused = await writeFolderNotes(ports, ticket, exchange, user, folder.created);
+  return { exchange, folderCreated: folder.created, exchangeCreated: true, notesRefused: refused };
+}
+
+async function writeFolderNotes(
+  ports: TicketPorts,
+  ticket: TicketRef,
+  exchange: Exchange,
+  user: CurrentUser,
+  created: boolean,
+): Promise<string[]> {
+  const note = {
+    subject: noteSubjects.folderPrepared,
+    text: folderNoteText({
+      created,
+      by: user.name,
+      folderPath: exchange.folderPath,
+      webUrl: exchange.webUrl ?? "",
+      ticketName: ticket.name,
+      expiresOn: exchange.expiresOn,
+    }),
+  };
+  // The exchange's own timeline first: it always accepts; the case may be resolved and refuse.
+  const targets = [
+    { table: "cfx_fileexchange", id: exchange.id },
+    { table: "cfx_hardwareticket", id: ticket.id },
+    { table: "incident", id: exchange.caseId },
+  ] as const;
+  const refused: string[] = [];
+  for (const target of targets) if (!(await ports.crm.addNote(target, note))) refused.push(target.table);
+  return refused;
+}

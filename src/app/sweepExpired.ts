@@ -1,0 +1,477 @@
+import { ExchangeStage } from "../model";
+import { daysLeft } from "../domain/expiry";
+import {
+  classifyFolder,
+  deletionNote,
+  isRevocable,
+  knownFolders,
+  lifetimeDays,
+  mayDeleteOrphan,
+  retentionAction,
+  retentionHorizon,
+  warningNote,
+  type KnownFolders,
+  type RetentionRuleSettings,
+} from "../domain/retention";
+import type { Clock } from "../ports/Clock";
+import { systemClock } from "../ports/Clock";
+import type { FolderAddress, FolderInventory, InventoryFolder } from "../ports/FolderInventory";
+import type { RetentionExchange, RetentionRecords } from "../ports/RetentionRecords";
+
+/** What the sweep talks to. */
+export interface SweepPorts {
+  readonly records: RetentionRecords;
+  readonly folders: FolderInventory;
+}
+
+export interface SweepExpiredOptions {
+  readonly settings: RetentionRuleSettings;
+  /** Decide and report, change nothing. */
+  readonly dryRun?: boolean;
+  /**
+   * Start no new work after this instant of real time: Azure Functions on the Consumption plan stop
+   * a run after 5–10 minutes. Every step is recorded as it finishes, so the next run continues.
+   */
+  readonly deadline?: Date;
+  /** Real time for the deadline (the `clock` argument is the business time, which tests move). */
+  readonly wallClock?: Clock;
+  /** Folders per batch of Graph work (Graph's `$batch` limit is 20). */
+  readonly batchSize?: number;
+  /** Progress lines for `--verbose`. */
+  readonly log?: (line: string) => void;
+}
+
+export type SweepStep = "query" | "warn" | "revoke" | "delete" | "record" | "orphans";
+
+export interface SweepFailure {
+  readonly step: SweepStep;
+  readonly exchangeId?: string;
+  readonly path?: string;
+  readonly code: string;
+  readonly status?: number;
+  readonly message: string;
+}
+
+export interface OrphanEntry {
+  readonly path: string;
+  readonly createdOn: string;
+  readonly deletableFrom: string;
+  /** reported: kept for now; deleted (or wouldDelete in a dry run); failed: see failures. */
+  readonly action: "reported" | "deleted" | "wouldDelete" | "failed";
+}
+
+export interface SweepReport {
+  readonly now: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly dryRun: boolean;
+  /** false: the deadline stopped the run with work left; the next run continues. */
+  readonly complete: boolean;
+  readonly counts: {
+    readonly warned: number;
+    readonly expired: number;
+    readonly permissionsRevoked: number;
+    readonly recipientsRevoked: number;
+    readonly deleted: number;
+    readonly kept: number;
+    readonly orphans: number;
+    readonly orphansDeleted: number;
+    readonly unrecognised: number;
+    readonly failures: number;
+  };
+  readonly orphans: readonly OrphanEntry[];
+  /** Folders under the roots not named like a case: reported, never deleted. */
+  readonly unrecognised: readonly string[];
+  readonly failures: readonly SweepFailure[];
+}
+
+type Counts = { -readonly [K in keyof SweepReport["counts"]]: number };
+
+const JOB = "Retention job";
+
+/**
+ * The retention job: warns owners before expiry, revokes and deletes expired folders, reports (and,
+ * when the setting allows, deletes) orphan folders, and returns a report. Safe to rerun at any
+ * point: every write is keyed or guarded by the record's own state.
+ */
+export async function sweepExpired(ports: SweepPorts, clock: Clock, options: SweepExpiredOptions): Promise<SweepReport> {
+  const run = new SweepRun(ports, clock, options);
+  return run.execute();
+}
+
+class SweepRun {
+  private readonly now: Date;
+  private readonly startedAt: Date;
+  private readonly wall: Clock;
+  private readonly batch: number;
+  private readonly dryRun: boolean;
+  private readonly counts: Counts = {
+    warned: 0,
+    expired: 0,
+    permissionsRevoked: 0,
+    recipientsRevoked: 0,
+    deleted: 0,
+    kept: 0,
+    orphans: 0,
+    orphansDeleted: 0,
+    unrecognised: 0,
+    failures: 0,
+  };
+  private readonly failures: SweepFailure[] = [];
+  private readonly orphans: OrphanEntry[] = [];
+  private readonly unrecognised: string[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly ports: SweepPorts,
+    clock: Clock,
+    private readonly options: SweepExpiredOptions,
+  ) {
+    this.now = clock.now();
+    this.wall = options.wallClock ?? systemClock;
+    this.startedAt = this.wall.now();
+    this.batch = Math.max(1, Math.min(options.batchSize ?? 20, 20));
+    this.dryRun = options.dryRun ?? false;
+  }
+
+  async execute(): Promise<SweepReport> {
+    const { settings } = this.options;
+    let due: RetentionExchange[] = [];
+    try {
+      due = await this.ports.records.exchangesNeedingAttention(this.now, retentionHorizon(this.now, settings));
+    } catch (e) {
+      this.fail("query", e, {});
+    }
+    const toWarn = due.filter((x) => retentionAction(x, this.now, settings) === "warn");
+    const toDelete = due.filter((x) => retentionAction(x, this.now, settings) === "delete");
+    this.log(`${due.length} exchange(s) need attention: ${toWarn.length} to warn, ${toDelete.length} expired.`);
+
+    for (const exchange of toWarn) {
+      if (this.pastDeadline()) break;
+      await this.warn(exchange);
+    }
+    for (let i = 0; i < toDelete.length && !this.pastDeadline(); i += this.batch) {
+      await this.expire(toDelete.slice(i, i + this.batch));
+    }
+    if (!this.pastDeadline()) await this.sweepOrphans();
+    return this.report();
+  }
+
+  // --- 1. warn ---
+
+  private async warn(exchange: RetentionExchange): Promise<void> {
+    const { records } = this.ports;
+    this.counts.warned++;
+    if (this.dryRun) return this.log(`would warn ${exchange.folderPath ?? exchange.name}`);
+    try {
+      const note = warningNote({
+        folderName: exchange.name,
+        expiresOn: exchange.expiresOn!,
+        daysLeft: daysLeft(exchange.expiresOn, this.now) ?? 0,
+      });
+      await records.addNote(
+        { table: "cfx_fileexchange", id: exchange.id },
+        { subject: note.subject, text: note.text },
+        { onceKey: `warn:${exchange.id}:note` },
+      );
+      if (!exchange.ownerIsTeam && exchange.ownerId) {
+        await records.notifyUser(
+          exchange.ownerId,
+          { title: note.subject, body: note.text },
+          { onceKey: `warn:${exchange.id}:notification` },
+        );
+      }
+      await records.updateExchange(exchange.id, { warnedOn: this.now });
+      this.log(`warned the owner of ${exchange.folderPath ?? exchange.name}`);
+    } catch (e) {
+      this.counts.warned--;
+      this.fail("warn", e, exchange);
+    }
+  }
+
+  // --- 2. revoke, then delete ---
+
+  private async expire(chunk: readonly RetentionExchange[]): Promise<void> {
+    const { records } = this.ports;
+    const { settings } = this.options;
+    this.counts.expired += chunk.length;
+    if (this.dryRun) {
+      this.counts.deleted += chunk.length;
+      for (const x of chunk) this.log(`would revoke access to and delete ${x.folderPath ?? x.name}`);
+      return;
+    }
+    const addressable = chunk.filter((x) => x.itemId || x.folderPath);
+    const revoked = await this.revokeAll(
+      addressable.map((x) => ({ address: addressOf(x), exchange: x })),
+      (item, e, step) => this.fail(step, e, item.exchange),
+    );
+    const revokedCount = new Map(revoked.map((r) => [r.item.exchange.id, r.revoked]));
+    // Exchanges with nothing to address have no folder left to delete.
+    let ready = [...revoked.map((r) => r.item.exchange), ...chunk.filter((x) => !x.itemId && !x.folderPath)];
+
+    // Recipient rows are marked revoked before the folder goes: that is what the panels show.
+    if (ready.length > 0) {
+      try {
+        const recipients = await records.activeRecipients(ready.map((x) => x.id));
+        const blocked = new Set<string>();
+        for (const r of recipients) {
+          try {
+            await records.updateRecipient(r.id, { revokedOn: this.now, reason: `Access removed at expiry. (${JOB})` });
+            this.counts.recipientsRevoked++;
+          } catch (e) {
+            blocked.add(r.exchangeId);
+            this.fail("revoke", e, chunk.find((x) => x.id === r.exchangeId) ?? { id: r.exchangeId });
+          }
+        }
+        ready = ready.filter((x) => !blocked.has(x.id));
+      } catch (e) {
+        for (const x of ready) this.fail("revoke", e, x);
+        ready = [];
+      }
+    }
+
+    const withFolder = ready.filter((x) => x.itemId || x.folderPath);
+    const outcomes = withFolder.length > 0 ? await this.deleteFolders(withFolder.map(addressOf)) : [];
+    const deleted = ready.filter((x) => !x.itemId && !x.folderPath);
+    outcomes.forEach((o, i) => {
+      if (o.ok) deleted.push(withFolder[i]);
+      else this.fail("delete", o.error, withFolder[i]);
+    });
+
+    for (const exchange of deleted) {
+      try {
+        const note = deletionNote({
+          folderName: exchange.name,
+          days: lifetimeDays(exchange, settings),
+          permanent: settings.permanentDelete,
+          revokedCount: revokedCount.get(exchange.id) ?? 0,
+        });
+        await records.addNote({ table: "cfx_fileexchange", id: exchange.id }, note, { onceKey: `delete:${exchange.id}:exchange` });
+        // A resolved or cancelled case refuses notes (addNote resolves false): expected, not a failure.
+        await records.addNote({ table: "incident", id: exchange.caseId }, note, { onceKey: `delete:${exchange.id}:case` });
+        await records.updateExchange(exchange.id, { stage: ExchangeStage.deleted, deletedOn: this.now });
+        this.counts.deleted++;
+        this.log(`deleted ${exchange.folderPath ?? exchange.name}`);
+      } catch (e) {
+        this.fail("record", e, exchange);
+      }
+    }
+  }
+
+  /**
+   * Lists the permissions of each folder and removes every revocable one, in batches. Returns the
+   * items whose access is fully removed (or whose folder is already gone) with the number removed.
+   */
+  private async revokeAll<T extends { readonly address: FolderAddress }>(
+    items: readonly T[],
+    onFailure: (item: T, error: unknown, step: SweepStep) => void,
+  ): Promise<Array<{ item: T; revoked: number }>> {
+    if (items.length === 0) return [];
+    const { folders } = this.ports;
+    let listed;
+    try {
+      listed = await folders.listPermissions(items.map((i) => i.address));
+    } catch (e) {
+      for (const item of items) onFailure(item, e, "revoke");
+      return [];
+    }
+    const removals: Array<{ index: number; permissionId: string }> = [];
+    const alive: number[] = [];
+    listed.forEach((outcome, index) => {
+      if (!outcome.ok) return onFailure(items[index], outcome.error, "revoke");
+      alive.push(index);
+      if ("permissions" in outcome) for (const p of outcome.permissions.filter(isRevocable)) removals.push({ index, permissionId: p.id });
+    });
+    const failed = new Set<number>();
+    const removed = new Map<number, number>();
+    if (removals.length > 0) {
+      let results;
+      try {
+        results = await folders.removePermissions(removals.map((r) => ({ folder: items[r.index].address, permissionId: r.permissionId })));
+      } catch (e) {
+        for (const index of alive) onFailure(items[index], e, "revoke");
+        return [];
+      }
+      results.forEach((o, k) => {
+        const index = removals[k].index;
+        if (o.ok) {
+          removed.set(index, (removed.get(index) ?? 0) + 1);
+          this.counts.permissionsRevoked++;
+        } else if (!failed.has(index)) {
+          failed.add(index);
+          onFailure(items[index], o.error, "revoke");
+        }
+      });
+    }
+    return alive.filter((i) => !failed.has(i)).map((i) => ({ item: items[i], revoked: removed.get(i) ?? 0 }));
+  }
+
+  private async deleteFolders(addresses: readonly FolderAddress[]) {
+    try {
+      return await this.ports.folders.deleteFolders(addresses, { permanent: this.options.settings.permanentDelete });
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      return addresses.map(() => ({ ok: false as const, error }));
+    }
+  }
+
+  // --- 3. orphans ---
+
+  private async sweepOrphans(): Promise<void> {
+    const { records } = this.ports;
+    const { settings } = this.options;
+    let known: KnownFolders;
+    let previous: ReadonlySet<string>;
+    try {
+      const live = await records.exchangeFolders();
+      this.counts.kept = live.filter((x) => x.expiresOn === null).length;
+      known = knownFolders(live);
+      // Only a report saved while deletion was on counts: turning the setting on makes the next run report first.
+      const last = settings.deleteOrphans ? await records.lastOrphanReport() : null;
+      previous = new Set(last?.deletable ?? []);
+    } catch (e) {
+      // Without the records, every folder would look like an orphan: skip the step entirely.
+      this.fail("orphans", e, {});
+      return;
+    }
+
+    const deletable: InventoryFolder[] = [];
+    const toDelete: Array<{ folder: InventoryFolder; deletableFrom: Date }> = [];
+    const queue = [settings.backupRoot, settings.uploadRoot];
+    let scanned = true;
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      let next: string | undefined;
+      do {
+        if (this.pastDeadline()) {
+          scanned = false;
+          break;
+        }
+        let page;
+        try {
+          page = await this.ports.folders.listFolders(path, next);
+        } catch (e) {
+          this.fail("orphans", e, { path });
+          scanned = false;
+          break;
+        }
+        for (const folder of page.folders) {
+          const kind = classifyFolder(folder, known, settings);
+          if (kind.kind === "container") queue.push(folder.path);
+          else if (kind.kind === "unrecognised") {
+            this.counts.unrecognised++;
+            this.unrecognised.push(folder.path);
+          } else if (kind.kind === "orphan") {
+            this.counts.orphans++;
+            const eligible = kind.deletableFrom.getTime() <= this.now.getTime();
+            if (eligible) deletable.push(folder);
+            if (mayDeleteOrphan({ itemId: folder.itemId, deletableFrom: kind.deletableFrom }, this.now, previous, settings)) {
+              toDelete.push({ folder, deletableFrom: kind.deletableFrom });
+            } else {
+              this.orphans.push(orphanEntry(folder, kind.deletableFrom, "reported"));
+            }
+          }
+        }
+        next = page.next;
+      } while (next);
+      if (!scanned) break;
+    }
+
+    const deletedIds = new Set<string>();
+    for (let i = 0; i < toDelete.length; i += this.batch) {
+      const chunk = toDelete.slice(i, i + this.batch);
+      if (this.pastDeadline() || this.dryRun) {
+        for (const o of chunk) this.orphans.push(orphanEntry(o.folder, o.deletableFrom, this.dryRun ? "wouldDelete" : "reported"));
+        continue;
+      }
+      const items = chunk.map((o) => ({ address: { itemId: o.folder.itemId, path: o.folder.path }, orphan: o }));
+      const failedHere = new Set<string>();
+      const revoked = await this.revokeAll(items, (item, e, step) => {
+        failedHere.add(item.orphan.folder.itemId);
+        this.fail(step === "revoke" ? "orphans" : step, e, { path: item.orphan.folder.path });
+      });
+      const ready = revoked.map((r) => r.item.orphan);
+      const outcomes =
+        ready.length > 0 ? await this.deleteFolders(ready.map((o) => ({ itemId: o.folder.itemId, path: o.folder.path }))) : [];
+      outcomes.forEach((o, k) => {
+        const orphan = ready[k];
+        if (o.ok) {
+          deletedIds.add(orphan.folder.itemId);
+          this.counts.orphansDeleted++;
+          this.orphans.push(orphanEntry(orphan.folder, orphan.deletableFrom, "deleted"));
+          this.log(`deleted orphan folder ${orphan.folder.path}`);
+        } else {
+          failedHere.add(orphan.folder.itemId);
+          this.fail("orphans", o.error, { path: orphan.folder.path });
+        }
+      });
+      for (const o of chunk) if (failedHere.has(o.folder.itemId)) this.orphans.push(orphanEntry(o.folder, o.deletableFrom, "failed"));
+    }
+
+    // Persist what this run reported, so the next run may delete it; only after a full listing.
+    if (scanned && !this.dryRun) {
+      try {
+        const remaining = settings.deleteOrphans ? deletable.filter((f) => !deletedIds.has(f.itemId)).map((f) => f.itemId) : [];
+        await records.saveOrphanReport({ reportedOn: this.now, deletable: remaining });
+      } catch (e) {
+        this.fail("orphans", e, {});
+      }
+    }
+  }
+
+  // --- 4. report ---
+
+  private report(): SweepReport {
+    return {
+      now: this.now.toISOString(),
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: this.wall.now().toISOString(),
+      dryRun: this.dryRun,
+      complete: !this.stopped,
+      counts: { ...this.counts, failures: this.failures.length },
+      orphans: this.orphans,
+      unrecognised: this.unrecognised,
+      failures: this.failures,
+    };
+  }
+
+  private pastDeadline(): boolean {
+    if (this.stopped) return true;
+    const { deadline } = this.options;
+    if (deadline && this.wall.now().getTime() >= deadline.getTime()) {
+      this.stopped = true;
+      this.log("deadline reached: stopping; the next run continues from here.");
+    }
+    return this.stopped;
+  }
+
+  private fail(
+    step: SweepStep,
+    error: unknown,
+    where: { readonly id?: string; readonly folderPath?: string; readonly path?: string },
+  ): void {
+    const e = error as { code?: unknown; status?: unknown; message?: unknown } | undefined;
+    const failure: SweepFailure = {
+      step,
+      ...(where.id ? { exchangeId: where.id } : {}),
+      ...((where.folderPath ?? where.path) ? { path: where.folderPath ?? where.path } : {}),
+      code: typeof e?.code === "string" ? e.code : "error",
+      ...(typeof e?.status === "number" ? { status: e.status } : {}),
+      message: typeof e?.message === "string" ? e.message : String(error),
+    };
+    this.failures.push(failure);
+    this.log(`failed (${step}) ${failure.path ?? failure.exchangeId ?? ""}: ${failure.message}`);
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+}
+
+function addressOf(x: RetentionExchange): FolderAddress {
+  return { driveId: x.driveId, itemId: x.itemId, path: x.folderPath ?? x.name };
+}
+
+function orphanEntry(folder: InventoryFolder, deletableFrom: Date, action: OrphanEntry["action"]): OrphanEntry {
+  return { path: folder.path, createdOn: folder.createdOn.toISOString(), deletableFrom: deletableFrom.toISOString(), action };
+}

@@ -1,0 +1,82 @@
+/**
+ * The plain-words texts the ticket's use cases write (timeline notes, the notification, the
+ * e-mail). They are records, not UI: they stay in English like the rest of the timeline.
+ */
+
+/** 1536 → "1.5 KB"; decimal units, as SharePoint and Windows Explorer's "size on disk" dialogs are not. */
+export function bytesInWords(bytes: number): string {
+  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = bytes / 1000;
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** "22 December 2026 (UTC)": notes are read by people in several time zones. */
+export function dateInWords(date: Date): string {
+  return `${new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(date)} (UTC)`;
+}
+
+export const noteSubjects = {
+  /** One subject whether created or adopted, so a retry recognises its own note. */
+  folderPrepared: "Backup folder prepared",
+  backupReady: "Backup is ready",
+} as const;
+
+export function folderNoteText(input: {
+  readonly created: boolean;
+  readonly by: string;
+  readonly folderPath: string;
+  readonly webUrl: string;
+  readonly ticketName: string;
+  readonly expiresOn: Date | null;
+}): string {
+  const what = input.created ? "created the backup folder" : "adopted the existing backup folder";
+  const until = input.expiresOn
+    ? `It will be deleted on ${dateInWords(input.expiresOn)}.`
+    : "It is kept with no expiry (created by an administrator).";
+  return `${input.by} ${what} "${input.folderPath}" on SharePoint for hardware ticket ${input.ticketName}. ${until}\n${input.webUrl}`;
+}
+
+export function backupReadyNoteText(input: {
+  readonly by: string;
+  readonly caseNumber: string;
+  readonly folderPath: string;
+  readonly webUrl?: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  readonly agentName: string;
+}): string {
+  const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"}, ${bytesInWords(input.totalBytes)}`;
+  return (
+    `The backup is ready for case ${input.caseNumber}: ${files} in "${input.folderPath}". ` +
+    `${input.by} notified ${input.agentName} to share it with the customer.` +
+    (input.webUrl ? `\n${input.webUrl}` : "")
+  );
+}
+
+const escapeHtml = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function backupReadyEmail(input: {
+  readonly caseNumber: string;
+  readonly caseTitle: string;
+  readonly caseUrl: string;
+  readonly folderPath: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+  readonly by: string;
+}): { subject: string; html: string } {
+  const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"} (${bytesInWords(input.totalBytes)})`;
+  return {
+    subject: `Backup ready for case ${input.caseNumber}`,
+    html:
+      `<p>The customer's backup for case <a href="${escapeHtml(input.caseUrl)}">${escapeHtml(input.caseNumber)}: ${escapeHtml(input.caseTitle)}</a> ` +
+      `is uploaded and verified: ${files} in the SharePoint folder "${escapeHtml(input.folderPath)}".</p>` +
+      `<p>Open the case and use <b>Share with customer</b> in the Case File Exchange panel.</p>` +
+      `<p>${escapeHtml(input.by)}, service team</p>`,
+  };
+}

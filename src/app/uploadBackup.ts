@@ -1,0 +1,336 @@
+import { isValidationError, validateUploadFile, type Exchange } from "../domain";
+import { FileIntegrity } from "../model";
+import type { CrmGateway, CurrentUser } from "../ports/CrmGateway";
+import type { DocumentLibrary, FolderRef, StoredFile } from "../ports/DocumentLibrary";
+import type { TicketGateway } from "../ports/TicketGateway";
+import type { Clock } from "../ports/Clock";
+import { RateMeter } from "./rateMeter";
+import { storedTotals } from "./storedFiles";
+
+/** A file the user picked or dropped; `relativePath` keeps the folder structure (`photos/2024/a.jpg`). */
+export interface LocalFile {
+  readonly file: Blob;
+  readonly relativePath: string;
+  readonly size: number;
+  /** ms since the epoch: with the path and size, what matches a picked file to an interrupted upload after a reload. */
+  readonly lastModified: number;
+}
+
+export interface UploadRequest {
+  readonly folder: FolderRef;
+  /** Path under the folder, `/`-separated, validated. */
+  readonly relativePath: string;
+  readonly file: Blob;
+  readonly size: number;
+  readonly lastModified: number;
+  /** false: SharePoint must refuse (409) rather than overwrite. */
+  readonly replace: boolean;
+  readonly signal: AbortSignal;
+  /** Cumulative bytes SharePoint has acknowledged (starts at the resumed offset). */
+  readonly onProgress: (bytesSent: number) => void;
+}
+
+export interface UploadedFile {
+  readonly item: StoredFile;
+  /** The local file's quickXorHash, computed while it was read. */
+  readonly localQuickXorHash: string;
+}
+
+/**
+ * The upload client this use case runs on (the Graph adapter's upload session: fragments,
+ * resume from nextExpectedRanges with the upload URL kept in browser storage, single PUT for
+ * small and empty files). Rejections carry the adapter's error type; an abort rejects with code
+ * `aborted`; an existing file without `replace` rejects with code `nameAlreadyExists`.
+ */
+export interface FileUploader {
+  upload(request: UploadRequest): Promise<UploadedFile>;
+  /** Forgets (and deletes on the server) an unfinished upload of this file. */
+  discard(request: Omit<UploadRequest, "signal" | "onProgress" | "replace">): Promise<void>;
+}
+
+export type FileState =
+  | { readonly kind: "rejected"; readonly reason: string }
+  | { readonly kind: "queued" }
+  | { readonly kind: "conflict" }
+  | { readonly kind: "uploading" }
+  | { readonly kind: "paused" }
+  | { readonly kind: "done"; readonly integrity: FileIntegrity; readonly quickXorHash: string }
+  | { readonly kind: "skipped" }
+  | { readonly kind: "cancelled" }
+  | { readonly kind: "failed"; readonly reason: string; readonly error: unknown };
+
+export interface FileProgress {
+  readonly relativePath: string;
+  readonly size: number;
+  readonly state: FileState;
+  readonly bytesSent: number;
+  readonly bytesPerSecond: number;
+  readonly secondsLeft: number | null;
+}
+
+export interface UploadSnapshot {
+  readonly files: readonly FileProgress[];
+  readonly running: boolean;
+  readonly overall: {
+    readonly bytesSent: number;
+    readonly totalBytes: number;
+    readonly bytesPerSecond: number;
+    readonly secondsLeft: number | null;
+  };
+}
+
+export type ConflictAnswer = "replace" | "skip" | "replaceAll" | "skipAll";
+
+export interface UploadBackupPorts {
+  readonly crm: CrmGateway;
+  readonly tickets: TicketGateway;
+  readonly library: DocumentLibrary;
+  readonly uploader: FileUploader;
+  readonly clock: Clock;
+}
+
+export interface UploadBackupOptions {
+  readonly exchange: Exchange;
+  readonly folder: FolderRef;
+  readonly user: CurrentUser;
+  /** Asked for each file that is already in the folder; never overwritten without an answer. */
+  readonly askConflict: (relativePath: string) => Promise<ConflictAnswer>;
+  /** Monotonic ms, for rates (performance.now in the browser). */
+  readonly now?: () => number;
+}
+
+const officeExtensions = /\.(docx?|docm|dotx|xlsx?|xlsm|xlsb|xltx|pptx?|pptm|potx|ppsx|vsdx|one)$/i;
+
+/** Compares what SharePoint stored with the local file. Office documents are rewritten on upload (metadata). */
+export function integrityOf(relativePath: string, size: number, localHash: string, item: StoredFile): FileIntegrity {
+  if (item.size === size && item.quickXorHash === localHash) return FileIntegrity.verified;
+  return officeExtensions.test(relativePath) ? FileIntegrity.modifiedBySharePoint : FileIntegrity.mismatch;
+}
+
+const code = (e: unknown): string | undefined =>
+  typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string" ? (e as { code: string }).code : undefined;
+
+interface Entry {
+  readonly local: LocalFile;
+  readonly path: string;
+  state: FileState;
+  bytesSent: number;
+  replace: boolean;
+  readonly meter: RateMeter;
+}
+
+/**
+ * **Upload backup**: many files into the exchange's folder, folder structure kept, one at a time.
+ * Every file is checked before any byte is sent (names SharePoint refuses, over-limit sizes); an
+ * existing file is replaced only when the user says so; each finished file is verified against
+ * its quickXorHash and recorded as a `cfx_filereceipt`; the exchange's file count and total size
+ * follow the receipts. Pause and cancel abort the current request; resume continues where
+ * SharePoint stopped (the uploader resumes from nextExpectedRanges).
+ */
+export class BackupUpload {
+  private readonly entries: Entry[];
+  private readonly listeners = new Set<(s: UploadSnapshot) => void>();
+  private controller: AbortController | null = null;
+  private abortReason: "pause" | "cancel" | null = null;
+  private run: Promise<void> | null = null;
+  private conflictDefault: "replace" | "skip" | null = null;
+  private readonly overallMeter = new RateMeter();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ports: UploadBackupPorts,
+    private readonly options: UploadBackupOptions,
+    files: readonly LocalFile[],
+  ) {
+    this.now = options.now ?? (() => Date.now());
+    this.entries = files.map((local) => {
+      let path = local.relativePath;
+      let state: FileState = { kind: "queued" };
+      try {
+        path = validateUploadFile({ relativePath: local.relativePath, size: local.size }, options.folder.path);
+      } catch (e) {
+        if (!isValidationError(e)) throw e;
+        state = { kind: "rejected", reason: e.message };
+      }
+      return { local, path, state, bytesSent: 0, replace: false, meter: new RateMeter() };
+    });
+  }
+
+  subscribe(listener: (s: UploadSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): UploadSnapshot {
+    const counted = this.entries.filter((e) => e.state.kind !== "rejected" && e.state.kind !== "skipped" && e.state.kind !== "cancelled");
+    const totalBytes = counted.reduce((n, e) => n + e.local.size, 0);
+    const bytesSent = counted.reduce((n, e) => n + e.bytesSent, 0);
+    return {
+      running: this.run !== null,
+      files: this.entries.map((e) => ({
+        relativePath: e.path,
+        size: e.local.size,
+        state: e.state,
+        bytesSent: e.bytesSent,
+        bytesPerSecond: e.state.kind === "uploading" ? e.meter.bytesPerSecond() : 0,
+        secondsLeft: e.state.kind === "uploading" ? e.meter.secondsLeft(e.local.size) : null,
+      })),
+      overall: {
+        bytesSent,
+        totalBytes,
+        bytesPerSecond: this.run ? this.overallMeter.bytesPerSecond() : 0,
+        secondsLeft: this.run ? this.overallMeter.secondsLeft(totalBytes) : null,
+      },
+    };
+  }
+
+  /** Starts (or resumes) the queue; resolves when it stops: finished, paused or cancelled. */
+  start(): Promise<void> {
+    if (this.run) return this.run;
+    for (const e of this.entries) if (e.state.kind === "paused" || e.state.kind === "failed") e.state = { kind: "queued" };
+    this.abortReason = null;
+    this.overallMeter.reset();
+    this.run = this.process().finally(() => {
+      this.run = null;
+      this.controller = null;
+      this.emit();
+    });
+    this.emit();
+    return this.run;
+  }
+
+  /** Stops after aborting the current request; `start()` resumes from where SharePoint stopped. */
+  pause(): void {
+    this.abortReason = "pause";
+    this.controller?.abort();
+  }
+
+  /** Stops and forgets every unfinished upload (their sessions are deleted). */
+  async cancel(): Promise<void> {
+    this.abortReason = "cancel";
+    this.controller?.abort();
+    await this.run;
+    for (const e of this.entries) {
+      if (e.state.kind !== "queued" && e.state.kind !== "paused" && e.state.kind !== "failed" && e.state.kind !== "conflict") continue;
+      if (e.bytesSent > 0) await this.ports.uploader.discard(this.request(e)).catch(() => undefined);
+      e.state = { kind: "cancelled" };
+      e.bytesSent = 0;
+    }
+    this.emit();
+  }
+
+  private request(e: Entry) {
+    return {
+      folder: this.options.folder,
+      relativePath: e.path,
+      file: e.local.file,
+      size: e.local.size,
+      lastModified: e.local.lastModified,
+    };
+  }
+
+  private async process(): Promise<void> {
+    let wroteReceipt = false;
+    try {
+      const existing = await this.existingPaths();
+      for (const e of this.entries) {
+        if (e.state.kind !== "queued") continue;
+        if (this.abortReason) break;
+        if (!e.replace && existing.has(e.path.toLowerCase())) {
+          const answer = await this.ask(e);
+          if (answer === "skip") {
+            e.state = { kind: "skipped" };
+            this.emit();
+            continue;
+          }
+          e.replace = true;
+        }
+        if (await this.uploadOne(e)) wroteReceipt = true;
+      }
+    } finally {
+      if (wroteReceipt) await this.updateTotals();
+    }
+  }
+
+  private async existingPaths(): Promise<Set<string>> {
+    const stored = await this.ports.library.listFiles(this.options.folder);
+    return new Set(stored.map((f) => f.path.toLowerCase()));
+  }
+
+  private async ask(e: Entry): Promise<"replace" | "skip"> {
+    if (this.conflictDefault) return this.conflictDefault;
+    e.state = { kind: "conflict" };
+    this.emit();
+    const answer = await this.options.askConflict(e.path);
+    if (answer === "replaceAll" || answer === "skipAll") this.conflictDefault = answer === "replaceAll" ? "replace" : "skip";
+    e.state = { kind: "queued" };
+    return answer === "replace" || answer === "replaceAll" ? "replace" : "skip";
+  }
+
+  /** Uploads one file and writes its receipt; true when a receipt was written. */
+  private async uploadOne(e: Entry): Promise<boolean> {
+    const controller = new AbortController();
+    this.controller = controller;
+    e.state = { kind: "uploading" };
+    e.meter.reset();
+    this.emit();
+    let uploaded: UploadedFile;
+    try {
+      uploaded = await this.ports.uploader.upload({
+        ...this.request(e),
+        replace: e.replace,
+        signal: controller.signal,
+        onProgress: (bytes) => {
+          e.bytesSent = bytes;
+          const t = this.now();
+          e.meter.add(t, bytes);
+          this.overallMeter.add(t, this.snapshot().overall.bytesSent);
+          this.emit();
+        },
+      });
+    } catch (error) {
+      if (controller.signal.aborted || code(error) === "aborted") {
+        e.state = { kind: this.abortReason === "cancel" ? "queued" : "paused" };
+      } else if (code(error) === "nameAlreadyExists") {
+        // Someone stored the same name since the list was read: ask, as for any existing file.
+        e.state = { kind: "queued" };
+        if ((await this.ask(e)) === "replace") {
+          e.replace = true;
+          return this.uploadOne(e);
+        }
+        e.state = { kind: "skipped" };
+      } else {
+        e.state = { kind: "failed", reason: error instanceof Error ? error.message : String(error), error };
+      }
+      this.emit();
+      return false;
+    }
+    const integrity = integrityOf(e.path, e.local.size, uploaded.localQuickXorHash, uploaded.item);
+    e.bytesSent = e.local.size;
+    await this.ports.crm.addReceipt({
+      exchangeId: this.options.exchange.id,
+      path: e.path,
+      itemId: uploaded.item.itemId,
+      size: uploaded.item.size,
+      quickXorHash: uploaded.item.quickXorHash ?? uploaded.localQuickXorHash,
+      integrity,
+      uploadedOn: this.ports.clock.now(),
+      uploadedBy: this.options.user.id,
+    });
+    e.state = { kind: "done", integrity, quickXorHash: uploaded.localQuickXorHash };
+    this.emit();
+    return true;
+  }
+
+  private async updateTotals(): Promise<void> {
+    const totals = storedTotals(await this.ports.tickets.listReceipts(this.options.exchange.id));
+    await this.ports.crm.updateExchange(this.options.exchange.id, { fileCount: totals.fileCount, totalBytes: totals.totalBytes });
+  }
+
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    const s = this.snapshot();
+    for (const l of this.listeners) l(s);
+  }
+}

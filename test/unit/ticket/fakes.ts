@@ -1,0 +1,256 @@
+import type { Exchange, FileReceipt, Recipient } from "../../../src/domain";
+import { parseSettings } from "../../../src/domain";
+import type { ExchangeDirection } from "../../../src/model";
+import { roleDefs } from "../../../src/model";
+import type { CrmGateway, CurrentUser, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
+import type { DocumentLibrary, FolderRef, StoredFile } from "../../../src/ports/DocumentLibrary";
+import type {
+  AppNotificationInput,
+  CaseSummary,
+  CaseWithExchanges,
+  EmailInput,
+  EmailRef,
+  EmailStatus,
+  TicketGateway,
+} from "../../../src/ports/TicketGateway";
+import type { FileUploader, UploadRequest, UploadedFile } from "../../../src/app/uploadBackup";
+import type { TicketPorts } from "../../../src/app/ticketPorts";
+
+const notImplemented = (what: string) => () => {
+  throw new Error(`fake: ${what} is not implemented`);
+};
+
+export const roleId = (key: string) => roleDefs.find((r) => r.key === key)!.id;
+
+export const specialist: CurrentUser = {
+  id: "user-specialist",
+  name: "Sam Specialist",
+  roleIds: [roleId("specialist")],
+  languageCode: 1033,
+};
+export const agent: CurrentUser = { id: "user-agent", name: "Alex Agent", roleIds: [roleId("agent")], languageCode: 1033 };
+export const admin: CurrentUser = { id: "user-admin", name: "Ada Administrator", roleIds: [roleId("administrator")], languageCode: 1033 };
+
+export const settings = parseSettings({
+  cfx_SharePointSiteUrl: "https://contoso.sharepoint.com/sites/files",
+  cfx_EntraTenantId: "tenant",
+  cfx_EntraClientId: "client",
+});
+
+export function aCase(overrides: Partial<CaseSummary> = {}): CaseSummary {
+  return {
+    id: "case-1",
+    number: "CAS-01234-A1B2C3",
+    title: "Scanner replacement",
+    customerName: "Dental Clinic Ltd",
+    accountName: "Dental Clinic Ltd",
+    contactId: "contact-1",
+    contactName: "Dana Dentist",
+    ownerId: "user-agent",
+    ownerName: "Alex Agent",
+    active: true,
+    ...overrides,
+  };
+}
+
+/** Dataverse in memory: holds real state, records every write, fails loudly on what it does not do. */
+export class FakeCrm implements CrmGateway, TicketGateway {
+  kase: CaseSummary = aCase();
+  exchanges: Exchange[] = [];
+  receipts: FileReceipt[] = [];
+  notes: { target: TimelineTarget; note: NoteInput }[] = [];
+  notifications: AppNotificationInput[] = [];
+  emails: (EmailInput & { id: string; status: EmailStatus })[] = [];
+  mailboxApproved = true;
+  /** Tables whose notes the platform refuses (an inactive case). */
+  refuseNotesOn = new Set<string>();
+  /** Throws once from the named method, to test a failure half-way. */
+  failOnce = new Map<string, Error>();
+  calls: string[] = [];
+  private ids = 0;
+
+  private enter(method: string): void {
+    this.calls.push(method);
+    const e = this.failOnce.get(method);
+    if (e) {
+      this.failOnce.delete(method);
+      throw e;
+    }
+  }
+
+  async createExchange(input: Parameters<CrmGateway["createExchange"]>[0]): Promise<Exchange> {
+    this.enter("createExchange");
+    const ex: Exchange = { fileCount: 0, totalBytes: 0, ...input, id: `ex-${++this.ids}` };
+    this.exchanges.push(ex);
+    return ex;
+  }
+  async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
+    this.enter("updateExchange");
+    const i = this.exchanges.findIndex((e) => e.id === id);
+    if (i < 0) throw new Error(`no exchange ${id}`);
+    this.exchanges[i] = { ...this.exchanges[i], ...changes };
+  }
+  addRecipient = notImplemented("addRecipient") as unknown as (input: Omit<Recipient, "id">) => Promise<Recipient>;
+  updateRecipient = notImplemented("updateRecipient") as unknown as () => Promise<void>;
+  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+    this.enter("addReceipt");
+    const r = { ...input, id: `r-${++this.ids}` };
+    this.receipts.push(r);
+    return r;
+  }
+  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+    this.enter("addNote");
+    if (this.refuseNotesOn.has(target.table)) return false;
+    this.notes.push({ target, note });
+    return true;
+  }
+
+  async loadCaseWithExchanges(caseId: string, direction: ExchangeDirection): Promise<CaseWithExchanges> {
+    this.enter("loadCaseWithExchanges");
+    if (caseId !== this.kase.id) throw new Error(`no case ${caseId}`);
+    return { case: this.kase, exchanges: this.exchanges.filter((e) => e.caseId === caseId && e.direction === direction) };
+  }
+  async getExchange(id: string): Promise<Exchange> {
+    this.enter("getExchange");
+    const ex = this.exchanges.find((e) => e.id === id);
+    if (!ex) throw new Error(`no exchange ${id}`);
+    return ex;
+  }
+  async listReceipts(exchangeId: string): Promise<FileReceipt[]> {
+    this.enter("listReceipts");
+    return this.receipts.filter((r) => r.exchangeId === exchangeId);
+  }
+  async hasNote(target: TimelineTarget, subject: string): Promise<boolean> {
+    this.enter("hasNote");
+    return this.notes.some((n) => n.target.id === target.id && n.note.subject === subject);
+  }
+  async createAppNotification(input: AppNotificationInput): Promise<void> {
+    this.enter("createAppNotification");
+    this.notifications.push(input);
+  }
+  async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {
+    this.enter("findEmail");
+    const e = this.emails.find((m) => m.regardingCaseId === regardingCaseId && m.subject === subject);
+    return e ? { id: e.id, status: e.status } : null;
+  }
+  async createEmail(input: EmailInput): Promise<EmailRef> {
+    this.enter("createEmail");
+    const e = { ...input, id: `mail-${++this.ids}`, status: "draft" as EmailStatus };
+    this.emails.push(e);
+    return { id: e.id, status: e.status };
+  }
+  async sendEmail(emailId: string): Promise<EmailStatus> {
+    this.enter("sendEmail");
+    const e = this.emails.find((m) => m.id === emailId)!;
+    if (e.status !== "draft") throw new Error("This e-mail has already been sent or cancelled.");
+    e.status = this.mailboxApproved ? "sent" : "pending";
+    return e.status;
+  }
+}
+
+/** SharePoint in memory: folders by path, files by path. */
+export class FakeLibrary implements DocumentLibrary {
+  folders = new Map<string, FolderRef>();
+  files = new Map<string, StoredFile & { folderPath: string }>();
+  created: string[] = [];
+  now = new Date("2026-11-22T03:00:00Z");
+
+  async ensureFolder(path: string): Promise<FolderRef & { created: boolean }> {
+    const seen = this.folders.get(path);
+    if (seen) return { ...seen, created: false };
+    const folder: FolderRef = {
+      driveId: "drive-1",
+      itemId: `item-${this.folders.size + 1}`,
+      path,
+      webUrl: `https://sp.example/${encodeURI(path)}`,
+      createdOn: this.now,
+    };
+    this.folders.set(path, folder);
+    this.created.push(path);
+    return { ...folder, created: true };
+  }
+  async findFolder(path: string): Promise<FolderRef | null> {
+    return this.folders.get(path) ?? null;
+  }
+  async listFiles(folder: FolderRef): Promise<StoredFile[]> {
+    return [...this.files.values()].filter((f) => f.folderPath === folder.path);
+  }
+  listFolders = notImplemented("listFolders") as unknown as DocumentLibrary["listFolders"];
+  snapshot = notImplemented("snapshot") as unknown as DocumentLibrary["snapshot"];
+  invite = notImplemented("invite") as unknown as DocumentLibrary["invite"];
+  listPermissions = notImplemented("listPermissions") as unknown as DocumentLibrary["listPermissions"];
+  removePermission = notImplemented("removePermission") as unknown as DocumentLibrary["removePermission"];
+  deleteFolder = notImplemented("deleteFolder") as unknown as DocumentLibrary["deleteFolder"];
+}
+
+/** A hash stand-in: deterministic per content length and path, enough to tell equal from different. */
+export const fakeHash = (size: number) => `h${size}`;
+
+/**
+ * An upload client that "sends" in fragments as the test steps it: each `upload` waits for the
+ * test to release fragments, so pause, cancel and resume can be observed between them.
+ */
+export class FakeUploader implements FileUploader {
+  /** Bytes SharePoint holds per path (resume point), as the real client's persisted session. */
+  readonly offsets = new Map<string, number>();
+  readonly requests: { path: string; from: number; replace: boolean }[] = [];
+  readonly discarded: string[] = [];
+  fragment = 100;
+  /** Paths whose stored copy differs (SharePoint rewrote it). */
+  rewritten = new Set<string>();
+  /** Fails the next upload of a path with this error. */
+  failNext = new Map<string, Error>();
+
+  constructor(private readonly library: FakeLibrary) {}
+
+  async upload(req: UploadRequest): Promise<UploadedFile> {
+    const from = this.offsets.get(req.relativePath) ?? 0;
+    this.requests.push({ path: req.relativePath, from, replace: req.replace });
+    const fail = this.failNext.get(req.relativePath);
+    if (fail) {
+      this.failNext.delete(req.relativePath);
+      throw fail;
+    }
+    const key = `${req.folder.path}/${req.relativePath}`.toLowerCase();
+    if (!req.replace && this.library.files.has(key)) throw Object.assign(new Error("exists"), { code: "nameAlreadyExists" });
+    let sent = from;
+    req.onProgress(sent);
+    while (sent < req.size) {
+      await new Promise((r) => setImmediate(r));
+      if (req.signal.aborted) throw Object.assign(new Error("The request was cancelled."), { name: "GraphError", code: "aborted" });
+      sent = Math.min(req.size, sent + this.fragment);
+      this.offsets.set(req.relativePath, sent);
+      req.onProgress(sent);
+    }
+    this.offsets.delete(req.relativePath);
+    const rewritten = this.rewritten.has(req.relativePath);
+    const item = {
+      itemId: `file-${req.relativePath}`,
+      name: req.relativePath.split("/").pop()!,
+      path: req.relativePath,
+      size: rewritten ? req.size + 7 : req.size,
+      quickXorHash: rewritten ? "other" : fakeHash(req.size),
+      createdOn: this.library.now,
+      modifiedOn: this.library.now,
+      webUrl: `https://sp.example/${req.relativePath}`,
+    };
+    this.library.files.set(key, { ...item, folderPath: req.folder.path });
+    return { item, localQuickXorHash: fakeHash(req.size) };
+  }
+
+  async discard(req: { relativePath: string }): Promise<void> {
+    this.discarded.push(req.relativePath);
+    this.offsets.delete(req.relativePath);
+  }
+}
+
+export const fixedClock = (iso = "2026-11-22T03:00:00Z") => ({ now: () => new Date(iso) });
+
+export function ports(
+  crm = new FakeCrm(),
+  library = new FakeLibrary(),
+): TicketPorts & { crm: FakeCrm; tickets: FakeCrm; library: FakeLibrary } {
+  return { crm, tickets: crm, library, settings, clock: fixedClock() };
+}
+
+export const ticket = { id: "ticket-1", name: "HWT-00001", caseId: "case-1" };
