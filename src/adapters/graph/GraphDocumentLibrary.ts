@@ -212,17 +212,19 @@ export class GraphDocumentLibrary implements DocumentLibrary {
    */
   private async ensureSegments(driveId: string, segments: string[], attempt = 1): Promise<FolderRef & { created: boolean }> {
     const name = segments[segments.length - 1];
-    const parent = segments.slice(0, -1);
+    const parentSegments = segments.slice(0, -1);
     const parentUrl =
-      parent.length === 0 ? `drives/${driveId}/root/children` : `drives/${driveId}/root:/${encodeDrivePath(parent.join("/"))}:/children`;
+      parentSegments.length === 0
+        ? `drives/${driveId}/root/children`
+        : `drives/${driveId}/root:/${encodeDrivePath(parentSegments.join("/"))}:/children`;
     try {
       const item = await this.options.graph.post<DriveItem>(parentUrl, { name, folder: {}, "@microsoft.graph.conflictBehavior": "fail" });
       return { ...toFolderRef(driveId, segments.join("/"), item), created: true };
     } catch (e) {
       if (!isGraphError(e)) throw e;
       if (e.status === 409 || e.code === "nameAlreadyExists") return { ...(await this.adopt(driveId, segments)), created: false };
-      if (e.status === 404 && parent.length > 0 && attempt <= 2) {
-        await this.ensureSegments(driveId, parent);
+      if (e.status === 404 && parentSegments.length > 0 && attempt <= 2) {
+        await this.ensureSegments(driveId, parentSegments);
         return this.ensureSegments(driveId, segments, attempt + 1);
       }
       if (e.code === "networkError" && attempt <= 3) {

@@ -114,7 +114,7 @@ describe("GraphDocumentLibrary", () => {
   });
 
   it("invites with sign-in required, the roles and the message, and reports per-recipient refusals", async () => {
-    const { lib, fetch } = library((req, rel) =>
+    const { lib, fetch } = library((_req, rel) =>
       rel === "drives/d/items/i/invite"
         ? json(207, {
             value: [

@@ -1,0 +1,59 @@
+import type { UploadSource } from "../../ports/Uploader";
+import { QuickXorHash } from "./quickXorHash";
+
+const CATCH_UP_SLICE = 8 * 1024 * 1024;
+
+/**
+ * Reads byte ranges of a file by slices (never the whole file) and feeds every byte to the
+ * QuickXorHash exactly once, in order, whatever ranges are asked for: a range that starts past
+ * what was hashed first hashes the gap (a resumed upload), a range re-read after a failure is
+ * not hashed again. Reads run one at a time so a read-ahead cannot interleave the hash.
+ */
+export class HashingReader {
+  private readonly hash = new QuickXorHash();
+  private hashedUpTo = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly file: UploadSource) {}
+
+  /** The bytes [start, end), hashed on the way. */
+  read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+    const job = this.queue.then(() => this.readNow(start, end));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Hashes everything up to `end` that is not hashed yet (reading locally, sending nothing). */
+  hashThrough(end: number): Promise<void> {
+    const job = this.queue.then(() => this.catchUp(end));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  /** Base64 quickXorHash of the bytes hashed so far. */
+  digest(): string {
+    return this.hash.digest();
+  }
+
+  get bytesHashed(): number {
+    return this.hashedUpTo;
+  }
+
+  private async readNow(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+    await this.catchUp(start);
+    const bytes = new Uint8Array(await this.file.slice(start, end).arrayBuffer());
+    if (end > this.hashedUpTo && start <= this.hashedUpTo) {
+      this.hash.update(bytes.subarray(this.hashedUpTo - start));
+      this.hashedUpTo = end;
+    }
+    return bytes;
+  }
+
+  private async catchUp(end: number): Promise<void> {
+    while (this.hashedUpTo < end) {
+      const stop = Math.min(end, this.hashedUpTo + CATCH_UP_SLICE);
+      this.hash.update(new Uint8Array(await this.file.slice(this.hashedUpTo, stop).arrayBuffer()));
+      this.hashedUpTo = stop;
+    }
+  }
+}
