@@ -1,0 +1,65 @@
+import type { Exchange, Recipient } from "../domain/exchange";
+import type { NoteInput, TimelineTarget } from "./CrmGateway";
+
+/** An exchange as the retention job reads it. */
+export type RetentionExchange = Pick<
+  Exchange,
+  | "id"
+  | "name"
+  | "caseId"
+  | "direction"
+  | "stage"
+  | "folderPath"
+  | "driveId"
+  | "itemId"
+  | "folderCreatedOn"
+  | "expiresOn"
+  | "warnedOn"
+  | "deletedOn"
+  | "ownerId"
+> & {
+  /** The owner is a team: in-app notifications go to users only, so the note alone warns. */
+  readonly ownerIsTeam?: boolean;
+};
+
+/** A live exchange's folder, for telling orphan folders apart. */
+export interface ExchangeFolder {
+  readonly folderPath?: string;
+  readonly itemId?: string;
+  readonly expiresOn: Date | null;
+}
+
+/** The orphan folders a run found deletable, kept so that the next run may delete them. */
+export interface OrphanReport {
+  readonly reportedOn: Date;
+  /** Item ids of orphans that were older than the retention when reported. */
+  readonly deletable: readonly string[];
+}
+
+/** A write that must happen once even when a run is repeated after a crash. */
+export interface OnceOptions {
+  /** A stable key (e.g. `warn:<exchange id>`): a second write with the same key changes nothing. */
+  readonly onceKey: string;
+}
+
+/**
+ * Dataverse in the retention job's words. Implemented over the Web API with an app-only token
+ * (src/adapters/dataverse/DataverseRetentionRecords.ts). Queries read every page.
+ */
+export interface RetentionRecords {
+  /** Exchanges not deleted, with an expiry, that expired by `now` or expire by `horizon` and were not warned. */
+  exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]>;
+  /** The folder of every exchange not deleted (kept ones included). */
+  exchangeFolders(): Promise<ExchangeFolder[]>;
+  /** Recipients of these exchanges whose access is not revoked yet. */
+  activeRecipients(exchangeIds: readonly string[]): Promise<Recipient[]>;
+  updateExchange(id: string, changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn">>): Promise<void>;
+  updateRecipient(id: string, changes: Partial<Pick<Recipient, "revokedOn" | "reason">>): Promise<void>;
+  /** Writes a note once per key; resolves false when the platform refuses it (an inactive case). */
+  addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean>;
+  /** An in-app notification to a user, once per key. */
+  notifyUser(userId: string, notification: { readonly title: string; readonly body: string }, options: OnceOptions): Promise<void>;
+  /** The last orphan report a run saved, or null before the first. */
+  lastOrphanReport(): Promise<OrphanReport | null>;
+  saveOrphanReport(report: OrphanReport): Promise<void>;
+}
