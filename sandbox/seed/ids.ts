@@ -13,3 +13,8 @@ export function stableId(name: string): string {
 export function seededItemId(path: string): string {
   return "01" + createHash("sha1").update(`item/${path}`).digest("hex").slice(0, 32).toUpperCase();
 }
+
+/** The Graph permission id the sandbox gives a seeded folder's grant to `email` (same formula as sandbox/graph/seed.ts). */
+export function seededPermissionId(folderPath: string, email: string): string {
+  return `seed${seededItemId(`${folderPath}#${email}`).slice(2, 22).toLowerCase()}`;
+}

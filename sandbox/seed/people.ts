@@ -54,3 +54,10 @@ export const users: readonly SandboxUser[] = [
 export function userByKey(key: string): SandboxUser | undefined {
   return users.find((u) => u.key === key);
 }
+
+/** The application user the retention job acts as in Dataverse (client credentials). */
+export const applicationUserId = "5e1a0009-0000-4000-8000-0000000000a9";
+export const applicationUserName = "# Case File Exchange (application)";
+/** The organization (environment): WhoAmI's OrganizationId and the `orgname` web resources receive. */
+export const organizationId = "0f9a0000-0000-4000-8000-000000000001";
+export const organizationName = "contoso";

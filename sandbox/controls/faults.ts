@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Faults } from "../context";
+import type { RequestLog } from "./requestLog";
+
+export const noFaults: Faults = { latencyMs: 0, throttleRate: 0, dropRate: 0 };
+
+/** Validates `PUT /_sandbox/faults`; `{}` turns every fault off. */
+export function parseFaults(body: unknown): Faults {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const num = (name: keyof Faults, max: number) => {
+    const v = b[name] ?? 0;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`${name} must be a number from 0 to ${max}.`);
+    return v;
+  };
+  return { latencyMs: num("latencyMs", 60_000), throttleRate: num("throttleRate", 1), dropRate: num("dropRate", 1) };
+}
+
+export type ServiceKind = "dataverse" | "graph" | "sharepoint";
+
+export interface FaultHookOptions {
+  readonly kind: ServiceKind;
+  readonly faults: () => Faults;
+  /** Which requests are the API (test controls and the shell never get faults). */
+  readonly applies: (req: FastifyRequest) => boolean;
+  readonly log: RequestLog;
+  readonly origin: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function throttleBody(kind: ServiceKind, status: number): unknown {
+  if (kind === "dataverse") {
+    return { error: { code: "0x80072322", message: "Number of requests exceeded the limit of 6000 over time window of 300 seconds." } };
+  }
+  const code = status === 429 ? "tooManyRequests" : "serviceNotAvailable";
+  const message = status === 429 ? "Too many requests." : "The service is temporarily unavailable.";
+  return {
+    error: { code, message, innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ""), "request-id": crypto.randomUUID() } },
+  };
+}
+
+/**
+ * Latency, throttling (429/503 with Retry-After, as the real services answer) and dropped
+ * connections, as one hook per origin. Upload fragments on the SharePoint host are dropped
+ * mid-body by that route itself (it reads `faults()`), so this hook leaves PUTs there alone.
+ */
+export function installFaults(instance: FastifyInstance, options: FaultHookOptions): void {
+  let throttled = 0;
+  instance.addHook("onRequest", async (req, reply) => {
+    if (!options.applies(req)) return;
+    const f = options.faults();
+    if (f.latencyMs > 0) await sleep(f.latencyMs);
+    if (f.throttleRate > 0 && Math.random() < f.throttleRate) {
+      throttled++;
+      // Dataverse's service protection answers 429; Graph and SharePoint answer 429 or 503.
+      const status = options.kind === "dataverse" || throttled % 2 === 1 ? 429 : 503;
+      return reply.code(status).header("retry-after", "1").send(throttleBody(options.kind, status));
+    }
+    const uploadFragment = options.kind === "sharepoint" && req.method === "PUT";
+    if (f.dropRate > 0 && !uploadFragment && Math.random() < f.dropRate) {
+      options.log.add({ method: req.method, origin: options.origin, path: req.url, status: 0, ms: 0 });
+      req.raw.socket.destroy();
+      return reply.hijack();
+    }
+  });
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from "fastify";
+import type { Faults, SandboxContext } from "../context";
+import { userByKey } from "../seed/people";
+import { parseFaults } from "./faults";
+import type { RequestLog } from "./requestLog";
+import { currentSweep } from "./sweep";
+
+export const sessionCookie = "cfx_sandbox_user";
+
+export interface ControlDeps {
+  readonly ctx: SandboxContext;
+  readonly log: RequestLog;
+  setFaults(faults: Faults): void;
+  updatePolicy(patch: Record<string, unknown>): unknown;
+  reset(): Promise<void>;
+}
+
+/** The test controls of the fixed contract (`/healthz`, `/_sandbox/*` on the app origin). */
+export function registerControls(app: FastifyInstance, deps: ControlDeps): void {
+  const { ctx, log } = deps;
+  const bad = (message: string) => ({ error: { code: "badRequest", message } });
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+
+  app.get("/_sandbox/endpoints", async () => ({
+    app: ctx.origins.app,
+    dataverse: `${ctx.origins.app}/api/data/v9.2/`,
+    graph: `${ctx.origins.graph}/v1.0/`,
+    sharepoint: ctx.origins.sharepoint,
+  }));
+
+  app.post("/_sandbox/token", async (req, reply) => {
+    const body = (req.body ?? {}) as { user?: unknown; resource?: unknown };
+    const user = typeof body.user === "string" ? userByKey(body.user) : undefined;
+    if (!user) return reply.code(400).send(bad('user must be one of "agent", "specialist", "supervisor", "admin".'));
+    if (body.resource !== "graph" && body.resource !== "dataverse")
+      return reply.code(400).send(bad('resource must be "graph" or "dataverse".'));
+    return { access_token: await ctx.tokens.issue(user, body.resource), token_type: "Bearer", expires_in: 3600 };
+  });
+
+  app.get("/_sandbox/signin", async (req, reply) => {
+    const q = req.query as { user?: string; returnTo?: string };
+    const user = q.user ? userByKey(q.user) : undefined;
+    if (!user) return reply.code(400).send(bad('user must be one of "agent", "specialist", "supervisor", "admin".'));
+    // Only same-origin paths: an open redirect would be a bad habit to teach, even in a sandbox.
+    const returnTo = q.returnTo && q.returnTo.startsWith("/") && !q.returnTo.startsWith("//") ? q.returnTo : "/main.aspx";
+    return reply.header("set-cookie", `${sessionCookie}=${user.key}; Path=/; HttpOnly; Secure; SameSite=Lax`).redirect(returnTo, 302);
+  });
+
+  app.get("/_sandbox/signout", async (_req, reply) =>
+    reply.header("set-cookie", `${sessionCookie}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax`).redirect("/", 302),
+  );
+
+  app.get("/_sandbox/requests", async () => log.list());
+  app.delete("/_sandbox/requests", async (_req, reply) => {
+    log.clear();
+    return reply.code(204).send();
+  });
+
+  app.get("/_sandbox/faults", async () => ctx.faults());
+  app.put("/_sandbox/faults", async (req, reply) => {
+    try {
+      deps.setFaults(parseFaults(req.body));
+      return ctx.faults();
+    } catch (e) {
+      return reply.code(400).send(bad((e as Error).message));
+    }
+  });
+
+  app.get("/_sandbox/policy", async () => ctx.policy());
+  app.put("/_sandbox/policy", async (req, reply) => {
+    try {
+      return deps.updatePolicy((req.body ?? {}) as Record<string, unknown>);
+    } catch (e) {
+      return reply.code(400).send(bad((e as Error).message));
+    }
+  });
+
+  app.get("/_sandbox/clock", async () => ({ now: ctx.clock.now().toISOString() }));
+  app.post("/_sandbox/clock", async (req, reply) => {
+    const body = (req.body ?? {}) as { advanceDays?: unknown; sweep?: unknown };
+    const days = body.advanceDays ?? 0;
+    if (typeof days !== "number" || !Number.isFinite(days)) return reply.code(400).send(bad("advanceDays must be a number."));
+    ctx.clock.advanceDays(days);
+    const sweep = currentSweep();
+    const swept = body.sweep !== false && sweep !== undefined;
+    const result = swept ? await sweep(ctx) : undefined;
+    return { now: ctx.clock.now().toISOString(), swept, ...(result !== undefined ? { result } : {}) };
+  });
+
+  app.post("/_sandbox/reset", async () => {
+    await deps.reset();
+    return { reset: true, now: ctx.clock.now().toISOString() };
+  });
+}

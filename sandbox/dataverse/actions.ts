@@ -1,0 +1,122 @@
+import { tableByName } from "../../src/model";
+import type { MailSink, TenantPolicy } from "../context";
+import type { Row, RowStore } from "../store/rows";
+import { badRequest, DataverseCode, DataverseError, notFound } from "./errors";
+import { entityByName } from "./metadata";
+import type { Caller, Security } from "./security";
+import { dataverseDate, type WriteScope } from "./writes";
+
+/** `WhoAmI()`: the caller's user id and business unit. */
+export function whoAmI(rows: RowStore, caller: Caller, applicationUserId: string, organizationId: string): Record<string, string> {
+  const userId = caller.kind === "user" ? caller.user.id : applicationUserId;
+  const user = rows.get(tableByName("systemuser"), userId);
+  return { BusinessUnitId: String(user?.businessunitid ?? ""), UserId: userId, OrganizationId: organizationId };
+}
+
+/** `RetrieveEnvironmentVariableValue(DefinitionSchemaName='…')`: the current value, else the default. */
+export function retrieveEnvironmentVariableValue(rows: RowStore, schemaName: string): string {
+  const definition = rows.where(tableByName("environmentvariabledefinition"), "schemaname", schemaName)[0];
+  if (!definition) {
+    throw new DataverseError(
+      404,
+      DataverseCode.notFound,
+      `Environment variable definition with schema name '${schemaName}' was not found.`,
+    );
+  }
+  const value = rows.where(
+    tableByName("environmentvariablevalue"),
+    "environmentvariabledefinitionid",
+    String(definition.environmentvariabledefinitionid),
+  )[0];
+  return String(value?.value ?? definition.defaultvalue ?? "");
+}
+
+export interface MailScope {
+  readonly mail: MailSink;
+  readonly policy: () => TenantPolicy;
+}
+
+const StatusSent = 3;
+const StatusPendingSend = 6;
+
+function addressOf(rows: RowStore, party: Row): string | undefined {
+  if (typeof party.addressused === "string" && party.addressused) return party.addressused;
+  const table = String(party.partyid__table ?? "");
+  const target = entityByName(table);
+  if (!target || typeof party.partyid !== "string") return undefined;
+  const row = rows.get(target.table, party.partyid);
+  const address = table === "systemuser" ? row?.internalemailaddress : row?.emailaddress1;
+  return typeof address === "string" && address ? address : undefined;
+}
+
+/** Crude HTML → text for the plain-text part and the link list of a delivered message. */
+function textOf(html: string): { text: string; links: string[] } {
+  const links = [...html.matchAll(/href\s*=\s*"([^"]+)"/gi)].map((m) => m[1].replace(/&amp;/g, "&"));
+  const text = html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(/<\/p>/gi, "\n")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .trim();
+  return { text, links };
+}
+
+/** Hands an e-mail activity to the mail sink and marks it Sent. */
+function deliver(rows: RowStore, mail: MailSink, email: Row): void {
+  const parties = rows.where(tableByName("activityparty"), "activityid", String(email.activityid));
+  const to = parties.filter((p) => p.participationtypemask === 2 || p.participationtypemask === 3 || p.participationtypemask === 4);
+  const sender = parties.find((p) => p.participationtypemask === 1);
+  const html = String(email.description ?? "");
+  const { text, links } = textOf(html);
+  mail.send({
+    to: to.map((p) => addressOf(rows, p)).filter((a): a is string => Boolean(a)),
+    from: (sender && addressOf(rows, sender)) ?? "crm@contoso.example",
+    subject: String(email.subject ?? ""),
+    text,
+    html,
+    links,
+  });
+  rows.update(tableByName("email"), String(email.activityid), { statecode: 1, statuscode: StatusSent });
+}
+
+/**
+ * `emails(<id>)/Microsoft.Dynamics.CRM.SendEmail`: with `IssueSend` the message goes out through
+ * the mailbox at once, unless the tenant's mailbox is not approved: then it stays Pending Send, as
+ * server-side synchronisation leaves it.
+ */
+export function sendEmail(scope: WriteScope & MailScope, security: Security, emailId: string, body: unknown): { Subject: string } {
+  const meta = entityByName("email");
+  if (!meta) throw new Error("The model has no email table.");
+  const email = scope.rows.get(meta.table, emailId);
+  if (!email) throw notFound("email", emailId);
+  security.assertRow(scope.caller, meta, email, "write");
+  const issueSend = (body as { IssueSend?: unknown } | null)?.IssueSend;
+  if (typeof issueSend !== "boolean")
+    throw badRequest("Parameter 'IssueSend' is required and must be a boolean.", DataverseCode.badProperty);
+  if (email.statecode !== 0) throw new DataverseError(400, DataverseCode.invalidState, "This e-mail has already been sent or cancelled.");
+  const recipients = scope.rows
+    .where(tableByName("activityparty"), "activityid", emailId)
+    .filter((p) => p.participationtypemask === 2 || p.participationtypemask === 3 || p.participationtypemask === 4);
+  if (recipients.length === 0)
+    throw new DataverseError(400, DataverseCode.noRecipients, "The e-mail must have at least one recipient before it can be sent.");
+  const now = dataverseDate(scope.clock.now());
+  if (!issueSend) {
+    scope.rows.update(meta.table, emailId, { statecode: 1, statuscode: StatusSent, modifiedon: now });
+  } else if (!scope.policy().mailboxApproved) {
+    scope.rows.update(meta.table, emailId, { statecode: 1, statuscode: StatusPendingSend, modifiedon: now });
+  } else {
+    deliver(scope.rows, scope.mail, email);
+  }
+  return { Subject: String(email.subject ?? "") };
+}
+
+/** Sends every e-mail left Pending Send (when the tenant's mailbox becomes approved). */
+export function deliverPending(rows: RowStore, mail: MailSink): number {
+  const pending = rows.all(tableByName("email")).filter((e) => e.statuscode === StatusPendingSend);
+  for (const email of pending) deliver(rows, mail, email);
+  return pending.length;
+}

@@ -1,0 +1,271 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { resourcePath } from "odata-v4-parser";
+import type { SandboxContext } from "../context";
+import { applicationUserId, organizationId } from "../seed/people";
+import { RowStore } from "../store/rows";
+import { retrieveEnvironmentVariableValue, sendEmail, whoAmI } from "./actions";
+import { selectRows, shapeRow, type QueryScope } from "./engine";
+import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
+import { allEntities, entityBySet, type EntityMeta } from "./metadata";
+import { parseQuery, splitQueryString } from "./odata";
+import { Security, type Caller } from "./security";
+import { annotationFilterOf } from "./serialize";
+import { createRecord, deleteRecord, isGuid, updateRecord, type WriteScope } from "./writes";
+
+export const apiPath = "/api/data/v9.2/";
+const maxPageSize = 5000;
+
+/** The parsed resource path: an entity set, maybe a key, maybe a bound action; or an unbound function. */
+interface Target {
+  readonly meta?: EntityMeta;
+  readonly id?: string;
+  readonly action?: string;
+  readonly fn?: string;
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+interface Token {
+  readonly type: string;
+  readonly raw: string;
+  readonly value: unknown;
+}
+
+function resourceNotFound(segment: string): DataverseError {
+  return new DataverseError(404, DataverseCode.badSegment, `Resource not found for the segment '${segment}'.`);
+}
+
+function findToken(token: unknown, type: string): Token | undefined {
+  if (!token || typeof token !== "object") return undefined;
+  const t = token as Token;
+  if (t.type === type) return t;
+  const children = Array.isArray(t) ? t : Object.values(t as object);
+  for (const child of children) {
+    const found = findToken(child, type);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Parses the path after `/api/data/v9.2/` with the OData library (parameter aliases substituted first). */
+function parseTarget(path: string, aliases: Readonly<Record<string, string>>): Target {
+  const substituted = path.replace(/=@([A-Za-z0-9_]+)/g, (m, alias: string) => (alias in aliases ? `=${aliases[alias]}` : m));
+  const name = substituted.split(/[(/]/)[0];
+  if (name === "WhoAmI" && (substituted === "WhoAmI" || substituted === "WhoAmI()")) return { fn: "WhoAmI" };
+  let parsed: Token;
+  try {
+    parsed = resourcePath(substituted.replace(/[^A-Za-z0-9\-._~!$'()*,;=:@/ ]/g, (ch) => encodeURIComponent(ch))) as unknown as Token;
+  } catch {
+    throw resourceNotFound(name);
+  }
+  if (parsed.raw.length !== substituted.length && decodeURIComponent(parsed.raw) !== substituted) throw resourceNotFound(substituted);
+  const meta = entityBySet(name);
+  const compound = findToken(parsed, "CompoundKey");
+  if (!meta) {
+    const params: Record<string, string> = {};
+    for (const pair of (compound?.value as Token[] | undefined) ?? []) {
+      const v = pair.value as { key: Token; value: Token };
+      params[v.key.raw] = decodeURIComponent(v.value.raw.replace(/^'|'$/g, "").replace(/''/g, "'"));
+    }
+    return { fn: name, params };
+  }
+  const simple = findToken(parsed, "SimpleKey");
+  const id = simple ? simple.raw.slice(1, -1).replace(/^\{|\}$/g, "") : undefined;
+  if (compound || (id !== undefined && !isGuid(id)))
+    throw new DataverseError(400, DataverseCode.badQuery, `Alternate keys are not supported by the sandbox: ${path}`);
+  const bound = findToken(parsed, "BoundOperation");
+  const operation = bound ? String((findToken(bound, "Action") ?? findToken(bound, "Function"))?.raw ?? "") : undefined;
+  if (bound && !operation) throw resourceNotFound(path);
+  return { meta, id: id?.toLowerCase(), action: operation };
+}
+
+function preferOf(req: FastifyRequest): string {
+  const prefer = req.headers.prefer;
+  return Array.isArray(prefer) ? prefer.join(",") : (prefer ?? "");
+}
+
+function pageSizeOf(prefer: string): number | undefined {
+  const m = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer);
+  return m ? Math.min(Number(m[1]), maxPageSize) : undefined;
+}
+
+/** The Dataverse Web API over the sandbox store. */
+export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): void {
+  const rows = new RowStore(ctx.db);
+  const security = new Security(rows);
+  const base = `${ctx.origins.app}${apiPath}`;
+
+  async function callerOf(req: FastifyRequest): Promise<Caller> {
+    const header = req.headers.authorization;
+    if (header) {
+      const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+      const principal = await ctx.tokens.verify(token, "dataverse").catch(() => undefined);
+      if (principal?.kind === "user" && principal.user) return { kind: "user", user: principal.user };
+      if (principal?.kind === "app") return { kind: "app", appId: principal.appId ?? "" };
+      throw new DataverseError(401, DataverseCode.unauthorized, "The user is not authenticated.");
+    }
+    const user = ctx.appUserFromCookie(req.headers.cookie);
+    if (user) return { kind: "user", user };
+    throw new DataverseError(401, DataverseCode.unauthorized, "The user is not authenticated.");
+  }
+
+  function reply401(reply: FastifyReply): FastifyReply {
+    // Dataverse answers 401 with an empty body and the authority to get a token from.
+    return reply
+      .code(401)
+      .header("www-authenticate", `Bearer authorization_uri=${ctx.origins.app}/identity/oauth2/authorize, resource_id=${ctx.origins.app}/`)
+      .send("");
+  }
+
+  app.addContentTypeParser(/^multipart\/mixed/, { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.route({
+    method: ["GET", "POST", "PATCH", "DELETE", "PUT"],
+    url: `${apiPath}*`,
+    handler: async (req, reply) => {
+      reply.header("OData-Version", "4.0");
+      try {
+        const caller = await callerOf(req);
+        return await handle(req, reply, caller);
+      } catch (e) {
+        if (isDataverseError(e)) {
+          if (e.status === 401) return reply401(reply);
+          return reply.code(e.status).send({ error: { code: e.code, message: e.message } });
+        }
+        req.log.error(e);
+        return reply.code(500).send({ error: { code: "0x80040216", message: `An unexpected error occurred: ${(e as Error).message}` } });
+      }
+    },
+  });
+
+  async function handle(req: FastifyRequest, reply: FastifyReply, caller: Caller): Promise<unknown> {
+    const [rawPath, rawQuery = ""] = req.url.slice(apiPath.length).split(/\?(.*)/s);
+    const path = decodeURIComponent(rawPath);
+    const params = splitQueryString(rawQuery);
+    const prefer = preferOf(req);
+    const wants = annotationFilterOf(prefer);
+    const scope: QueryScope & WriteScope = { rows, security, caller, wants, clock: ctx.clock, applicationUserId };
+
+    if (path === "" && req.method === "GET") {
+      return {
+        "@odata.context": `${base}$metadata`,
+        value: allEntities().map((e) => ({ name: e.setName, kind: "EntitySet", url: e.setName })),
+      };
+    }
+    if (path === "$batch")
+      throw new DataverseError(400, DataverseCode.badQuery, "The sandbox does not implement $batch; send the requests one by one.");
+
+    const aliases = Object.fromEntries(params.filter(([n]) => n.startsWith("@")).map(([n, v]) => [n.slice(1), v]));
+    const target = parseTarget(path, aliases);
+    if (target.fn) {
+      if (req.method !== "GET") throw resourceNotFound(target.fn);
+      if (target.fn === "WhoAmI") {
+        return {
+          "@odata.context": `${base}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+          ...whoAmI(rows, caller, applicationUserId, organizationId),
+        };
+      }
+      if (target.fn === "RetrieveEnvironmentVariableValue") {
+        const schemaName = target.params?.DefinitionSchemaName;
+        if (!schemaName) throw new DataverseError(400, DataverseCode.badQuery, "Parameter 'DefinitionSchemaName' is required.");
+        return {
+          "@odata.context": `${base}$metadata#Microsoft.Dynamics.CRM.RetrieveEnvironmentVariableValueResponse`,
+          Value: retrieveEnvironmentVariableValue(rows, schemaName),
+        };
+      }
+      throw resourceNotFound(target.fn);
+    }
+    const meta = target.meta as EntityMeta;
+    const representation = /return=representation/i.test(prefer);
+
+    if (target.action) {
+      if (req.method !== "POST" || !target.id) throw resourceNotFound(target.action);
+      if (meta.name === "email" && target.action === "SendEmail") {
+        const result = sendEmail({ ...scope, mail: ctx.mail, policy: ctx.policy }, security, target.id, req.body);
+        return { "@odata.context": `${base}$metadata#Microsoft.Dynamics.CRM.SendEmailResponse`, ...result };
+      }
+      throw resourceNotFound(target.action);
+    }
+
+    const readBack = (id: string) => {
+      const row = rows.get(meta.table, id);
+      if (!row) throw notFound(meta.name, id);
+      return { "@odata.context": `${base}$metadata#${meta.setName}/$entity`, ...shapeRow(scope, meta, row, parseQuery(params)) };
+    };
+
+    switch (req.method) {
+      case "GET": {
+        const query = parseQuery(params);
+        if (target.id) {
+          const row = rows.get(meta.table, target.id);
+          if (!row) throw notFound(meta.name, target.id);
+          security.assertRow(caller, meta, row, "read");
+          return { "@odata.context": `${base}$metadata#${meta.setName}/$entity`, ...shapeRow(scope, meta, row, query) };
+        }
+        const selected = selectRows(scope, meta, rows.all(meta.table), query);
+        const pageSize = pageSizeOf(prefer);
+        const skipToken = params.find(([n]) => n === "$skiptoken")?.[1];
+        const offset = skipToken ? Number(/offset="(\d+)"/.exec(skipToken)?.[1] ?? "0") : 0;
+        let page: typeof selected;
+        let next: string | undefined;
+        if (query.top !== undefined) {
+          page = selected.slice(0, Math.min(query.top, maxPageSize));
+        } else {
+          const size = pageSize ?? maxPageSize;
+          page = selected.slice(offset, offset + size);
+          if (offset + size < selected.length) {
+            const kept = rawQuery
+              .split("&")
+              .filter((p) => p && !p.startsWith("$skiptoken=") && !p.startsWith("%24skiptoken="))
+              .join("&");
+            const pageNumber = Math.floor(offset / size) + 2;
+            const cookie = encodeURIComponent(`<cookie pagenumber="${pageNumber}" offset="${offset + size}" istracking="False" />`);
+            next = `${base}${meta.setName}?${kept ? `${kept}&` : ""}$skiptoken=${cookie}`;
+          }
+        }
+        const applied = [
+          /include-annotations/i.test(prefer)
+            ? `odata.include-annotations=${/odata\.include-annotations\s*=\s*("[^"]*"|[^,;]*)/i.exec(prefer)?.[1]}`
+            : "",
+          pageSize ? `odata.maxpagesize=${pageSize}` : "",
+        ].filter(Boolean);
+        if (applied.length) reply.header("Preference-Applied", applied.join(","));
+        return {
+          "@odata.context": `${base}$metadata#${meta.setName}`,
+          ...(query.count ? { "@odata.count": selected.length } : {}),
+          value: page.map((row) => shapeRow(scope, meta, row, query)),
+          ...(next ? { "@odata.nextLink": next } : {}),
+        };
+      }
+      case "POST": {
+        if (target.id) throw new DataverseError(405, DataverseCode.badQuery, "POST is not allowed on a single record.");
+        const id = createRecord(scope, meta, req.body);
+        reply.header("OData-EntityId", `${base}${meta.setName}(${id})`);
+        if (representation) return reply.code(201).send(readBack(id));
+        return reply.code(204).send();
+      }
+      case "PATCH": {
+        if (!target.id) throw new DataverseError(405, DataverseCode.badQuery, "PATCH needs a record id.");
+        const exists = rows.get(meta.table, target.id) !== undefined;
+        if (!exists) {
+          // Without If-Match a PATCH is an upsert, as in Dataverse; If-Match: * makes it update-only.
+          if (req.headers["if-match"]) throw notFound(meta.name, target.id);
+          createRecord(scope, meta, { ...(req.body as object), [meta.primaryId]: target.id });
+        } else {
+          if (req.headers["if-none-match"] === "*")
+            throw new DataverseError(412, DataverseCode.duplicate, "A record with matching key values already exists.");
+          updateRecord(scope, meta, target.id, req.body);
+        }
+        reply.header("OData-EntityId", `${base}${meta.setName}(${target.id})`);
+        if (representation) return reply.code(200).send(readBack(target.id));
+        return reply.code(204).send();
+      }
+      case "DELETE": {
+        if (!target.id) throw new DataverseError(405, DataverseCode.badQuery, "DELETE needs a record id.");
+        deleteRecord(scope, meta, target.id);
+        return reply.code(204).send();
+      }
+      default:
+        throw new DataverseError(405, DataverseCode.badQuery, `${req.method} is not supported.`);
+    }
+  }
+}

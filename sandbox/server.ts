@@ -1,0 +1,218 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { tableByName } from "../src/model";
+import type { Faults, MailSink, Origins, RegisterPart, SandboxClock, SandboxContext, TokenService } from "./context";
+import { loadOrCreateCertificate } from "./cert";
+import { createClock } from "./controls/clock";
+import { installFaults, noFaults } from "./controls/faults";
+import { createPolicyStore } from "./controls/policy";
+import { RequestLog } from "./controls/requestLog";
+import { registerControls, sessionCookie } from "./controls/routes";
+import { deliverPending } from "./dataverse/actions";
+import { registerDataverse } from "./dataverse/routes";
+import { refreshSandboxSettings, seedDataverse } from "./seed/dataverse";
+import { userByKey, type SandboxUser } from "./seed/people";
+import { registerShell } from "./shell/routes";
+import { registerWebResources } from "./shell/webResources";
+import { clearDatabase, openDatabase } from "./store/database";
+import { RowStore } from "./store/rows";
+
+export interface StartSandboxOptions {
+  /** App origin port; Graph listens on port+1, the SharePoint host on port+2. Default 8400. */
+  readonly port?: number;
+  /** Where the SQLite file, blobs and certificate live. Default `.sandbox/` in the repository. */
+  readonly dataDir?: string;
+  /** The built web resources. Default `webresources/dist/`. */
+  readonly webResourcesDir?: string;
+  /** Fastify's request logging (off by default: the request log is at `/_sandbox/requests`). */
+  readonly logger?: boolean;
+}
+
+export interface RunningSandbox {
+  readonly origins: Origins;
+  readonly ctx: SandboxContext;
+  close(): Promise<void>;
+}
+
+export const repoRoot = resolve(__dirname, "..");
+
+export function originsFor(port: number): Origins {
+  return { app: `https://localhost:${port}`, graph: `https://localhost:${port + 1}`, sharepoint: `https://127.0.0.1:${port + 2}` };
+}
+
+/** Imports a part of the sandbox that another engineer may not have written yet; undefined when absent. */
+async function optionalModule<T>(relative: string): Promise<T | undefined> {
+  const path = join(__dirname, relative);
+  try {
+    return (await import(path)) as T;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    const missing =
+      (err.code === "MODULE_NOT_FOUND" || err.code === "ERR_MODULE_NOT_FOUND") &&
+      String(err.message).includes(relative.replace(/^\.\//, ""));
+    if (missing) return undefined;
+    throw e;
+  }
+}
+
+/** A stand-in until sandbox/mail lands: keeps messages in memory. */
+function memoryMailSink(): MailSink & { messages: unknown[] } {
+  const messages: unknown[] = [];
+  return {
+    messages,
+    send(message) {
+      const sent = { id: crypto.randomUUID(), sentAt: new Date().toISOString() };
+      messages.push({ ...sent, ...message });
+      return sent;
+    },
+  };
+}
+
+function userFromCookie(header: string | undefined): SandboxUser | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === sessionCookie) return userByKey(decodeURIComponent(rest.join("=")));
+  }
+  return undefined;
+}
+
+/** Starts the sandbox: three https origins over one SQLite store, seeded on first start. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const port = options.port ?? 8400;
+  const dataDir = resolve(options.dataDir ?? join(repoRoot, ".sandbox"));
+  const blobDir = join(dataDir, "blobs");
+  mkdirSync(blobDir, { recursive: true });
+  const origins = originsFor(port);
+  const tls = await loadOrCreateCertificate(dataDir);
+  const db = openDatabase(dataDir);
+  const rows = new RowStore(db);
+  const clock = createClock(db);
+  const policy = createPolicyStore(db);
+  const log = new RequestLog();
+  let faults: Faults = noFaults;
+
+  const tokensModule = await optionalModule<{
+    createTokenService(o: { dataDir: string; origins: Origins; clock: SandboxClock }): Promise<TokenService>;
+  }>("./identity/tokens");
+  if (!tokensModule) throw new Error("sandbox/identity/tokens.ts is missing: the sandbox cannot issue tokens.");
+  const tokens = await tokensModule.createTokenService({ dataDir, origins, clock });
+  const mailModule = await optionalModule<{ createMailSink(db: unknown, clock?: SandboxClock): MailSink }>("./mail/sink");
+  const fallbackMail = mailModule ? undefined : memoryMailSink();
+  const mail = mailModule ? mailModule.createMailSink(db, clock) : (fallbackMail as MailSink);
+
+  const resetSteps: (() => void | Promise<void>)[] = [];
+  const ctx: SandboxContext = {
+    db,
+    dataDir,
+    blobDir,
+    origins,
+    clock,
+    faults: () => faults,
+    policy: policy.get,
+    tokens,
+    mail,
+    appUserFromCookie: userFromCookie,
+    onReset: (step) => void resetSteps.push(step),
+  };
+
+  const seeded = rows.get(tableByName("systemuser"), userByKey("agent")?.id ?? "") !== undefined;
+  if (!seeded) seedDataverse(rows, clock, origins);
+  else refreshSandboxSettings(rows, origins);
+  ctx.onReset(() => {
+    clearDatabase(db);
+    clock.reset();
+    policy.reset();
+    faults = noFaults;
+    log.clear();
+    seedDataverse(rows, clock, origins);
+  });
+
+  const https = { key: tls.key, cert: tls.cert };
+  const make = () => Fastify({ https, logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024 }) as unknown as FastifyInstance;
+  const app = make();
+  const graph = make();
+  const sharepoint = make();
+
+  // Dataverse accepts an empty body with a JSON content type (clients send the header on DELETE).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error("The request body is not valid JSON."), { statusCode: 400 }), undefined);
+    }
+  });
+
+  const isControl = (req: FastifyRequest) => req.url.startsWith("/_sandbox/") || req.url === "/healthz";
+  log.install(app, origins.app, isControl);
+  log.install(graph, origins.graph, () => false);
+  log.install(sharepoint, origins.sharepoint, isControl);
+  installFaults(app, {
+    kind: "dataverse",
+    faults: ctx.faults,
+    log,
+    origin: origins.app,
+    applies: (req) => req.url.startsWith("/api/data/"),
+  });
+  installFaults(graph, { kind: "graph", faults: ctx.faults, log, origin: origins.graph, applies: () => true });
+  installFaults(sharepoint, { kind: "sharepoint", faults: ctx.faults, log, origin: origins.sharepoint, applies: (req) => !isControl(req) });
+
+  registerControls(app, {
+    ctx,
+    log,
+    setFaults: (f) => {
+      faults = f;
+    },
+    updatePolicy: (patch) => {
+      const wasApproved = policy.get().mailboxApproved;
+      const next = policy.update(patch);
+      // Approving the mailbox lets the e-mails waiting in Pending Send go out, as server-side sync does.
+      if (!wasApproved && next.mailboxApproved) deliverPending(rows, mail);
+      return next;
+    },
+    reset: async () => {
+      for (const step of resetSteps) await step();
+    },
+  });
+  registerDataverse(app, ctx);
+  registerWebResources(app, options.webResourcesDir ?? join(repoRoot, "webresources/dist"));
+  registerShell(app, ctx);
+
+  const parts: [string, string, FastifyInstance][] = [
+    ["./identity/index", "registerIdentity", app],
+    ["./graph/index", "registerGraph", graph],
+    ["./sharepoint/index", "registerSharePointHost", sharepoint],
+    ["./mail/index", "registerMail", app],
+    ["./guest/index", "registerGuest", app],
+  ];
+  for (const [path, name, instance] of parts) {
+    const mod = await optionalModule<Record<string, RegisterPart>>(path);
+    if (mod && typeof mod[name] === "function") await mod[name](instance, ctx);
+  }
+  if (!app.hasRoute({ method: "GET", url: "/_sandbox/mail" })) {
+    app.get("/_sandbox/mail", async () => fallbackMail?.messages ?? []);
+  }
+
+  try {
+    await app.listen({ port, host: "localhost" });
+    await graph.listen({ port: port + 1, host: "localhost" });
+    await sharepoint.listen({ port: port + 2, host: "127.0.0.1" });
+  } catch (e) {
+    await Promise.allSettled([app.close(), graph.close(), sharepoint.close()]);
+    db.close();
+    throw e;
+  }
+
+  return {
+    origins,
+    ctx,
+    async close() {
+      await Promise.all([app.close(), graph.close(), sharepoint.close()]);
+      db.close();
+    },
+  };
+}

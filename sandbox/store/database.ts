@@ -1,0 +1,58 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { allTables } from "../../src/model";
+import { createTableSql, isReference, targetColumnOf } from "./columns";
+
+/** Opens (or creates) `sandbox.db` in the data folder with one table per model table. */
+export function openDatabase(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, "sandbox.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  ensureSchema(db);
+  return db;
+}
+
+/** Creates missing tables and adds columns the model gained since the file was made (additive). */
+export function ensureSchema(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS sandbox_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+  // Records shared with a user (Dataverse's principalobjectaccess, reduced to read/write grants).
+  db.exec(`CREATE TABLE IF NOT EXISTS sandbox_shares (tablename TEXT NOT NULL, recordid TEXT NOT NULL, principalid TEXT NOT NULL,
+    PRIMARY KEY (tablename, recordid, principalid))`);
+  db.exec(`CREATE TABLE IF NOT EXISTS sandbox_sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
+  for (const table of allTables) {
+    db.exec(createTableSql(table));
+    const existing = new Set((db.prepare(`PRAGMA table_info("${table.logicalName}")`).all() as { name: string }[]).map((c) => c.name));
+    for (const column of table.columns) {
+      const wanted = [column.logicalName, ...(isReference(column) ? [targetColumnOf(column)] : [])];
+      for (const name of wanted) {
+        if (!existing.has(name)) db.exec(`ALTER TABLE "${table.logicalName}" ADD COLUMN "${name}"`);
+      }
+    }
+  }
+}
+
+/** Empties every table (reset drops state, then the seed writes it again). */
+export function clearDatabase(db: Database.Database): void {
+  const tx = db.transaction(() => {
+    for (const table of allTables) db.exec(`DELETE FROM "${table.logicalName}"`);
+    db.exec("DELETE FROM sandbox_shares");
+    db.exec("DELETE FROM sandbox_sequences");
+    db.exec("DELETE FROM sandbox_state");
+  });
+  tx();
+}
+
+/** A small key/value store for the sandbox's own state (clock offset, policy, faults, seed origins). */
+export function readState<T>(db: Database.Database, key: string, fallback: T): T {
+  const row = db.prepare("SELECT value FROM sandbox_state WHERE key = ?").get(key) as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as T) : fallback;
+}
+
+export function writeState(db: Database.Database, key: string, value: unknown): void {
+  db.prepare("INSERT INTO sandbox_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+    key,
+    JSON.stringify(value),
+  );
+}
