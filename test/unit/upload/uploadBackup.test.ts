@@ -27,6 +27,17 @@ async function setUp(files: LocalFile[], askConflict: (p: string) => Promise<Con
   return { crm, library, uploader, upload, exchange, asked, snapshots };
 }
 
+const storedAt = (path: string) => ({
+  itemId: `old-${path}`,
+  name: path,
+  path,
+  size: 1,
+  createdOn: new Date(),
+  modifiedOn: new Date(),
+  webUrl: "",
+  folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
+});
+
 const states = (u: BackupUpload) => u.snapshot().files.map((f) => [f.relativePath, f.state.kind]);
 
 describe("BackupUpload", () => {
@@ -80,11 +91,7 @@ describe("BackupUpload", () => {
 
   it("asks before overwriting a file that is already in the folder, and skips it when told to", async () => {
     const { upload, library, uploader, asked } = await setUp([file("a.bin", 10)], async () => "skip");
-    library.files.set("customer data migration/cas-01234-a1b2c3/a.bin", {
-      ...({} as never),
-      path: "a.bin",
-      folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
-    });
+    library.files.set("customer data migration/cas-01234-a1b2c3/a.bin", storedAt("a.bin"));
     await upload.start();
     expect(asked).toEqual(["a.bin"]);
     expect(uploader.requests).toEqual([]);
@@ -93,23 +100,14 @@ describe("BackupUpload", () => {
 
   it("replaces an existing file when the user says so", async () => {
     const { upload, library, uploader } = await setUp([file("a.bin", 10)], async () => "replace");
-    library.files.set("customer data migration/cas-01234-a1b2c3/a.bin", {
-      ...({} as never),
-      path: "a.bin",
-      folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
-    });
+    library.files.set("customer data migration/cas-01234-a1b2c3/a.bin", storedAt("a.bin"));
     await upload.start();
     expect(uploader.requests).toEqual([{ path: "a.bin", from: 0, replace: true }]);
   });
 
   it("asks once for all files when the answer is 'replace all'", async () => {
     const { upload, library, asked } = await setUp([file("a.bin", 1), file("b.bin", 1)], async () => "replaceAll");
-    for (const n of ["a.bin", "b.bin"])
-      library.files.set(`customer data migration/cas-01234-a1b2c3/${n}`, {
-        ...({} as never),
-        path: n,
-        folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
-      });
+    for (const n of ["a.bin", "b.bin"]) library.files.set(`customer data migration/cas-01234-a1b2c3/${n}`, storedAt(n));
     await upload.start();
     expect(asked).toEqual(["a.bin"]);
     expect(states(upload)).toEqual([
