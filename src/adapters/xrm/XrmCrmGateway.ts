@@ -1,0 +1,201 @@
+import type { Exchange, FileReceipt, Recipient } from "../../domain/exchange";
+import { annotation, fileExchange, hardwareTicket, incident } from "../../model";
+import type { CasePanelData, CaseReads } from "../../ports/CaseReads";
+import type { CrmGateway, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
+import { toDataverseError } from "./DataverseError";
+import {
+  caseFromRow,
+  EXCHANGES_NAV,
+  exchangeRecordFromRow,
+  exchangeToRow,
+  normalizeId,
+  RECEIPTS_NAV,
+  RECIPIENTS_NAV,
+  type Row,
+} from "./records";
+
+/** The part of Xrm.WebApi the gateway uses; the real `Xrm.WebApi` satisfies it. */
+export type XrmWebApi = Pick<Xrm.WebApi, "createRecord" | "updateRecord" | "retrieveRecord" | "retrieveMultipleRecords" | "deleteRecord">;
+
+const EXCHANGE_SELECT = [
+  "cfx_fileexchangeid",
+  "cfx_name",
+  "_cfx_caseid_value",
+  "_cfx_hardwareticketid_value",
+  "cfx_direction",
+  "cfx_stage",
+  "cfx_folderpath",
+  "cfx_driveid",
+  "cfx_itemid",
+  "cfx_weburl",
+  "cfx_foldercreatedon",
+  "cfx_expireson",
+  "cfx_expiryreason",
+  "cfx_readyon",
+  "cfx_notifiedon",
+  "cfx_sharedon",
+  "cfx_warnedon",
+  "cfx_deletedon",
+  "cfx_filecount",
+  "cfx_totalbytes",
+  "_ownerid_value",
+  "_createdby_value",
+  "createdon",
+].join(",");
+
+const RECIPIENT_SELECT = [
+  "cfx_exchangerecipientid",
+  "cfx_name",
+  "cfx_role",
+  "cfx_permissionid",
+  "cfx_invitedon",
+  "_cfx_invitedbyid_value",
+  "cfx_revokedon",
+  "_cfx_revokedbyid_value",
+  "cfx_reason",
+].join(",");
+
+const RECEIPT_SELECT = [
+  "cfx_filereceiptid",
+  "cfx_name",
+  "cfx_itemid",
+  "cfx_size",
+  "cfx_quickxorhash",
+  "cfx_integrity",
+  "cfx_uploadedon",
+  "_createdby_value",
+  "createdon",
+].join(",");
+
+/** The navigation property of the case's contact column: from the model when known, else the logical name. */
+export function contactNavigation(contactColumn: string): string {
+  const known = incident.columns.find((c) => c.logicalName === contactColumn);
+  return known?.navigationProperty ?? contactColumn;
+}
+
+/** The options of the case panel's one request: case, contact, exchanges, recipients, receipts. */
+export function casePanelQuery(contactColumn: string): string {
+  const nav = contactNavigation(contactColumn);
+  return (
+    `?$select=incidentid,ticketnumber,title,statecode,statuscode,_ownerid_value,_${contactColumn}_value` +
+    `&$expand=${nav}($select=contactid,fullname,emailaddress1),` +
+    `${EXCHANGES_NAV}($select=${EXCHANGE_SELECT};$expand=${RECIPIENTS_NAV}($select=${RECIPIENT_SELECT}),${RECEIPTS_NAV}($select=${RECEIPT_SELECT}))`
+  );
+}
+
+const entitySets: Record<TimelineTarget["table"], string> = {
+  incident: incident.entitySetName,
+  cfx_hardwareticket: hardwareTicket.entitySetName,
+  cfx_fileexchange: fileExchange.entitySetName,
+};
+
+/**
+ * CrmGateway and the case panel's read over Xrm.WebApi, received in the constructor (never read
+ * from a global), so tests pass a fake and the ticket panel shares it.
+ */
+export class XrmCrmGateway implements CrmGateway, CaseReads {
+  constructor(private readonly webApi: XrmWebApi) {}
+
+  async loadCasePanel(caseId: string, contactColumn: string): Promise<CasePanelData> {
+    let row: Row;
+    try {
+      row = (await this.webApi.retrieveRecord(incident.logicalName, normalizeId(caseId), casePanelQuery(contactColumn))) as Row;
+    } catch (e) {
+      throw toDataverseError(e, "Reading the case");
+    }
+    const exchanges = (Array.isArray(row[EXCHANGES_NAV]) ? (row[EXCHANGES_NAV] as Row[]) : [])
+      .map(exchangeRecordFromRow)
+      .sort((a, b) => (b.createdOn?.getTime() ?? 0) - (a.createdOn?.getTime() ?? 0));
+    return { case: caseFromRow(row, contactColumn, contactNavigation(contactColumn)), exchanges };
+  }
+
+  async createExchange(
+    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+  ): Promise<Exchange> {
+    const body = exchangeToRow({ fileCount: 0, totalBytes: 0, ...input });
+    if (!input.ticketId) delete body["cfx_HardwareTicketId@odata.bind"];
+    try {
+      const created = await this.webApi.createRecord(fileExchange.logicalName, body);
+      return { fileCount: 0, totalBytes: 0, ...input, id: normalizeId(created.id) };
+    } catch (e) {
+      throw toDataverseError(e, "Recording the folder");
+    }
+  }
+
+  async updateExchange(id: string, changes: Partial<Omit<Exchange, "id" | "caseId" | "direction">>): Promise<void> {
+    try {
+      await this.webApi.updateRecord(fileExchange.logicalName, normalizeId(id), exchangeToRow(changes));
+    } catch (e) {
+      throw toDataverseError(e, "Updating the exchange");
+    }
+  }
+
+  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+    const body: Record<string, unknown> = {
+      cfx_name: input.email,
+      "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
+      cfx_role: input.role,
+    };
+    if (input.permissionId) body.cfx_permissionid = input.permissionId;
+    if (input.invitedOn) body.cfx_invitedon = input.invitedOn.toISOString();
+    if (input.invitedBy) body["cfx_InvitedById@odata.bind"] = `/systemusers(${normalizeId(input.invitedBy)})`;
+    if (input.reason) body.cfx_reason = input.reason;
+    try {
+      const created = await this.webApi.createRecord("cfx_exchangerecipient", body);
+      return { ...input, id: normalizeId(created.id) };
+    } catch (e) {
+      throw toDataverseError(e, "Recording the recipient");
+    }
+  }
+
+  async updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void> {
+    const body: Record<string, unknown> = {};
+    if (changes.email !== undefined) body.cfx_name = changes.email;
+    if (changes.role !== undefined) body.cfx_role = changes.role;
+    if (changes.permissionId !== undefined) body.cfx_permissionid = changes.permissionId;
+    if (changes.invitedOn !== undefined) body.cfx_invitedon = changes.invitedOn.toISOString();
+    if (changes.revokedOn !== undefined) body.cfx_revokedon = changes.revokedOn.toISOString();
+    if (changes.revokedBy !== undefined) body["cfx_RevokedById@odata.bind"] = `/systemusers(${normalizeId(changes.revokedBy)})`;
+    if (changes.reason !== undefined) body.cfx_reason = changes.reason;
+    try {
+      await this.webApi.updateRecord("cfx_exchangerecipient", normalizeId(id), body);
+    } catch (e) {
+      throw toDataverseError(e, "Updating the recipient");
+    }
+  }
+
+  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+    const body: Record<string, unknown> = {
+      cfx_name: input.path,
+      "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
+      cfx_size: input.size,
+      cfx_integrity: input.integrity,
+      cfx_uploadedon: input.uploadedOn.toISOString(),
+    };
+    if (input.itemId) body.cfx_itemid = input.itemId;
+    if (input.quickXorHash) body.cfx_quickxorhash = input.quickXorHash;
+    try {
+      const created = await this.webApi.createRecord("cfx_filereceipt", body);
+      return { ...input, id: normalizeId(created.id) };
+    } catch (e) {
+      throw toDataverseError(e, "Recording the file");
+    }
+  }
+
+  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+    const body = {
+      subject: note.subject,
+      notetext: note.text,
+      [`objectid_${target.table}@odata.bind`]: `/${entitySets[target.table]}(${normalizeId(target.id)})`,
+    };
+    try {
+      await this.webApi.createRecord(annotation.logicalName, body);
+      return true;
+    } catch (e) {
+      const err = toDataverseError(e, "Writing the note");
+      // A resolved or cancelled case refuses notes: expected, the exchange's own timeline has it.
+      if (err.code === "inactiveRecord") return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { MessageBarButton } from "@fluentui/react/lib/Button";
+import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
+import { describeError, type ErrorDescription } from "./errorText";
+import { commonStrings } from "./strings";
+
+export interface ErrorBarProps {
+  readonly error: unknown;
+  /** Shown as "Try again" when the error may pass. */
+  readonly onRetry?: () => void;
+  readonly onDismiss?: () => void;
+}
+
+const types: Record<ErrorDescription["kind"], MessageBarType> = {
+  error: MessageBarType.error,
+  blocked: MessageBarType.blocked,
+  warning: MessageBarType.warning,
+};
+
+/** One error as a Fluent message bar: a sentence, what to do about it, and Try again when it may help. */
+export function ErrorBar({ error, onRetry, onDismiss }: ErrorBarProps) {
+  const d = describeError(error);
+  return (
+    <MessageBar
+      messageBarType={types[d.kind]}
+      isMultiline
+      onDismiss={onDismiss}
+      dismissButtonAriaLabel={commonStrings.dismiss}
+      actions={
+        d.retryable && onRetry ? (
+          <div>
+            <MessageBarButton onClick={onRetry}>{commonStrings.retry}</MessageBarButton>
+          </div>
+        ) : undefined
+      }
+    >
+      {d.text}
+      {d.howTo ? <div style={{ marginTop: 4 }}>{d.howTo}</div> : null}
+    </MessageBar>
+  );
+}
