@@ -103,6 +103,10 @@ async function main(): Promise<void> {
     policy = { ...policy, ...((request.body ?? {}) as Partial<TenantPolicy>) };
     return policy;
   });
+  app.post("/_sandbox/clock", async (request) => {
+    clock.advanceDays(Number((request.body as { advanceDays?: number }).advanceDays ?? 0));
+    return { now: clock.now().toISOString() };
+  });
   app.post("/_sandbox/reset", async () => {
     for (const step of resets) await step();
     return { ok: true };
