@@ -1,0 +1,215 @@
+import type { Recipient } from "../../../src/domain/exchange";
+import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
+import type { NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
+import type { FolderPermission } from "../../../src/ports/DocumentLibrary";
+import type {
+  FolderAddress,
+  FolderInventory,
+  FolderPage,
+  ItemOutcome,
+  PermissionRemoval,
+  PermissionsOutcome,
+} from "../../../src/ports/FolderInventory";
+import type { ExchangeFolder, OnceOptions, OrphanReport, RetentionExchange, RetentionRecords } from "../../../src/ports/RetentionRecords";
+
+/** An error shaped like the adapters' (code + status). */
+export class FakeError extends Error {
+  override readonly name = "FakeError";
+  constructor(
+    readonly code: string,
+    readonly status: number,
+  ) {
+    super(`fake ${code}`);
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Dataverse with real state: exchanges, recipients, notes (once per key), notifications, the orphan report. */
+export class FakeRecords implements RetentionRecords {
+  readonly exchanges = new Map<string, Mutable<RetentionExchange>>();
+  readonly recipients = new Map<string, Mutable<Recipient>>();
+  readonly notes: Array<{ target: TimelineTarget; note: NoteInput; key: string }> = [];
+  readonly notifications: Array<{ userId: string; title: string; key: string }> = [];
+  readonly inactiveCases = new Set<string>();
+  /** Ids whose update throws (one failure must not stop the rest). */
+  readonly failUpdates = new Set<string>();
+  report: OrphanReport | null = null;
+  reportsSaved = 0;
+  failQueries = false;
+  writes = 0;
+
+  addExchange(x: Partial<RetentionExchange> & { id: string; expiresOn: Date | null }): void {
+    this.exchanges.set(x.id, {
+      name: `CAS-0${x.id.replace(/\D/g, "").padStart(4, "0")}-ABCDEF`,
+      caseId: `case-${x.id}`,
+      direction: ExchangeDirection.backupForCustomer,
+      stage: ExchangeStage.shared,
+      folderPath: `Customer Data Migration/${x.id}`,
+      itemId: `item-${x.id}`,
+      ownerId: "owner-1",
+      ...x,
+    });
+  }
+
+  addRecipient(exchangeId: string, email: string, permissionId: string): void {
+    const id = `r-${this.recipients.size + 1}`;
+    this.recipients.set(id, { id, exchangeId, email, role: RecipientRole.write, permissionId });
+  }
+
+  async exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    return [...this.exchanges.values()]
+      .filter((x) => x.stage !== ExchangeStage.deleted && x.expiresOn !== null)
+      .filter((x) => x.expiresOn!.getTime() <= now.getTime() || (!x.warnedOn && x.expiresOn!.getTime() <= horizon.getTime()))
+      .map((x) => ({ ...x }));
+  }
+
+  async exchangeFolders(): Promise<ExchangeFolder[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    return [...this.exchanges.values()]
+      .filter((x) => x.stage !== ExchangeStage.deleted)
+      .map((x) => ({ folderPath: x.folderPath, itemId: x.itemId, expiresOn: x.expiresOn }));
+  }
+
+  async activeRecipients(exchangeIds: readonly string[]): Promise<Recipient[]> {
+    return [...this.recipients.values()].filter((r) => exchangeIds.includes(r.exchangeId) && !r.revokedOn).map((r) => ({ ...r }));
+  }
+
+  async updateExchange(id: string, changes: Partial<RetentionExchange>): Promise<void> {
+    if (this.failUpdates.has(id)) throw new FakeError("throttled", 429);
+    const x = this.exchanges.get(id);
+    if (!x) throw new FakeError("notFound", 404);
+    this.writes++;
+    Object.assign(x, changes);
+  }
+
+  async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
+    const r = this.recipients.get(id);
+    if (!r) throw new FakeError("notFound", 404);
+    if (this.failUpdates.has(r.exchangeId)) throw new FakeError("throttled", 429);
+    this.writes++;
+    Object.assign(r, changes);
+  }
+
+  async addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean> {
+    if (target.table === "incident" && this.inactiveCases.has(target.id)) return false;
+    if (this.notes.some((n) => n.key === options.onceKey)) return true;
+    this.writes++;
+    this.notes.push({ target, note, key: options.onceKey });
+    return true;
+  }
+
+  async notifyUser(userId: string, notification: { title: string; body: string }, options: OnceOptions): Promise<void> {
+    if (this.notifications.some((n) => n.key === options.onceKey)) return;
+    this.writes++;
+    this.notifications.push({ userId, title: notification.title, key: options.onceKey });
+  }
+
+  async lastOrphanReport(): Promise<OrphanReport | null> {
+    return this.report;
+  }
+
+  async saveOrphanReport(report: OrphanReport): Promise<void> {
+    this.reportsSaved++;
+    this.report = report;
+  }
+}
+
+interface FakeFolder {
+  itemId: string;
+  path: string;
+  createdOn: Date;
+  permissions: FolderPermission[];
+}
+
+/** SharePoint folders with real state; counts calls and items so tests can check batching. */
+export class FakeInventory implements FolderInventory {
+  readonly folders = new Map<string, FakeFolder>();
+  readonly calls = { listFolders: 0, listPermissions: 0, removePermissions: 0, deleteFolders: 0 };
+  readonly deleted: Array<{ path: string; permanent: boolean }> = [];
+  readonly failDelete = new Set<string>();
+  readonly failPermissions = new Set<string>();
+  /** Called on every call: lets a test move a wall clock forward. */
+  onCall: () => void = () => undefined;
+
+  constructor(private readonly pageSize = 200) {}
+
+  addFolder(path: string, createdOn: Date, options: { itemId?: string; permissions?: FolderPermission[] } = {}): string {
+    const itemId = options.itemId ?? `item-${path}`;
+    this.folders.set(itemId, { itemId, path, createdOn, permissions: options.permissions ?? [] });
+    return itemId;
+  }
+
+  has(path: string): boolean {
+    return [...this.folders.values()].some((f) => f.path.toLowerCase() === path.toLowerCase());
+  }
+
+  async listFolders(path: string, next?: string): Promise<FolderPage> {
+    this.calls.listFolders++;
+    this.onCall();
+    const prefix = `${path.toLowerCase()}/`;
+    const children = [...this.folders.values()]
+      .filter((f) => f.path.toLowerCase().startsWith(prefix) && !f.path.slice(prefix.length).includes("/"))
+      .sort((a, b) => a.path.localeCompare(b.path));
+    const start = next ? Number(next) : 0;
+    const page = children.slice(start, start + this.pageSize);
+    const more = start + this.pageSize < children.length;
+    return {
+      folders: page.map((f) => ({ itemId: f.itemId, name: f.path.split("/").pop()!, path: f.path, createdOn: f.createdOn })),
+      ...(more ? { next: String(start + this.pageSize) } : {}),
+    };
+  }
+
+  async listPermissions(folders: readonly FolderAddress[]): Promise<PermissionsOutcome[]> {
+    this.calls.listPermissions++;
+    this.onCall();
+    this.assertBatch(folders.length);
+    return folders.map((a) => {
+      const f = this.find(a);
+      if (!f) return { ok: true, gone: true };
+      if (this.failPermissions.has(f.path)) return { ok: false, error: new FakeError("serviceNotAvailable", 503) };
+      return { ok: true, permissions: [...f.permissions] };
+    });
+  }
+
+  async removePermissions(removals: readonly PermissionRemoval[]): Promise<ItemOutcome[]> {
+    this.calls.removePermissions++;
+    this.onCall();
+    return removals.map((r) => {
+      const f = this.find(r.folder);
+      if (!f) return { ok: true, gone: true };
+      const before = f.permissions.length;
+      f.permissions = f.permissions.filter((p) => p.id !== r.permissionId);
+      return before === f.permissions.length ? { ok: true, gone: true } : { ok: true };
+    });
+  }
+
+  async deleteFolders(folders: readonly FolderAddress[], options: { permanent: boolean }): Promise<ItemOutcome[]> {
+    this.calls.deleteFolders++;
+    this.onCall();
+    this.assertBatch(folders.length);
+    return folders.map((a) => {
+      const f = this.find(a);
+      if (!f) return { ok: true, gone: true };
+      if (this.failDelete.has(f.path)) return { ok: false, error: new FakeError("resourceLocked", 423) };
+      // The folder and everything below it goes.
+      for (const [id, other] of this.folders) if (other.path === f.path || other.path.startsWith(`${f.path}/`)) this.folders.delete(id);
+      this.deleted.push({ path: f.path, permanent: options.permanent });
+      return { ok: true };
+    });
+  }
+
+  private find(a: FolderAddress): FakeFolder | undefined {
+    if (a.itemId) return this.folders.get(a.itemId);
+    return [...this.folders.values()].find((f) => f.path.toLowerCase() === a.path.toLowerCase());
+  }
+
+  private assertBatch(n: number): void {
+    if (n > 20) throw new Error(`The sweep sent ${n} folders in one call; batches hold at most 20.`);
+  }
+}
+
+export const guest = (id: string, email: string): FolderPermission => ({ id, roles: ["write"], email, inherited: false, isLink: false });
+export const inherited = (id: string): FolderPermission => ({ id, roles: ["write"], inherited: true, isLink: false });
+export const owners = (id: string): FolderPermission => ({ id, roles: ["owner"], inherited: false, isLink: false });
