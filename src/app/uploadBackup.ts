@@ -1,7 +1,8 @@
 import { isValidationError, validateUploadFile, type Exchange } from "../domain";
 import { FileIntegrity } from "../model";
 import type { CrmGateway, CurrentUser } from "../ports/CrmGateway";
-import type { DocumentLibrary, FolderRef, StoredFile } from "../ports/DocumentLibrary";
+import type { DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
+import type { UploadResult, UploadSource, Uploader } from "../ports/Uploader";
 import type { TicketGateway } from "../ports/TicketGateway";
 import type { Clock } from "../ports/Clock";
 import { RateMeter } from "./rateMeter";
@@ -16,45 +17,13 @@ export interface LocalFile {
   readonly lastModified: number;
 }
 
-export interface UploadRequest {
-  readonly folder: FolderRef;
-  /** Path under the folder, `/`-separated, validated. */
-  readonly relativePath: string;
-  readonly file: Blob;
-  readonly size: number;
-  readonly lastModified: number;
-  /** false: SharePoint must refuse (409) rather than overwrite. */
-  readonly replace: boolean;
-  readonly signal: AbortSignal;
-  /** Cumulative bytes SharePoint has acknowledged (starts at the resumed offset). */
-  readonly onProgress: (bytesSent: number) => void;
-}
-
-export interface UploadedFile {
-  readonly item: StoredFile;
-  /** The local file's quickXorHash, computed while it was read. */
-  readonly localQuickXorHash: string;
-}
-
-/**
- * The upload client this use case runs on (the Graph adapter's upload session: fragments,
- * resume from nextExpectedRanges with the upload URL kept in browser storage, single PUT for
- * small and empty files). Rejections carry the adapter's error type; an abort rejects with code
- * `aborted`; an existing file without `replace` rejects with code `nameAlreadyExists`.
- */
-export interface FileUploader {
-  upload(request: UploadRequest): Promise<UploadedFile>;
-  /** Forgets (and deletes on the server) an unfinished upload of this file. */
-  discard(request: Omit<UploadRequest, "signal" | "onProgress" | "replace">): Promise<void>;
-}
-
 export type FileState =
   | { readonly kind: "rejected"; readonly reason: string }
   | { readonly kind: "queued" }
   | { readonly kind: "conflict" }
   | { readonly kind: "uploading" }
   | { readonly kind: "paused" }
-  | { readonly kind: "done"; readonly integrity: FileIntegrity; readonly quickXorHash: string }
+  | { readonly kind: "done"; readonly integrity: FileIntegrity; readonly quickXorHash: string; readonly resumedFrom: number }
   | { readonly kind: "skipped" }
   | { readonly kind: "cancelled" }
   | { readonly kind: "failed"; readonly reason: string; readonly error: unknown };
@@ -85,7 +54,7 @@ export interface UploadBackupPorts {
   readonly crm: CrmGateway;
   readonly tickets: TicketGateway;
   readonly library: DocumentLibrary;
-  readonly uploader: FileUploader;
+  readonly uploader: Uploader;
   readonly clock: Clock;
 }
 
@@ -99,12 +68,10 @@ export interface UploadBackupOptions {
   readonly now?: () => number;
 }
 
-const officeExtensions = /\.(docx?|docm|dotx|xlsx?|xlsm|xlsb|xltx|pptx?|pptm|potx|ppsx|vsdx|one)$/i;
-
-/** Compares what SharePoint stored with the local file. Office documents are rewritten on upload (metadata). */
-export function integrityOf(relativePath: string, size: number, localHash: string, item: StoredFile): FileIntegrity {
-  if (item.size === size && item.quickXorHash === localHash) return FileIntegrity.verified;
-  return officeExtensions.test(relativePath) ? FileIntegrity.modifiedBySharePoint : FileIntegrity.mismatch;
+/** The receipt's integrity for the upload client's verdict (a hash mismatch is an error, never a receipt). */
+export function integrityOf(result: Pick<UploadResult, "verdict">): FileIntegrity {
+  // "hashNotReported": SharePoint stored it but gave no hash to compare; counted as stored, like a rewrite.
+  return result.verdict === "verified" ? FileIntegrity.verified : FileIntegrity.modifiedBySharePoint;
 }
 
 const code = (e: unknown): string | undefined =>
@@ -116,7 +83,7 @@ interface Entry {
   state: FileState;
   bytesSent: number;
   replace: boolean;
-  readonly meter: RateMeter;
+  rate: { bytesPerSecond: number; secondsLeft: number | null };
 }
 
 /**
@@ -152,7 +119,7 @@ export class BackupUpload {
         if (!isValidationError(e)) throw e;
         state = { kind: "rejected", reason: e.message };
       }
-      return { local, path, state, bytesSent: 0, replace: false, meter: new RateMeter() };
+      return { local, path, state, bytesSent: 0, replace: false, rate: { bytesPerSecond: 0, secondsLeft: null } };
     });
   }
 
@@ -173,8 +140,8 @@ export class BackupUpload {
         size: e.local.size,
         state: e.state,
         bytesSent: e.bytesSent,
-        bytesPerSecond: e.state.kind === "uploading" ? e.meter.bytesPerSecond() : 0,
-        secondsLeft: e.state.kind === "uploading" ? e.meter.secondsLeft(e.local.size) : null,
+        bytesPerSecond: e.state.kind === "uploading" ? e.rate.bytesPerSecond : 0,
+        secondsLeft: e.state.kind === "uploading" ? e.rate.secondsLeft : null,
       })),
       overall: {
         bytesSent,
@@ -213,21 +180,17 @@ export class BackupUpload {
     await this.run;
     for (const e of this.entries) {
       if (e.state.kind !== "queued" && e.state.kind !== "paused" && e.state.kind !== "failed" && e.state.kind !== "conflict") continue;
-      if (e.bytesSent > 0) await this.ports.uploader.discard(this.request(e)).catch(() => undefined);
+      if (e.bytesSent > 0) await this.ports.uploader.cancel(this.options.folder, this.source(e)).catch(() => undefined);
       e.state = { kind: "cancelled" };
       e.bytesSent = 0;
     }
     this.emit();
   }
 
-  private request(e: Entry) {
-    return {
-      folder: this.options.folder,
-      relativePath: e.path,
-      file: e.local.file,
-      size: e.local.size,
-      lastModified: e.local.lastModified,
-    };
+  /** The file as the upload client sees it: its path under the folder is its name. */
+  private source(e: Entry): UploadSource {
+    const blob = e.local.file;
+    return { name: e.path, size: e.local.size, lastModified: e.local.lastModified, slice: (start, end) => blob.slice(start, end) };
   }
 
   private async process(): Promise<void> {
@@ -273,19 +236,17 @@ export class BackupUpload {
     const controller = new AbortController();
     this.controller = controller;
     e.state = { kind: "uploading" };
-    e.meter.reset();
+    e.rate = { bytesPerSecond: 0, secondsLeft: null };
     this.emit();
-    let uploaded: UploadedFile;
+    let uploaded: UploadResult;
     try {
-      uploaded = await this.ports.uploader.upload({
-        ...this.request(e),
-        replace: e.replace,
+      uploaded = await this.ports.uploader.upload(this.options.folder, this.source(e), {
+        conflict: e.replace ? "replace" : "fail",
         signal: controller.signal,
-        onProgress: (bytes) => {
-          e.bytesSent = bytes;
-          const t = this.now();
-          e.meter.add(t, bytes);
-          this.overallMeter.add(t, this.snapshot().overall.bytesSent);
+        onProgress: (p) => {
+          e.bytesSent = p.bytesDone;
+          e.rate = { bytesPerSecond: p.bytesPerSecond, secondsLeft: p.secondsLeft };
+          this.overallMeter.add(this.now(), this.snapshot().overall.bytesSent);
           this.emit();
         },
       });
@@ -306,19 +267,19 @@ export class BackupUpload {
       this.emit();
       return false;
     }
-    const integrity = integrityOf(e.path, e.local.size, uploaded.localQuickXorHash, uploaded.item);
+    const integrity = integrityOf(uploaded);
     e.bytesSent = e.local.size;
     await this.ports.crm.addReceipt({
       exchangeId: this.options.exchange.id,
       path: e.path,
-      itemId: uploaded.item.itemId,
-      size: uploaded.item.size,
-      quickXorHash: uploaded.item.quickXorHash ?? uploaded.localQuickXorHash,
+      itemId: uploaded.itemId,
+      size: uploaded.size,
+      quickXorHash: uploaded.storedHash ?? uploaded.localHash,
       integrity,
       uploadedOn: this.ports.clock.now(),
       uploadedBy: this.options.user.id,
     });
-    e.state = { kind: "done", integrity, quickXorHash: uploaded.localQuickXorHash };
+    e.state = { kind: "done", integrity, quickXorHash: uploaded.localHash, resumedFrom: uploaded.resumedFrom };
     this.emit();
     return true;
   }

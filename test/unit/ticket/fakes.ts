@@ -13,7 +13,7 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../../src/ports/TicketGateway";
-import type { FileUploader, UploadRequest, UploadedFile } from "../../../src/app/uploadBackup";
+import type { UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
 import type { TicketPorts } from "../../../src/app/ticketPorts";
 
 const notImplemented = (what: string) => () => {
@@ -183,64 +183,83 @@ export class FakeLibrary implements DocumentLibrary {
   deleteFolder = notImplemented("deleteFolder") as unknown as DocumentLibrary["deleteFolder"];
 }
 
-/** A hash stand-in: deterministic per content length and path, enough to tell equal from different. */
+/** A hash stand-in: deterministic per content length, enough to tell equal from different. */
 export const fakeHash = (size: number) => `h${size}`;
 
+const graphError = (code: string, message: string) => Object.assign(new Error(message), { name: "GraphError", code, status: 0 });
+
 /**
- * An upload client that "sends" in fragments as the test steps it: each `upload` waits for the
- * test to release fragments, so pause, cancel and resume can be observed between them.
+ * An upload client that "sends" fragments one event-loop turn apart, so pause and cancel can be
+ * observed between them, and keeps the resume point per file as the real one keeps its session.
  */
-export class FakeUploader implements FileUploader {
-  /** Bytes SharePoint holds per path (resume point), as the real client's persisted session. */
+export class FakeUploader implements Uploader {
   readonly offsets = new Map<string, number>();
   readonly requests: { path: string; from: number; replace: boolean }[] = [];
   readonly discarded: string[] = [];
   fragment = 100;
-  /** Paths whose stored copy differs (SharePoint rewrote it). */
+  /** Paths SharePoint rewrites (Office documents). */
   rewritten = new Set<string>();
   /** Fails the next upload of a path with this error. */
   failNext = new Map<string, Error>();
 
   constructor(private readonly library: FakeLibrary) {}
 
-  async upload(req: UploadRequest): Promise<UploadedFile> {
-    const from = this.offsets.get(req.relativePath) ?? 0;
-    this.requests.push({ path: req.relativePath, from, replace: req.replace });
-    const fail = this.failNext.get(req.relativePath);
+  async upload(folder: FolderRef, file: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
+    const from = this.offsets.get(file.name) ?? 0;
+    const replace = options.conflict === "replace";
+    this.requests.push({ path: file.name, from, replace });
+    const fail = this.failNext.get(file.name);
     if (fail) {
-      this.failNext.delete(req.relativePath);
+      this.failNext.delete(file.name);
       throw fail;
     }
-    const key = `${req.folder.path}/${req.relativePath}`.toLowerCase();
-    if (!req.replace && this.library.files.has(key)) throw Object.assign(new Error("exists"), { code: "nameAlreadyExists" });
+    const key = `${folder.path}/${file.name}`.toLowerCase();
+    if (!replace && this.library.files.has(key)) throw graphError("nameAlreadyExists", "exists");
     let sent = from;
-    req.onProgress(sent);
-    while (sent < req.size) {
+    const progress = () =>
+      options.onProgress?.({ bytesDone: sent, totalBytes: file.size, bytesPerSecond: 1000, secondsLeft: (file.size - sent) / 1000 });
+    progress();
+    while (sent < file.size) {
       await new Promise((r) => setImmediate(r));
-      if (req.signal.aborted) throw Object.assign(new Error("The request was cancelled."), { name: "GraphError", code: "aborted" });
-      sent = Math.min(req.size, sent + this.fragment);
-      this.offsets.set(req.relativePath, sent);
-      req.onProgress(sent);
+      if (options.signal?.aborted) throw graphError("aborted", "The request was cancelled.");
+      sent = Math.min(file.size, sent + this.fragment);
+      this.offsets.set(file.name, sent);
+      progress();
     }
-    this.offsets.delete(req.relativePath);
-    const rewritten = this.rewritten.has(req.relativePath);
-    const item = {
-      itemId: `file-${req.relativePath}`,
-      name: req.relativePath.split("/").pop()!,
-      path: req.relativePath,
-      size: rewritten ? req.size + 7 : req.size,
-      quickXorHash: rewritten ? "other" : fakeHash(req.size),
+    this.offsets.delete(file.name);
+    const rewritten = this.rewritten.has(file.name);
+    const size = rewritten ? file.size + 7 : file.size;
+    this.library.files.set(key, {
+      itemId: `file-${file.name}`,
+      name: file.name.split("/").pop()!,
+      path: file.name,
+      size,
+      quickXorHash: rewritten ? "other" : fakeHash(file.size),
       createdOn: this.library.now,
       modifiedOn: this.library.now,
-      webUrl: `https://sp.example/${req.relativePath}`,
+      webUrl: `https://sp.example/${file.name}`,
+      folderPath: folder.path,
+    });
+    return {
+      itemId: `file-${file.name}`,
+      name: file.name.split("/").pop()!,
+      size,
+      webUrl: "",
+      localHash: fakeHash(file.size),
+      storedHash: rewritten ? "other" : fakeHash(file.size),
+      verdict: rewritten ? "modifiedBySharePoint" : "verified",
+      resumedFrom: from,
     };
-    this.library.files.set(key, { ...item, folderPath: req.folder.path });
-    return { item, localQuickXorHash: fakeHash(req.size) };
   }
 
-  async discard(req: { relativePath: string }): Promise<void> {
-    this.discarded.push(req.relativePath);
-    this.offsets.delete(req.relativePath);
+  async pending(_folder: FolderRef, file: UploadSource): Promise<{ bytesDone: number } | null> {
+    const at = this.offsets.get(file.name);
+    return at === undefined ? null : { bytesDone: at };
+  }
+
+  async cancel(_folder: FolderRef, file: UploadSource): Promise<void> {
+    this.discarded.push(file.name);
+    this.offsets.delete(file.name);
   }
 }
 

@@ -1,0 +1,203 @@
+import type { Exchange } from "../domain/exchange";
+import { allowedActions, type Action } from "../domain/lifecycle";
+import { defaultRecipient, type DefaultRecipient } from "../domain/recipientPolicy";
+import { statusSummary, type StatusSummary } from "../domain/statusSummary";
+import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../model";
+import type { CaseRecord, ExchangeRecord } from "../ports/CaseReads";
+import type { AccessRole, FolderSnapshot } from "../ports/DocumentLibrary";
+import type { CaseActor } from "./casePorts";
+import type { CasePanelModel } from "./loadCasePanel";
+
+export type IntegrityView = "verified" | "modifiedBySharePoint" | "mismatch" | "notChecked";
+
+/** One file of a folder: SharePoint's listing joined with the upload receipt. */
+export interface FileRow {
+  readonly path: string;
+  readonly size: number;
+  readonly uploadedOn?: Date;
+  readonly uploadedBy?: string;
+  readonly integrity: IntegrityView;
+}
+
+/** One person with access to a folder. */
+export interface AccessRow {
+  readonly key: string;
+  readonly email: string;
+  readonly role: AccessRole;
+  readonly invitedOn?: Date;
+  readonly invitedBy?: string;
+  readonly recipientId?: string;
+  readonly permissionId?: string;
+  /** Given in SharePoint by hand: no recipient row. */
+  readonly unrecorded: boolean;
+  /** Why someone other than the contact. */
+  readonly reason?: string;
+  readonly revokedOn?: Date;
+  readonly revokedBy?: string;
+}
+
+/** The folder was shared with the contact's old address: the contact or their e-mail changed since. */
+export interface ContactChange {
+  readonly access: AccessRow;
+  readonly oldEmail: string;
+  /** null when the case now has no contact or the contact no e-mail. */
+  readonly newEmail: string | null;
+}
+
+export interface ExchangeView {
+  readonly id: string;
+  readonly exchange: Exchange;
+  readonly status: StatusSummary;
+  readonly ticketName?: string;
+  readonly preparedBy?: string;
+  readonly preparedOn?: Date;
+  readonly files: readonly FileRow[];
+  readonly totalBytes: number;
+  readonly access: readonly AccessRow[];
+  readonly revoked: readonly AccessRow[];
+  readonly actions: readonly Action[];
+  readonly contactChanges: readonly ContactChange[];
+  /** SharePoint was read and the folder is not there. */
+  readonly folderMissing: boolean;
+  readonly webUrl?: string;
+}
+
+export interface CasePanelView {
+  readonly caseRecord: CaseRecord;
+  readonly recipient: DefaultRecipient;
+  /** Resolved or cancelled: show everything, allow revoking and removing, write nothing to the case row. */
+  readonly inactive: boolean;
+  /** Live exchanges first (newest first), then deleted ones. */
+  readonly exchanges: readonly ExchangeView[];
+  readonly canRequestFiles: boolean;
+  /** No live backup exchange: the service team has not prepared one yet. */
+  readonly noBackup: boolean;
+  readonly libraryError?: unknown;
+}
+
+// On a resolved or cancelled case only what takes access away is offered.
+const inactiveActions: ReadonlySet<Action> = new Set(["copyLink", "revokeAccess", "removeNow"]);
+// The case panel's actions; the ticket's (prepare, upload, notify) live on the ticket panel.
+const panelActions: ReadonlySet<Action> = new Set(["shareWithCustomer", "copyLink", "revokeAccess", "removeNow", "requestFiles"]);
+
+const integrityViews: Record<number, IntegrityView> = {
+  [FileIntegrity.verified]: "verified",
+  [FileIntegrity.modifiedBySharePoint]: "modifiedBySharePoint",
+  [FileIntegrity.mismatch]: "mismatch",
+};
+
+function roleOf(role: number | readonly string[]): AccessRole {
+  if (typeof role === "number") return role === RecipientRole.write ? "write" : "read";
+  return role.includes("write") || role.includes("owner") ? "write" : "read";
+}
+
+function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined): FileRow[] {
+  const receipts = new Map(record.receipts.map((r) => [r.path.toLowerCase(), r]));
+  if (!snapshot?.folder)
+    return record.receipts.map((r) => ({
+      path: r.path,
+      size: r.size,
+      uploadedOn: r.uploadedOn,
+      uploadedBy: r.uploadedByName,
+      integrity: integrityViews[r.integrity] ?? "notChecked",
+    }));
+  return snapshot.files
+    .map((f) => {
+      const r = receipts.get(f.path.toLowerCase());
+      return {
+        path: f.path,
+        size: f.size,
+        uploadedOn: r?.uploadedOn ?? f.createdOn,
+        uploadedBy: r?.uploadedByName ?? f.createdBy,
+        integrity: r ? (integrityViews[r.integrity] ?? "notChecked") : "notChecked",
+      };
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+function access(record: ExchangeRecord, snapshot: FolderSnapshot | undefined): { active: AccessRow[]; revoked: AccessRow[] } {
+  const active: AccessRow[] = [];
+  const revoked: AccessRow[] = [];
+  for (const r of record.recipients) {
+    const row: AccessRow = {
+      key: r.id,
+      email: r.email,
+      role: roleOf(r.role),
+      invitedOn: r.invitedOn,
+      invitedBy: r.invitedByName,
+      recipientId: r.id,
+      permissionId: r.permissionId,
+      unrecorded: false,
+      reason: r.reason,
+      revokedOn: r.revokedOn,
+      revokedBy: r.revokedByName,
+    };
+    (r.revokedOn ? revoked : active).push(row);
+  }
+  // Direct permissions given in SharePoint by hand show too: revocation must see every one.
+  const known = new Set(record.recipients.filter((r) => !r.revokedOn).flatMap((r) => [r.permissionId, r.email.toLowerCase()]));
+  for (const p of snapshot?.permissions ?? []) {
+    if (p.inherited || known.has(p.id) || (p.email && known.has(p.email.toLowerCase()))) continue;
+    if (p.roles.includes("owner")) continue;
+    active.push({
+      key: `perm:${p.id}`,
+      email: p.email ?? p.displayName ?? (p.isLink ? "A sharing link" : "Someone"),
+      role: roleOf(p.roles),
+      permissionId: p.id,
+      unrecorded: true,
+    });
+  }
+  return { active, revoked };
+}
+
+function contactChanges(rows: readonly AccessRow[], recipient: DefaultRecipient): ContactChange[] {
+  const current = recipient.kind === "contact" ? recipient.email.toLowerCase() : null;
+  return rows
+    .filter((a) => !a.unrecorded && !a.reason && a.email.toLowerCase() !== current)
+    .map((a) => ({ access: a, oldEmail: a.email, newEmail: recipient.kind === "contact" ? recipient.email : null }));
+}
+
+/** Everything the case panel shows and offers, computed from the loaded model: pure. */
+export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date, warningDays: number): CasePanelView {
+  const recipient = defaultRecipient(model.case.contact);
+  const inactive = model.case.state !== IncidentState.active;
+  const views = model.exchanges.map((record): ExchangeView => {
+    const x = record.exchange;
+    const snapshot = model.folders.get(x.folderPath);
+    const deleted = x.stage === ExchangeStage.deleted;
+    const { active, revoked } = deleted ? { active: [], revoked: access(record, undefined).revoked } : access(record, snapshot);
+    const fileRows = deleted ? [] : files(record, snapshot);
+    const actions = allowedActions(
+      { direction: x.direction, stage: x.stage, expiresOn: x.expiresOn, activeRecipientCount: active.length, storedFileCount: fileRows.length },
+      actor.roles,
+      now,
+    ).filter((a) => panelActions.has(a) && (!inactive || inactiveActions.has(a)));
+    return {
+      id: x.id,
+      exchange: x,
+      status: statusSummary(x, now, warningDays),
+      ticketName: record.ticketName,
+      preparedBy: record.createdByName,
+      preparedOn: x.folderCreatedOn ?? record.createdOn,
+      files: fileRows,
+      totalBytes: fileRows.length ? fileRows.reduce((n, f) => n + f.size, 0) : x.totalBytes,
+      access: active,
+      revoked,
+      actions: x.webUrl || snapshot?.folder?.webUrl ? actions : actions.filter((a) => a !== "copyLink"),
+      contactChanges: deleted ? [] : contactChanges(active, recipient),
+      folderMissing: !deleted && model.libraryError === undefined && model.folders.size > 0 && snapshot !== undefined && snapshot.folder === null,
+      webUrl: x.webUrl ?? snapshot?.folder?.webUrl,
+    };
+  });
+  const live = (d: ExchangeDirection) => views.some((v) => v.exchange.direction === d && v.exchange.stage !== ExchangeStage.deleted);
+  const requestAllowed = allowedActions({ direction: ExchangeDirection.filesFromCustomer, stage: null }, actor.roles, now).includes("requestFiles");
+  return {
+    caseRecord: model.case,
+    recipient,
+    inactive,
+    exchanges: [...views.filter((v) => v.exchange.stage !== ExchangeStage.deleted), ...views.filter((v) => v.exchange.stage === ExchangeStage.deleted)],
+    canRequestFiles: requestAllowed && !inactive && !live(ExchangeDirection.filesFromCustomer),
+    noBackup: !live(ExchangeDirection.backupForCustomer),
+    libraryError: model.libraryError,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The plain-words texts the case panel's use cases write on timelines. They are records, not UI:
+ * English, like the rest of the timeline, with dates in UTC for readers in other zones.
+ */
+import type { AccessRole } from "../ports/DocumentLibrary";
+import { dateInWords } from "./ticketWording";
+
+export const caseNoteSubjects = {
+  /** Seed 000's words, exactly. */
+  shared: "The backup folder on SharePoint was shared with the customer",
+  requested: "A folder on SharePoint was shared with the customer to upload files",
+  revoked: "Access to the SharePoint folder was revoked",
+  removed: "The SharePoint folder was removed",
+  linkCopied: "The folder link was copied",
+} as const;
+
+export function rightInWords(role: AccessRole): string {
+  return role === "write" ? "Can edit" : "Can view";
+}
+
+function until(expiresOn: Date | null): string {
+  return expiresOn ? `Access ends when the folder is deleted on ${dateInWords(expiresOn)}.` : "The folder is kept with no expiry.";
+}
+
+export function sharedNoteText(input: {
+  readonly email: string;
+  readonly role: AccessRole;
+  readonly by: string;
+  readonly folderPath: string;
+  readonly expiresOn: Date | null;
+  readonly reason?: string;
+  readonly webUrl?: string;
+}): string {
+  const other = input.reason ? `\nNot the case's contact; reason: ${input.reason}` : "";
+  return (
+    `${input.by} shared "${input.folderPath}" with ${input.email} (${rightInWords(input.role)}, sign-in required). ${until(input.expiresOn)}` +
+    other +
+    (input.webUrl ? `\n${input.webUrl}` : "")
+  );
+}
+
+export function revokedNoteText(input: {
+  readonly email: string;
+  readonly by: string;
+  readonly folderPath: string;
+  readonly last: boolean;
+}): string {
+  return (
+    `${input.by} revoked the access of ${input.email} to "${input.folderPath}"; they can no longer open it.` +
+    (input.last ? " Nobody outside the organization has access now." : "")
+  );
+}
+
+export function removedNoteText(input: {
+  readonly by: string;
+  readonly folderPath: string;
+  readonly permanent: boolean;
+  readonly expiresOn: Date | null;
+  readonly revoked: readonly string[];
+}): string {
+  const where = input.permanent
+    ? "It was deleted permanently and cannot be restored."
+    : "It is in the SharePoint site's recycle bin for about 93 days, then deleted for good.";
+  const early = input.expiresOn ? ` It would have expired on ${dateInWords(input.expiresOn)}.` : "";
+  const access = input.revoked.length ? ` Access removed for ${input.revoked.join(", ")}.` : "";
+  return `${input.by} removed "${input.folderPath}" early.${early} ${where}${access}`;
+}
+
+export function linkCopiedNoteText(input: { readonly by: string; readonly webUrl: string }): string {
+  return `${input.by} copied the folder's link (only people with access can open it).\n${input.webUrl}`;
+}

@@ -1,0 +1,40 @@
+import { ExchangeStage } from "../model";
+import type { CasePanelData } from "../ports/CaseReads";
+import type { FolderSnapshot } from "../ports/DocumentLibrary";
+import type { CasePorts } from "./casePorts";
+
+/** What the case panel shows: Dataverse's records and SharePoint's view of the live folders. */
+export interface CasePanelModel extends CasePanelData {
+  /** By folder path: what SharePoint holds now (files, permissions); absent when not read. */
+  readonly folders: ReadonlyMap<string, FolderSnapshot>;
+  /** Why SharePoint could not be read (no access to the library, sign-in needed, busy). */
+  readonly libraryError?: unknown;
+  readonly loadedAt: Date;
+}
+
+/**
+ * Opens the case panel: ONE Dataverse request (case, contact, exchanges, recipients, receipts),
+ * then ONE Graph `$batch` for the live folders. SharePoint failing does not hide what Dynamics
+ * knows: the panel shows the records and says what is wrong with SharePoint.
+ */
+export async function loadCasePanel(
+  ports: Pick<CasePorts, "crm" | "library" | "settings" | "clock">,
+  input: { readonly caseId: string },
+): Promise<CasePanelModel> {
+  const data = await ports.crm.loadCasePanel(input.caseId, ports.settings.contactColumn);
+  const paths = [
+    ...new Set(
+      data.exchanges.filter((x) => x.exchange.stage !== ExchangeStage.deleted && x.exchange.folderPath).map((x) => x.exchange.folderPath),
+    ),
+  ];
+  const folders = new Map<string, FolderSnapshot>();
+  let libraryError: unknown;
+  if (paths.length > 0) {
+    try {
+      for (const s of await ports.library.snapshot(paths)) folders.set(s.path, s);
+    } catch (e) {
+      libraryError = e;
+    }
+  }
+  return { ...data, folders, libraryError, loadedAt: ports.clock.now() };
+}
