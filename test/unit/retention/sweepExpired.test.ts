@@ -25,7 +25,7 @@ function world() {
   const folders = new FakeInventory();
   const ports = { records, folders };
   const run = (options: Partial<SweepExpiredOptions> = {}, now = today) =>
-    sweepExpired(ports, fixed(now), { settings, ...options, settings: { ...settings, ...options.settings } });
+    sweepExpired(ports, fixed(now), { ...options, settings: { ...settings, ...options.settings } });
   /** An exchange whose folder exists, created `ageDays` ago with the 30-day retention. */
   const exchange = (id: string, ageDays: number, extra: { kept?: boolean; permissions?: ReturnType<typeof guest>[] } = {}) => {
     const created = daysFromToday(-ageDays);
