@@ -62,14 +62,36 @@ const creatableSystem = new Set([
   "timezoneruleversionnumber",
   "utcconversiontimezonecode",
 ]);
-const updatableSystem = new Set([
-  "ownerid",
-  "statecode",
-  "statuscode",
-  "importsequencenumber",
-  "timezoneruleversionnumber",
-  "utcconversiontimezonecode",
-]);
+const updatableSystem = new Set(["ownerid", "statecode", "statuscode", "timezoneruleversionnumber", "utcconversiontimezonecode"]);
+/** Platform columns that can be filtered on. */
+const filterableSystem = new Set(["createdon", "modifiedon", "ownerid", "owningbusinessunit", "statecode"]);
+
+/** The descriptions Dataverse gives the platform's columns. */
+const platformDescriptions: Readonly<Record<string, string>> = {
+  createdby: "Unique identifier of the user who created the record.",
+  createdon: "Date and time when the record was created.",
+  createdonbehalfby: "Unique identifier of the delegate user who created the record.",
+  importsequencenumber: "Sequence number of the import that created this record.",
+  modifiedby: "Unique identifier of the user who modified the record.",
+  modifiedon: "Date and time when the record was modified.",
+  modifiedonbehalfby: "Unique identifier of the delegate user who modified the record.",
+  overriddencreatedon: "Date and time that the record was migrated.",
+  ownerid: "Owner Id",
+  owningbusinessunit: "Unique identifier for the business unit that owns the record",
+  owningteam: "Unique identifier for the team that owns the record.",
+  owninguser: "Unique identifier for the user that owns the record.",
+  timezoneruleversionnumber: "For internal use only.",
+  utcconversiontimezonecode: "Time zone code that was in use when the record was created.",
+};
+
+/** A column's description: the model's, else the platform's own for its columns. */
+function describe(table: TableDef, column: ColumnDef): string | undefined {
+  if (column.description !== undefined) return column.description;
+  if (column.type === "primarykey") return "Unique identifier for entity instances";
+  if (column.type === "state") return `Status of the ${table.displayName}`;
+  if (column.type === "status") return `Reason for the status of the ${table.displayName}`;
+  return column.system ? platformDescriptions[column.logicalName] : undefined;
+}
 
 /** The table's columns as Dataverse lists them: the model's plus the platform's, by schema name. */
 export function tableColumns(table: TableDef): ColumnDef[] {
@@ -155,16 +177,7 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     text("IsDataSourceSecret", 0),
     text("AutoNumberFormat", column.autoNumberFormat ?? ""),
     text("IsSearchable", flag(isPrimaryName)),
-    text(
-      "IsFilterable",
-      flag(
-        column.type === "primarykey" ||
-          column.type === "owner" ||
-          column.type === "state" ||
-          column.logicalName === "owningbusinessunit" ||
-          column.logicalName.endsWith("on"),
-      ),
-    ),
+    text("IsFilterable", flag(column.type === "primarykey" || (!custom && filterableSystem.has(column.logicalName)))),
     text(
       "IsRetrievable",
       flag(isPrimaryName || column.type === "primarykey" || column.logicalName === "createdon" || column.logicalName === "modifiedon"),
@@ -172,7 +185,7 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     text("IsLocalizable", 0),
     typeSpecific(table, column),
     labels("displaynames", "displayname", column.displayName),
-    column.description !== undefined && labels("Descriptions", "Description", column.description),
+    describe(table, column) !== undefined && labels("Descriptions", "Description", describe(table, column)!),
   );
 }
 

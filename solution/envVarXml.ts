@@ -1,6 +1,6 @@
 import type { SettingDef } from "../src/model";
 import { introducedVersion } from "./attributes";
-import { el, render, text, type XmlElement } from "./xml";
+import { document, el, text, type XmlElement } from "./xml";
 
 /** Environment variable type codes (environmentvariabledefinition.type). */
 const typeCode: Readonly<Record<SettingDef["type"], number>> = {
@@ -32,5 +32,5 @@ export function envVarDefinition(setting: SettingDef): string {
     text("secretstore", 0),
     text("type", typeCode[setting.type]),
   );
-  return render(root);
+  return document(root);
 }

@@ -57,7 +57,10 @@ export function render(node: XmlElement, depth = 0): string {
   return `${pad}<${node.name}${attrs}>\n${inner}\n${pad}</${node.name}>`;
 }
 
-/** A whole document: Dataverse writes solution.xml and customizations.xml with no XML declaration and no final newline. */
+/**
+ * A whole document as Dataverse's export writes solution.xml and customizations.xml: no XML
+ * declaration, Windows line ends (CRLF), no final line end.
+ */
 export function document(root: XmlElement): string {
-  return render(root);
+  return render(root).replace(/\n/g, "\r\n");
 }

@@ -3,7 +3,7 @@ import { document, el, text } from "../../../solution/xml";
 describe("the XML writer", () => {
   it("writes empty elements, empty values and text as a Dataverse export does", () => {
     const xml = document(el("a", { x: "1" }, el("b"), text("c", ""), text("d", "v"), undefined, false));
-    expect(xml).toBe('<a x="1">\n  <b />\n  <c></c>\n  <d>v</d>\n</a>');
+    expect(xml).toBe('<a x="1">\r\n  <b />\r\n  <c></c>\r\n  <d>v</d>\r\n</a>');
   });
 
   it("escapes text and attribute values", () => {
