@@ -128,6 +128,27 @@ describe("the built solution zip", () => {
     expect(view).toMatch(/<order attribute="cfx_stage"[\s\S]*<order attribute="cfx_expireson"/);
   });
 
+  it("ships every web resource a form or command refers to, under the id the form names", () => {
+    const shipped = new Map(
+      [...customizations.matchAll(/<WebResourceId>([^<]+)<\/WebResourceId>\s*<Name>([^<]+)<\/Name>/g)].map((m) => [m[2], m[1]]),
+    );
+    expect(shipped.size).toBe(webResources.length);
+    const panels = [...customizations.matchAll(/<Url>([^<]+)<\/Url>[\s\S]*?<WebResourceId>([^<]+)<\/WebResourceId>/g)];
+    expect(panels.map((m) => m[1]).sort()).toEqual(["cfx_/panels/case.html", "cfx_/panels/ticket.html"]);
+    for (const m of panels) expect(shipped.get(m[1])).toBe(m[2]);
+    for (const name of all(customizations, /<Library name="([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
+    for (const name of all(customizations, /Library="\$webresource:([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
+  });
+
+  it("differs between unmanaged and managed only in the manifest's Managed flag", async () => {
+    const managed = await JSZip.loadAsync(
+      await zipParts(solutionParts({ version: "0.1.0", managed: true, webResources, readWebResource })),
+    );
+    expect(Object.keys(managed.files)).toEqual(Object.keys(zip.files));
+    expect(await managed.file("customizations.xml")!.async("string")).toBe(customizations);
+    expect(await managed.file("solution.xml")!.async("string")).toBe(solution.replace("<Managed>0</Managed>", "<Managed>1</Managed>"));
+  });
+
   it("grants each role only its privileges", () => {
     const role = (name: string) => customizations.match(new RegExp(`<Role id="[^"]*" name="${name}">[\\s\\S]*?</Role>`))![0];
     const agent = role("Case File Exchange Support Agent");
