@@ -2,6 +2,7 @@
  * `npm run build:solution`: writes solution/bin/CaseFileExchange_<version>.zip (unmanaged, for
  * development) and CaseFileExchange_<version>_managed.zip (for production) from the data model
  * and the built web resources in webresources/dist/ (`npm run build:web` first).
+ * CFX_WEBRESOURCES_DIST and CFX_SOLUTION_OUT move the input and output folders (the tests use them).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -14,12 +15,12 @@ const root = resolve(__dirname, "..");
 
 async function main(): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
-  const dist = join(root, "webresources", "dist");
+  const dist = process.env.CFX_WEBRESOURCES_DIST ?? join(root, "webresources", "dist");
   const readWebResource = (name: string) => {
     const file = join(dist, ...name.split("/"));
     return existsSync(file) ? new Uint8Array(readFileSync(file)) : undefined;
   };
-  const out = join(root, "solution", "bin");
+  const out = process.env.CFX_SOLUTION_OUT ?? join(root, "solution", "bin");
   mkdirSync(out, { recursive: true });
   const version = dataverseVersion(pkg.version);
   for (const managed of [false, true]) {

@@ -31,7 +31,8 @@ export function privilegeList(set: RolePrivileges): { name: string; level: strin
 export function roleElement(role: RoleDef, set: RolePrivileges): XmlElement {
   return el(
     "Role",
-    { id: `{${role.id}}`, name: role.name },
+    // isinherited 1: "Direct User (Basic) access level and Team privileges", the default of a new role.
+    { id: `{${role.id}}`, name: role.name, isinherited: "1" },
     text("IsCustomizable", 1),
     el(
       "RolePrivileges",

@@ -150,7 +150,7 @@ describe("the built solution zip", () => {
   });
 
   it("grants each role only its privileges", () => {
-    const role = (name: string) => customizations.match(new RegExp(`<Role id="[^"]*" name="${name}">[\\s\\S]*?</Role>`))![0];
+    const role = (name: string) => customizations.match(new RegExp(`<Role id="[^"]*" name="${name}"[^>]*>[\\s\\S]*?</Role>`))![0];
     const agent = role("Case File Exchange Support Agent");
     expect(agent).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Basic" />');
     expect(agent).not.toMatch(/prvDeletecfx_|prvAssigncfx_/);
