@@ -1,0 +1,165 @@
+import type { TokenProvider } from "../../ports/TokenProvider";
+import { DataverseError, dataverseErrorFrom } from "./DataverseError";
+
+/** fetch, passed in: the narrowest seam for tests. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type Sleep = (ms: number) => Promise<void>;
+
+export interface DataverseClientOptions {
+  /** The organization's URL, e.g. `https://contoso.crm.dynamics.com` (the Web API path is added). */
+  readonly orgUrl: string;
+  /** App-only tokens; asked for `<orgUrl>/.default`. */
+  readonly tokens: TokenProvider;
+  readonly fetch?: FetchLike;
+  /** Attempts in all for a throttled (429/503) or dropped request (default 6). */
+  readonly maxAttempts?: number;
+  /** Back-off without Retry-After: base × 2^n (default 1 s). */
+  readonly baseDelayMs?: number;
+  /** Longest Retry-After we wait for; a longer one ends the retries (default 5 min, Dataverse's own window). */
+  readonly maxDelayMs?: number;
+  readonly sleep?: Sleep;
+  /** Called for every response, for request counts and `--verbose`. */
+  readonly onResponse?: (info: { readonly method: string; readonly url: string; readonly status: number }) => void;
+}
+
+export interface Page<T> {
+  readonly value: T[];
+  readonly "@odata.nextLink"?: string;
+}
+
+const API_PATH = "/api/data/v9.2/";
+const RETRYABLE = new Set([429, 503, 504]);
+
+/** The Web API base for an organization URL (tolerates one given with the API path already). */
+export function webApiBase(orgUrl: string): string {
+  const trimmed = orgUrl.replace(/\/+$/, "");
+  return /\/api\/data\/v\d+\.\d+$/i.test(trimmed) ? `${trimmed}/` : `${trimmed}${API_PATH}`;
+}
+
+/**
+ * A small Dataverse Web API client for Node: bearer token, OData headers, paging by
+ * `Prefer: odata.maxpagesize` and `@odata.nextLink`, and Dataverse's service protection limits
+ * (429 with Retry-After) honoured. Every failure is a DataverseError.
+ */
+export class DataverseClient {
+  readonly base: string;
+  private readonly scope: string;
+  private readonly fetchFn: FetchLike;
+  private readonly sleep: Sleep;
+
+  constructor(private readonly options: DataverseClientOptions) {
+    this.base = webApiBase(options.orgUrl);
+    this.scope = `${new URL(this.base).origin}/.default`;
+    this.fetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Every row of a query, following `@odata.nextLink`, `pageSize` rows per request. */
+  async getAll<T>(query: string, pageSize = 5000): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.pages<T>(query, pageSize)) out.push(...page);
+    return out;
+  }
+
+  /** The pages of a query, one request each. */
+  async *pages<T>(query: string, pageSize = 5000): AsyncGenerator<T[]> {
+    let url: string | undefined = this.url(query);
+    while (url) {
+      const page: Page<T> | undefined = await this.send<Page<T>>("GET", url, undefined, {
+        Prefer: `odata.maxpagesize=${pageSize},odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"`,
+      });
+      if (!page || !Array.isArray(page.value))
+        throw new DataverseError("invalidResponse", `GET ${query}: the answer has no value array.`, 200);
+      yield page.value;
+      url = page["@odata.nextLink"];
+    }
+  }
+
+  /** One record, or null when it does not exist. */
+  async getOne<T>(path: string): Promise<T | null> {
+    try {
+      return (await this.send<T>("GET", this.url(path))) ?? null;
+    } catch (e) {
+      if (e instanceof DataverseError && e.code === "notFound") return null;
+      throw e;
+    }
+  }
+
+  /** Creates a record; the body may carry its own primary key (an idempotent create). */
+  async create(entitySet: string, body: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.send("POST", this.url(entitySet), body);
+  }
+
+  /** Updates an existing record (`If-Match: *`, so a missing record is a 404, never an upsert). */
+  async update(entitySet: string, id: string, body: Readonly<Record<string, unknown>>): Promise<void> {
+    await this.send("PATCH", this.url(`${entitySet}(${id})`), body, { "If-Match": "*" });
+  }
+
+  private url(pathOrUrl: string): string {
+    return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl.replace(/^\/+/, "")}`;
+  }
+
+  /**
+   * Sends one request with retries. Every request the job makes may be repeated safely (reads,
+   * PATCH with If-Match, creates with their own key), so dropped connections are retried too.
+   */
+  private async send<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T | undefined> {
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    const operation = `${method} ${url.replace(this.base, "")}`;
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.options.tokens.getToken([this.scope]);
+      let response: Response;
+      try {
+        response = await this.fetchFn(url, {
+          method,
+          headers: {
+            Accept: "application/json",
+            "OData-MaxVersion": "4.0",
+            "OData-Version": "4.0",
+            Authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }),
+            ...headers,
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (e) {
+        if (attempt >= maxAttempts)
+          throw new DataverseError("networkError", `${operation}: the connection to Dataverse failed.`, 0, { cause: e });
+        await this.sleep(this.backoff(attempt));
+        continue;
+      }
+      this.options.onResponse?.({ method, url, status: response.status });
+      if (RETRYABLE.has(response.status) && attempt < maxAttempts) {
+        const wait = retryAfterMs(response.headers.get("retry-after")) ?? this.backoff(attempt);
+        if (wait <= (this.options.maxDelayMs ?? 300_000)) {
+          await response.body?.cancel().catch(() => undefined);
+          await this.sleep(wait);
+          continue;
+        }
+      }
+      const text = await response.text().catch(() => "");
+      let parsed: unknown;
+      try {
+        parsed = text.trim() ? JSON.parse(text) : undefined;
+      } catch {
+        if (response.ok)
+          throw new DataverseError("invalidResponse", `${operation}: the answer is not JSON.`, response.status, { cause: text });
+      }
+      if (!response.ok) throw dataverseErrorFrom(response.status, parsed, operation);
+      return parsed as T | undefined;
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return (this.options.baseDelayMs ?? 1000) * 2 ** (attempt - 1);
+  }
+}
+
+/** Retry-After in milliseconds: seconds (possibly fractional) or an HTTP date. */
+export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

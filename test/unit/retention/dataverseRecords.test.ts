@@ -1,0 +1,196 @@
+import { DataverseClient, webApiBase, type FetchLike } from "../../../src/adapters/dataverse/DataverseClient";
+import { isDataverseError } from "../../../src/adapters/dataverse/DataverseError";
+import { DataverseRetentionRecords } from "../../../src/adapters/dataverse/DataverseRetentionRecords";
+import { onceId } from "../../../src/adapters/dataverse/onceId";
+import { ExchangeStage } from "../../../src/model";
+
+const ORG = "https://contoso.crm.dynamics.com";
+const API = `${ORG}/api/data/v9.2/`;
+const X1 = "11111111-1111-1111-1111-111111111111";
+const X2 = "22222222-2222-2222-2222-222222222222";
+const CASE = "33333333-3333-3333-3333-333333333333";
+const USER = "44444444-4444-4444-4444-444444444444";
+
+interface Sent {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+type Handler = (req: Sent) => Response | Promise<Response>;
+
+const json = (status: number, body?: unknown, headers: Record<string, string> = {}) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+const dvError = (status: number, code: string, message = "refused") => json(status, { error: { code, message } });
+
+function setup(...handlers: Handler[]) {
+  const sent: Sent[] = [];
+  const sleeps: number[] = [];
+  const scopes: string[][] = [];
+  const fetch: FetchLike = async (url, init) => {
+    const req: Sent = {
+      method: init.method ?? "GET",
+      url,
+      headers: init.headers as Record<string, string>,
+      body: init.body ? JSON.parse(String(init.body)) : undefined,
+    };
+    sent.push(req);
+    const handler = handlers.shift();
+    if (!handler) throw new Error(`Unexpected request ${req.method} ${url}`);
+    return handler(req);
+  };
+  const client = new DataverseClient({
+    orgUrl: ORG,
+    fetch,
+    tokens: { getToken: async (s) => (scopes.push([...s]), "app-token") },
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+  return { sent, sleeps, scopes, client, records: new DataverseRetentionRecords(client, { pageSize: 2 }) };
+}
+
+test("the Web API base is the org URL plus /api/data/v9.2/, given either way", () => {
+  expect(webApiBase(ORG)).toBe(API);
+  expect(webApiBase(`${API}`)).toBe(API);
+});
+
+test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize and an app-only token for the org", async () => {
+  const row = (id: string, extra: Record<string, unknown> = {}) => ({
+    cfx_fileexchangeid: id,
+    cfx_name: "CAS-01000-AAAAAA",
+    _cfx_caseid_value: CASE,
+    cfx_stage: ExchangeStage.shared,
+    cfx_expireson: "2026-12-01T09:00:00Z",
+    _ownerid_value: USER,
+    "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
+    ...extra,
+  });
+  const { sent, scopes, records } = setup(
+    () => json(200, { value: [row(X1)], "@odata.nextLink": `${API}cfx_fileexchanges?$skiptoken=abc` }),
+    () =>
+      json(200, {
+        value: [row(X2, { "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "team", cfx_warnedon: "2026-11-28T09:00:00Z" })],
+      }),
+  );
+  const due = await records.exchangesNeedingAttention(new Date("2026-12-01T12:00:00.250Z"), new Date("2026-12-04T12:00:00Z"));
+
+  expect(due.map((x) => x.id)).toEqual([X1, X2]);
+  expect(due[0]).toMatchObject({ caseId: CASE, ownerId: USER, ownerIsTeam: false, expiresOn: new Date("2026-12-01T09:00:00Z") });
+  expect(due[1]).toMatchObject({ ownerIsTeam: true, warnedOn: new Date("2026-11-28T09:00:00Z") });
+  expect(sent).toHaveLength(2);
+  expect(sent[0].headers.Prefer).toContain("odata.maxpagesize=2");
+  expect(sent[0].headers.Authorization).toBe("Bearer app-token");
+  expect(decodeURIComponent(sent[0].url)).toContain(
+    "cfx_expireson ne null and (cfx_expireson le 2026-12-01T12:00:00Z or (cfx_warnedon eq null and cfx_expireson le 2026-12-04T12:00:00Z))",
+  );
+  expect(sent[1].url).toBe(`${API}cfx_fileexchanges?$skiptoken=abc`);
+  expect(scopes[0]).toEqual([`${ORG}/.default`]);
+});
+
+test("a throttled request waits the Retry-After Dataverse asks for, then goes through", async () => {
+  const { sleeps, records } = setup(
+    () => json(429, { error: { code: "0x80072322", message: "Number of requests exceeded the limit" } }, { "Retry-After": "2.128" }),
+    () => json(204),
+  );
+  await records.updateExchange(X1, { warnedOn: new Date("2026-12-01T12:00:00Z") });
+  expect(sleeps).toEqual([2128]);
+});
+
+test("updates PATCH with If-Match so a missing record is a 404, never an upsert", async () => {
+  const { sent, records } = setup(() => json(204));
+  await records.updateExchange(X1, { stage: ExchangeStage.deleted, deletedOn: new Date("2026-12-01T12:00:00Z") });
+  expect(sent[0]).toMatchObject({
+    method: "PATCH",
+    url: `${API}cfx_fileexchanges(${X1})`,
+    body: { cfx_stage: ExchangeStage.deleted, cfx_deletedon: "2026-12-01T12:00:00Z" },
+  });
+  expect(sent[0].headers["If-Match"]).toBe("*");
+});
+
+test("a note is created with an id derived from its key: a repeat is a duplicate and counts as written", async () => {
+  const { sent, records } = setup(
+    () => json(204),
+    () => dvError(412, "0x80040237", "A record with matching key values already exists."),
+  );
+  const note = { subject: "s", text: "t" };
+  await expect(records.addNote({ table: "cfx_fileexchange", id: X1 }, note, { onceKey: "warn:1" })).resolves.toBe(true);
+  await expect(records.addNote({ table: "cfx_fileexchange", id: X1 }, note, { onceKey: "warn:1" })).resolves.toBe(true);
+  expect(sent[0].body).toEqual({
+    annotationid: onceId("warn:1"),
+    subject: "s",
+    notetext: "t",
+    [`objectid_cfx_fileexchange@odata.bind`]: `/cfx_fileexchanges(${X1})`,
+  });
+  expect((sent[1].body as { annotationid: string }).annotationid).toBe(onceId("warn:1"));
+});
+
+test("a resolved case refusing the note resolves false; other refusals reject with a DataverseError", async () => {
+  const { records } = setup(
+    () => dvError(400, "0x800404cf", "This case has already been resolved."),
+    () => dvError(403, "0x80040220", "Principal user is missing prvCreateNote privilege."),
+  );
+  await expect(records.addNote({ table: "incident", id: CASE }, { subject: "s", text: "t" }, { onceKey: "a" })).resolves.toBe(false);
+  const p = records.addNote({ table: "incident", id: CASE }, { subject: "s", text: "t" }, { onceKey: "b" });
+  await expect(p).rejects.toMatchObject({ name: "DataverseError", code: "accessDenied", status: 403, dataverseCode: "0x80040220" });
+});
+
+test("the in-app notification goes to the owner, once per key", async () => {
+  const { sent, records } = setup(
+    () => json(204),
+    () => dvError(412, "0x80040237"),
+  );
+  await records.notifyUser(USER, { title: "Folder expires", body: "b" }, { onceKey: "n" });
+  await records.notifyUser(USER, { title: "Folder expires", body: "b" }, { onceKey: "n" });
+  expect(sent[0]).toMatchObject({ method: "POST", url: `${API}appnotifications` });
+  expect(sent[0].body).toMatchObject({
+    appnotificationid: onceId("n"),
+    "ownerid@odata.bind": `/systemusers(${USER})`,
+    icontype: 100000003,
+  });
+});
+
+test("recipients are read for several exchanges in one query, not yet revoked", async () => {
+  const { sent, records } = setup(() =>
+    json(200, {
+      value: [{ cfx_exchangerecipientid: X2, cfx_name: "ann@fabrikam.example", _cfx_exchangeid_value: X1, cfx_permissionid: "p1" }],
+    }),
+  );
+  const recipients = await records.activeRecipients([X1, X2]);
+  expect(recipients).toEqual([expect.objectContaining({ id: X2, exchangeId: X1, email: "ann@fabrikam.example", permissionId: "p1" })]);
+  expect(decodeURIComponent(sent[0].url)).toContain(
+    `(_cfx_exchangeid_value eq ${X1} or _cfx_exchangeid_value eq ${X2}) and cfx_revokedon eq null`,
+  );
+});
+
+test("the orphan report is one note with a fixed id: created the first time, updated after, read back", async () => {
+  const { sent, records } = setup(
+    () => dvError(404, "0x80040217", "Entity 'annotation' With Id = x Does Not Exist"),
+    () => json(404, { error: { code: "0x80040217", message: "Does Not Exist" } }),
+    () => json(204),
+  );
+  await expect(records.lastOrphanReport()).resolves.toBeNull();
+  await records.saveOrphanReport({ reportedOn: new Date("2026-12-01T12:00:00Z"), deletable: ["item-1"] });
+  expect(sent.map((s) => s.method)).toEqual(["GET", "PATCH", "POST"]);
+  const created = sent[2].body as { annotationid: string; notetext: string };
+  expect(created.annotationid).toBe(onceId("orphan-report"));
+
+  const again = setup(() => json(200, { notetext: created.notetext }));
+  await expect(again.records.lastOrphanReport()).resolves.toEqual({ reportedOn: new Date("2026-12-01T12:00:00Z"), deletable: ["item-1"] });
+});
+
+test("a connection that keeps dropping ends in a DataverseError networkError with the cause", async () => {
+  const drop = () => {
+    throw new TypeError("fetch failed");
+  };
+  const { records } = setup(drop, drop, drop, drop, drop, drop);
+  const p = records.exchangeFolders();
+  await expect(p).rejects.toMatchObject({ code: "networkError", status: 0 });
+  await p.catch((e: unknown) => {
+    expect(isDataverseError(e)).toBe(true);
+    expect((e as Error).cause).toBeInstanceOf(TypeError);
+  });
+});
+
+test("ids that are not GUIDs never reach a URL", async () => {
+  const { records } = setup();
+  await expect(records.updateExchange("1) or (x", { stage: ExchangeStage.deleted })).rejects.toThrow("Not a record id");
+});
