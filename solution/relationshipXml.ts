@@ -53,6 +53,8 @@ export function modelRelationship(r: RelationshipDef): XmlElement {
     cascade: cascades[r.cascade],
     description: lookup.description ?? "",
     roles: { single: r.singleNavigationProperty, collection: r.collectionNavigationProperty },
+    // A user's record gets no "Exchange Recipients (Invited By)" entry in its related list.
+    navPane: r.referencedTable === "systemuser" ? "DoNotDisplay" : "UseCollectionName",
   });
 }
 
@@ -102,6 +104,7 @@ interface RelationshipOptions {
   readonly cascade: CascadeConfiguration;
   readonly description: string;
   readonly roles?: { readonly single: string; readonly collection: string };
+  readonly navPane?: "UseCollectionName" | "DoNotDisplay";
 }
 
 function relationship(o: RelationshipOptions): XmlElement {
@@ -131,7 +134,7 @@ function relationship(o: RelationshipOptions): XmlElement {
         el(
           "EntityRelationshipRole",
           {},
-          text("NavPaneDisplayOption", "UseCollectionName"),
+          text("NavPaneDisplayOption", o.navPane ?? "UseCollectionName"),
           text("NavPaneArea", "Details"),
           text("NavPaneOrder", 10000),
           text("NavigationPropertyName", o.roles.single),
