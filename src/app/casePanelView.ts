@@ -168,7 +168,13 @@ export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date
     const { active, revoked } = deleted ? { active: [], revoked: access(record, undefined).revoked } : access(record, snapshot);
     const fileRows = deleted ? [] : files(record, snapshot);
     const actions = allowedActions(
-      { direction: x.direction, stage: x.stage, expiresOn: x.expiresOn, activeRecipientCount: active.length, storedFileCount: fileRows.length },
+      {
+        direction: x.direction,
+        stage: x.stage,
+        expiresOn: x.expiresOn,
+        activeRecipientCount: active.length,
+        storedFileCount: fileRows.length,
+      },
       actor.roles,
       now,
     ).filter((a) => panelActions.has(a) && (!inactive || inactiveActions.has(a)));
@@ -185,17 +191,23 @@ export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date
       revoked,
       actions: x.webUrl || snapshot?.folder?.webUrl ? actions : actions.filter((a) => a !== "copyLink"),
       contactChanges: deleted ? [] : contactChanges(active, recipient),
-      folderMissing: !deleted && model.libraryError === undefined && model.folders.size > 0 && snapshot !== undefined && snapshot.folder === null,
+      folderMissing:
+        !deleted && model.libraryError === undefined && model.folders.size > 0 && snapshot !== undefined && snapshot.folder === null,
       webUrl: x.webUrl ?? snapshot?.folder?.webUrl,
     };
   });
   const live = (d: ExchangeDirection) => views.some((v) => v.exchange.direction === d && v.exchange.stage !== ExchangeStage.deleted);
-  const requestAllowed = allowedActions({ direction: ExchangeDirection.filesFromCustomer, stage: null }, actor.roles, now).includes("requestFiles");
+  const requestAllowed = allowedActions({ direction: ExchangeDirection.filesFromCustomer, stage: null }, actor.roles, now).includes(
+    "requestFiles",
+  );
   return {
     caseRecord: model.case,
     recipient,
     inactive,
-    exchanges: [...views.filter((v) => v.exchange.stage !== ExchangeStage.deleted), ...views.filter((v) => v.exchange.stage === ExchangeStage.deleted)],
+    exchanges: [
+      ...views.filter((v) => v.exchange.stage !== ExchangeStage.deleted),
+      ...views.filter((v) => v.exchange.stage === ExchangeStage.deleted),
+    ],
     canRequestFiles: requestAllowed && !inactive && !live(ExchangeDirection.filesFromCustomer),
     noBackup: !live(ExchangeDirection.backupForCustomer),
     libraryError: model.libraryError,

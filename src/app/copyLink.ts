@@ -1,0 +1,45 @@
+import { allowedActions } from "../domain/lifecycle";
+import { ValidationError } from "../domain/errors";
+import type { Exchange } from "../domain/exchange";
+import type { CaseActor, CasePorts } from "./casePorts";
+import { caseNoteSubjects, linkCopiedNoteText } from "./caseWording";
+import { writeNotes, type NotesOutcome } from "./timelineNotes";
+
+/** Where the link goes: the clipboard, passed in by the host. */
+export interface Clipboard {
+  copy(text: string): Promise<void>;
+}
+
+/**
+ * Copies the folder's link for the agent's own e-mail. The link opens only for people with access
+ * (it is the folder's address, not a sharing link); the copy is noted on the exchange's timeline.
+ */
+export async function copyLink(
+  ports: Pick<CasePorts, "crm" | "clock" | "notes">,
+  clipboard: Clipboard,
+  input: { readonly exchange: Exchange; readonly webUrl?: string; readonly actor: CaseActor },
+): Promise<{ readonly url: string; readonly notes: NotesOutcome }> {
+  const { exchange, actor } = input;
+  const url = input.webUrl ?? exchange.webUrl;
+  if (
+    !url ||
+    !allowedActions(
+      { direction: exchange.direction, stage: exchange.stage, expiresOn: exchange.expiresOn },
+      actor.roles,
+      ports.clock.now(),
+    ).includes("copyLink")
+  )
+    throw new ValidationError("actionNotAllowed", "This folder has no link to copy.", "copyLink");
+  await clipboard.copy(url);
+  const notes = await writeNotes(
+    ports.crm,
+    [
+      {
+        target: { table: "cfx_fileexchange", id: exchange.id },
+        note: { subject: caseNoteSubjects.linkCopied, text: linkCopiedNoteText({ by: actor.name, webUrl: url }) },
+      },
+    ],
+    ports.notes,
+  );
+  return { url, notes };
+}

@@ -1,0 +1,63 @@
+import { nextStage } from "../domain/lifecycle";
+import type { Exchange } from "../domain/exchange";
+import { ExchangeStage } from "../model";
+import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
+import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
+import { caseNoteSubjects, removedNoteText } from "./caseWording";
+import { writeNotes, type NotesOutcome } from "./timelineNotes";
+
+export interface RemoveNowInput {
+  readonly caseRecord: CaseRecord;
+  readonly exchange: Exchange;
+  readonly recipients: readonly RecipientRecord[];
+  readonly actor: CaseActor;
+}
+
+export interface RemoveOutcome {
+  readonly permanent: boolean;
+  readonly notes: NotesOutcome;
+}
+
+/**
+ * Deletes an exchange's folder before it expires: first every direct permission goes (immediate,
+ * so nobody opens it while the delete runs), then the folder, to the recycle bin or permanently by
+ * the permanentDelete setting; the exchange becomes "deleted". A folder already gone is fine.
+ */
+export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promise<RemoveOutcome> {
+  const { exchange, actor } = input;
+  const now = ports.clock.now();
+  const active = input.recipients.filter((r) => !r.revokedOn);
+  nextStage(
+    { direction: exchange.direction, stage: exchange.stage, expiresOn: exchange.expiresOn, activeRecipientCount: active.length },
+    "removeNow",
+    actor.roles,
+    now,
+  );
+  const permanent = ports.settings.permanentDelete;
+  const folder = await folderOf(ports.library, exchange);
+  const revokedEmails: string[] = [];
+  if (folder) {
+    for (const p of await ports.library.listPermissions(folder)) {
+      if (p.inherited || p.roles.includes("owner")) continue;
+      await ports.library.removePermission(folder, p.id);
+      if (p.email) revokedEmails.push(p.email);
+    }
+    await ports.library.deleteFolder(folder, { permanent });
+  }
+  for (const r of active) await ports.crm.updateRecipient(r.id, { revokedOn: now, revokedBy: actor.id });
+  await ports.crm.updateExchange(exchange.id, { stage: ExchangeStage.deleted, deletedOn: now });
+  const emails = [...new Set([...active.map((r) => r.email), ...revokedEmails].map((e) => e.toLowerCase()))];
+  const note = {
+    subject: caseNoteSubjects.removed,
+    text: removedNoteText({ by: actor.name, folderPath: exchange.folderPath, permanent, expiresOn: exchange.expiresOn, revoked: emails }),
+  };
+  const notes = await writeNotes(
+    ports.crm,
+    [
+      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
+      { target: { table: "incident", id: input.caseRecord.id }, note },
+    ],
+    ports.notes,
+  );
+  return { permanent, notes };
+}

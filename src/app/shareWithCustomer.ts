@@ -1,0 +1,152 @@
+import type { Exchange, Recipient } from "../domain/exchange";
+import { nextStage } from "../domain/lifecycle";
+import { approveRecipient } from "../domain/recipientPolicy";
+import { validateMessage } from "../domain/shareMessage";
+import { ExchangeStage, RecipientRole } from "../model";
+import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
+import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
+import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
+import { caseNoteSubjects, sharedNoteText } from "./caseWording";
+import { ShareRefusedError } from "./ShareRefusedError";
+import { writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
+
+/** What the agent filled in the share dialog. */
+export interface ShareRequest {
+  readonly email: string;
+  readonly role: AccessRole;
+  readonly message: string;
+  /** Confirmed sharing with an address that is not the case's contact. */
+  readonly confirmedOther?: boolean;
+  readonly reason?: string;
+}
+
+export interface ShareWithCustomerInput {
+  readonly caseRecord: CaseRecord;
+  readonly exchange: Exchange;
+  /** The exchange's recipient rows (revoked ones included). */
+  readonly recipients: readonly RecipientRecord[];
+  readonly request: ShareRequest;
+  readonly actor: CaseActor;
+}
+
+export interface ShareOutcome {
+  readonly recipient: Recipient;
+  /** The address already had access: no second invitation went out. */
+  readonly alreadyShared: boolean;
+  readonly stage: ExchangeStage;
+  readonly notes: NotesOutcome;
+}
+
+/** Finds a direct permission SharePoint already holds for the address (an earlier attempt that got that far). */
+export async function existingPermission(
+  library: DocumentLibrary,
+  folder: FolderRef,
+  email: string,
+  permissionId?: string,
+): Promise<string | undefined> {
+  const permissions = await library.listPermissions(folder);
+  const mine = permissions.find(
+    (p) => !p.inherited && !p.isLink && ((permissionId && p.id === permissionId) || p.email?.toLowerCase() === email.toLowerCase()),
+  );
+  return mine?.id;
+}
+
+/** Invites one address, turning SharePoint's refusals (207 notAllowed, 400 secureSharingInvalidRequest) into a ShareRefusedError. */
+export async function inviteOne(
+  library: DocumentLibrary,
+  folder: FolderRef,
+  email: string,
+  role: AccessRole,
+  message: string,
+): Promise<string | undefined> {
+  let outcomes;
+  try {
+    outcomes = await library.invite(folder, { recipients: [email], role, message });
+  } catch (e) {
+    const x = e as { name?: string; code?: string; innerCode?: string; status?: number; message?: string };
+    if (x?.name === "GraphError" && (x.innerCode === "secureSharingInvalidRequest" || x.code === "notAllowed"))
+      throw new ShareRefusedError(x.code ?? "invalidRequest", email, x.message ?? "SharePoint refused the invitation.", x.innerCode, {
+        cause: e,
+      });
+    throw e;
+  }
+  const outcome = outcomes.find((o) => o.email.toLowerCase() === email.toLowerCase()) ?? outcomes[0];
+  if (!outcome || outcome.refusal)
+    throw new ShareRefusedError(
+      outcome?.refusal?.code ?? "notAllowed",
+      email,
+      outcome?.refusal?.message ?? "SharePoint did not invite the address.",
+      outcome?.refusal?.innerCode,
+    );
+  return outcome.permissionId;
+}
+
+/**
+ * Seed 000's agent steps in one: invite the customer to the exchange's folder (sign-in required,
+ * the agent's message), record them, mark the exchange shared, note it on the exchange's and the
+ * case's timelines. Never repeats an invitation: an address with a recipient row or a permission
+ * on the folder is adopted, not invited again, so "Share" after a half-failed attempt completes
+ * it. Never writes the case row.
+ */
+export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustomerInput): Promise<ShareOutcome> {
+  const { exchange, actor, request, caseRecord } = input;
+  const now = ports.clock.now();
+  const active = input.recipients.filter((r) => !r.revokedOn);
+  const stage = nextStage(
+    { direction: exchange.direction, stage: exchange.stage, expiresOn: exchange.expiresOn, activeRecipientCount: active.length },
+    "shareWithCustomer",
+    actor.roles,
+    now,
+  )!;
+  const approved = approveRecipient(
+    { email: request.email, contactEmail: caseRecord.contact?.email, confirmedOther: request.confirmedOther, reason: request.reason },
+    ports.settings,
+  );
+  const message = validateMessage(request.message);
+  const folder = await folderOf(ports.library, exchange);
+  if (!folder) throw new ShareRefusedError("itemNotFound", approved.email, "The exchange's folder is not in SharePoint any more.");
+
+  const row = active.find((r) => r.email.toLowerCase() === approved.email.toLowerCase());
+  let permissionId = await existingPermission(ports.library, folder, approved.email, row?.permissionId);
+  const alreadyShared = permissionId !== undefined;
+  if (!permissionId) permissionId = await inviteOne(ports.library, folder, approved.email, request.role, message);
+
+  const role = request.role === "write" ? RecipientRole.write : RecipientRole.read;
+  let recipient: Recipient;
+  if (row) {
+    if (row.permissionId !== permissionId) await ports.crm.updateRecipient(row.id, { permissionId });
+    recipient = { ...row, permissionId };
+  } else {
+    recipient = await ports.crm.addRecipient({
+      exchangeId: exchange.id,
+      email: approved.email,
+      role,
+      permissionId,
+      invitedOn: now,
+      invitedBy: actor.id,
+      reason: approved.reason,
+    });
+  }
+  if (exchange.stage !== stage || !exchange.sharedOn)
+    await ports.crm.updateExchange(exchange.id, { stage: stage ?? ExchangeStage.shared, sharedOn: exchange.sharedOn ?? now });
+
+  const text = sharedNoteText({
+    email: approved.email,
+    role: request.role,
+    by: actor.name,
+    folderPath: exchange.folderPath,
+    expiresOn: exchange.expiresOn,
+    reason: approved.reason,
+    webUrl: folder.webUrl || exchange.webUrl,
+  });
+  const note = { subject: caseNoteSubjects.shared, text };
+  const notes: PendingNote[] =
+    alreadyShared && row
+      ? [] // a complete earlier share already noted it
+      : [
+          { target: { table: "cfx_fileexchange", id: exchange.id }, note },
+          { target: { table: "incident", id: caseRecord.id }, note },
+          ...(exchange.ticketId ? [{ target: { table: "cfx_hardwareticket" as const, id: exchange.ticketId }, note }] : []),
+        ];
+  return { recipient, alreadyShared, stage: stage ?? ExchangeStage.shared, notes: await writeNotes(ports.crm, notes, ports.notes) };
+}

@@ -1,0 +1,224 @@
+import type { Exchange, FileReceipt, Recipient } from "../../../src/domain/exchange";
+import { parseSettings, type Settings } from "../../../src/domain/settings";
+import { ExchangeDirection, ExchangeStage, IncidentState, RecipientRole } from "../../../src/model";
+import type { CasePanelData, CaseReads, CaseRecord, ExchangeRecord, RecipientRecord } from "../../../src/ports/CaseReads";
+import type { CrmGateway, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
+import type {
+  DocumentLibrary,
+  FolderPermission,
+  FolderRef,
+  FolderSnapshot,
+  InviteOutcome,
+  InviteRequest,
+  StoredFile,
+} from "../../../src/ports/DocumentLibrary";
+import type { CaseActor, CasePorts } from "../../../src/app/casePorts";
+
+export const NOW = new Date("2026-11-22T10:00:00Z");
+export const settings: Settings = parseSettings({
+  cfx_SharePointSiteUrl: "https://contoso.sharepoint.com/sites/cases",
+  cfx_EntraTenantId: "t",
+  cfx_EntraClientId: "c",
+});
+
+export const agent: CaseActor = { id: "u-agent", name: "Alex Agent", roles: ["agent"] };
+export const supervisor: CaseActor = { id: "u-sup", name: "Sue Supervisor", roles: ["supervisor"] };
+
+export const caseRecord: CaseRecord = {
+  id: "c1",
+  number: "CAS-01234-A1B2C3",
+  title: "Scanner replaced",
+  state: IncidentState.active,
+  contact: { id: "k1", name: "Ana Berg", email: "ana@clinic.example" },
+  ownerId: "u-agent",
+};
+
+export const folder: FolderRef = {
+  driveId: "d1",
+  itemId: "i1",
+  path: "Customer Data Migration/CAS-01234-A1B2C3",
+  webUrl: "https://contoso.sharepoint.com/sites/cases/Shared%20Documents/Customer%20Data%20Migration/CAS-01234-A1B2C3",
+  createdOn: new Date("2026-11-20T10:00:00Z"),
+};
+
+export function backupExchange(over: Partial<Exchange> = {}): Exchange {
+  return {
+    id: "x1",
+    name: caseRecord.number,
+    caseId: "c1",
+    ticketId: "t1",
+    direction: ExchangeDirection.backupForCustomer,
+    stage: ExchangeStage.backupReady,
+    folderPath: folder.path,
+    driveId: folder.driveId,
+    itemId: folder.itemId,
+    webUrl: folder.webUrl,
+    folderCreatedOn: folder.createdOn,
+    expiresOn: new Date("2026-12-20T10:00:00Z"),
+    fileCount: 1,
+    totalBytes: 1000,
+    ownerId: "u-agent",
+    ...over,
+  };
+}
+
+export function recipient(over: Partial<RecipientRecord> = {}): RecipientRecord {
+  return {
+    id: "r1",
+    exchangeId: "x1",
+    email: "ana@clinic.example",
+    role: RecipientRole.write,
+    permissionId: "p1",
+    invitedOn: new Date("2026-11-21T09:00:00Z"),
+    invitedBy: "u-agent",
+    invitedByName: "Alex Agent",
+    ...over,
+  };
+}
+
+/** A CRM with real state, failing loudly on what tests did not set up. */
+export class FakeCrm implements CrmGateway, CaseReads {
+  exchanges = new Map<string, Exchange>();
+  recipients = new Map<string, Recipient>();
+  notes: Array<{ target: TimelineTarget; note: NoteInput }> = [];
+  panel?: CasePanelData;
+  /** Notes fail this many times before they work. */
+  noteFailures = 0;
+  /** Targets whose notes are refused as on a resolved case. */
+  refuseNotesOn = new Set<string>();
+  failNext = new Map<string, unknown>();
+  calls: string[] = [];
+  private seq = 0;
+
+  private maybeFail(op: string): void {
+    this.calls.push(op);
+    const e = this.failNext.get(op);
+    if (e !== undefined) {
+      this.failNext.delete(op);
+      throw e;
+    }
+  }
+  async loadCasePanel(): Promise<CasePanelData> {
+    this.maybeFail("loadCasePanel");
+    if (!this.panel) throw new Error("FakeCrm: no panel data");
+    return this.panel;
+  }
+  async createExchange(
+    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+  ): Promise<Exchange> {
+    this.maybeFail("createExchange");
+    const x = { fileCount: 0, totalBytes: 0, ...input, id: `x${++this.seq}-new` };
+    this.exchanges.set(x.id, x);
+    return x;
+  }
+  async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
+    this.maybeFail("updateExchange");
+    this.exchanges.set(id, { ...(this.exchanges.get(id) ?? ({ id } as Exchange)), ...changes });
+  }
+  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+    this.maybeFail("addRecipient");
+    const r = { ...input, id: `r${++this.seq}-new` };
+    this.recipients.set(r.id, r);
+    return r;
+  }
+  async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
+    this.maybeFail("updateRecipient");
+    this.recipients.set(id, { ...(this.recipients.get(id) ?? ({ id } as Recipient)), ...changes });
+  }
+  async addReceipt(): Promise<FileReceipt> {
+    throw new Error("FakeCrm: addReceipt is not used by the case panel");
+  }
+  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+    this.calls.push("addNote");
+    if (this.noteFailures > 0) {
+      this.noteFailures--;
+      throw Object.assign(new Error("Service unavailable"), { name: "DataverseError", code: "failed" });
+    }
+    if (this.refuseNotesOn.has(target.id)) return false;
+    this.notes.push({ target, note });
+    return true;
+  }
+}
+
+/** A document library with real state: folders, permissions, invitations. */
+export class FakeLibrary implements DocumentLibrary {
+  folders = new Map<string, FolderRef>();
+  files = new Map<string, StoredFile[]>();
+  permissions = new Map<string, FolderPermission[]>();
+  invites: Array<{ folder: FolderRef; request: InviteRequest }> = [];
+  deleted: Array<{ path: string; permanent: boolean }> = [];
+  /** Addresses SharePoint refuses (207 notAllowed). */
+  refuse = new Map<string, { code: string; innerCode?: string }>();
+  inviteError?: unknown;
+  snapshotError?: unknown;
+  calls: string[] = [];
+  private seq = 0;
+
+  constructor(initial: FolderRef[] = [folder]) {
+    for (const f of initial) this.folders.set(f.path, f);
+  }
+  async ensureFolder(path: string): Promise<FolderRef & { created: boolean }> {
+    this.calls.push("ensureFolder");
+    const existing = this.folders.get(path);
+    if (existing) return { ...existing, created: false };
+    const f = { driveId: "d1", itemId: `i${++this.seq}`, path, webUrl: `https://sp.example/${encodeURI(path)}`, createdOn: new Date(NOW) };
+    this.folders.set(path, f);
+    return { ...f, created: true };
+  }
+  async findFolder(path: string): Promise<FolderRef | null> {
+    this.calls.push("findFolder");
+    return this.folders.get(path) ?? null;
+  }
+  async listFolders(): Promise<FolderRef[]> {
+    throw new Error("FakeLibrary: listFolders is not used by the case panel");
+  }
+  async listFiles(f: FolderRef): Promise<StoredFile[]> {
+    return this.files.get(f.path) ?? [];
+  }
+  async snapshot(paths: readonly string[]): Promise<FolderSnapshot[]> {
+    this.calls.push("snapshot");
+    if (this.snapshotError) throw this.snapshotError;
+    return paths.map((path) => {
+      const f = this.folders.get(path) ?? null;
+      return { path, folder: f, files: f ? (this.files.get(path) ?? []) : [], permissions: f ? (this.permissions.get(path) ?? []) : [] };
+    });
+  }
+  async invite(f: FolderRef, request: InviteRequest): Promise<InviteOutcome[]> {
+    this.calls.push("invite");
+    if (this.inviteError) throw this.inviteError;
+    this.invites.push({ folder: f, request });
+    return request.recipients.map((email) => {
+      const refusal = this.refuse.get(email);
+      if (refusal) return { email, refusal: { ...refusal, message: "Not allowed" } };
+      const id = `p${++this.seq}-new`;
+      const list = this.permissions.get(f.path) ?? [];
+      list.push({ id, roles: [request.role], email, inherited: false, isLink: false });
+      this.permissions.set(f.path, list);
+      return { email, permissionId: id };
+    });
+  }
+  async listPermissions(f: FolderRef): Promise<FolderPermission[]> {
+    this.calls.push("listPermissions");
+    return this.permissions.get(f.path) ?? [];
+  }
+  async removePermission(f: FolderRef, permissionId: string): Promise<void> {
+    this.calls.push("removePermission");
+    this.permissions.set(
+      f.path,
+      (this.permissions.get(f.path) ?? []).filter((p) => p.id !== permissionId),
+    );
+  }
+  async deleteFolder(f: FolderRef, options: { permanent: boolean }): Promise<void> {
+    this.calls.push("deleteFolder");
+    this.deleted.push({ path: f.path, permanent: options.permanent });
+    this.folders.delete(f.path);
+  }
+}
+
+export function ports(crm: FakeCrm, library: FakeLibrary, over: Partial<CasePorts> = {}): CasePorts {
+  return { crm, library, settings, clock: { now: () => NOW }, notes: { sleep: async () => undefined }, ...over };
+}
+
+export function exchangeRecord(exchange: Exchange, recipients: RecipientRecord[] = [], over: Partial<ExchangeRecord> = {}): ExchangeRecord {
+  return { exchange, recipients, receipts: [], ticketName: "HWT-00012", createdByName: "Sam Specialist", ...over };
+}

@@ -1,0 +1,224 @@
+import { casePanelView } from "../../../src/app/casePanelView";
+import { loadCasePanel } from "../../../src/app/loadCasePanel";
+import { requestFiles } from "../../../src/app/requestFiles";
+import { shareDraft } from "../../../src/app/shareDraft";
+import { writeNotes } from "../../../src/app/timelineNotes";
+import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState } from "../../../src/model";
+import {
+  agent,
+  backupExchange,
+  caseRecord,
+  exchangeRecord,
+  FakeCrm,
+  FakeLibrary,
+  folder,
+  NOW,
+  ports,
+  recipient,
+  settings,
+  supervisor,
+} from "./fakes";
+
+const request = { email: "ana@clinic.example", role: "write" as const, message: "Please upload the files within 7 days." };
+
+describe("requestFiles", () => {
+  it("creates the folder under the upload root, invites the contact and records a shared exchange expiring in 7 days", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    expect(lib.folders.has("External Data Transfer/CAS-01234-A1B2C3")).toBe(true);
+    expect(lib.invites[0].request).toEqual({ recipients: ["ana@clinic.example"], role: "write", message: request.message });
+    expect(out.exchange).toMatchObject({
+      direction: ExchangeDirection.filesFromCustomer,
+      stage: ExchangeStage.shared,
+      expiresOn: new Date("2026-11-29T10:00:00Z"),
+      ownerId: "u-agent",
+    });
+    expect(out.recipient.permissionId).toBeDefined();
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident"]);
+  });
+
+  it("removes the folder it created when SharePoint refuses the invitation, and records nothing", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({ name: "ShareRefusedError" });
+    expect(lib.folders.size).toBe(0);
+    expect(crm.calls).toEqual([]);
+  });
+
+  it("adopts the folder and permission of an earlier attempt instead of inviting twice", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.failNext.set("createExchange", new Error("Dataverse down"));
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toThrow("Dataverse down");
+    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    expect(lib.invites).toHaveLength(1);
+    expect(crm.exchanges.size).toBe(1);
+  });
+
+  it("refuses a case number that is not a valid folder name", async () => {
+    const p = requestFiles(ports(new FakeCrm(), new FakeLibrary([])), {
+      caseRecord: { ...caseRecord, number: "CAS/../x" },
+      request,
+      actor: agent,
+    });
+    await expect(p).rejects.toMatchObject({ name: "ValidationError" });
+  });
+});
+
+describe("loadCasePanel", () => {
+  it("reads Dynamics once and the live folders in one snapshot, skipping deleted exchanges", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    crm.panel = {
+      case: caseRecord,
+      exchanges: [
+        exchangeRecord(backupExchange()),
+        exchangeRecord(backupExchange({ id: "x0", stage: ExchangeStage.deleted, folderPath: "old" })),
+      ],
+    };
+    const model = await loadCasePanel(ports(crm, lib), { caseId: "c1" });
+    expect(crm.calls).toEqual(["loadCasePanel"]);
+    expect(lib.calls).toEqual(["snapshot"]);
+    expect([...model.folders.keys()]).toEqual([folder.path]);
+  });
+
+  it("keeps Dynamics' records when SharePoint cannot be read, with the reason", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    lib.snapshotError = { name: "GraphError", code: "accessDenied", status: 403 };
+    crm.panel = { case: caseRecord, exchanges: [exchangeRecord(backupExchange())] };
+    const model = await loadCasePanel(ports(crm, lib), { caseId: "c1" });
+    expect(model.libraryError).toMatchObject({ code: "accessDenied" });
+    expect(model.exchanges).toHaveLength(1);
+  });
+});
+
+function model(over: Partial<Parameters<typeof casePanelView>[0]> = {}) {
+  return { case: caseRecord, exchanges: [], folders: new Map(), loadedAt: NOW, ...over };
+}
+
+describe("casePanelView", () => {
+  it("offers Share with customer, Copy link and Remove now on a ready backup to an agent, and Request files", () => {
+    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), agent, NOW, 3);
+    expect(v.exchanges[0].actions).toEqual(["shareWithCustomer", "copyLink", "removeNow"]);
+    expect(v.canRequestFiles).toBe(true);
+    expect(v.recipient).toEqual({ kind: "contact", email: "ana@clinic.example", name: "Ana Berg" });
+  });
+
+  it("offers nothing to a supervisor", () => {
+    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), supervisor, NOW, 3);
+    expect(v.exchanges[0].actions).toEqual([]);
+    expect(v.canRequestFiles).toBe(false);
+  });
+
+  it("on a resolved case offers only what takes access away", () => {
+    const v = casePanelView(
+      model({
+        case: { ...caseRecord, state: IncidentState.resolved },
+        exchanges: [exchangeRecord(backupExchange({ stage: ExchangeStage.shared }), [recipient()])],
+      }),
+      agent,
+      NOW,
+      3,
+    );
+    expect(v.inactive).toBe(true);
+    expect(v.exchanges[0].actions).toEqual(["copyLink", "revokeAccess", "removeNow"]);
+    expect(v.canRequestFiles).toBe(false);
+  });
+
+  it("flags access given to the contact's old address after the contact's e-mail changed", () => {
+    const v = casePanelView(
+      model({
+        case: { ...caseRecord, contact: { id: "k1", name: "Ana Berg", email: "ana.berg@newclinic.example" } },
+        exchanges: [
+          exchangeRecord(backupExchange({ stage: ExchangeStage.shared }), [
+            recipient(),
+            recipient({ id: "r2", email: "it@x.example", reason: "IT" }),
+          ]),
+        ],
+      }),
+      agent,
+      NOW,
+      3,
+    );
+    expect(v.exchanges[0].contactChanges.map((c) => [c.oldEmail, c.newEmail])).toEqual([
+      ["ana@clinic.example", "ana.berg@newclinic.example"],
+    ]);
+  });
+
+  it("joins SharePoint's files with the receipts and lists permissions given by hand", () => {
+    const x = backupExchange({ stage: ExchangeStage.shared });
+    const snapshot = {
+      path: x.folderPath,
+      folder,
+      files: [
+        { itemId: "f1", name: "a.docx", path: "a.docx", size: 5, createdOn: NOW, modifiedOn: NOW, webUrl: "" },
+        { itemId: "f2", name: "new.txt", path: "new.txt", size: 7, createdOn: NOW, createdBy: "Ana Berg", modifiedOn: NOW, webUrl: "" },
+      ],
+      permissions: [
+        { id: "p1", roles: ["write"], email: "ana@clinic.example", inherited: false, isLink: false },
+        { id: "p9", roles: ["read"], email: "hand@other.example", inherited: false, isLink: false },
+        { id: "pi", roles: ["write"], displayName: "Members", inherited: true, isLink: false },
+      ],
+    };
+    const receipts = [
+      {
+        id: "rc",
+        exchangeId: "x1",
+        path: "a.docx",
+        size: 4,
+        integrity: FileIntegrity.modifiedBySharePoint,
+        uploadedOn: NOW,
+        uploadedByName: "Sam",
+      },
+    ];
+    const v = casePanelView(
+      model({ exchanges: [exchangeRecord(x, [recipient()], { receipts })], folders: new Map([[x.folderPath, snapshot]]) }),
+      agent,
+      NOW,
+      3,
+    );
+    expect(v.exchanges[0].files.map((f) => [f.path, f.integrity, f.uploadedBy])).toEqual([
+      ["a.docx", "modifiedBySharePoint", "Sam"],
+      ["new.txt", "notChecked", "Ana Berg"],
+    ]);
+    expect(v.exchanges[0].access.map((a) => [a.email, a.role, a.unrecorded])).toEqual([
+      ["ana@clinic.example", "write", false],
+      ["hand@other.example", "read", true],
+    ]);
+  });
+
+  it("says when there is no backup yet and when the contact has no e-mail", () => {
+    const v = casePanelView(model({ case: { ...caseRecord, contact: { id: "k1", name: "Ana Berg", email: null } } }), agent, NOW, 3);
+    expect(v.noBackup).toBe(true);
+    expect(v.recipient).toEqual({ kind: "noEmail", name: "Ana Berg" });
+  });
+});
+
+describe("shareDraft", () => {
+  it("fills seed 000's message with the real days left", () => {
+    const d = shareDraft(settings, { caseRecord, exchange: backupExchange(), language: "de-DE", now: NOW });
+    expect(d.language).toBe("en");
+    expect(d.message).toBe(
+      "Kindly upload the files within 28 days. Please note that they will be automatically deleted after this period.",
+    );
+  });
+
+  it("gives the template and the problem when a folder kept with no expiry cannot promise days", () => {
+    const d = shareDraft(settings, { caseRecord, exchange: backupExchange({ expiresOn: null }), language: "en", now: NOW });
+    expect(d.problem).toMatch(/no expiry/);
+  });
+});
+
+describe("writeNotes", () => {
+  it("retries a note before giving it back as pending", async () => {
+    const crm = new FakeCrm();
+    crm.noteFailures = 1;
+    const out = await writeNotes(crm, [{ target: { table: "incident", id: "c1" }, note: { subject: "s", text: "t" } }], {
+      sleep: async () => undefined,
+    });
+    expect(out).toMatchObject({ written: 1, pending: [] });
+  });
+});

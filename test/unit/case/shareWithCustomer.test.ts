@@ -1,0 +1,171 @@
+import { shareWithCustomer } from "../../../src/app/shareWithCustomer";
+import { ExchangeStage, RecipientRole } from "../../../src/model";
+import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, ports, recipient, supervisor } from "./fakes";
+
+const message = "Kindly upload the files within 28 days. Please note that they will be automatically deleted after this period.";
+const base = { caseRecord, recipients: [], actor: agent, request: { email: "ana@clinic.example", role: "write" as const, message } };
+
+describe("shareWithCustomer", () => {
+  it("invites the contact with sign-in and the message, records them, marks the exchange shared and notes it on both timelines", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    const out = await shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() });
+    expect(lib.invites).toEqual([
+      { folder: expect.objectContaining({ itemId: "i1" }), request: { recipients: ["ana@clinic.example"], role: "write", message } },
+    ]);
+    expect(out).toMatchObject({ alreadyShared: false, stage: ExchangeStage.shared });
+    expect([...crm.recipients.values()][0]).toMatchObject({
+      email: "ana@clinic.example",
+      role: RecipientRole.write,
+      permissionId: expect.any(String),
+      invitedBy: "u-agent",
+    });
+    expect(crm.exchanges.get("x1")).toMatchObject({ stage: ExchangeStage.shared, sharedOn: expect.any(Date) });
+    expect(crm.notes.map((n) => n.target)).toEqual([
+      { table: "cfx_fileexchange", id: "x1" },
+      { table: "incident", id: "c1" },
+      { table: "cfx_hardwareticket", id: "t1" },
+    ]);
+    expect(crm.notes[1].note.subject).toBe("The backup folder on SharePoint was shared with the customer");
+    expect(crm.notes[1].note.text).toContain("ana@clinic.example (Can edit, sign-in required)");
+    expect(crm.notes[1].note.text).toContain("20 December 2026 (UTC)");
+  });
+
+  it("refuses another address without a confirmation and a reason, and changes nothing", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    const p = shareWithCustomer(ports(crm, lib), {
+      ...base,
+      exchange: backupExchange(),
+      request: { ...base.request, email: "it@clinic.example" },
+    });
+    await expect(p).rejects.toMatchObject({ name: "ValidationError", code: "recipientNotContact" });
+    const q = shareWithCustomer(ports(crm, lib), {
+      ...base,
+      exchange: backupExchange(),
+      request: { ...base.request, email: "it@clinic.example", confirmedOther: true, reason: " " },
+    });
+    await expect(q).rejects.toMatchObject({ code: "reasonRequired" });
+    expect(lib.invites).toHaveLength(0);
+    expect(crm.calls).toEqual([]);
+  });
+
+  it("shares with another address after confirmation and notes the reason", async () => {
+    const crm = new FakeCrm();
+    const out = await shareWithCustomer(ports(crm, new FakeLibrary()), {
+      ...base,
+      exchange: backupExchange(),
+      request: { ...base.request, email: "it@clinic.example", confirmedOther: true, reason: "The clinic's IT restores the backup" },
+    });
+    expect(out.recipient.reason).toBe("The clinic's IT restores the backup");
+    expect(crm.notes[0].note.text).toContain("Not the case's contact; reason: The clinic's IT restores the backup");
+  });
+
+  it("refuses an address on the deny list with a sentence naming it", async () => {
+    const p = shareWithCustomer(
+      ports(new FakeCrm(), new FakeLibrary(), { settings: { ...(await import("./fakes")).settings, deniedDomains: ["clinic.example"] } }),
+      {
+        ...base,
+        exchange: backupExchange(),
+      },
+    );
+    await expect(p).rejects.toMatchObject({ code: "emailDomainDenied", message: expect.stringContaining("deny list") });
+  });
+
+  it("marks nothing shared when SharePoint refuses the invitation (207 notAllowed)", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
+    const p = shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() });
+    await expect(p).rejects.toMatchObject({ name: "ShareRefusedError", code: "notAllowed", email: "ana@clinic.example" });
+    expect(crm.calls).toEqual([]);
+  });
+
+  it("turns a 400 secureSharingInvalidRequest into a refusal, recording nothing", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    lib.inviteError = Object.assign(new Error("Some users in the request cannot be invited securely."), {
+      name: "GraphError",
+      code: "invalidRequest",
+      innerCode: "secureSharingInvalidRequest",
+      status: 400,
+    });
+    await expect(shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() })).rejects.toMatchObject({
+      name: "ShareRefusedError",
+      innerCode: "secureSharingInvalidRequest",
+    });
+    expect(crm.calls).toEqual([]);
+  });
+
+  it("does not invite again when SharePoint already holds the address's permission (an earlier attempt failed after the invite)", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    lib.permissions.set(folder.path, [{ id: "p-old", roles: ["write"], email: "Ana@Clinic.example", inherited: false, isLink: false }]);
+    const out = await shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() });
+    expect(lib.invites).toHaveLength(0);
+    expect(out.alreadyShared).toBe(true);
+    expect([...crm.recipients.values()][0].permissionId).toBe("p-old");
+    expect(crm.notes).toHaveLength(3);
+  });
+
+  it("does nothing twice for an address that already has a row and a permission", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    lib.permissions.set(folder.path, [{ id: "p1", roles: ["write"], email: "ana@clinic.example", inherited: false, isLink: false }]);
+    const out = await shareWithCustomer(ports(crm, lib), {
+      ...base,
+      exchange: backupExchange({ stage: ExchangeStage.shared, sharedOn: new Date() }),
+      recipients: [recipient()],
+    });
+    expect(out.alreadyShared).toBe(true);
+    expect(lib.invites).toHaveLength(0);
+    expect(crm.calls).toEqual([]);
+  });
+
+  it("retries a failed note and keeps the share when the note still fails, returning it to retry later", async () => {
+    const crm = new FakeCrm();
+    crm.noteFailures = 5;
+    const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
+    expect(crm.exchanges.get("x1")?.stage).toBe(ExchangeStage.shared);
+    expect(out.notes.pending.length).toBeGreaterThan(0);
+    expect(out.notes.error).toMatchObject({ name: "DataverseError" });
+  });
+
+  it("treats a note refused by a resolved case as expected", async () => {
+    const crm = new FakeCrm();
+    crm.refuseNotesOn.add("c1");
+    const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
+    expect(out.notes).toMatchObject({ written: 2, refused: 1, pending: [] });
+  });
+
+  it("is not offered to a supervisor, nor for a folder still being prepared", async () => {
+    await expect(
+      shareWithCustomer(ports(new FakeCrm(), new FakeLibrary()), { ...base, actor: supervisor, exchange: backupExchange() }),
+    ).rejects.toMatchObject({ code: "actionNotAllowed" });
+    await expect(
+      shareWithCustomer(ports(new FakeCrm(), new FakeLibrary()), {
+        ...base,
+        exchange: backupExchange({ stage: ExchangeStage.folderCreated }),
+      }),
+    ).rejects.toMatchObject({
+      code: "actionNotAllowed",
+    });
+  });
+
+  it("refuses an empty or over-long message", async () => {
+    await expect(
+      shareWithCustomer(ports(new FakeCrm(), new FakeLibrary()), {
+        ...base,
+        exchange: backupExchange(),
+        request: { ...base.request, message: "  " },
+      }),
+    ).rejects.toMatchObject({ code: "messageEmpty" });
+    await expect(
+      shareWithCustomer(ports(new FakeCrm(), new FakeLibrary()), {
+        ...base,
+        exchange: backupExchange(),
+        request: { ...base.request, message: "x".repeat(2001) },
+      }),
+    ).rejects.toMatchObject({ code: "messageTooLong" });
+  });
+});
