@@ -190,7 +190,7 @@ function cell(form: FormDef, item: FormItemDef, cellId: string): XmlElement {
             text("EnableViewPicker", "false"),
             text("EnableJumpBar", "false"),
             text("ChartGridMode", "Grid"),
-            text("VisualizationId", ""),
+            el("VisualizationId"),
             text("IsUserChart", "false"),
             text("EnableChartPicker", "false"),
             text("RecordsPerPage", 4),
