@@ -1,0 +1,215 @@
+import type { Exchange, FileReceipt } from "../../domain/exchange";
+import { fileExchange, incident, type ExchangeDirection } from "../../model";
+import type { TimelineTarget } from "../../ports/CrmGateway";
+import type {
+  AppNotificationInput,
+  CaseSummary,
+  CaseWithExchanges,
+  EmailInput,
+  EmailRef,
+  EmailStatus,
+  TicketGateway,
+} from "../../ports/TicketGateway";
+import { toDataverseError } from "./DataverseError";
+import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
+import type { XrmWebApi } from "./XrmCrmGateway";
+
+/** The part of `Xrm.WebApi.online` the ticket gateway uses: `execute` for SendEmail. */
+export type XrmExecute = Pick<Xrm.WebApiOnline, "execute">;
+
+const EXCHANGE_SELECT = [
+  "cfx_fileexchangeid",
+  "cfx_name",
+  "_cfx_caseid_value",
+  "_cfx_hardwareticketid_value",
+  "cfx_direction",
+  "cfx_stage",
+  "cfx_folderpath",
+  "cfx_driveid",
+  "cfx_itemid",
+  "cfx_weburl",
+  "cfx_foldercreatedon",
+  "cfx_expireson",
+  "cfx_readyon",
+  "cfx_notifiedon",
+  "cfx_sharedon",
+  "cfx_deletedon",
+  "cfx_filecount",
+  "cfx_totalbytes",
+  "_ownerid_value",
+  "createdon",
+].join(",");
+
+const RECEIPT_SELECT =
+  "cfx_filereceiptid,cfx_name,cfx_itemid,cfx_size,cfx_quickxorhash,cfx_integrity,cfx_uploadedon,_createdby_value,createdon";
+
+/** The ticket panel's one request: the case, its customer's account and its exchanges of one direction. */
+export function ticketPanelQuery(direction: ExchangeDirection, contactColumn = "primarycontactid"): string {
+  return (
+    `?$select=incidentid,ticketnumber,title,statecode,_customerid_value,_${contactColumn}_value,_ownerid_value` +
+    // A contact customer's account is its parent account (DESIGN.md "Folder names").
+    `&$expand=customerid_contact($select=contactid,_parentcustomerid_value),` +
+    `${EXCHANGES_NAV}($select=${EXCHANGE_SELECT};$filter=cfx_direction eq ${direction})`
+  );
+}
+
+const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
+
+export function caseSummaryFromRow(row: Row, contactColumn = "primarycontactid"): CaseSummary {
+  const customerTable = str(row, `_customerid_value${LOOKUP_TABLE}`);
+  const customerName = formatted(row, "_customerid_value");
+  const contact = row.customerid_contact as Row | null | undefined;
+  const accountName = customerTable === "account" ? customerName : contact ? formatted(contact, "_parentcustomerid_value") : undefined;
+  return {
+    id: normalizeId(String(row.incidentid)),
+    number: str(row, "ticketnumber") ?? null,
+    title: str(row, "title") ?? "",
+    customerName,
+    accountName,
+    contactId: str(row, `_${contactColumn}_value`),
+    contactName: formatted(row, `_${contactColumn}_value`),
+    ownerId: normalizeId(str(row, "_ownerid_value") ?? ""),
+    ownerName: formatted(row, "_ownerid_value"),
+    active: (num(row, "statecode") ?? 0) === 0,
+  };
+}
+
+const EmailStatusCode = { draft: 1, sent: 3, pendingSend: 6 } as const;
+
+function emailStatus(row: Row): EmailStatus {
+  const status = num(row, "statuscode");
+  if (status === EmailStatusCode.pendingSend) return "pending";
+  return (num(row, "statecode") ?? 0) === 0 ? "draft" : "sent";
+}
+
+const odataString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The ticket panel's reads and writes over Xrm.WebApi (received, never read from a global), as
+ * the CrmGateway adapter does; every failure becomes a DataverseError saying what we were doing.
+ */
+export class XrmTicketGateway implements TicketGateway {
+  constructor(
+    private readonly webApi: XrmWebApi,
+    private readonly online: XrmExecute,
+    private readonly currentUserId: string,
+    private readonly contactColumn = "primarycontactid",
+  ) {}
+
+  private async call<T>(operation: string, run: () => PromiseLike<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw toDataverseError(e, operation);
+    }
+  }
+
+  async loadCaseWithExchanges(caseId: string, direction: ExchangeDirection): Promise<CaseWithExchanges> {
+    const row = (await this.call("Reading the case", () =>
+      this.webApi.retrieveRecord(incident.logicalName, normalizeId(caseId), ticketPanelQuery(direction, this.contactColumn)),
+    )) as Row;
+    const exchanges = (Array.isArray(row[EXCHANGES_NAV]) ? (row[EXCHANGES_NAV] as Row[]) : []).map(exchangeFromRow);
+    return { case: caseSummaryFromRow(row, this.contactColumn), exchanges };
+  }
+
+  async getExchange(id: string): Promise<Exchange> {
+    const row = (await this.call("Reading the exchange", () =>
+      this.webApi.retrieveRecord(fileExchange.logicalName, normalizeId(id), `?$select=${EXCHANGE_SELECT}`),
+    )) as Row;
+    return exchangeFromRow(row);
+  }
+
+  async listReceipts(exchangeId: string): Promise<FileReceipt[]> {
+    const id = normalizeId(exchangeId);
+    const out: FileReceipt[] = [];
+    let options: string | undefined = `?$select=${RECEIPT_SELECT}&$filter=_cfx_exchangeid_value eq ${id}`;
+    while (options) {
+      const page: Xrm.RetrieveMultipleResult = await this.call("Reading the uploaded files", () =>
+        this.webApi.retrieveMultipleRecords("cfx_filereceipt", options),
+      );
+      out.push(...page.entities.map((r) => receiptFromRow(r as Row, id)));
+      // nextLink's query part is passed back unchanged (dataverse.md §2).
+      options = page.nextLink ? new URL(page.nextLink).search : undefined;
+    }
+    return out;
+  }
+
+  async hasNote(target: TimelineTarget, subject: string): Promise<boolean> {
+    const result = await this.call("Reading the timeline", () =>
+      this.webApi.retrieveMultipleRecords(
+        "annotation",
+        `?$select=annotationid&$filter=_objectid_value eq ${normalizeId(target.id)} and subject eq ${odataString(subject)}&$top=1`,
+      ),
+    );
+    return result.entities.length > 0;
+  }
+
+  async createAppNotification(input: AppNotificationInput): Promise<void> {
+    const url = `?pagetype=entityrecord&etn=${input.link.table}&id=${normalizeId(input.link.id)}`;
+    await this.call("Notifying the agent in the app", () =>
+      this.webApi.createRecord("appnotification", {
+        title: input.title,
+        body: input.body,
+        "ownerid@odata.bind": `/systemusers(${normalizeId(input.userId)})`,
+        icontype: 100000000, // Info
+        toasttype: 200000000, // Timed
+        priority: 200000000, // Normal
+        // The notification's action opens the case (in-app notifications' `data.actions`).
+        data: JSON.stringify({ actions: [{ title: "Open case", data: { url, navigationTarget: "dialog" } }] }),
+      }),
+    );
+  }
+
+  async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {
+    const result = await this.call("Reading the e-mail", () =>
+      this.webApi.retrieveMultipleRecords(
+        "email",
+        `?$select=activityid,statecode,statuscode&$filter=_regardingobjectid_value eq ${normalizeId(regardingCaseId)} and subject eq ${odataString(subject)}&$top=1`,
+      ),
+    );
+    const row = result.entities[0] as Row | undefined;
+    return row ? { id: normalizeId(String(row.activityid)), status: emailStatus(row) } : null;
+  }
+
+  async createEmail(input: EmailInput): Promise<EmailRef> {
+    const created = await this.call("Writing the e-mail", () =>
+      this.webApi.createRecord("email", {
+        subject: input.subject,
+        description: input.html,
+        directioncode: true,
+        "regardingobjectid_incident@odata.bind": `/incidents(${normalizeId(input.regardingCaseId)})`,
+        email_activity_parties: [
+          { "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(this.currentUserId)})`, participationtypemask: 1 },
+          { "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(input.toUserId)})`, participationtypemask: 2 },
+        ],
+      }),
+    );
+    return { id: normalizeId(created.id), status: "draft" };
+  }
+
+  async sendEmail(emailId: string): Promise<EmailStatus> {
+    const id = normalizeId(emailId);
+    const request = {
+      entity: { entityType: "email", id },
+      IssueSend: true,
+      getMetadata: () => ({
+        boundParameter: "entity",
+        parameterTypes: {
+          entity: { typeName: "mscrm.email", structuralProperty: 5 },
+          IssueSend: { typeName: "Edm.Boolean", structuralProperty: 1 },
+        },
+        operationType: 0,
+        operationName: "SendEmail",
+      }),
+    };
+    await this.call("Sending the e-mail", async () => {
+      const response = await this.online.execute(request);
+      if (!response.ok) throw Object.assign(new Error(`SendEmail answered ${response.status}`), { status: response.status });
+    });
+    // The mailbox decides: Sent, or Pending Send until it is approved.
+    const row = (await this.call("Reading the e-mail", () =>
+      this.webApi.retrieveRecord("email", id, "?$select=statecode,statuscode"),
+    )) as Row;
+    return emailStatus(row);
+  }
+}

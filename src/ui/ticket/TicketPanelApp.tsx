@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { loadTicketPanel, type TicketPanelModel } from "../../app/loadTicketPanel";
+import { notifySupport, type NotifySupportResult } from "../../app/notifySupport";
+import { prepareFolder, type PrepareFolderResult } from "../../app/prepareFolder";
+import type { TicketPorts, TicketRef } from "../../app/ticketPorts";
+import type { Exchange } from "../../domain";
+import type { CurrentUser } from "../../ports/CrmGateway";
+import { fill } from "../common/strings";
+import { ticketStrings as s } from "./strings";
+import { TicketPanel, type TicketAction, type TicketNotice, type TicketPanelState } from "./TicketPanel";
+
+export interface TicketPanelAppProps {
+  readonly ports: TicketPorts;
+  readonly ticket: TicketRef;
+  readonly user: CurrentUser;
+  /** The org's URL (getClientUrl), for the case link in the e-mail. */
+  readonly appUrl: string;
+  /** Opens the upload dialog for the exchange; resolves when it closes. */
+  readonly openUpload: (exchange: Exchange) => Promise<void>;
+  /** Hands the panel's Notify Support to the command bar (`cfxPanelCommands`). */
+  readonly registerNotify?: (notify: () => Promise<void>) => void;
+}
+
+function prepareNotices(r: PrepareFolderResult): TicketNotice[] {
+  const text = fill(r.exchangeCreated && !r.folderCreated ? s.done.folderAdopted : s.done.folderCreated, { path: r.exchange.folderPath });
+  const out: TicketNotice[] = [{ tone: "success", text }];
+  if (r.notesRefused.includes("incident")) out.push({ tone: "warning", text: s.done.notesRefused });
+  return out;
+}
+
+function notifyNotices(r: NotifySupportResult): TicketNotice[] {
+  const agent = r.agentName ?? "the case's owner";
+  const out: TicketNotice[] = [
+    r.outcome === "alreadyNotified"
+      ? { tone: "success", text: s.done.alreadyNotified }
+      : { tone: "success", text: fill(s.done.notified, { agent }) },
+  ];
+  if (r.email === "pending") out.push({ tone: "warning", text: fill(s.done.emailPending, { agent }) });
+  return out;
+}
+
+/** The ticket panel wired to the use cases: loads, runs the three actions, shows what happened. */
+export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, registerNotify }: TicketPanelAppProps) {
+  const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
+  const model = useRef<TicketPanelModel | null>(null);
+  const notifying = useRef<Promise<void> | null>(null);
+
+  const load = useCallback(
+    async (keep?: { notices?: readonly TicketNotice[] }) => {
+      try {
+        const m = await loadTicketPanel(ports, ticket, user);
+        model.current = m;
+        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, notices: keep?.notices });
+      } catch (error) {
+        setState(
+          model.current ? { kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot, error } : { kind: "failed", error },
+        );
+      }
+    },
+    [ports, ticket, user],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const run = useCallback(
+    async (action: TicketAction, work: () => Promise<readonly TicketNotice[]>) => {
+      const m = model.current;
+      if (!m) return;
+      setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, busy: action });
+      try {
+        const notices = await work();
+        await load({ notices });
+      } catch (error) {
+        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, error });
+      }
+    },
+    [load, ports.settings.backupRoot],
+  );
+
+  const notify = useCallback((): Promise<void> => {
+    // The command bar and the button share one run: a second click while it runs waits for it.
+    if (notifying.current) return notifying.current;
+    const exchange = model.current?.exchange;
+    if (!exchange) return Promise.resolve();
+    notifying.current = run("notifySupport", async () =>
+      notifyNotices(await notifySupport(ports, { ticket, exchangeId: exchange.id, user, appUrl })),
+    ).finally(() => {
+      notifying.current = null;
+    });
+    return notifying.current;
+  }, [run, ports, ticket, user, appUrl]);
+
+  useEffect(() => registerNotify?.(notify), [registerNotify, notify]);
+
+  const onAction = useCallback(
+    (action: TicketAction) => {
+      if (action === "prepareFolder") void run(action, async () => prepareNotices(await prepareFolder(ports, ticket, user)));
+      else if (action === "notifySupport") void notify();
+      else {
+        const exchange = model.current?.exchange;
+        if (exchange) void run(action, async () => (await openUpload(exchange), []));
+      }
+    },
+    [run, notify, ports, ticket, user, openUpload],
+  );
+
+  return (
+    <TicketPanel
+      state={state}
+      onAction={onAction}
+      onRetry={() => void load()}
+      onDismissError={() => model.current && setState({ kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot })}
+    />
+  );
+}

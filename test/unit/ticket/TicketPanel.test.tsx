@@ -1,0 +1,246 @@
+/** @jest-environment jsdom */
+import "@testing-library/jest-dom";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { ticketPanelModel } from "../../../src/app/loadTicketPanel";
+import { prepareFolder } from "../../../src/app/prepareFolder";
+import type { Exchange } from "../../../src/domain";
+import { ExchangeDirection, ExchangeStage, FileIntegrity } from "../../../src/model";
+import type { CurrentUser } from "../../../src/ports/CrmGateway";
+import { PanelRoot } from "../../../src/ui/common/PanelRoot";
+import { TicketPanel, type TicketPanelState } from "../../../src/ui/ticket/TicketPanel";
+import { TicketPanelApp } from "../../../src/ui/ticket/TicketPanelApp";
+import { aCase, agent, FakeCrm, ports, specialist, ticket } from "./fakes";
+
+const now = new Date("2026-11-22T03:00:00Z");
+
+function exchange(overrides: Partial<Exchange> = {}): Exchange {
+  return {
+    id: "ex-1",
+    name: "CAS-01234-A1B2C3",
+    caseId: "case-1",
+    direction: ExchangeDirection.backupForCustomer,
+    stage: ExchangeStage.folderCreated,
+    folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
+    webUrl: "https://sp.example/CAS-01234-A1B2C3",
+    folderCreatedOn: now,
+    expiresOn: new Date("2026-12-22T03:00:00Z"),
+    fileCount: 0,
+    totalBytes: 0,
+    ownerId: "user-agent",
+    ...overrides,
+  };
+}
+
+function ready(
+  ex: Exchange | null,
+  user: CurrentUser = specialist,
+  extra: Partial<Extract<TicketPanelState, { kind: "ready" }>> = {},
+  kase = aCase(),
+): TicketPanelState {
+  return {
+    kind: "ready",
+    model: ticketPanelModel(ticket, kase, ex ? [ex] : [], user, now, 3),
+    backupRoot: "Customer Data Migration",
+    ...extra,
+  };
+}
+
+function show(state: TicketPanelState) {
+  const onAction = jest.fn();
+  const onRetry = jest.fn();
+  render(
+    <PanelRoot locale="en-GB" timeZone="UTC">
+      <TicketPanel state={state} onAction={onAction} onRetry={onRetry} />
+    </PanelRoot>,
+  );
+  return { onAction, onRetry };
+}
+
+const buttons = () => screen.queryAllByRole("button").map((b) => b.textContent);
+
+describe("TicketPanel", () => {
+  it("shows a skeleton while loading", () => {
+    show({ kind: "loading" });
+    expect(screen.getByLabelText("Customer backup")).toHaveAttribute("aria-busy", "true");
+    expect(buttons()).toEqual([]);
+  });
+
+  // Fluent's MessageBar renders its text a moment later (DelayedRender, for screen readers): find, not get.
+  it("shows a specific error with Try again when loading failed", async () => {
+    const { onRetry } = show({ kind: "failed", error: Object.assign(new Error("x"), { name: "DataverseError", code: "networkError" }) });
+    expect(await screen.findByText("The connection to Dynamics 365 failed. Check your network and try again.")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(onRetry).toHaveBeenCalled();
+  });
+
+  it("shows the case behind the ticket: number, title, customer, responsible contact, owning agent", () => {
+    show(ready(null));
+    for (const text of ["CAS-01234-A1B2C3", "Scanner replacement", "Dental Clinic Ltd", "Dana Dentist", "Alex Agent"])
+      expect(screen.getByText(text)).toBeInTheDocument();
+    expect(screen.getByRole("status")).toHaveTextContent("No backup folder yet");
+  });
+
+  it("offers only Prepare folder before there is a folder", () => {
+    const { onAction } = show(ready(null));
+    expect(buttons()).toEqual(["Prepare folder"]);
+    expect(
+      screen.getByText(/Prepare the folder first: it is named after the case number, under Customer Data Migration/),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Prepare folder" }));
+    expect(onAction).toHaveBeenCalledWith("prepareFolder");
+  });
+
+  it("offers nothing to an agent and says who does it", () => {
+    show(ready(null, agent));
+    expect(buttons()).toEqual([]);
+    expect(screen.getByText("Only the service team prepares folders, uploads backups and notifies support.")).toBeInTheDocument();
+  });
+
+  it("offers no new folder on a resolved case", () => {
+    show(ready(null, specialist, {}, aCase({ active: false })));
+    expect(buttons()).toEqual([]);
+    expect(screen.getByText(/The case is resolved or cancelled/)).toBeInTheDocument();
+  });
+
+  it("offers Upload backup on a new folder and explains when Notify Support comes", () => {
+    show(ready(exchange()));
+    expect(buttons()).toEqual(["Upload backup"]);
+    expect(screen.getByRole("status")).toHaveTextContent("Backup being prepared");
+    expect(screen.getByRole("link", { name: "Customer Data Migration/CAS-01234-A1B2C3" })).toHaveAttribute(
+      "href",
+      "https://sp.example/CAS-01234-A1B2C3",
+    );
+    expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
+    expect(screen.getByText(/Notify Support becomes available once at least one file is uploaded/)).toBeInTheDocument();
+    expect(screen.getByText("22 December 2026")).toBeInTheDocument();
+  });
+
+  it("offers Notify Support as the next step once files are stored", () => {
+    const { onAction } = show(ready(exchange({ fileCount: 2, totalBytes: 3 * 1024 ** 3 })));
+    expect(buttons()).toEqual(["Upload backup", "Notify Support"]);
+    expect(screen.getByText("2 files, 3 GB")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Notify Support" }));
+    expect(onAction).toHaveBeenCalledWith("notifySupport");
+  });
+
+  it("shows a backup that is ready and notified, with more uploads still possible", () => {
+    show(ready(exchange({ stage: ExchangeStage.backupReady, fileCount: 1, totalBytes: 10, readyOn: now, notifiedOn: now })));
+    expect(screen.getByRole("status")).toHaveTextContent("Backup ready, support notified");
+    expect(buttons()).toEqual(["Upload backup"]);
+    expect(screen.getByText(/Support was notified on/)).toBeInTheDocument();
+  });
+
+  it("offers nothing once the backup is shared", () => {
+    show(ready(exchange({ stage: ExchangeStage.shared, fileCount: 1, totalBytes: 10 })));
+    expect(buttons()).toEqual([]);
+    expect(screen.getByRole("status")).toHaveTextContent("Shared with the customer");
+  });
+
+  it("shows an exchange kept with no expiry", () => {
+    show(ready(exchange({ expiresOn: null })));
+    expect(screen.getByText("Kept with no expiry")).toBeInTheDocument();
+  });
+
+  it("disables the actions and says what runs while one is busy", () => {
+    show(ready(exchange({ fileCount: 1, totalBytes: 5 }), specialist, { busy: "notifySupport" }));
+    expect(screen.getByRole("button", { name: /Notifying support/ })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Upload backup" })).toBeDisabled();
+  });
+
+  it("shows what happened and a pending e-mail as notices", async () => {
+    show(
+      ready(exchange(), specialist, {
+        notices: [
+          { tone: "success", text: "Support is notified." },
+          { tone: "warning", text: "The e-mail is waiting." },
+        ],
+      }),
+    );
+    expect(await screen.findByText("Support is notified.")).toBeInTheDocument();
+    expect(await screen.findByText("The e-mail is waiting.")).toBeInTheDocument();
+  });
+
+  it("shows an action's validation error as its sentence", async () => {
+    show(
+      ready(null, specialist, {
+        error: Object.assign(new Error('The case number "CAS/1" contains a path separator.'), {
+          name: "ValidationError",
+          code: "namePathSeparator",
+        }),
+      }),
+    );
+    expect(await screen.findByText('The case number "CAS/1" contains a path separator.')).toBeInTheDocument();
+  });
+});
+
+describe("TicketPanelApp", () => {
+  const props = (p = ports()) => ({
+    ports: p,
+    ticket,
+    user: specialist,
+    appUrl: "https://org.example",
+    openUpload: jest.fn(async () => undefined),
+  });
+
+  it("prepares the folder and shows it", async () => {
+    const p = ports();
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Prepare folder" }));
+    expect(await screen.findByText("The folder Customer Data Migration/CAS-01234-A1B2C3 was created.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Upload backup" })).toBeEnabled();
+    expect(p.crm.exchanges).toHaveLength(1);
+  });
+
+  it("shows the refusal of a case number that cannot be a folder name and creates nothing", async () => {
+    const p = ports();
+    p.crm.kase = aCase({ number: "CAS:1" });
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Prepare folder" }));
+    expect(await screen.findByText(/The case number "CAS:1" contains ":", which SharePoint does not allow/)).toBeInTheDocument();
+    expect(p.library.created).toEqual([]);
+  });
+
+  it("opens the upload dialog for the exchange and reloads when it closes", async () => {
+    const p = ports();
+    await prepareFolder(p, ticket, specialist);
+    const pr = props(p);
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...pr} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Upload backup" }));
+    await waitFor(() => expect(pr.openUpload).toHaveBeenCalledWith(expect.objectContaining({ id: p.crm.exchanges[0].id })));
+  });
+
+  it("notifies support once from the command bar and the button together, and says the e-mail is pending", async () => {
+    const crm = new FakeCrm();
+    crm.mailboxApproved = false;
+    const p = ports(crm);
+    const { exchange: ex } = await prepareFolder(p, ticket, specialist);
+    await crm.addReceipt({ exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
+    let commandBar: (() => Promise<void>) | undefined;
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} registerNotify={(fn) => (commandBar = fn)} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Notify Support" }));
+    await act(async () => {
+      await commandBar?.();
+    });
+    expect(await screen.findByText("Support is notified: Alex Agent has an in-app notification and an e-mail.")).toBeInTheDocument();
+    expect(await screen.findByText(/The e-mail to Alex Agent is waiting in Dynamics 365/)).toBeInTheDocument();
+    expect(crm.notifications).toHaveLength(1);
+    expect(crm.emails).toHaveLength(1);
+  });
+});
