@@ -76,9 +76,15 @@ export const sharePointCors: CorsPolicy = {
 
 /** Answers preflights and decorates every response of the instance with the policy's CORS headers. */
 export function installCors(app: FastifyInstance, policy: CorsPolicy): void {
+  // onSend, so every answer carries the headers, also a 429/503 sent early by the fault hook
+  // (the browser could not read its Retry-After otherwise).
+  app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (request.headers.origin && !reply.hasHeader("access-control-allow-origin")) {
+      reply.header("access-control-allow-origin", "*").header("access-control-expose-headers", policy.exposeHeaders.join(", "));
+    }
+    return payload;
+  });
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const origin = request.headers.origin;
-    if (origin) reply.header("access-control-allow-origin", "*").header("access-control-expose-headers", policy.exposeHeaders.join(", "));
     if (request.method === "OPTIONS" && request.headers["access-control-request-method"]) {
       const asked = String(request.headers["access-control-request-headers"] ?? "")
         .split(",")

@@ -18,6 +18,7 @@ export function graphEnv(ctx: SandboxContext): GraphEnv {
         .update(`tempauth/${String(key.privateJwk.d)}`)
         .digest(),
       sessionHashes: new Map(),
+      sessionLocks: new Map(),
     };
     envs.set(ctx, env);
   }

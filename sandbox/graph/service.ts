@@ -56,6 +56,11 @@ export interface GraphEnv {
   readonly secret: Buffer;
   /** Running QuickXorHash per upload session; rebuilt from the file when missing. */
   readonly sessionHashes: Map<string, QuickXorHash>;
+  /**
+   * The fragment being written per session: a retry after a dropped connection waits until the
+   * dropped request has cut its partial bytes off again, so the two never write the file at once.
+   */
+  readonly sessionLocks: Map<string, Promise<unknown>>;
 }
 
 export const pageSize = 200;

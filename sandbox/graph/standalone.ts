@@ -68,8 +68,6 @@ async function main(): Promise<void> {
         return reply
           .code(inst === graph ? 429 : 503)
           .header("retry-after", String(retry))
-          .header("access-control-allow-origin", "*")
-          .header("access-control-expose-headers", "Retry-After")
           .send({
             error: {
               code: inst === graph ? "TooManyRequests" : "serviceNotAvailable",

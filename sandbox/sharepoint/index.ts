@@ -98,86 +98,104 @@ export async function registerSharePointHost(app: FastifyInstance, ctx: SandboxC
       "/sites/*",
       guard(async (request, reply) => {
         if (!(request.raw.url ?? "").includes("/uploadSession")) throw new GraphHttpError(404, "itemNotFound", "Not found.");
-        const row = session(request);
-        const range = parseContentRange(request.headers["content-range"]);
-        if (!range) throw new GraphHttpError(400, "invalidRequest", "The Content-Range header is missing or malformed.", "invalidRange");
-        const length = range.end - range.start + 1;
-        const declared = request.headers["content-length"];
-        if (declared !== undefined && Number(declared) !== length) {
-          throw new GraphHttpError(400, "invalidRequest", "Content-Length does not match Content-Range.", "fragmentLengthMismatch");
-        }
-        if (row.total !== null && row.total !== range.total) {
-          throw new GraphHttpError(
-            400,
-            "invalidRequest",
-            "The total size in Content-Range differs from the session's.",
-            "fragmentLengthMismatch",
-          );
-        }
-        if (length >= maxFragmentBytes)
-          throw new GraphHttpError(413, "invalidRequest", "Each fragment must be smaller than 60 MiB.", "maxFragmentSizeExceeded");
-        if (range.start < row.received) {
-          throw new GraphHttpError(416, "invalidRange", "Uploaded fragment overlaps with existing data.", "fragmentOverlap");
-        }
-        if (range.start > row.received) {
-          throw new GraphHttpError(
-            416,
-            "invalidRange",
-            `Fragments must be uploaded in order; expected a fragment starting at ${row.received}.`,
-            "fragmentOutOfOrder",
-          );
-        }
-        const last = range.end + 1 === range.total;
-        // Stricter than SharePoint, which reportedly fails a misaligned upload only at commit (docs/sandbox-graph.md).
-        if (!last && length % fragmentMultiple !== 0) {
-          throw new GraphHttpError(
-            400,
-            "invalidRequest",
-            "Fragments other than the last must be a multiple of 320 KiB (327,680 bytes).",
-            "invalidRange",
-          );
-        }
-        let hash = env.sessionHashes.get(row.id);
-        if (!hash) hash = await hashFile(blobPath(env, row.blob), row.received);
-        const { dropRate } = ctx.faults();
-        const drop = dropRate > 0 && Math.random() < dropRate;
+        const id = sessionIdOf(request) ?? "";
+        const previous = env.sessionLocks.get(id);
+        let release!: () => void;
+        const mine = new Promise<void>((r) => (release = r));
+        env.sessionLocks.set(id, mine);
         try {
-          await writeBody(request.body as Readable, {
-            file: blobPath(env, row.blob),
-            offset: row.received,
-            hash,
-            expectedLength: length,
-            dropAfter: drop ? Math.max(1, Math.floor(length / 2)) : undefined,
-            onDrop: () => request.raw.socket.destroy(),
-          });
-        } catch (e) {
-          env.sessionHashes.delete(row.id);
-          throw e;
+          if (previous) await previous;
+          return await putFragment(request, reply);
+        } finally {
+          release();
+          if (env.sessionLocks.get(id) === mine) env.sessionLocks.delete(id);
         }
-        env.sessionHashes.set(row.id, hash);
-        const received = range.end + 1;
-        const expires = new Date(ctx.clock.now().getTime() + sessionLifetimeMs).toISOString();
-        env.store.updateSession(row.id, { total: range.total, received, expires_at: expires });
-        if (!last) return reply.code(202).send({ expirationDateTime: expires, nextExpectedRanges: [`${received}-`] });
-        const parent = env.store.item(row.parent_id);
-        if (!parent) {
-          env.store.deleteSession(row.id);
-          throw new GraphHttpError(404, "itemNotFound", "The folder this upload was going to no longer exists.");
-        }
-        const result = commitFile(env, row.created_by, { row: parent, chain: env.store.ancestry(parent.id) }, row.name, row.conflict, {
-          blob: row.blob,
-          size: received,
-          quickXorHash: hash.digest(),
-        });
-        env.store.deleteSession(row.id);
-        env.sessionHashes.delete(row.id);
-        return reply
-          .code(result.status)
-          .header("content-type", "application/json")
-          .send(JSON.stringify(itemJson(env, result.loc)));
       }),
     );
 
+    const putFragment = async (request: FastifyRequest, reply: FastifyReply) => {
+      const row = session(request);
+      const range = parseContentRange(request.headers["content-range"]);
+      if (!range) throw new GraphHttpError(400, "invalidRequest", "The Content-Range header is missing or malformed.", "invalidRange");
+      const length = range.end - range.start + 1;
+      const declared = request.headers["content-length"];
+      if (declared !== undefined && Number(declared) !== length) {
+        throw new GraphHttpError(400, "invalidRequest", "Content-Length does not match Content-Range.", "fragmentLengthMismatch");
+      }
+      if (row.total !== null && row.total !== range.total) {
+        throw new GraphHttpError(
+          400,
+          "invalidRequest",
+          "The total size in Content-Range differs from the session's.",
+          "fragmentLengthMismatch",
+        );
+      }
+      if (length >= maxFragmentBytes)
+        throw new GraphHttpError(413, "invalidRequest", "Each fragment must be smaller than 60 MiB.", "maxFragmentSizeExceeded");
+      if (range.start < row.received) {
+        throw new GraphHttpError(416, "invalidRange", "Uploaded fragment overlaps with existing data.", "fragmentOverlap");
+      }
+      if (range.start > row.received) {
+        throw new GraphHttpError(
+          416,
+          "invalidRange",
+          `Fragments must be uploaded in order; expected a fragment starting at ${row.received}.`,
+          "fragmentOutOfOrder",
+        );
+      }
+      const last = range.end + 1 === range.total;
+      // Stricter than SharePoint, which reportedly fails a misaligned upload only at commit (docs/sandbox-graph.md).
+      if (!last && length % fragmentMultiple !== 0) {
+        throw new GraphHttpError(
+          400,
+          "invalidRequest",
+          "Fragments other than the last must be a multiple of 320 KiB (327,680 bytes).",
+          "invalidRange",
+        );
+      }
+      let hash = env.sessionHashes.get(row.id);
+      if (!hash) hash = await hashFile(blobPath(env, row.blob), row.received);
+      const { dropRate } = ctx.faults();
+      const drop = dropRate > 0 && Math.random() < dropRate;
+      try {
+        await writeBody(request.body as Readable, {
+          file: blobPath(env, row.blob),
+          offset: row.received,
+          hash,
+          expectedLength: length,
+          dropAfter: drop ? Math.max(1, Math.floor(length / 2)) : undefined,
+          onDrop: () => request.raw.socket.destroy(),
+        });
+      } catch (e) {
+        env.sessionHashes.delete(row.id);
+        throw e;
+      }
+      env.sessionHashes.set(row.id, hash);
+      const received = range.end + 1;
+      const expires = new Date(ctx.clock.now().getTime() + sessionLifetimeMs).toISOString();
+      env.store.updateSession(row.id, { total: range.total, received, expires_at: expires });
+      if (!last) return reply.code(202).send({ expirationDateTime: expires, nextExpectedRanges: [`${received}-`] });
+      // deferCommit: every byte is in, the file appears only on the explicit commit (POST, Content-Length 0).
+      if (row.defer_commit) return reply.code(202).send({ expirationDateTime: expires, nextExpectedRanges: [] });
+      return commitSession(env, row.id, reply);
+    };
+
+    scope.post(
+      "/sites/*",
+      guard(async (request, reply) => {
+        if (!(request.raw.url ?? "").includes("/uploadSession")) throw new GraphHttpError(404, "itemNotFound", "Not found.");
+        const row = session(request);
+        if (row.total === null || row.received !== row.total) {
+          throw new GraphHttpError(
+            400,
+            "invalidRequest",
+            "The upload is not complete; send the missing ranges first.",
+            "uploadSessionIncomplete",
+          );
+        }
+        return commitSession(env, row.id, reply);
+      }),
+    );
     scope.put(
       "/_sandbox/sink",
       guard(async (request, reply) => {
@@ -195,6 +213,29 @@ export async function registerSharePointHost(app: FastifyInstance, ctx: SandboxC
       }),
     );
   });
+}
+
+/** Turns a complete session into the file (201 new, 200 replaced), as the last fragment or the deferred commit does. */
+async function commitSession(env: GraphEnv, sessionId: string, reply: FastifyReply) {
+  const row = env.store.session(sessionId)!;
+  const received = row.received;
+  const hash = env.sessionHashes.get(row.id) ?? (await hashFile(blobPath(env, row.blob), row.received));
+  const parent = env.store.item(row.parent_id);
+  if (!parent) {
+    env.store.deleteSession(row.id);
+    throw new GraphHttpError(404, "itemNotFound", "The folder this upload was going to no longer exists.");
+  }
+  const result = commitFile(env, row.created_by, { row: parent, chain: env.store.ancestry(parent.id) }, row.name, row.conflict, {
+    blob: row.blob,
+    size: received,
+    quickXorHash: hash.digest(),
+  });
+  env.store.deleteSession(row.id);
+  env.sessionHashes.delete(row.id);
+  return reply
+    .code(result.status)
+    .header("content-type", "application/json")
+    .send(JSON.stringify(itemJson(env, result.loc)));
 }
 
 async function download(env: GraphEnv, request: FastifyRequest, reply: FastifyReply) {

@@ -204,6 +204,26 @@ describe("files", () => {
     expect((await fetch(s2.uploadUrl, { method: "PUT", headers: { "content-range": `bytes 0-327679/655360` }, body })).status).toBe(202);
   });
 
+  test("with deferCommit the file appears only after the explicit commit POST", async () => {
+    const s = await json(await post(`drives/${driveId}/root:/deferred.bin:/createUploadSession`, { deferCommit: true }));
+    const body = bytes(1000);
+    const put = await fetch(s.uploadUrl, { method: "PUT", headers: { "content-range": "bytes 0-999/1000" }, body });
+    expect(put.status).toBe(202);
+    expect((await g(`drives/${driveId}/root:/deferred.bin`)).status).toBe(404);
+    const commit = await fetch(s.uploadUrl, { method: "POST", headers: { "content-length": "0" } });
+    expect(commit.status).toBe(201);
+    expect((await json(commit)).file.hashes.quickXorHash).toBe(hashOf(body));
+  });
+
+  test("a throttled answer carries CORS headers, so a browser can read Retry-After", async () => {
+    await sb.control("PUT", "/_sandbox/faults", { throttleRate: 1 });
+    const r = await g("sites/root", { headers: { origin: "https://example.org" } });
+    await sb.control("PUT", "/_sandbox/faults", {});
+    expect([429, 503]).toContain(r.status);
+    expect(r.headers.get("access-control-allow-origin")).toBe("*");
+    expect(r.headers.get("access-control-expose-headers")).toContain("Retry-After");
+  });
+
   test("the sink stores and hashes a plain PUT", async () => {
     const body = bytes(100_000);
     const r = await fetch(`${sb.sharepoint}/_sandbox/sink`, { method: "PUT", body });
