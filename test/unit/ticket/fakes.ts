@@ -220,7 +220,7 @@ export class FakeUploader implements Uploader {
       options.onProgress?.({ bytesDone: sent, totalBytes: file.size, bytesPerSecond: 1000, secondsLeft: (file.size - sent) / 1000 });
     progress();
     while (sent < file.size) {
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 0));
       if (options.signal?.aborted) throw graphError("aborted", "The request was cancelled.");
       sent = Math.min(file.size, sent + this.fragment);
       this.offsets.set(file.name, sent);
