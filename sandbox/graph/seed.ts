@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { QuickXorHash } from "../../src/adapters/graph/quickXorHash";
-import { seededItemId } from "../seed/ids";
+import { seededItemId, seededPermissionId } from "../seed/ids";
 import { users } from "../seed/people";
 import { backupRoot, uploadRoot, type SeededExchangeFolder } from "../seed/exchanges";
 import { driveId, rootItemId, siteGroups } from "./library";
@@ -133,8 +133,10 @@ export function seedFolders(env: GraphEnv, folders: readonly SeedFolder[]): void
       });
     }
     for (const r of f.recipients) {
+      // A recipient the Dataverse seed marks revoked has no permission left in SharePoint.
+      if ((r as { revoked?: boolean }).revoked) continue;
       env.store.insertPermission({
-        id: `seed${seededItemId(`${f.path}#${r.email}`).slice(2, 22).toLowerCase()}`,
+        id: seededPermissionId(f.path, r.email),
         item_id: parentId,
         roles: JSON.stringify([r.role]),
         kind: "user",
