@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8400);
   if (!Number.isInteger(port) || port <= 0 || port > 65533) throw new Error(`PORT must be a port number, not "${process.env.PORT}".`);
   const started = Date.now();
-  const sandbox = await startSandbox({ port, dataDir: process.env.SANDBOX_DATA_DIR });
+  const sandbox = await startSandbox({
+    port,
+    dataDir: process.env.SANDBOX_DATA_DIR,
+    webResourcesDir: process.env.SANDBOX_WEBRESOURCES_DIR,
+  });
   const { app, graph, sharepoint } = sandbox.origins;
   console.log(app);
   console.log(`Case File Exchange sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

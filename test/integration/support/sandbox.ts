@@ -36,6 +36,8 @@ export interface TestSandboxOptions {
   readonly dataDir?: string;
   /** A fixed app port (Graph +1, SharePoint +2). Default: free ports picked at random. */
   readonly port?: number;
+  /** Serve web resources from this folder instead of webresources/dist (stand-in panels for shell tests). */
+  readonly webResourcesDir?: string;
 }
 
 const root = resolve(__dirname, "../../..");
@@ -50,11 +52,17 @@ function randomPort(): number {
 }
 
 /** Runs `sandbox/main.ts` as `npm start` does and resolves once it printed its URL. */
-function launch(port: number, dataDir: string): Promise<ChildProcess> {
+function launch(port: number, dataDir: string, webResourcesDir?: string): Promise<ChildProcess> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "sandbox/main.ts")], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), SANDBOX_DATA_DIR: dataDir, NODE_OPTIONS: "" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        SANDBOX_DATA_DIR: dataDir,
+        NODE_OPTIONS: "",
+        ...(webResourcesDir ? { SANDBOX_WEBRESOURCES_DIR: webResourcesDir } : {}),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -90,7 +98,7 @@ export async function startSandbox(options: TestSandboxOptions = {}): Promise<Te
   let port = options.port ?? randomPort();
   for (let attempt = 0; !child; attempt++) {
     try {
-      child = await launch(port, dataDir);
+      child = await launch(port, dataDir, options.webResourcesDir);
     } catch (e) {
       if ((e as { code?: string }).code !== "EADDRINUSE" || options.port || attempt >= 8) throw e;
       port = randomPort();

@@ -1,0 +1,172 @@
+import { viewDefs, type ViewDef } from "../../src/model/views";
+import type { FilterExpr, ODataQuery } from "../dataverse/odata";
+import { propertyNameOf } from "../dataverse/metadata";
+import type { SandboxUser } from "../seed/people";
+import { esc, icons, listUrl, recordUrl } from "./html";
+import { commandButton, page } from "./layout";
+import type { ApiRecord, ShellData } from "./records";
+
+const F = "@OData.Community.Display.V1.FormattedValue";
+const L = "@Microsoft.Dynamics.CRM.lookuplogicalname";
+
+/** Views of Microsoft's tables (the solution ships none for them): the columns a stock view shows. */
+const systemViews: readonly ViewDef[] = [
+  {
+    key: "incident/active",
+    table: "incident",
+    kind: "public",
+    name: "My Active Cases",
+    isDefault: true,
+    columns: [
+      { column: "ticketnumber", width: 150 },
+      { column: "title", width: 250 },
+      { column: "customerid", width: 180 },
+      { column: "primarycontactid", width: 150 },
+      { column: "statuscode", width: 120 },
+      { column: "ownerid", width: 140 },
+      { column: "createdon", width: 150 },
+    ],
+    order: [{ column: "createdon", descending: true }],
+    filter: [],
+  },
+  {
+    key: "account/active",
+    table: "account",
+    kind: "public",
+    name: "Active Accounts",
+    isDefault: true,
+    columns: [
+      { column: "name", width: 250 },
+      { column: "emailaddress1", width: 250 },
+      { column: "ownerid", width: 150 },
+    ],
+    order: [{ column: "name", descending: false }],
+    filter: [],
+  },
+  {
+    key: "contact/active",
+    table: "contact",
+    kind: "public",
+    name: "Active Contacts",
+    isDefault: true,
+    columns: [
+      { column: "fullname", width: 200 },
+      { column: "emailaddress1", width: 250 },
+      { column: "parentcustomerid", width: 200 },
+      { column: "ownerid", width: 150 },
+    ],
+    order: [{ column: "fullname", descending: false }],
+    filter: [],
+  },
+];
+
+/** Public views of a table; the exchange list opens on the supervisors' view (the case's columns). */
+export function viewsOf(table: string): ViewDef[] {
+  const views = [...viewDefs, ...systemViews].filter((v) => v.table === table && v.kind === "public");
+  return views.sort((a, b) => rank(b) - rank(a));
+}
+
+function rank(v: ViewDef): number {
+  if (v.key === "cfx_fileexchange/supervisor") return 3;
+  return v.isDefault ? 2 : 1;
+}
+
+function filterOf(view: ViewDef, user: SandboxUser): FilterExpr | undefined {
+  const parts: FilterExpr[] = view.filter.map((c) => {
+    const left = { kind: "path" as const, path: [c.column] };
+    switch (c.operator) {
+      case "null":
+        return { kind: "compare", op: "eq", left, right: { kind: "literal", value: null } };
+      case "not-null":
+        return { kind: "compare", op: "ne", left, right: { kind: "literal", value: null } };
+      case "eq-userid":
+        return {
+          kind: "compare",
+          op: "eq",
+          left: { kind: "path", path: [`_${c.column}_value`] },
+          right: { kind: "literal", value: user.id },
+        };
+      default: {
+        const n = Number(c.value);
+        return { kind: "compare", op: c.operator, left, right: { kind: "literal", value: Number.isNaN(n) ? (c.value ?? null) : n } };
+      }
+    }
+  });
+  return parts.reduce<FilterExpr | undefined>((acc, p) => (acc ? { kind: "and", left: acc, right: p } : p), undefined);
+}
+
+/** A grid cell: the formatted value, lookups as links to their record. */
+function cell(data: ShellData, table: string, record: ApiRecord | undefined, column: string, primary: boolean, id: string): string {
+  if (!record) return "";
+  const meta = data.meta(table);
+  const def = meta.columns.get(column);
+  if (!def) return "";
+  const name = propertyNameOf(def);
+  const raw = record[name];
+  const shown = String(record[`${name}${F}`] ?? raw ?? "");
+  if (primary) return `<a class="primary-link" href="${recordUrl(table, id)}">${esc(shown || "(No name)")}</a>`;
+  if (name.startsWith("_") && raw) {
+    const target = String(record[`${name}${L}`] ?? "");
+    return `<a class="lookup-link" href="${recordUrl(target, String(raw))}">${esc(shown)}</a>`;
+  }
+  return esc(shown);
+}
+
+/** `main.aspx?pagetype=entitylist&etn=…`: the table's view as a grid. */
+export function renderList(data: ShellData, user: SandboxUser, table: string, viewKey: string | undefined, currentUrl: string): string {
+  const meta = data.meta(table);
+  const views = viewsOf(table);
+  const view = views.find((v) => v.key === viewKey) ?? views[0];
+  const query: ODataQuery = view
+    ? {
+        filter: filterOf(view, user),
+        orderBy: view.order.filter((o) => meta.columns.has(o.column)).map((o) => ({ path: [o.column], descending: o.descending })),
+      }
+    : {};
+  const records = data.query(user, table, query);
+  const columns = view?.columns ?? [{ column: meta.primaryName, width: 250 }];
+  const header = columns
+    .map((c) => {
+      const linkDef = c.link ? view?.links?.find((l) => l.key === c.link) : undefined;
+      const colTable = linkDef ? linkDef.table : table;
+      const label = data.meta(colTable).columns.get(c.column)?.displayName ?? c.column;
+      const suffix = linkDef ? ` (${data.meta(linkDef.table).table.displayName})` : "";
+      return `<th style="width:${c.width}px">${esc(label + suffix)}</th>`;
+    })
+    .join("");
+  const body = records
+    .map((r) => {
+      const id = String(r[meta.primaryId]);
+      const cells = columns
+        .map((c, i) => {
+          const linkDef = c.link ? view?.links?.find((l) => l.key === c.link) : undefined;
+          if (linkDef) {
+            const linkedId = r[`_${linkDef.to}_value`];
+            const linked = typeof linkedId === "string" ? data.record(user, linkDef.table, linkedId) : undefined;
+            return `<td>${cell(data, linkDef.table, linked, c.column, false, String(linkedId ?? ""))}</td>`;
+          }
+          const primary = c.column === meta.primaryName || (i === 0 && !columns.some((x) => x.column === meta.primaryName && !x.link));
+          return `<td>${cell(data, table, r, c.column, primary, id)}</td>`;
+        })
+        .join("");
+      return `<tr data-id="${esc(id)}"><td class="check"><span class="checkbox"></span></td>${cells}</tr>`;
+    })
+    .join("");
+  const viewMenu = views
+    .map((v) => `<a href="${listUrl(table, v.key)}"${v === view ? ' class="current"' : ""}>${esc(v.name)}</a>`)
+    .join("");
+  const commandBar = [
+    commandButton("Show Chart", "filter", 'data-command="noop"'),
+    commandButton("New", "add", 'data-command="noop"'),
+    commandButton("Refresh", "refresh", 'data-command="refresh"'),
+    commandButton("Delete", "delete", 'data-command="noop"'),
+    commandButton("Share", "share", 'data-command="noop"'),
+    `<span class="cmd-fill"></span>`,
+    commandButton("", "more", 'data-command="noop" aria-label="More commands"'),
+  ].join("");
+  const body_ = `<div class="list-head"><div class="view-selector"><button class="view-title" id="viewSelector">${esc(view?.name ?? meta.table.displayCollectionName)} ${icons.chevron}</button><div class="view-menu" hidden>${viewMenu}</div></div>
+<div class="list-search"><input placeholder="Filter by keyword" aria-label="Filter by keyword"/>${icons.search}</div></div>
+<div class="grid-wrap"><table class="grid" aria-label="${esc(meta.table.displayCollectionName)}"><thead><tr><th class="check"><span class="checkbox"></span></th>${header}</tr></thead><tbody>${body || `<tr><td colspan="${columns.length + 1}" class="empty">No data available.</td></tr>`}</tbody></table></div>
+<div class="grid-foot">1 - ${records.length} of ${records.length}</div>`;
+  return page({ title: view?.name ?? meta.table.displayCollectionName, user, activeTable: table, commandBar, body: body_, currentUrl });
+}

@@ -1,0 +1,216 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { roleDefs } from "../../src/model";
+import { startSandbox, type TestSandbox } from "./support/sandbox";
+
+const chromiumPath = "/usr/bin/chromium";
+let sb: TestSandbox;
+let browser: Browser | undefined;
+
+beforeAll(async () => {
+  sb = await startSandbox({ webResourcesDir: join(__dirname, "support/webresources") });
+  if (existsSync(chromiumPath)) {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  } else {
+    console.warn(`The browser half of the shell tests needs Chromium at ${chromiumPath} (apt-get install -y chromium).`);
+  }
+}, 30_000);
+afterAll(async () => {
+  await browser?.close();
+  await sb.stop();
+});
+
+const cookie = (user: string) => ({ cookie: `cfx_sandbox_user=${user}` });
+
+async function recordId(table: string, filter: string): Promise<string> {
+  const set = table === "incident" ? "incidents" : `${table}s`;
+  const r = await sb.fetchAs("admin", `${sb.dataverse}${set}?$filter=${encodeURIComponent(filter)}`);
+  const body = (await r.json()) as { value: Record<string, string>[] };
+  return body.value[0][table === "incident" ? "incidentid" : `${table}id`];
+}
+
+async function signedInPage(user: string, path: string): Promise<Page> {
+  if (!browser) throw new Error("no browser");
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${sb.origins.app}/_sandbox/signin?user=${user}&returnTo=${encodeURIComponent(path)}`);
+  return page;
+}
+
+const whenBrowser = existsSync(chromiumPath) ? test : test.skip;
+
+describe("the app shell over HTTP", () => {
+  test("without a session the shell shows an account picker for the seeded users", async () => {
+    const r = await fetch(`${sb.origins.app}/main.aspx?pagetype=entitylist&etn=incident`);
+    const html = await r.text();
+    expect(r.status).toBe(200);
+    expect(html).toContain("Pick an account");
+    for (const user of ["agent", "specialist", "supervisor", "admin"]) expect(html).toContain(`/_sandbox/signin?user=${user}`);
+  });
+
+  test("the case list shows the cases the user may see, with links in Dynamics' URL form", async () => {
+    const html = await (await fetch(`${sb.origins.app}/main.aspx?pagetype=entitylist&etn=incident`, { headers: cookie("agent") })).text();
+    expect(html).toContain("CAS-01003-G7H8J9");
+    expect(html).toContain("Mailbox export after device swap");
+    expect(html).toMatch(/href="\/main\.aspx\?pagetype=entityrecord&etn=incident&id=[0-9a-f-]{36}"/);
+  });
+
+  test("the exchange list is the supervisors' view: the case's number, title, customer and owner", async () => {
+    const html = await (
+      await fetch(`${sb.origins.app}/main.aspx?pagetype=entitylist&etn=cfx_fileexchange`, { headers: cookie("supervisor") })
+    ).text();
+    expect(html).toContain("File Exchanges with Their Cases");
+    for (const heading of ["Case Number (Case)", "Case Title (Case)", "Customer (Case)", "Owner (Case)", "Stage", "Expires On"])
+      expect(html).toContain(heading);
+    expect(html).toContain("Fabrikam, Inc.");
+    expect(html).toContain("Backup ready");
+  });
+
+  test("a case form renders its fields, the panel host and a timeline of notes and e-mails", async () => {
+    const id = await recordId("incident", "ticketnumber eq 'CAS-01003-G7H8J9'");
+    const html = await (
+      await fetch(`${sb.origins.app}/main.aspx?pagetype=entityrecord&etn=incident&id=${id}`, { headers: cookie("agent") })
+    ).text();
+    expect(html).toContain("Mailbox export after device swap");
+    expect(html).toContain('data-control="WebResource_cfx_casepanel"');
+    expect(html).toContain("Timeline");
+    expect(html).toContain("Shared with the customer");
+    expect(html).toContain("files shared with you");
+  });
+
+  test("a record the user may not see answers as Dynamics does: unavailable", async () => {
+    const ticket = await recordId("cfx_hardwareticket", "cfx_description ne null");
+    const r = await fetch(`${sb.origins.app}/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${ticket}`, {
+      headers: cookie("agent"),
+    });
+    expect([200, 404]).toContain(r.status);
+    const missing = await fetch(`${sb.origins.app}/main.aspx?pagetype=entityrecord&etn=incident&id=00000000-0000-4000-8000-000000000000`, {
+      headers: cookie("agent"),
+    });
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("the form host in a browser", () => {
+  whenBrowser(
+    "the case form runs OnLoad, hands Xrm and the form context to the panel, which reads Dataverse with the user's session",
+    async () => {
+      const id = await recordId("incident", "ticketnumber eq 'CAS-01003-G7H8J9'");
+      const page = await signedInPage("agent", `/main.aspx?pagetype=entityrecord&etn=incident&id=${id}`);
+      await page.click('button.tab[data-tab="cfx_fileexchange"]');
+      const frame = page.frameLocator("iframe.wr-frame");
+      await frame.locator("body[data-result]").waitFor({ timeout: 10_000 });
+      const result = JSON.parse((await frame.locator("body").getAttribute("data-result")) ?? "{}");
+      expect(result).toMatchObject({
+        entity: "incident",
+        title: "Mailbox export after device swap",
+        userName: "Alex Agent",
+        userId: "{5E1A0001-0000-4000-8000-0000000000A1}",
+        roles: [roleDefs.find((r) => r.key === "agent")?.id],
+        stages: ["Shared"],
+        query: { typename: "incident", id: `{${id.toUpperCase()}}`, orgname: "contoso", userlcid: "1033" },
+      });
+      expect(result.path).toMatch(/^\/%7B[^/]+%7D\/WebResources\/cfx_\/panels\/case\.html$/);
+
+      mkdirSync(join(__dirname, "../../test-results"), { recursive: true });
+      await page.screenshot({ path: join(__dirname, "../../test-results/sandbox-case-form.png") });
+
+      // Leaving the tab tears the frame down; coming back builds it again and hands over again.
+      await page.click('button.tab[data-tab="summary"]');
+      expect(await page.locator("iframe.wr-frame").count()).toBe(0);
+      await page.click('button.tab[data-tab="cfx_fileexchange"]');
+      await frame.locator("body[data-result]").waitFor({ timeout: 10_000 });
+      await page.context().close();
+    },
+    30_000,
+  );
+
+  whenBrowser(
+    "Xrm covers notifications and dialogs and refuses what it does not implement",
+    async () => {
+      const id = await recordId("incident", "ticketnumber eq 'CAS-01002-D4E5F6'");
+      const page = await signedInPage("agent", `/main.aspx?pagetype=entityrecord&etn=incident&id=${id}`);
+      await page.waitForFunction(() => typeof (window as unknown as { Xrm?: unknown }).Xrm === "object");
+      const out = await page.evaluate(async () => {
+        const xrm = (window as unknown as { Xrm: Xrm.XrmStatic }).Xrm;
+        const fc = xrm.Page as unknown as Xrm.FormContext;
+        fc.ui.setFormNotification("Hello from a test", "WARNING", "t1");
+        await xrm.App.addGlobalNotification({ type: 2, level: 4, message: "Global hello", showCloseButton: true });
+        let notImplemented = "";
+        try {
+          (xrm.Utility as unknown as { lookupObjects: () => void }).lookupObjects();
+        } catch (e) {
+          notImplemented = (e as Error).message;
+        }
+        const who = await xrm.WebApi.retrieveRecord("incident", fc.data.entity.getId(), "?$select=ticketnumber");
+        return {
+          notImplemented,
+          ticket: (who as { ticketnumber: string }).ticketnumber,
+          clientUrl: xrm.Utility.getGlobalContext().getClientUrl(),
+        };
+      });
+      expect(out.notImplemented).toMatch(/not implemented/);
+      expect(out.ticket).toBe("CAS-01002-D4E5F6");
+      expect(out.clientUrl).toBe(sb.origins.app);
+      await page.locator(".form-notice.warning").waitFor();
+      expect(await page.locator(".form-notice.warning").textContent()).toBe("Hello from a test");
+      expect(await page.locator(".global-notification").textContent()).toContain("Global hello");
+      const confirm = page.evaluate(() =>
+        (window as unknown as { Xrm: Xrm.XrmStatic }).Xrm.Navigation.openConfirmDialog({ text: "Sure?", title: "Confirm" }),
+      );
+      await page.click(".dialog .btn.primary");
+      expect(await confirm).toEqual({ confirmed: true });
+      await page.evaluate(() => {
+        void (window as unknown as { Xrm: Xrm.XrmStatic }).Xrm.Navigation.navigateTo(
+          { pageType: "webresource", webresourceName: "cfx_/panels/case.html", data: "x=1" },
+          { target: 2, position: 2, width: { value: 500, unit: "px" }, title: "Upload" },
+        );
+      });
+      await page.locator(".side-dialog iframe").waitFor();
+      expect(await page.locator(".side-dialog iframe").getAttribute("src")).toMatch(
+        /\/WebResources\/cfx_\/panels\/case\.html\?data=x%3D1$/,
+      );
+      await page.context().close();
+    },
+    30_000,
+  );
+
+  whenBrowser(
+    "the hardware ticket form's Notify Support button calls the form library with the form context",
+    async () => {
+      const id = await recordId("cfx_hardwareticket", "cfx_description ne null");
+      const page = await signedInPage("specialist", `/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${id}`);
+      await page.click('.cmd[data-command="custom"]:has-text("Notify Support")');
+      await page.locator(".form-notice.info").waitFor();
+      expect(await page.locator(".form-notice.info").textContent()).toBe(`Support notified for {${id.toUpperCase()}}`);
+      await page.context().close();
+    },
+    30_000,
+  );
+
+  whenBrowser(
+    "the notification bell lists the user's in-app notifications and the user switcher changes who is signed in",
+    async () => {
+      const page = await signedInPage("agent", "/main.aspx?pagetype=entitylist&etn=incident");
+      await page.click("#notificationBell");
+      await page.locator("#notificationList .notification").first().waitFor();
+      expect(await page.locator("#notificationList .notification").first().textContent()).toMatch(/Backup ready|Files received/);
+      await page.click("#userButton");
+      await Promise.all([page.waitForNavigation(), page.click('.switch-user:has-text("Pat Supervisor")')]);
+      expect(await page.locator("#userButton").getAttribute("aria-label")).toMatch(/Pat Supervisor/);
+      await page.context().close();
+    },
+    30_000,
+  );
+});
