@@ -188,6 +188,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ["./sharepoint/index", "registerSharePointHost", sharepoint],
     ["./mail/index", "registerMail", app],
     ["./guest/index", "registerGuest", app],
+    ["./retention", "registerRetention", app],
   ];
   for (const [path, name, instance] of parts) {
     const mod = await optionalModule<Record<string, RegisterPart>>(path);
