@@ -322,13 +322,15 @@ class SweepRun {
     const { settings } = this.options;
     let known: KnownFolders;
     let previous: ReadonlySet<string>;
+    let lastSaved: ReadonlySet<string>;
     try {
       const live = await records.exchangeFolders();
       this.counts.kept = live.filter((x) => x.expiresOn === null).length;
       known = knownFolders(live);
-      // Only a report saved while deletion was on counts: turning the setting on makes the next run report first.
-      const last = settings.deleteOrphans ? await records.lastOrphanReport() : null;
-      previous = new Set(last?.deletable ?? []);
+      const last = await records.lastOrphanReport();
+      // Runs with deletion off save an empty list: turning the setting on makes the next run report first.
+      previous = new Set(settings.deleteOrphans ? (last?.deletable ?? []) : []);
+      lastSaved = new Set(last?.deletable ?? []);
     } catch (e) {
       // Without the records, every folder would look like an orphan: skip the step entirely.
       this.fail("orphans", e, {});
@@ -412,7 +414,9 @@ class SweepRun {
     if (scanned && !this.dryRun) {
       try {
         const remaining = settings.deleteOrphans ? deletable.filter((f) => !deletedIds.has(f.itemId)).map((f) => f.itemId) : [];
-        await records.saveOrphanReport({ reportedOn: this.now, deletable: remaining });
+        // Written only when it changes, so that a run with nothing to do writes nothing.
+        const changed = remaining.length !== lastSaved.size || remaining.some((id) => !lastSaved.has(id));
+        if (changed) await records.saveOrphanReport({ reportedOn: this.now, deletable: remaining });
       } catch (e) {
         this.fail("orphans", e, {});
       }

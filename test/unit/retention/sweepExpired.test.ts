@@ -297,6 +297,17 @@ describe("orphans", () => {
     expect(w.folders.has(scratch)).toBe(true);
   });
 
+  test("an unchanged orphan report is not written again", async () => {
+    const { w } = orphanWorld();
+    const on = { settings: { ...settings, deleteOrphans: true } };
+    await w.run(on);
+    expect(w.records.reportsSaved).toBe(1);
+    await w.run({ ...on, settings: { ...on.settings, backupRetentionDays: 3650 } });
+    expect(w.records.reportsSaved).toBe(2);
+    await w.run({ ...on, settings: { ...on.settings, backupRetentionDays: 3650 } });
+    expect(w.records.reportsSaved).toBe(2);
+  });
+
   test("turning the setting on after reports made while it was off still reports first", async () => {
     const { w } = orphanWorld();
     await w.run();

@@ -1,0 +1,249 @@
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import type { SweepReport } from "../../src/app/sweepExpired";
+import { ExchangeDirection, ExchangeStage } from "../../src/model";
+import { retentionJobClientId } from "../../sandbox/identity/clients";
+import { tenantId } from "../../sandbox/seed/people";
+import { startSandbox, type TestSandbox } from "./support/sandbox";
+
+jest.setTimeout(180_000);
+
+const root = resolve(__dirname, "../..");
+const DAY = 86_400_000;
+let sb: TestSandbox;
+
+type Row = Record<string, unknown>;
+const dv = async (path: string, init: RequestInit = {}): Promise<Row> => {
+  const r = await sb.fetchAs("admin", sb.dataverse + path, {
+    ...init,
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      prefer: "return=representation",
+      ...(init.headers as Record<string, string>),
+    },
+  });
+  if (!r.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? {} : ((await r.json()) as Row);
+};
+const rows = async (path: string) => (await dv(path)).value as Row[];
+const graph = async (path: string, init: RequestInit = {}) =>
+  sb.fetchAs("admin", sb.graph + path, {
+    ...init,
+    headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) },
+  });
+const control = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(sb.origins.app + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+  const text = await r.text();
+  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+};
+const sandboxNow = async () => String((await control("GET", "/_sandbox/clock")).now);
+const advanceDays = (n: number) => control("POST", "/_sandbox/clock", { advanceDays: n, sweep: false });
+const seg = (path: string) => path.split("/").map(encodeURIComponent).join("/");
+
+/** Runs `cfx-retention --json --now <sandbox clock>` as a scheduler would, signed in with the job's certificate. */
+async function runCli(...extra: string[]): Promise<{ code: number; report: SweepReport; stderr: string }> {
+  const now = await sandboxNow();
+  const identity = join(sb.dataDir, "identity");
+  const child = spawn(process.execPath, [join(root, "src/jobs/bin/cfx-retention.cjs"), "--json", "--now", now, ...extra], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      NODE_TLS_REJECT_UNAUTHORIZED: "0",
+      NODE_NO_WARNINGS: "1",
+      CFX_DATAVERSE_URL: sb.origins.app,
+      CFX_TENANT_ID: tenantId,
+      CFX_CLIENT_ID: retentionJobClientId,
+      CFX_AUTHORITY: `${sb.origins.app}/identity/${tenantId}/v2.0`,
+      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
+      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+  let report: SweepReport;
+  try {
+    report = JSON.parse(stdout) as SweepReport;
+  } catch {
+    throw new Error(`cfx-retention exited ${code} without a JSON report.\n${stdout}\n${stderr}`);
+  }
+  return { code, report, stderr };
+}
+
+/** A backup folder made today through Graph, shared with a guest, and its exchange and recipient rows. */
+async function exchangeCreatedToday(caseNumber: string): Promise<{ id: string; path: string; caseId: string }> {
+  const drive = (await (await graph("sites/root/drive")).json()) as { id: string };
+  const parent = "Customer Data Migration";
+  const made = await graph(`drives/${drive.id}/root:/${seg(parent)}:/children`, {
+    method: "POST",
+    body: JSON.stringify({ name: caseNumber, folder: {}, "@microsoft.graph.conflictBehavior": "fail" }),
+  });
+  expect(made.status).toBe(201);
+  const folder = (await made.json()) as { id: string; createdDateTime: string };
+  const invited = await graph(`drives/${drive.id}/items/${folder.id}/invite`, {
+    method: "POST",
+    body: JSON.stringify({
+      recipients: [{ email: "ret.guest@fabrikam.example" }],
+      requireSignIn: true,
+      sendInvitation: true,
+      roles: ["write"],
+      message: "m",
+    }),
+  });
+  expect(invited.status).toBe(200);
+  const permissionId = ((await invited.json()) as { value: Array<{ id: string }> }).value[0].id;
+  const [kase] = await rows("incidents?$select=incidentid&$filter=statecode eq 0&$top=1");
+  const agent = await rows("systemusers?$select=systemuserid&$filter=startswith(domainname,'alex.agent')");
+  const created = new Date(folder.createdDateTime);
+  const path = `${parent}/${caseNumber}`;
+  const exchange = await dv("cfx_fileexchanges", {
+    method: "POST",
+    body: JSON.stringify({
+      cfx_name: caseNumber,
+      "cfx_CaseId@odata.bind": `/incidents(${kase.incidentid})`,
+      cfx_direction: ExchangeDirection.backupForCustomer,
+      cfx_stage: ExchangeStage.shared,
+      cfx_folderpath: path,
+      cfx_driveid: drive.id,
+      cfx_itemid: folder.id,
+      cfx_foldercreatedon: created.toISOString(),
+      cfx_expireson: new Date(created.getTime() + 30 * DAY).toISOString(),
+      ...(agent[0] ? { "ownerid@odata.bind": `/systemusers(${agent[0].systemuserid})` } : {}),
+    }),
+  });
+  const id = String(exchange.cfx_fileexchangeid);
+  await dv("cfx_exchangerecipients", {
+    method: "POST",
+    body: JSON.stringify({
+      cfx_name: "ret.guest@fabrikam.example",
+      "cfx_ExchangeId@odata.bind": `/cfx_fileexchanges(${id})`,
+      cfx_role: 584430001,
+      cfx_permissionid: permissionId,
+    }),
+  });
+  return { id, path, caseId: String(kase.incidentid) };
+}
+
+const folderExists = async (path: string) => {
+  const drive = (await (await graph("sites/root/drive")).json()) as { id: string };
+  const r = await graph(`drives/${drive.id}/root:/${seg(path)}`);
+  return r.status === 200;
+};
+const notesOn = (id: string) => rows(`annotations?$select=subject,notetext&$filter=_objectid_value eq ${id}`);
+
+beforeAll(async () => {
+  sb = await startSandbox();
+});
+afterAll(() => sb?.stop());
+beforeEach(async () => {
+  await control("PUT", "/_sandbox/faults", {});
+  await control("POST", "/_sandbox/reset");
+});
+
+test("a folder created today is warned once, kept after 29 days, deleted after 31 with access revoked first; a kept one never", async () => {
+  const x = await exchangeCreatedToday("CAS-07001-TODAY1");
+  const [kept] = await rows(
+    "cfx_fileexchanges?$select=cfx_fileexchangeid,cfx_folderpath&$filter=cfx_expireson eq null and cfx_stage ne 584430005",
+  );
+  expect(kept).toBeDefined();
+
+  await advanceDays(29);
+  const day29 = await runCli();
+  expect(day29.code).toBe(0);
+  expect(await folderExists(x.path)).toBe(true);
+  const warned = await dv(`cfx_fileexchanges(${x.id})?$select=cfx_warnedon,cfx_stage`);
+  expect(warned.cfx_warnedon).toBeTruthy();
+  expect(warned.cfx_stage).toBe(ExchangeStage.shared);
+  expect((await notesOn(x.id)).filter((n) => String(n.subject).includes("will be deleted"))).toHaveLength(1);
+
+  // The warning comes once.
+  const again = await runCli();
+  expect(again.report.counts.warned).toBe(0);
+  expect((await notesOn(x.id)).filter((n) => String(n.subject).includes("will be deleted"))).toHaveLength(1);
+  const notifications = await rows(`appnotifications?$select=title`);
+  expect(notifications.filter((n) => String(n.title).includes("CAS-07001-TODAY1"))).toHaveLength(1);
+
+  await advanceDays(2);
+  const day31 = await runCli();
+  expect(day31.code).toBe(0);
+  expect(day31.report.failures).toEqual([]);
+  expect(await folderExists(x.path)).toBe(false);
+  const gone = await dv(`cfx_fileexchanges(${x.id})?$select=cfx_stage,cfx_deletedon`);
+  expect(gone.cfx_stage).toBe(ExchangeStage.deleted);
+  expect(gone.cfx_deletedon).toBeTruthy();
+  const [recipient] = await rows(`cfx_exchangerecipients?$select=cfx_revokedon&$filter=_cfx_exchangeid_value eq ${x.id}`);
+  expect(recipient.cfx_revokedon).toBeTruthy();
+  const deletionNotes = [...(await notesOn(x.id)), ...(await notesOn(x.caseId))].filter((n) =>
+    String(n.notetext).includes("CAS-07001-TODAY1"),
+  );
+  expect(deletionNotes.filter((n) => String(n.notetext).includes("deleted after 30 days, as announced to the customer"))).toHaveLength(2);
+
+  // Kept with no expiry: never touched, however far the clock goes.
+  expect(await folderExists(String(kept.cfx_folderpath))).toBe(true);
+  expect((await dv(`cfx_fileexchanges(${kept.cfx_fileexchangeid})?$select=cfx_stage`)).cfx_stage).not.toBe(ExchangeStage.deleted);
+});
+
+test("twice in a row: the second run changes nothing (it only reads)", async () => {
+  await advanceDays(31);
+  const first = await runCli();
+  expect(first.code).toBe(0);
+  expect(first.report.counts.deleted).toBeGreaterThan(0);
+  await control("DELETE", "/_sandbox/requests");
+  const second = await runCli();
+  expect(second.code).toBe(0);
+  expect(second.report.counts).toMatchObject({ warned: 0, expired: 0, deleted: 0, permissionsRevoked: 0, orphansDeleted: 0, failures: 0 });
+  const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as Array<{
+    method: string;
+    path: string;
+    origin: string;
+  }>;
+  const api = log.filter((r) => r.path.startsWith("/api/data/") || r.origin === sb.origins.graph);
+  const writes = api.filter((r) => r.method !== "GET" && !(r.method === "POST" && r.path.endsWith("/$batch")));
+  expect(api.length).toBeGreaterThan(0);
+  expect(writes).toEqual([]);
+});
+
+test("with the services throttling 10% of requests the job still finishes, and a rerun leaves no duplicate notes", async () => {
+  const expiring = await rows(`cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_expireson ne null and cfx_stage ne 584430005`);
+  await advanceDays(31);
+  await control("PUT", "/_sandbox/faults", { throttleRate: 0.1 });
+  const faulted = await runCli();
+  expect([0, 1]).toContain(faulted.code);
+  await control("PUT", "/_sandbox/faults", {});
+  const clean = await runCli();
+  expect(clean.code).toBe(0);
+  for (const x of expiring) {
+    const id = String(x.cfx_fileexchangeid);
+    expect((await dv(`cfx_fileexchanges(${id})?$select=cfx_stage`)).cfx_stage).toBe(ExchangeStage.deleted);
+    expect((await notesOn(id)).filter((n) => String(n.notetext).includes("as announced to the customer"))).toHaveLength(1);
+  }
+});
+
+test("a dry run reports what it would do and changes nothing", async () => {
+  await advanceDays(31);
+  const dry = await runCli("--dry-run");
+  expect(dry.code).toBe(0);
+  expect(dry.report.dryRun).toBe(true);
+  expect(dry.report.counts.deleted).toBeGreaterThan(0);
+  const live = await rows(
+    `cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_stage eq 584430005 and cfx_deletedon ge ${(await sandboxNow()).slice(0, 10)}T00:00:00Z`,
+  );
+  expect(live).toEqual([]);
+});
+
+test("the sandbox's clock hook runs the same job: POST /_sandbox/clock without sweep:false sweeps", async () => {
+  const answer = (await control("POST", "/_sandbox/clock", { advanceDays: 31 })) as { swept: boolean; result?: SweepReport };
+  expect(answer.swept).toBe(true);
+  expect(answer.result?.counts.deleted).toBeGreaterThan(0);
+  expect(answer.result?.failures).toEqual([]);
+});
