@@ -120,3 +120,36 @@ export function deliverPending(rows: RowStore, mail: MailSink): number {
   for (const email of pending) deliver(rows, mail, email);
   return pending.length;
 }
+
+/**
+ * `CloseIncident` (unbound action): resolves a case with an incident resolution, the only way
+ * Dataverse lets a case become Resolved. Afterwards the case refuses updates.
+ */
+export function closeIncident(scope: WriteScope, security: Security, body: unknown): void {
+  const b = (body ?? {}) as { IncidentResolution?: Record<string, unknown>; Status?: unknown };
+  const resolution = b.IncidentResolution ?? {};
+  const ref = String(resolution["incidentid@odata.bind"] ?? "");
+  const id = /\(([0-9a-fA-F-]{36})\)$/.exec(ref)?.[1]?.toLowerCase();
+  if (!id) throw badRequest('IncidentResolution needs "incidentid@odata.bind": "/incidents(<id>)".', DataverseCode.badProperty);
+  const meta = entityByName("incident");
+  if (!meta) throw new Error("The model has no incident table.");
+  const row = scope.rows.get(meta.table, id);
+  if (!row) throw notFound("incident", id);
+  security.assertTablePrivilege(scope.caller, meta, "write");
+  security.assertRow(scope.caller, meta, row, "write");
+  if (row.statecode !== 0)
+    throw new DataverseError(
+      400,
+      DataverseCode.caseResolved,
+      "This case has already been resolved. Close and reopen the case record to see the updates.",
+    );
+  const status = typeof b.Status === "number" ? b.Status : 5;
+  const statusOption = meta.columns.get("statuscode")?.choice?.options.find((o) => o.value === status);
+  if (!statusOption || statusOption.state === 0)
+    throw badRequest(`Status ${String(b.Status)} is not a resolved or cancelled status of a case.`, DataverseCode.outOfRange);
+  scope.rows.update(meta.table, id, {
+    statecode: statusOption.state ?? 1,
+    statuscode: status,
+    modifiedon: dataverseDate(scope.clock.now()),
+  });
+}

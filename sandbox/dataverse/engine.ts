@@ -159,6 +159,10 @@ function expand(scope: QueryScope, meta: EntityMeta, row: Row, item: ExpandItem)
   }
   const collection = meta.collectionNavs.get(item.navigation);
   if (collection) {
+    if (item.query.expand?.length && (item.query.orderBy || item.query.top !== undefined)) {
+      // Dataverse: $orderby and $top are not supported with a nested $expand on a collection-valued navigation property.
+      throw badRequest(`$orderby and $top cannot be combined with a nested $expand inside the collection '${item.navigation}'.`);
+    }
     const child = entityByName(collection.childTable);
     if (!child) return [];
     const lookup = child.columns.get(collection.childColumn);

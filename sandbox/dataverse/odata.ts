@@ -115,10 +115,7 @@ function toExpandItem(item: Token): ExpandItem {
   if (!Array.isArray(segments) || segments.length !== 1) throw badRequest(`Expand of ${item.raw} is not supported.`);
   const navigation = (segments[0].value as { name: string }).name;
   const nested: { -readonly [K in keyof ODataQuery]: ODataQuery[K] } = {};
-  for (const option of v.options ?? []) {
-    if (option.type === "Expand") throw badRequest("Nested $expand inside an expanded collection is not supported.");
-    applyOption(nested, option);
-  }
+  for (const option of v.options ?? []) applyOption(nested, option);
   return { navigation, query: nested };
 }
 

@@ -3,7 +3,7 @@ import { resourcePath } from "odata-v4-parser";
 import type { SandboxContext } from "../context";
 import { applicationUserId, organizationId } from "../seed/people";
 import { RowStore } from "../store/rows";
-import { retrieveEnvironmentVariableValue, sendEmail, whoAmI } from "./actions";
+import { closeIncident, retrieveEnvironmentVariableValue, sendEmail, whoAmI } from "./actions";
 import { selectRows, shapeRow, type QueryScope } from "./engine";
 import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
 import { allEntities, entityBySet, type EntityMeta } from "./metadata";
@@ -153,6 +153,12 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
     }
     if (path === "$batch")
       throw new DataverseError(400, DataverseCode.badQuery, "The sandbox does not implement $batch; send the requests one by one.");
+
+    if (path === "CloseIncident") {
+      if (req.method !== "POST") throw resourceNotFound(path);
+      closeIncident(scope, security, req.body);
+      return reply.code(204).send();
+    }
 
     const aliases = Object.fromEntries(params.filter(([n]) => n.startsWith("@")).map(([n, v]) => [n.slice(1), v]));
     const target = parseTarget(path, aliases);

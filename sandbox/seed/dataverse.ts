@@ -226,7 +226,16 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     if (!m) throw new Error(`no table ${name}`);
     return m;
   };
-  const create = (table: string, body: Record<string, unknown>) => createRecord(scope, meta(table), body);
+  /** Creates as the platform would for that user: `createdby`/`modifiedby` name them, not the seed. */
+  const createAs = (by: UserKey, table: string, body: Record<string, unknown>) => {
+    const id = createRecord(scope, meta(table), body);
+    const stamps: Row = {};
+    if (meta(table).columns.has("createdby")) Object.assign(stamps, { createdby: user(by), createdby__table: "systemuser" });
+    if (meta(table).columns.has("modifiedby")) Object.assign(stamps, { modifiedby: user(by), modifiedby__table: "systemuser" });
+    if (Object.keys(stamps).length) rows.update(tableByName(table), id, stamps);
+    return id;
+  };
+  const create = (table: string, body: Record<string, unknown>) => createAs("admin", table, body);
   const stamp = (table: string, id: string, changes: Row) => rows.update(tableByName(table), id, changes);
   const user = (key: UserKey) => userByKey(key)?.id ?? applicationUserId;
   const owner = (key: UserKey) => ({ "ownerid@odata.bind": `/systemusers(${user(key)})` });
@@ -304,7 +313,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     by: UserKey,
     daysAgo: number,
   ): void {
-    const noteId = create("annotation", {
+    const noteId = createAs(by, "annotation", {
       subject,
       notetext: text,
       [`objectid_${table}@odata.bind`]: `/${meta(table).setName}(${id})`,
@@ -335,7 +344,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     let ticketId: string | undefined;
     if (c.ticket) {
       ticketId = stableId(`ticket/${c.number}`);
-      create("cfx_hardwareticket", {
+      createAs("specialist", "cfx_hardwareticket", {
         cfx_hardwareticketid: ticketId,
         cfx_description: c.ticket,
         "cfx_CaseId@odata.bind": `/incidents(${caseId})`,
@@ -403,7 +412,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     files.forEach((file, i) => {
       const filePath = `${path}/${file.name}`;
       const bytes = seededFileBytes(filePath, file.size);
-      create("cfx_filereceipt", {
+      createAs(isBackup ? "specialist" : c.owner, "cfx_filereceipt", {
         cfx_name: file.name,
         "cfx_ExchangeId@odata.bind": `/cfx_fileexchanges(${id})`,
         cfx_itemid: seededItemId(filePath),
@@ -440,7 +449,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
           "specialist",
           createdDaysAgo - 0.2,
         );
-      create("appnotification", {
+      createAs("specialist", "appnotification", {
         title: `Backup ready: ${c.number}`,
         body: `The backup for "${c.title}" is uploaded. Share it with the customer from the case.`,
         icontype: 100000000,
@@ -454,7 +463,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       const invitedOn = at(createdDaysAgo - 0.3);
       const revoked = c.exchange?.revoked === true;
       const contact = contacts.find((x) => x.key === c.contact);
-      create("cfx_exchangerecipient", {
+      createAs(c.owner, "cfx_exchangerecipient", {
         cfx_name: recipient.email,
         "cfx_ExchangeId@odata.bind": `/cfx_fileexchanges(${id})`,
         cfx_role: recipient.role === "write" ? RecipientRole.write : RecipientRole.read,
@@ -489,7 +498,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         c.owner,
         createdDaysAgo - 0.3,
       );
-      const emailId = create("email", {
+      const emailId = createAs(c.owner, "email", {
         subject: `${c.number}: files shared with you`,
         description: `<p>Dear customer,</p><p>${isBackup ? "Your backup is ready" : "Please upload your files"}: <a href="${siteUrl}/Shared%20Documents/${encodeURI(path)}">${path}</a></p>`,
         directioncode: true,

@@ -156,7 +156,7 @@ export function renderForm(
         `data-command="custom" data-function="${esc(c.functionName)}" data-library="${esc(c.library)}" title="${esc(c.tooltip)}"`,
       ),
     ),
-    ...(table === "incident" ? [commandButton("Resolve Case", "resolve", 'data-command="noop"')] : []),
+    ...(table === "incident" && !inactive ? [commandButton("Resolve Case", "resolve", 'data-command="resolveCase"')] : []),
     commandButton("Delete", "delete", 'data-command="noop"'),
     commandButton("Refresh", "refresh", 'data-command="refresh"'),
     commandButton("Share", "share", 'data-command="noop"'),

@@ -112,6 +112,19 @@ describe("Dataverse queries", () => {
     expect(values[0].value).toBe(sb.origins.graph);
   });
 
+  test("a nested $expand inside a collection works, but not together with $orderby or $top there", async () => {
+    const id = await caseId("CAS-01003-G7H8J9");
+    const expand =
+      "cfx_incident_cfx_fileexchange_CaseId($select=cfx_name;$expand=cfx_fileexchange_cfx_exchangerecipient_ExchangeId($select=cfx_name))";
+    const r = await get("agent", `incidents(${id})?$select=title&$expand=${q(expand)}`);
+    const exchanges = r.body.cfx_incident_cfx_fileexchange_CaseId as Record<string, unknown>[];
+    expect((exchanges[0].cfx_fileexchange_cfx_exchangerecipient_ExchangeId as Record<string, unknown>[])[0].cfx_name).toBe(
+      "maria.lopez@fabrikam.example",
+    );
+    const withTop = "cfx_incident_cfx_fileexchange_CaseId($top=1;$expand=cfx_CaseId($select=title))";
+    expect((await get("agent", `incidents(${id})?$expand=${q(withTop)}`)).status).toBe(400);
+  });
+
   test("Prefer odata.maxpagesize pages with @odata.nextLink until the last page", async () => {
     const seen: unknown[] = [];
     let url: string | undefined = `${sb.dataverse}incidents?$select=ticketnumber&$orderby=ticketnumber`;
@@ -251,6 +264,30 @@ describe("Dataverse writes", () => {
     const ex = await get("agent", `cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=${q(`_cfx_caseid_value eq ${id}`)}`);
     const exId = String(ex.body.value?.[0].cfx_fileexchangeid);
     expect((await send("agent", "PATCH", `cfx_fileexchanges(${exId})`, { cfx_filecount: 1 })).status).toBe(204);
+  });
+
+  test("reassigning a case reassigns its exchanges and their recipients (parental cascade)", async () => {
+    const id = await caseId("CAS-01011-E5F6G7");
+    const adminId = "5e1a0004-0000-4000-8000-0000000000a4";
+    expect((await send("admin", "PATCH", `incidents(${id})`, { "ownerid@odata.bind": `/systemusers(${adminId})` })).status).toBe(204);
+    const ex = await get(
+      "admin",
+      `cfx_fileexchanges?$select=_ownerid_value&$filter=${q(`_cfx_caseid_value eq ${id}`)}&$expand=cfx_fileexchange_cfx_exchangerecipient_ExchangeId($select=_ownerid_value)`,
+    );
+    const row = ex.body.value?.[0] as Record<string, unknown>;
+    expect(row._ownerid_value).toBe(adminId);
+    expect((row.cfx_fileexchange_cfx_exchangerecipient_ExchangeId as Record<string, unknown>[])[0]._ownerid_value).toBe(adminId);
+    expect((await get("agent", `cfx_fileexchanges?$filter=${q(`_cfx_caseid_value eq ${id}`)}`)).body.value).toEqual([]);
+  });
+
+  test("CloseIncident resolves a case, which then refuses updates", async () => {
+    const id = await caseId("CAS-01010-D5E6F7");
+    const resolution = { IncidentResolution: { subject: "Solved", "incidentid@odata.bind": `/incidents(${id})` }, Status: 5 };
+    expect((await send("agent", "POST", "CloseIncident", resolution)).status).toBe(204);
+    expect((await get("agent", `incidents(${id})?$select=statecode,statuscode`)).body).toMatchObject({ statecode: 1, statuscode: 5 });
+    expect((await send("agent", "PATCH", `incidents(${id})`, { title: "late edit" })).status).toBe(400);
+    expect((await send("agent", "POST", "CloseIncident", resolution)).status).toBe(400);
+    expect((await send("agent", "PATCH", `incidents(${id})`, { statecode: 0 })).status).toBe(400);
   });
 
   test("deleting a case deletes its exchanges (parental) and their recipients", async () => {

@@ -854,6 +854,25 @@ function createForm(
         history.back();
       });
       on("refresh", () => refreshFromServer());
+      on("resolveCase", async () => {
+        const { confirmed } = await xrm().Navigation.openConfirmDialog({
+          title: "Resolve Case",
+          text: "Resolve this case as Problem Solved? A resolved case is read-only.",
+          confirmButtonLabel: "Resolve",
+        });
+        if (!confirmed) return;
+        const r = await fetch("/api/data/v9.2/CloseIncident", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            IncidentResolution: { subject: "Problem solved", "incidentid@odata.bind": `/incidents(${boot.id})` },
+            Status: 5,
+          }),
+        });
+        if (!r.ok) await xrm().Navigation.openErrorDialog({ message: (await failure(r)).message });
+        else location.reload();
+      });
     },
   };
 }
