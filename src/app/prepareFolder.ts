@@ -24,6 +24,9 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
   const { case: kase, exchanges } = await ports.tickets.loadCaseWithExchanges(ticket.caseId, direction);
   const live = exchanges.find((e) => e.stage !== ExchangeStage.deleted);
   const roles = rolesFromIds(user.roleIds);
+  const now = ports.clock.now();
+  // Throws a ValidationError the panel shows as it is: the role may not prepare folders.
+  nextStage({ direction, stage: null }, "prepareFolder", roles, now);
   if (live) {
     // A retry after the exchange was written but not its notes: write the notes now, once.
     const refused = (await ports.tickets.hasNote({ table: "cfx_fileexchange", id: live.id }, noteSubjects.folderPrepared))
@@ -31,9 +34,6 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
       : await writeFolderNotes(ports, ticket, live, user, true);
     return { exchange: live, folderCreated: false, exchangeCreated: false, notesRefused: refused };
   }
-  const now = ports.clock.now();
-  // Throws a ValidationError the panel shows as it is: wrong role, or not possible in this stage.
-  nextStage({ direction, stage: null }, "prepareFolder", roles, now);
   const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);
   const folder = await ports.library.ensureFolder(location.path);
   const exchange = await ports.crm.createExchange({

@@ -102,6 +102,8 @@ export class BackupUpload {
   private run: Promise<void> | null = null;
   private conflictDefault: "replace" | "skip" | null = null;
   private readonly overallMeter = new RateMeter();
+  /** Subfolders made (or found) in this dialog, so each is ensured once. */
+  private readonly ensured = new Set<string>();
   private readonly now: () => number;
 
   constructor(
@@ -240,6 +242,7 @@ export class BackupUpload {
     this.emit();
     let uploaded: UploadResult;
     try {
+      await this.ensureParent(e.path);
       uploaded = await this.ports.uploader.upload(this.options.folder, this.source(e), {
         conflict: e.replace ? "replace" : "fail",
         signal: controller.signal,
@@ -282,6 +285,16 @@ export class BackupUpload {
     e.state = { kind: "done", integrity, quickXorHash: uploaded.localHash, resumedFrom: uploaded.resumedFrom };
     this.emit();
     return true;
+  }
+
+  /** A file in a picked folder needs its folders first: SharePoint does not make them for an upload session. */
+  private async ensureParent(path: string): Promise<void> {
+    const cut = path.lastIndexOf("/");
+    if (cut < 0) return;
+    const parent = `${this.options.folder.path}/${path.slice(0, cut)}`;
+    if (this.ensured.has(parent.toLowerCase())) return;
+    await this.ports.library.ensureFolder(parent);
+    this.ensured.add(parent.toLowerCase());
   }
 
   private async updateTotals(): Promise<void> {

@@ -1,0 +1,257 @@
+import type { Action } from "../domain/lifecycle";
+import type { CaseActor, CasePorts } from "./casePorts";
+import { casePanelView, type CasePanelView, type ExchangeView } from "./casePanelView";
+import { copyLink, type Clipboard } from "./copyLink";
+import { loadCasePanel, type CasePanelModel } from "./loadCasePanel";
+import { removeNow } from "./removeNow";
+import { requestFiles } from "./requestFiles";
+import { revokeAccess } from "./revokeAccess";
+import { shareDraft, type ShareDraft } from "./shareDraft";
+import { shareWithCustomer, type ShareRequest } from "./shareWithCustomer";
+import { writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
+
+export type LoadState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "error"; readonly error: unknown }
+  | { readonly kind: "ready"; readonly view: CasePanelView; readonly model: CasePanelModel };
+
+/** What the last action did, for the panel to say in words. */
+export type Outcome =
+  | { readonly kind: "shared"; readonly email: string; readonly alreadyShared: boolean; readonly notesPending: number }
+  | { readonly kind: "requested"; readonly email: string; readonly notesPending: number }
+  | { readonly kind: "revoked"; readonly email: string; readonly last: boolean; readonly notesPending: number }
+  | { readonly kind: "removed"; readonly permanent: boolean; readonly notesPending: number }
+  | { readonly kind: "copied"; readonly notesPending: number }
+  | { readonly kind: "notesWritten"; readonly notesPending: number };
+
+/** Which action is running, to show a spinner on its button and keep others from starting. */
+export interface Busy {
+  readonly action: Action | "retryNotes";
+  readonly exchangeId?: string;
+  readonly accessKey?: string;
+}
+
+export interface CasePanelState {
+  readonly load: LoadState;
+  readonly outcome?: Outcome;
+  readonly actionError?: unknown;
+  readonly busy?: Busy;
+  /** SharePoint asked us to wait (429/503): milliseconds until the next attempt. */
+  readonly retryWaitMs?: number;
+}
+
+export type ShareTarget = { readonly kind: "share"; readonly exchangeId: string } | { readonly kind: "request" };
+
+export interface CasePanelSessionOptions {
+  /** Ports are built lazily: settings and the user's sign-in name may need a first read. */
+  readonly ports: () => Promise<CasePorts>;
+  readonly actor: () => Promise<CaseActor>;
+  readonly caseId: string;
+  readonly clipboard: Clipboard;
+  /** The user's language, for picking the message template. */
+  readonly language: string;
+  readonly timeZone?: string;
+}
+
+/**
+ * The case panel's state and actions, without React: the entry renders `state` and passes these
+ * methods as callbacks. Each action runs its use case, says what happened, and reloads the panel.
+ */
+export class CasePanelSession {
+  private current: CasePanelState = { load: { kind: "loading" } };
+  private readonly listeners = new Set<() => void>();
+  private pendingNotes: PendingNote[] = [];
+  private portsPromise?: Promise<CasePorts>;
+  private actorPromise?: Promise<CaseActor>;
+
+  constructor(private readonly options: CasePanelSessionOptions) {}
+
+  get state(): CasePanelState {
+    return this.current;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(changes: Partial<CasePanelState>): void {
+    this.current = { ...this.current, ...changes };
+    for (const l of this.listeners) l();
+  }
+
+  private ports(): Promise<CasePorts> {
+    this.portsPromise ??= this.options.ports().catch((e: unknown) => {
+      this.portsPromise = undefined;
+      throw e;
+    });
+    return this.portsPromise;
+  }
+
+  private actor(): Promise<CaseActor> {
+    this.actorPromise ??= this.options.actor().catch((e: unknown) => {
+      this.actorPromise = undefined;
+      throw e;
+    });
+    return this.actorPromise;
+  }
+
+  /** Reads the case and its folders; `quiet` keeps the current content on screen while reloading. */
+  async load(quiet = false): Promise<void> {
+    if (!quiet) this.set({ load: { kind: "loading" } });
+    try {
+      const [ports, actor] = await Promise.all([this.ports(), this.actor()]);
+      const model = await loadCasePanel(ports, { caseId: this.options.caseId });
+      const view = casePanelView(model, actor, ports.clock.now(), ports.settings.warningDays);
+      this.set({ load: { kind: "ready", view, model }, retryWaitMs: undefined });
+    } catch (error) {
+      this.set({ load: { kind: "error", error }, retryWaitMs: undefined });
+    }
+  }
+
+  /** The Graph pipeline reports a throttle wait here ("SharePoint is busy, retrying in 4 s"). */
+  retrying(waitMs: number | undefined): void {
+    this.set({ retryWaitMs: waitMs });
+  }
+
+  dismiss(): void {
+    this.set({ outcome: undefined, actionError: undefined });
+  }
+
+  private ready(): { view: CasePanelView; model: CasePanelModel } {
+    if (this.current.load.kind !== "ready") throw new Error("The panel has not loaded yet.");
+    return this.current.load;
+  }
+
+  private exchange(id: string): { x: ExchangeView; record: CasePanelModel["exchanges"][number] } {
+    const { view, model } = this.ready();
+    const x = view.exchanges.find((e) => e.id === id);
+    const record = model.exchanges.find((e) => e.exchange.id === id);
+    if (!x || !record) throw new Error("This exchange is no longer on the case; refresh the panel.");
+    return { x, record };
+  }
+
+  /** The share dialog's message, filled for a target and a language. */
+  async draft(target: ShareTarget, language: string = this.options.language): Promise<ShareDraft> {
+    const ports = await this.ports();
+    const { view } = this.ready();
+    const exchange = target.kind === "share" ? this.exchange(target.exchangeId).x.exchange : undefined;
+    return shareDraft(ports.settings, {
+      caseRecord: view.caseRecord,
+      exchange,
+      language,
+      now: ports.clock.now(),
+      timeZone: this.options.timeZone,
+    });
+  }
+
+  private async run(
+    busy: Busy,
+    work: (ports: CasePorts, actor: CaseActor) => Promise<Outcome & { notes?: NotesOutcome }>,
+    rethrow: boolean,
+  ): Promise<void> {
+    if (this.current.busy) return;
+    this.set({ busy, actionError: undefined, outcome: undefined });
+    try {
+      const [ports, actor] = await Promise.all([this.ports(), this.actor()]);
+      const result = await work(ports, actor);
+      const pending = result.notes?.pending ?? [];
+      this.pendingNotes = [...pending];
+      const { notes: _notes, ...outcome } = result;
+      this.set({ busy: undefined, outcome: { ...outcome, notesPending: pending.length } as Outcome, retryWaitMs: undefined });
+      await this.load(true);
+    } catch (e) {
+      this.set({ busy: undefined, retryWaitMs: undefined, actionError: rethrow ? undefined : e });
+      if (rethrow) throw e;
+    }
+  }
+
+  /** Share with customer (an exchange) or Request files (a new one); rejects so the dialog can show why. */
+  share(target: ShareTarget, request: ShareRequest): Promise<void> {
+    const { view } = this.ready();
+    if (target.kind === "request")
+      return this.run(
+        { action: "requestFiles" },
+        async (ports, actor) => {
+          const out = await requestFiles(ports, { caseRecord: view.caseRecord, request, actor });
+          return { kind: "requested", email: out.recipient.email, notesPending: 0, notes: out.notes };
+        },
+        true,
+      );
+    const { record } = this.exchange(target.exchangeId);
+    return this.run(
+      { action: "shareWithCustomer", exchangeId: target.exchangeId },
+      async (ports, actor) => {
+        const out = await shareWithCustomer(ports, {
+          caseRecord: view.caseRecord,
+          exchange: record.exchange,
+          recipients: record.recipients,
+          request,
+          actor,
+        });
+        return { kind: "shared", email: out.recipient.email, alreadyShared: out.alreadyShared, notesPending: 0, notes: out.notes };
+      },
+      true,
+    );
+  }
+
+  copyLink(exchangeId: string): Promise<void> {
+    const { x } = this.exchange(exchangeId);
+    return this.run(
+      { action: "copyLink", exchangeId },
+      async (ports, actor) => {
+        const out = await copyLink(ports, this.options.clipboard, { exchange: x.exchange, webUrl: x.webUrl, actor });
+        return { kind: "copied", notesPending: 0, notes: out.notes };
+      },
+      false,
+    );
+  }
+
+  revoke(exchangeId: string, accessKey: string): Promise<void> {
+    const { view } = this.ready();
+    const { x, record } = this.exchange(exchangeId);
+    const row = x.access.find((a) => a.key === accessKey);
+    if (!row) return Promise.resolve();
+    return this.run(
+      { action: "revokeAccess", exchangeId, accessKey },
+      async (ports, actor) => {
+        const out = await revokeAccess(ports, {
+          caseRecord: view.caseRecord,
+          exchange: x.exchange,
+          recipients: record.recipients,
+          target: row.recipientId ? { recipientId: row.recipientId } : { permissionId: row.permissionId ?? "", email: row.email },
+          unrecordedCount: x.access.filter((a) => a.unrecorded).length,
+          actor,
+        });
+        return { kind: "revoked", email: row.email, last: out.stage !== x.exchange.stage, notesPending: 0, notes: out.notes };
+      },
+      false,
+    );
+  }
+
+  remove(exchangeId: string): Promise<void> {
+    const { view } = this.ready();
+    const { x, record } = this.exchange(exchangeId);
+    return this.run(
+      { action: "removeNow", exchangeId },
+      async (ports, actor) => {
+        const out = await removeNow(ports, { caseRecord: view.caseRecord, exchange: x.exchange, recipients: record.recipients, actor });
+        return { kind: "removed", permanent: out.permanent, notesPending: 0, notes: out.notes };
+      },
+      false,
+    );
+  }
+
+  /** Writes the notes that failed after an action that succeeded; the action is not repeated. */
+  retryNotes(): Promise<void> {
+    const pending = this.pendingNotes;
+    return this.run(
+      { action: "retryNotes" },
+      async (ports) => {
+        const notes = await writeNotes(ports.crm, pending, ports.notes);
+        return { kind: "notesWritten", notesPending: 0, notes };
+      },
+      false,
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { retryingWebApi } from "../../../src/adapters/xrm/retryingWebApi";
+
+const throttled = () =>
+  Object.assign(new Error("Number of requests exceeded the limit of 6000 over time window of 300 seconds."), {
+    errorCode: 0x80072322,
+    status: 429,
+  });
+const dropped = () => new TypeError("Failed to fetch");
+
+describe("retryingWebApi", () => {
+  it("sends a throttled call again after a back-off, doubling each time", async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const api = retryingWebApi(
+      { createRecord: async () => (++calls < 3 ? Promise.reject(throttled()) : { entityType: "annotation", id: "1" }) },
+      { sleep: async (ms) => void waits.push(ms), baseDelayMs: 100 },
+    );
+    await expect(api.createRecord!("annotation", {})).resolves.toEqual({ entityType: "annotation", id: "1" });
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it("gives up after the last attempt with the platform's error", async () => {
+    const api = retryingWebApi({ updateRecord: async () => Promise.reject(throttled()) }, { sleep: async () => undefined, attempts: 3 });
+    await expect(api.updateRecord!("email", "1", {})).rejects.toMatchObject({ status: 429 });
+  });
+
+  it("reads again after a dropped connection, but never writes again", async () => {
+    let reads = 0;
+    let writes = 0;
+    const api = retryingWebApi(
+      {
+        retrieveRecord: async () => (++reads < 2 ? Promise.reject(dropped()) : { ok: true }),
+        createRecord: async () => (++writes, Promise.reject(dropped())),
+      },
+      { sleep: async () => undefined },
+    );
+    await expect(api.retrieveRecord!("incident", "1")).resolves.toEqual({ ok: true });
+    await expect(api.createRecord!("annotation", {})).rejects.toThrow("Failed to fetch");
+    expect(writes).toBe(1);
+  });
+
+  it("passes other errors through at once", async () => {
+    let calls = 0;
+    const api = retryingWebApi({
+      retrieveRecord: async () => (++calls, Promise.reject(Object.assign(new Error("Not found"), { status: 404 }))),
+    });
+    await expect(api.retrieveRecord!("incident", "1")).rejects.toThrow("Not found");
+    expect(calls).toBe(1);
+  });
+});
