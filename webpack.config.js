@@ -66,6 +66,8 @@ module.exports = (_env, argv) => {
     output: {
       path: dist,
       filename: `${prefix}/js/[name].js`,
+      // Chunks loaded on demand (the case panel's dialogs) keep a stable name: each is a web resource.
+      chunkFilename: `${prefix}/js/[name].js`,
       // Web resources reference each other by relative paths (never root-relative /WebResources/…).
       publicPath: "auto",
       clean: true,
@@ -84,6 +86,9 @@ module.exports = (_env, argv) => {
     optimization: {
       splitChunks: {
         cacheGroups: {
+          // An on-demand chunk keeps its own libraries: a numbered split chunk could not be a web resource.
+          defaultVendors: false,
+          default: false,
           vendor: {
             test: /[\\/]node_modules[\\/]/,
             name: "vendor",

@@ -167,3 +167,8 @@ export function browserTimeZone(): string | undefined {
     return undefined;
   }
 }
+
+/** The absolute URL of a sibling web resource, by a path relative to this page (never root-relative). */
+export function webResourceUrl(relative: string): string {
+  return new URL(relative, window.location.href).toString();
+}

@@ -53,6 +53,12 @@ export const webResources: readonly WebResourceDef[] = [
     entry: "src/entries/casePanel.tsx",
   },
   {
+    name: "cfx_/js/case-dialogs.js",
+    displayName: "Case File Exchange: case panel dialogs",
+    type: "js",
+    description: "The case panel's dialogs (share, request files, confirmations), loaded by the panel on the first click.",
+  },
+  {
     name: "cfx_/js/ticket-panel.js",
     displayName: "Case File Exchange: ticket panel script",
     type: "js",

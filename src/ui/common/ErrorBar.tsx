@@ -8,6 +8,8 @@ export interface ErrorBarProps {
   /** Shown as "Try again" when the error may pass. */
   readonly onRetry?: () => void;
   readonly onDismiss?: () => void;
+  /** Shown as "Sign in to SharePoint" when a sign-in window would fix it (must run from the click). */
+  readonly onSignIn?: () => void;
 }
 
 const types: Record<ErrorDescription["kind"], MessageBarType> = {
@@ -17,8 +19,14 @@ const types: Record<ErrorDescription["kind"], MessageBarType> = {
 };
 
 /** One error as a Fluent message bar: a sentence, what to do about it, and Try again when it may help. */
-export function ErrorBar({ error, onRetry, onDismiss }: ErrorBarProps) {
+export function ErrorBar({ error, onRetry, onDismiss, onSignIn }: ErrorBarProps) {
   const d = describeError(error);
+  const action =
+    d.signIn && onSignIn
+      ? { label: commonStrings.signIn, run: onSignIn }
+      : d.retryable && onRetry
+        ? { label: commonStrings.retry, run: onRetry }
+        : null;
   return (
     <MessageBar
       messageBarType={types[d.kind]}
@@ -26,9 +34,9 @@ export function ErrorBar({ error, onRetry, onDismiss }: ErrorBarProps) {
       onDismiss={onDismiss}
       dismissButtonAriaLabel={commonStrings.dismiss}
       actions={
-        d.retryable && onRetry ? (
+        action ? (
           <div>
-            <MessageBarButton onClick={onRetry}>{commonStrings.retry}</MessageBarButton>
+            <MessageBarButton onClick={action.run}>{action.label}</MessageBarButton>
           </div>
         ) : undefined
       }

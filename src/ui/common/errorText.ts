@@ -24,6 +24,8 @@ export interface ErrorDescription {
   readonly howTo?: string;
   /** Whether trying again may help. */
   readonly retryable: boolean;
+  /** Signing in (a popup, from the user's click) fixes it. */
+  readonly signIn?: boolean;
 }
 
 function coded(e: unknown): CodedError | null {
@@ -80,6 +82,20 @@ function describeDataverse(e: CodedError): ErrorDescription {
   }
 }
 
+function describeToken(e: CodedError): ErrorDescription {
+  switch (e.code) {
+    case "interactionRequired":
+      return { kind: "warning", text: s.errors.signIn, retryable: false, signIn: true };
+    case "signInCancelled":
+      return { kind: "warning", text: s.errors.signInCancelled, retryable: false, signIn: true };
+    case "interactionInProgress":
+    case "popupBlocked":
+      return { kind: "warning", text: e.message, retryable: false, signIn: true };
+    default:
+      return { kind: "error", text: fill(s.errors.signInFailed, { detail: e.message }), retryable: true };
+  }
+}
+
 /** The message bar content for any error the panels can meet. */
 export function describeError(e: unknown): ErrorDescription {
   const c = coded(e);
@@ -91,7 +107,7 @@ export function describeError(e: unknown): ErrorDescription {
   }
   if (c?.name === "GraphError" || c?.name === "ShareRefusedError") return describeGraph(c);
   if (c?.name === "DataverseError") return describeDataverse(c);
-  if (c?.name === "AuthError") return { kind: "warning", text: s.errors.signIn, retryable: true };
+  if (c?.name === "TokenError") return describeToken(c);
   const message = e instanceof Error ? e.message : String(e);
   return { kind: "error", text: fill(s.errors.unexpected, { detail: message }), retryable: true };
 }

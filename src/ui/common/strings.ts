@@ -6,6 +6,7 @@
 export const commonStrings = {
   loading: "Loading…",
   retry: "Try again",
+  signIn: "Sign in to SharePoint",
   dismiss: "Close",
   cancel: "Cancel",
   close: "Close",
@@ -21,7 +22,9 @@ export const commonStrings = {
     busy: "{service} is busy. Try again in a moment.",
     busyRetrying: "{service} is busy, retrying in {seconds} s.",
     timeout: "{service} took too long to answer. Try again in a moment.",
-    signIn: "You need to sign in to Microsoft 365 to see the folders. Select Try again to sign in.",
+    signIn: "Sign in to SharePoint to see and share this case's folders.",
+    signInCancelled: "Sign-in was cancelled. Sign in to SharePoint to see and share this case's folders.",
+    signInFailed: "Signing in to SharePoint failed: {detail}",
     sharePointAccessDenied:
       "You have no access to the SharePoint library that holds the case folders, so the panel cannot show or share them.",
     sharePointAccessHowTo:

@@ -1,0 +1,148 @@
+/**
+ * The case panel web resource (cfx_/panels/case.html): reads the host, builds the adapters,
+ * renders. Everything else lives in src/app (use cases, the session) and src/ui (components).
+ */
+import { createRoot } from "react-dom/client";
+import { StrictMode, useSyncExternalStore } from "react";
+import { graphTokenScopes } from "../adapters/auth/authority";
+import { MsalBrowserTokenProvider } from "../adapters/auth/MsalBrowserTokenProvider";
+import { createGraph } from "../adapters/graph/createGraph";
+import { GraphClient } from "../adapters/graph/GraphClient";
+import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
+import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
+import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
+import { CasePanelSession } from "../app/casePanelSession";
+import type { CasePorts } from "../app/casePorts";
+import { rolesFromIds } from "../domain/lifecycle";
+import { systemClock } from "../ports/Clock";
+import { CasePanel } from "../ui/case/CasePanel";
+import { caseStrings } from "../ui/case/strings";
+import { localeFromLcid } from "../ui/common/format";
+import { PanelRoot } from "../ui/common/PanelRoot";
+import { browserTimeZone, copyText, rootElement, sessionStore, startPanelHost, webResourceUrl, type PanelContext } from "./panelHost";
+
+interface Wired {
+  readonly caseId: string;
+  readonly session: CasePanelSession;
+  readonly signIn: () => Promise<void>;
+  readonly permanentDelete: () => boolean | undefined;
+  readonly clientUrl: string;
+}
+
+function wire(ctx: PanelContext, caseId: string): Wired {
+  const webApi = ctx.xrm.WebApi;
+  const storage = sessionStore();
+  const cache = storage ? storageCache(storage) : memoryCache();
+  const globalContext = ctx.xrm.Utility.getGlobalContext();
+  const userSettings = globalContext.userSettings;
+  const settingsSource = new XrmSettingsSource(webApi, cache);
+  const user = loadCurrentUser(userSettings, webApi, cache);
+  let tokens: MsalBrowserTokenProvider | undefined;
+  let scopes: string[] = [];
+  let permanentDelete: boolean | undefined;
+
+  const ports = async (): Promise<CasePorts> => {
+    const [settings, me] = await Promise.all([settingsSource.load(), user]);
+    permanentDelete = settings.permanentDelete;
+    scopes = graphTokenScopes(settings.graphEndpoint, settings.graphScopes);
+    tokens = new MsalBrowserTokenProvider({
+      clientId: settings.clientId,
+      tenantId: settings.tenantId,
+      authority: settings.authority,
+      redirectUri: webResourceUrl("../auth/redirect.html"),
+      loginHint: async () => me.signInName,
+    });
+    const graph = new GraphClient(
+      createGraph({
+        graphEndpoint: settings.graphEndpoint,
+        tokens,
+        scopes,
+        retry: { onRetry: ({ waitMs }) => session.retrying(waitMs) },
+      }),
+    );
+    const library = new GraphDocumentLibrary({
+      graph,
+      siteUrl: settings.siteUrl,
+      libraryName: settings.libraryName,
+      cache: storage ? new WebStorageStore(storage) : new MemoryStore(),
+    });
+    return { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock };
+  };
+
+  const session: CasePanelSession = new CasePanelSession({
+    ports,
+    actor: async () => {
+      const me = await user;
+      return { id: me.id, name: me.name, roles: rolesFromIds(me.roleIds) };
+    },
+    caseId,
+    clipboard: { copy: copyText },
+    language: localeFromLcid(ctx.params.userlcid ?? userSettings.languageId),
+    timeZone: browserTimeZone(),
+  });
+  return {
+    caseId,
+    session,
+    // The popup must open from the click: no await before getToken.
+    signIn: async () => {
+      if (tokens) await tokens.getToken(scopes, { interactive: true }).catch(() => undefined);
+      await session.load();
+    },
+    permanentDelete: () => permanentDelete,
+    clientUrl: globalContext.getClientUrl(),
+  };
+}
+
+function App({ wired }: { wired: Wired }) {
+  const { session } = wired;
+  const state = useSyncExternalStore(
+    (l) => session.subscribe(l),
+    () => session.state,
+  );
+  return (
+    <CasePanel
+      state={state}
+      permanentDelete={wired.permanentDelete()}
+      contactUrl={(id) => `${wired.clientUrl}/main.aspx?pagetype=entityrecord&etn=contact&id=${id}`}
+      onRefresh={() => void session.load()}
+      loadDraft={(target, language) => session.draft(target, language)}
+      onShare={(target, request) => session.share(target, request)}
+      onCopyLink={(id) => void session.copyLink(id)}
+      onRevoke={(id, key) => void session.revoke(id, key)}
+      onRemove={(id) => void session.remove(id)}
+      onRetryNotes={() => void session.retryNotes()}
+      onDismiss={() => session.dismiss()}
+      onSignIn={() => void wired.signIn()}
+    />
+  );
+}
+
+const root = createRoot(rootElement());
+let wired: Wired | undefined;
+const locale = (ctx?: PanelContext) => localeFromLcid(ctx?.params.userlcid ?? ctx?.xrm.Utility.getGlobalContext().userSettings.languageId);
+
+function message(text: string, ctx?: PanelContext): void {
+  root.render(
+    <PanelRoot locale={locale(ctx)}>
+      <p style={{ padding: 16, margin: 0, color: "#605e5c" }}>{text}</p>
+    </PanelRoot>,
+  );
+}
+
+startPanelHost(
+  (ctx) => {
+    if (!ctx.recordId) return message(caseStrings.unsaved, ctx);
+    // A new hand-over for the same case (after a save, a tab change): refresh in place.
+    if (wired?.caseId === ctx.recordId) return void wired.session.load(true);
+    wired = wire(ctx, ctx.recordId);
+    root.render(
+      <StrictMode>
+        <PanelRoot locale={locale(ctx)} timeZone={browserTimeZone()}>
+          <App wired={wired} />
+        </PanelRoot>
+      </StrictMode>,
+    );
+    void wired.session.load();
+  },
+  { onUnavailable: () => message(caseStrings.unavailable) },
+);

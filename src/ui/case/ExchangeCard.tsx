@@ -1,0 +1,314 @@
+import { DefaultButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { FontIcon } from "@fluentui/react/lib/Icon";
+import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
+import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
+import { memo, useId } from "react";
+import type { AccessRow, ExchangeView, FileRow } from "../../app/casePanelView";
+import type { Busy } from "../../app/casePanelSession";
+import { ExchangeDirection, ExchangeStage } from "../../model";
+import { formatBytes, formatDate, formatLongDate, formatNumber, type LocaleInfo } from "../common/format";
+import { useLocaleInfo } from "../common/PanelRoot";
+import { commonStrings, fill, plural } from "../common/strings";
+import { toneColors } from "../common/theme";
+import { caseStrings as s } from "./strings";
+import { badgeStyle, classes } from "./styles";
+
+export interface ExchangeCardProps {
+  readonly view: ExchangeView;
+  readonly busy?: Busy;
+  readonly onShare: (exchangeId: string) => void;
+  readonly onCopyLink: (exchangeId: string) => void;
+  readonly onRevoke: (exchangeId: string, access: AccessRow) => void;
+  readonly onRemove: (exchangeId: string) => void;
+}
+
+function statusText(view: ExchangeView): string {
+  if (view.status.kind === "beingPrepared" && view.ticketName)
+    return fill(s.status.beingPreparedBy, { name: view.preparedBy ?? s.status.beingPrepared, ticket: view.ticketName });
+  return s.status[view.status.kind];
+}
+
+function ExpiryLine({ view, info }: { view: ExchangeView; info: LocaleInfo }) {
+  const x = view.exchange;
+  if (x.stage === ExchangeStage.deleted)
+    return (
+      <span className={classes.metaItem}>
+        {x.deletedOn ? fill(s.deletedOn, { date: formatLongDate(x.deletedOn, info) }) : s.status.deleted}
+      </span>
+    );
+  if (x.expiresOn === null)
+    return (
+      <span className={classes.metaItem}>
+        <FontIcon iconName="Lock" aria-hidden />
+        {s.kept}
+      </span>
+    );
+  const tone = view.status.expired ? "danger" : view.status.expiringSoon ? "warning" : "neutral";
+  const days = view.status.daysLeft ?? 0;
+  return (
+    <span className={classes.metaItem} style={{ color: toneColors[tone], fontWeight: tone === "neutral" ? 400 : 600 }} data-tone={tone}>
+      <FontIcon iconName="Clock" aria-hidden />
+      {view.status.expired
+        ? fill(s.expiredOn, { date: formatLongDate(x.expiresOn, info) })
+        : `${fill(s.expires, { date: formatLongDate(x.expiresOn, info) })} · ${plural(commonStrings.daysLeft, days, formatNumber(days, info))}`}
+    </span>
+  );
+}
+
+function FilesTable({ files, info, caption }: { files: readonly FileRow[]; info: LocaleInfo; caption: string }) {
+  if (files.length === 0) return <p className={classes.empty}>{s.noFiles}</p>;
+  return (
+    <table className={classes.table}>
+      <caption className={classes.visuallyHidden}>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{s.fileName}</th>
+          <th scope="col" className={classes.num}>
+            {s.fileSize}
+          </th>
+          <th scope="col">{s.uploadedBy}</th>
+          <th scope="col">{s.uploadedOn}</th>
+          <th scope="col">{s.integrity}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((f) => (
+          <tr key={f.path}>
+            <td>
+              <span className={classes.fileName}>
+                <FontIcon iconName="Page" aria-hidden style={{ color: "#605e5c" }} />
+                {f.path}
+              </span>
+            </td>
+            <td className={classes.num}>{formatBytes(f.size, info)}</td>
+            <td>{f.uploadedBy ?? "—"}</td>
+            <td className={classes.nowrap}>{f.uploadedOn ? formatDate(f.uploadedOn, info) : "—"}</td>
+            <td className={classes.nowrap}>
+              <span
+                style={{
+                  color:
+                    f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
+                }}
+              >
+                <FontIcon
+                  iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
+                  aria-hidden
+                />{" "}
+                {s.integrityText[f.integrity]}
+              </span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AccessTable(props: {
+  rows: readonly AccessRow[];
+  info: LocaleInfo;
+  canRevoke: boolean;
+  busy?: Busy;
+  exchangeId: string;
+  caption: string;
+  onRevoke: (exchangeId: string, access: AccessRow) => void;
+}) {
+  const idBase = useId();
+  if (props.rows.length === 0) return <p className={classes.empty}>{s.noAccess}</p>;
+  return (
+    <table className={classes.table}>
+      <caption className={classes.visuallyHidden}>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{s.person}</th>
+          <th scope="col">{s.right}</th>
+          <th scope="col">{s.invitedOn}</th>
+          <th scope="col">{s.invitedBy}</th>
+          {props.canRevoke ? (
+            <th scope="col">
+              <span className={classes.visuallyHidden}>{s.actions.revoke}</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((a, i) => {
+          const running = props.busy?.action === "revokeAccess" && props.busy.accessKey === a.key;
+          return (
+            <tr key={a.key}>
+              <td id={`${idBase}-${i}`}>
+                <span className={classes.fileName}>
+                  <FontIcon iconName="Contact" aria-hidden style={{ color: "#605e5c" }} />
+                  {a.email}
+                </span>
+                {a.reason ? <div className={classes.small}>{fill(s.notContact, { reason: a.reason })}</div> : null}
+                {a.unrecorded ? <div className={classes.small}>{s.addedInSharePoint}</div> : null}
+              </td>
+              <td className={classes.nowrap}>
+                <FontIcon iconName={a.role === "write" ? "Edit" : "View"} aria-hidden /> {a.role === "write" ? s.canEdit : s.canView}
+              </td>
+              <td className={classes.nowrap}>{a.invitedOn ? formatDate(a.invitedOn, props.info) : "—"}</td>
+              <td>{a.invitedBy ?? "—"}</td>
+              {props.canRevoke ? (
+                <td className={classes.num}>
+                  <DefaultButton
+                    text={s.actions.revoke}
+                    aria-describedby={`${idBase}-${i}`}
+                    disabled={!!props.busy}
+                    onClick={() => props.onRevoke(props.exchangeId, a)}
+                    styles={{ root: { height: 28, minWidth: 0, padding: "0 10px" } }}
+                    onRenderIcon={running ? () => <Spinner size={SpinnerSize.xSmall} /> : undefined}
+                  />
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** One exchange (one SharePoint folder): status, expiry, files, who has access, and what the agent may do. */
+export const ExchangeCard = memo(function ExchangeCard({ view, busy, onShare, onCopyLink, onRevoke, onRemove }: ExchangeCardProps) {
+  const info = useLocaleInfo();
+  const titleId = useId();
+  const x = view.exchange;
+  const deleted = x.stage === ExchangeStage.deleted;
+  const title = x.direction === ExchangeDirection.backupForCustomer ? s.direction.backup : s.direction.files;
+  const can = (a: string) => view.actions.includes(a as never);
+  const running = (a: string) => busy?.action === a && busy.exchangeId === view.id;
+  const spinner = () => <Spinner size={SpinnerSize.xSmall} />;
+  return (
+    <section className={`${classes.card} ${deleted ? classes.cardDeleted : ""}`} aria-labelledby={titleId} data-exchange={view.id}>
+      <div className={classes.cardHead}>
+        <h2 className={classes.cardTitle} id={titleId}>
+          <FontIcon
+            iconName={x.direction === ExchangeDirection.backupForCustomer ? "Download" : "Upload"}
+            aria-hidden
+            style={{ color: "#0f6cbd" }}
+          />
+          {title}
+        </h2>
+        <span style={badgeStyle(view.status.tone)} data-status={view.status.kind}>
+          {statusText(view)}
+        </span>
+      </div>
+      <div className={classes.meta}>
+        <span className={classes.metaItem}>
+          <FontIcon iconName="FabricFolder" aria-hidden />
+          <span>
+            {s.folder}: {x.folderPath || x.name}
+          </span>
+        </span>
+        {view.preparedOn ? (
+          <span className={classes.metaItem}>
+            {view.preparedBy
+              ? fill(s.prepared, { name: view.preparedBy, date: formatDate(view.preparedOn, info) })
+              : fill(s.preparedOn, { date: formatDate(view.preparedOn, info) })}
+          </span>
+        ) : null}
+        {view.ticketName ? (
+          <span className={classes.metaItem}>
+            <FontIcon iconName="Ticket" aria-hidden />
+            {fill(s.ticket, { ticket: view.ticketName })}
+          </span>
+        ) : null}
+        <ExpiryLine view={view} info={info} />
+      </div>
+      {view.folderMissing ? (
+        <MessageBar messageBarType={MessageBarType.error} isMultiline>
+          {s.folderMissing}
+        </MessageBar>
+      ) : null}
+      {view.contactChanges.map((c) => (
+        <MessageBar
+          key={c.access.key}
+          messageBarType={MessageBarType.warning}
+          isMultiline
+          actions={
+            can("revokeAccess") ? (
+              <div>
+                <DefaultButton text={s.actions.revoke} disabled={!!busy} onClick={() => onRevoke(view.id, c.access)} />
+              </div>
+            ) : undefined
+          }
+        >
+          {c.newEmail
+            ? fill(s.contactChanged, { newEmail: c.newEmail, oldEmail: c.oldEmail })
+            : fill(s.contactRemoved, { oldEmail: c.oldEmail })}
+        </MessageBar>
+      ))}
+      {!deleted ? (
+        <>
+          <div>
+            <h3 className={classes.sectionTitle}>
+              {s.files}
+              {view.files.length > 0 ? (
+                <span className={classes.small} style={{ fontWeight: 400, marginLeft: 6 }}>
+                  {fill(s.filesCount, { count: formatNumber(view.files.length, info), size: formatBytes(view.totalBytes, info) })}
+                </span>
+              ) : null}
+            </h3>
+            <FilesTable files={view.files} info={info} caption={`${s.files}: ${title}`} />
+          </div>
+          <div>
+            <h3 className={classes.sectionTitle}>{s.access}</h3>
+            <AccessTable
+              rows={view.access}
+              info={info}
+              canRevoke={can("revokeAccess")}
+              busy={busy}
+              exchangeId={view.id}
+              caption={`${s.access}: ${title}`}
+              onRevoke={onRevoke}
+            />
+          </div>
+        </>
+      ) : null}
+      {view.revoked.length > 0 ? (
+        <div className={classes.small}>
+          {s.revokedList}:{" "}
+          {view.revoked
+            .map(
+              (r) =>
+                `${r.email} (${r.revokedOn ? (r.revokedBy ? fill(s.revokedBy, { date: formatDate(r.revokedOn, info), name: r.revokedBy }) : fill(s.revokedOn, { date: formatDate(r.revokedOn, info) })) : ""})`,
+            )
+            .join("; ")}
+        </div>
+      ) : null}
+      {view.actions.length > 0 ? (
+        <div className={classes.actions}>
+          {can("shareWithCustomer") ? (
+            <PrimaryButton
+              text={s.actions.share}
+              iconProps={{ iconName: "Share" }}
+              disabled={!!busy}
+              onClick={() => onShare(view.id)}
+              onRenderIcon={running("shareWithCustomer") ? spinner : undefined}
+            />
+          ) : null}
+          {can("copyLink") ? (
+            <DefaultButton
+              text={s.actions.copyLink}
+              iconProps={{ iconName: "Link" }}
+              disabled={!!busy}
+              onClick={() => onCopyLink(view.id)}
+              onRenderIcon={running("copyLink") ? spinner : undefined}
+            />
+          ) : null}
+          {can("removeNow") ? (
+            <DefaultButton
+              text={s.actions.remove}
+              iconProps={{ iconName: "Delete" }}
+              disabled={!!busy}
+              onClick={() => onRemove(view.id)}
+              onRenderIcon={running("removeNow") ? spinner : undefined}
+              styles={{ root: { color: toneColors.danger }, icon: { color: toneColors.danger } }}
+            />
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+});

@@ -1,0 +1,120 @@
+import { keyframes, mergeStyleSets } from "@fluentui/react/lib/Styling";
+import { toneBackgrounds, toneColors } from "../common/theme";
+
+const shimmer = keyframes({ "0%": { backgroundPosition: "100% 0" }, "100%": { backgroundPosition: "0 0" } });
+
+/** The case panel's layout: compact, like a Unified Interface form section. */
+export const classes = mergeStyleSets({
+  root: { padding: "12px 16px 16px", display: "flex", flexDirection: "column", gap: 12, maxWidth: 1100, boxSizing: "border-box" },
+  header: { display: "flex", alignItems: "flex-start", justifyContent: "space-between", gap: 12, minHeight: 48 },
+  caseNumber: { fontSize: 18, fontWeight: 600, margin: 0, lineHeight: "24px", color: "#242424" },
+  caseTitle: { fontSize: 14, color: "#605e5c", marginLeft: 8, fontWeight: 400 },
+  contactLine: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: "4px 8px", fontSize: 14, marginTop: 2, color: "#242424" },
+  label: { color: "#605e5c", fontSize: 12 },
+  muted: { color: "#605e5c" },
+  small: { fontSize: 12, color: "#605e5c" },
+  bars: { display: "flex", flexDirection: "column", gap: 8 },
+  card: {
+    background: "#fff",
+    border: "1px solid #e1dfdd",
+    borderRadius: 4,
+    boxShadow: "0 1px 2px rgba(0,0,0,0.06)",
+    padding: "12px 16px",
+    display: "flex",
+    flexDirection: "column",
+    gap: 10,
+  },
+  cardDeleted: { background: "#faf9f8", boxShadow: "none" },
+  cardHead: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: 12, flexWrap: "wrap" },
+  cardTitle: { fontSize: 16, fontWeight: 600, margin: 0, display: "flex", alignItems: "center", gap: 8, color: "#242424" },
+  meta: { display: "flex", flexWrap: "wrap", gap: "2px 16px", fontSize: 12, color: "#605e5c" },
+  metaItem: { display: "inline-flex", alignItems: "center", gap: 4 },
+  sectionTitle: { fontSize: 12, fontWeight: 600, color: "#424242", margin: "4px 0 2px", textTransform: "none" },
+  table: {
+    width: "100%",
+    borderCollapse: "collapse",
+    fontSize: 13,
+    selectors: {
+      th: {
+        textAlign: "left",
+        fontWeight: 600,
+        fontSize: 12,
+        color: "#605e5c",
+        padding: "4px 8px 4px 0",
+        borderBottom: "1px solid #e1dfdd",
+        whiteSpace: "nowrap",
+      },
+      td: { padding: "6px 8px 6px 0", borderBottom: "1px solid #f3f2f1", verticalAlign: "middle" },
+      "tr:last-child td": { borderBottom: "none" },
+    },
+  },
+  num: { textAlign: "right", whiteSpace: "nowrap", fontVariantNumeric: "tabular-nums" },
+  nowrap: { whiteSpace: "nowrap" },
+  fileName: { wordBreak: "break-all", display: "inline-flex", alignItems: "center", gap: 6 },
+  actions: { display: "flex", flexWrap: "wrap", gap: 8, paddingTop: 4 },
+  empty: { fontSize: 13, color: "#605e5c", margin: 0 },
+  requestRow: {
+    display: "flex",
+    alignItems: "center",
+    justifyContent: "space-between",
+    gap: 12,
+    flexWrap: "wrap",
+    border: "1px dashed #c8c6c4",
+    borderRadius: 4,
+    padding: "10px 16px",
+    fontSize: 13,
+    color: "#424242",
+  },
+  select: {
+    width: "100%",
+    height: 32,
+    padding: "0 8px",
+    border: "1px solid #8a8886",
+    borderRadius: 2,
+    background: "#fff",
+    color: "#242424",
+    font: "inherit",
+    fontSize: 14,
+    selectors: {
+      ":hover": { borderColor: "#323130" },
+      ":focus": { outline: "2px solid #0f6cbd", outlineOffset: -1, borderColor: "#0f6cbd" },
+    },
+  },
+  bone: {
+    borderRadius: 2,
+    background: "linear-gradient(90deg, #f3f2f1 0%, #e1dfdd 50%, #f3f2f1 100%)",
+    backgroundSize: "300% 100%",
+    animationName: shimmer,
+    animationDuration: "1.6s",
+    animationIterationCount: "infinite",
+    animationTimingFunction: "linear",
+    selectors: { "@media (prefers-reduced-motion: reduce)": { animationName: "none" } },
+  },
+  dialogFields: { display: "flex", flexDirection: "column", gap: 12 },
+  visuallyHidden: {
+    position: "absolute",
+    width: 1,
+    height: 1,
+    overflow: "hidden",
+    clip: "rect(0 0 0 0)",
+    whiteSpace: "nowrap",
+  },
+});
+
+/** A status pill in a tone's colours (4.5:1 contrast on its background). */
+export function badgeStyle(tone: keyof typeof toneColors): React.CSSProperties {
+  return {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: 4,
+    padding: "2px 8px",
+    borderRadius: 10,
+    fontSize: 12,
+    fontWeight: 600,
+    lineHeight: "16px",
+    color: toneColors[tone],
+    background: toneBackgrounds[tone],
+    border: `1px solid ${toneColors[tone]}33`,
+    whiteSpace: "nowrap",
+  };
+}
