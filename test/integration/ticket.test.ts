@@ -15,7 +15,7 @@ const ticket = { id: stableId(`ticket/${caseNumber}`), name: "HWT-00001", caseId
 const MB = 1024 * 1024;
 
 const local = (relativePath: string, bytes: Uint8Array): LocalFile => ({
-  file: new Blob([bytes]),
+  file: new Blob([bytes as Uint8Array<ArrayBuffer>]),
   relativePath,
   size: bytes.length,
   lastModified: 1_763_000_000_000,

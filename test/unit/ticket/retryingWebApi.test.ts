@@ -1,4 +1,8 @@
 import { retryingWebApi } from "../../../src/adapters/xrm/retryingWebApi";
+import type { XrmWebApi } from "../../../src/adapters/xrm/XrmCrmGateway";
+
+/** A partial Xrm.WebApi: only the methods a test calls. */
+const fake = (methods: Record<string, (...args: unknown[]) => Promise<unknown>>) => methods as unknown as Partial<XrmWebApi>;
 
 const throttled = () =>
   Object.assign(new Error("Number of requests exceeded the limit of 6000 over time window of 300 seconds."), {
@@ -12,7 +16,7 @@ describe("retryingWebApi", () => {
     const waits: number[] = [];
     let calls = 0;
     const api = retryingWebApi(
-      { createRecord: async () => (++calls < 3 ? Promise.reject(throttled()) : { entityType: "annotation", id: "1" }) },
+      fake({ createRecord: async () => (++calls < 3 ? Promise.reject(throttled()) : { entityType: "annotation", id: "1" }) }),
       { sleep: async (ms) => void waits.push(ms), baseDelayMs: 100 },
     );
     await expect(api.createRecord!("annotation", {})).resolves.toEqual({ entityType: "annotation", id: "1" });
@@ -20,7 +24,10 @@ describe("retryingWebApi", () => {
   });
 
   it("gives up after the last attempt with the platform's error", async () => {
-    const api = retryingWebApi({ updateRecord: async () => Promise.reject(throttled()) }, { sleep: async () => undefined, attempts: 3 });
+    const api = retryingWebApi(fake({ updateRecord: async () => Promise.reject(throttled()) }), {
+      sleep: async () => undefined,
+      attempts: 3,
+    });
     await expect(api.updateRecord!("email", "1", {})).rejects.toMatchObject({ status: 429 });
   });
 
@@ -28,10 +35,10 @@ describe("retryingWebApi", () => {
     let reads = 0;
     let writes = 0;
     const api = retryingWebApi(
-      {
+      fake({
         retrieveRecord: async () => (++reads < 2 ? Promise.reject(dropped()) : { ok: true }),
         createRecord: async () => (++writes, Promise.reject(dropped())),
-      },
+      }),
       { sleep: async () => undefined },
     );
     await expect(api.retrieveRecord!("incident", "1")).resolves.toEqual({ ok: true });
@@ -41,9 +48,9 @@ describe("retryingWebApi", () => {
 
   it("passes other errors through at once", async () => {
     let calls = 0;
-    const api = retryingWebApi({
-      retrieveRecord: async () => (++calls, Promise.reject(Object.assign(new Error("Not found"), { status: 404 }))),
-    });
+    const api = retryingWebApi(
+      fake({ retrieveRecord: async () => (++calls, Promise.reject(Object.assign(new Error("Not found"), { status: 404 }))) }),
+    );
     await expect(api.retrieveRecord!("incident", "1")).rejects.toThrow("Not found");
     expect(calls).toBe(1);
   });
