@@ -1,5 +1,6 @@
 import { QuickXorHash } from "../../src/adapters/graph/quickXorHash";
-import { startStandalone, type StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import type { StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import { startGraphTestSandbox } from "./graphSandbox";
 
 jest.setTimeout(60_000);
 
@@ -18,7 +19,7 @@ const hashOf = (b: Uint8Array) => new QuickXorHash().update(b).digest();
 const bytes = (n: number, seed = 7) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 
 beforeAll(async () => {
-  sb = await startStandalone();
+  sb = await startGraphTestSandbox();
   agent = await sb.token({ user: "agent", resource: "graph" });
   v1 = `${sb.graph}/v1.0/`;
   driveId = (await json(await g("sites/root/drive"))).id;

@@ -1,6 +1,7 @@
 import { Client, FileUpload, LargeFileUploadTask, type UploadResult } from "@microsoft/microsoft-graph-client";
 import { QuickXorHash } from "../../src/adapters/graph/quickXorHash";
-import { startStandalone, type StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import type { StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import { startGraphTestSandbox } from "./graphSandbox";
 
 jest.setTimeout(60_000);
 
@@ -9,7 +10,7 @@ let client: Client;
 let driveId: string;
 
 beforeAll(async () => {
-  sb = await startStandalone();
+  sb = await startGraphTestSandbox();
   const token = await sb.token({ user: "specialist", resource: "graph" });
   // Microsoft's own client, pointed at the sandbox's Graph origin; the SharePoint host (127.0.0.1) is not a custom host, so no token goes there.
   client = Client.initWithMiddleware({
