@@ -59,6 +59,8 @@ function fieldControl(column: ColumnDef, record: ApiRecord, readOnly: boolean): 
     const tag = column.type === "memo" ? "textarea" : "input";
     const body = column.type === "memo" ? `${esc(raw ?? "")}</textarea>` : "";
     value = `<${tag} class="field-input" data-attribute="${esc(column.logicalName)}" aria-label="${esc(column.displayName)}"${column.type === "memo" ? ` rows="3">${body}` : ` value="${esc(raw ?? "")}" />`}`;
+  } else if (column.type === "string" && /^https:\/\//.test(shown)) {
+    value = `<a class="field-value" href="${esc(shown)}" target="_blank" rel="noopener">${esc(shown)}</a>`;
   } else {
     value = `<span class="field-value${empty ? " empty" : ""}">${empty ? "---" : esc(shown)}</span>`;
   }

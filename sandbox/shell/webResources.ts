@@ -42,10 +42,13 @@ export function registerWebResources(app: FastifyInstance, distDir: string): voi
       .send(readFileSync(file));
   };
 
-  app.get("/WebResources/*", async (req, reply) => serve(decodeURIComponent((req.params as { "*": string })["*"]), reply));
-  app.get("/:version/WebResources/*", async (req, reply) => {
-    const { version, "*": name } = req.params as { version: string; "*": string };
-    if (!/^\{[^}]+\}$/.test(decodeURIComponent(version))) return reply.code(404).send();
-    return serve(decodeURIComponent(name), reply);
-  });
+  // Dynamics answers the folder name in any case (Unified Interface itself writes `/webresources/`).
+  for (const folder of ["WebResources", "webresources"]) {
+    app.get(`/${folder}/*`, async (req, reply) => serve(decodeURIComponent((req.params as { "*": string })["*"]), reply));
+    app.get(`/:version/${folder}/*`, async (req, reply) => {
+      const { version, "*": name } = req.params as { version: string; "*": string };
+      if (!/^\{[^}]+\}$/.test(decodeURIComponent(version))) return reply.code(404).send();
+      return serve(decodeURIComponent(name), reply);
+    });
+  }
 }
