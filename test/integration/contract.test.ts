@@ -60,6 +60,29 @@ describe("the sandbox's fixed contract", () => {
     expect((await sb.fetchAs("agent", `${sb.dataverse}incidents?$top=1`)).status).toBe(200);
   });
 
+  test("faults apply to Graph and the SharePoint host too, with 429 or 503 and Retry-After", async () => {
+    const put = (body: unknown) =>
+      fetch(`${sb.origins.app}/_sandbox/faults`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    await put({ throttleRate: 1 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await sb.fetchAs("agent", `${sb.graph}sites/root`);
+      statuses.push(r.status);
+      expect(r.headers.get("retry-after")).toBe("1");
+      expect(((await r.json()) as { error: { code: string } }).error.code).toMatch(/tooManyRequests|serviceNotAvailable/);
+    }
+    expect(statuses.sort()).toEqual([429, 503]);
+    expect([429, 503]).toContain((await fetch(`${sb.origins.sharepoint}/sites/CustomerFiles`)).status);
+    await put({});
+    expect((await sb.fetchAs("agent", `${sb.graph}sites/root`)).status).toBe(200);
+    const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as { origin: string }[];
+    expect(new Set(log.map((e) => e.origin))).toEqual(new Set([sb.origins.app, sb.origins.graph, sb.origins.sharepoint]));
+  });
+
   test("faults add latency and drop connections", async () => {
     const put = (body: unknown) =>
       fetch(`${sb.origins.app}/_sandbox/faults`, {
