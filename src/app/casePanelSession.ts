@@ -96,15 +96,32 @@ export class CasePanelSession {
     return this.actorPromise;
   }
 
+  private lastLoadStart = -Infinity;
+  private loading = false;
+
+  /**
+   * A new hand-over from the form (after a save, a tab change): reads again in place, unless a read
+   * is running or has just started. Opening a tab hands over twice or three times (OnLoad, tab
+   * change); one read answers them all, keeping the open at one Dataverse request and one batch.
+   */
+  refresh(now: number = Date.now()): Promise<void> {
+    if (this.loading || now - this.lastLoadStart < 2000) return Promise.resolve();
+    return this.load(true);
+  }
+
   /** Reads the case and its folders; `quiet` keeps the current content on screen while reloading. */
   async load(quiet = false): Promise<void> {
+    this.lastLoadStart = Date.now();
+    this.loading = true;
     if (!quiet) this.set({ load: { kind: "loading" } });
     try {
       const [ports, actor] = await Promise.all([this.ports(), this.actor()]);
       const model = await loadCasePanel(ports, { caseId: this.options.caseId });
       const view = casePanelView(model, actor, ports.clock.now(), ports.settings.warningDays);
+      this.loading = false;
       this.set({ load: { kind: "ready", view, model }, retryWaitMs: undefined });
     } catch (error) {
+      this.loading = false;
       this.set({ load: { kind: "error", error }, retryWaitMs: undefined });
     }
   }

@@ -2,6 +2,8 @@
  * The case panel web resource (cfx_/panels/case.html): reads the host, builds the adapters,
  * renders. Everything else lives in src/app (use cases, the session) and src/ui (components).
  */
+// First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
+import { browserTimeZone, copyText, rootElement, sessionStore, startPanelHost, webResourceUrl, type PanelContext } from "./panelHost";
 import { createRoot } from "react-dom/client";
 import { StrictMode, useSyncExternalStore } from "react";
 import { graphTokenScopes } from "../adapters/auth/authority";
@@ -19,7 +21,6 @@ import { CasePanel } from "../ui/case/CasePanel";
 import { caseStrings } from "../ui/case/strings";
 import { localeFromLcid } from "../ui/common/format";
 import { PanelRoot } from "../ui/common/PanelRoot";
-import { browserTimeZone, copyText, rootElement, sessionStore, startPanelHost, webResourceUrl, type PanelContext } from "./panelHost";
 
 interface Wired {
   readonly caseId: string;
@@ -133,7 +134,7 @@ startPanelHost(
   (ctx) => {
     if (!ctx.recordId) return message(caseStrings.unsaved, ctx);
     // A new hand-over for the same case (after a save, a tab change): refresh in place.
-    if (wired?.caseId === ctx.recordId) return void wired.session.load(true);
+    if (wired?.caseId === ctx.recordId) return void wired.session.refresh();
     wired = wire(ctx, ctx.recordId);
     root.render(
       <StrictMode>

@@ -11,6 +11,15 @@
  */
 import type { PanelCommands, PanelWindow } from "./panelBridge";
 
+// Fluent v8 registers Segoe UI web fonts from Microsoft's CDN when its styling module loads; web
+// resources cannot ship fonts, the sandbox is offline and a strict CSP refuses the CDN. An empty
+// base URL turns that off (the page uses the system's Segoe UI, as Dynamics does). This runs
+// before Fluent's modules do, because each panel entry imports this module first.
+{
+  const w = window as unknown as { FabricConfig?: { fontBaseUrl?: string } };
+  w.FabricConfig = { ...w.FabricConfig, fontBaseUrl: w.FabricConfig?.fontBaseUrl ?? "" };
+}
+
 /** The query-string parameters an HTML web resource accepts (webpage-html-web-resources.md). */
 export interface PanelParams {
   readonly typename?: string;
