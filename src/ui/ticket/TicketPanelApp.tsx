@@ -17,6 +17,8 @@ export interface TicketPanelAppProps {
   readonly appUrl: string;
   /** Opens the upload dialog for the exchange; resolves when it closes. */
   readonly openUpload: (exchange: Exchange) => Promise<void>;
+  /** Interactive sign-in (a popup from the click), tried before Try again when Microsoft 365 wants it. */
+  readonly signIn?: () => Promise<void>;
   /** Hands the panel's Notify Support to the command bar (`cfxPanelCommands`). */
   readonly registerNotify?: (notify: () => Promise<void>) => void;
 }
@@ -40,7 +42,7 @@ function notifyNotices(r: NotifySupportResult): TicketNotice[] {
 }
 
 /** The ticket panel wired to the use cases: loads, runs the three actions, shows what happened. */
-export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, registerNotify }: TicketPanelAppProps) {
+export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn, registerNotify }: TicketPanelAppProps) {
   const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
   const model = useRef<TicketPanelModel | null>(null);
   const notifying = useRef<Promise<void> | null>(null);
@@ -110,7 +112,12 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, regist
     <TicketPanel
       state={state}
       onAction={onAction}
-      onRetry={() => void load()}
+      onRetry={() => {
+        const error = state.kind === "failed" || state.kind === "ready" ? (state as { error?: unknown }).error : undefined;
+        const auth = (error as { name?: string; code?: string } | undefined)?.name === "AuthError";
+        // The popup opens from this click: no await before it.
+        void (auth && signIn ? signIn().catch(() => undefined) : Promise.resolve()).then(() => load());
+      }}
       onDismissError={() => model.current && setState({ kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot })}
     />
   );

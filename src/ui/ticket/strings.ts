@@ -1,6 +1,9 @@
 /** The ticket panel's and the upload dialog's English strings, in one place (shape as commonStrings). */
 export const ticketStrings = {
   title: "Customer backup",
+  unsaved: "Save the hardware ticket first: the backup panel works on a saved ticket.",
+  unavailable: "This panel works inside the Hardware Ticket form of Dynamics 365.",
+  noCase: "The hardware ticket has no case. Choose the case on the form and save.",
   caseHeading: "Case",
   fields: {
     number: "Case number",
@@ -102,6 +105,7 @@ export const ticketStrings = {
       cancelled: "The upload was cancelled.",
       failed: "Some files did not upload. Select Resume to try again.",
     },
+    noExchange: "The upload dialog was opened without a prepared folder. Close it and use Upload backup on the hardware ticket.",
     leaveWarning: "An upload is running. Closing stops it; you can continue later by picking the same files.",
   },
   units: { seconds: "{n} s", minutes: "{n} min", hours: "{h} h {m} min" },

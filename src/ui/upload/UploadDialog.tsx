@@ -28,7 +28,8 @@ export interface UploadDialogProps {
   readonly onPause: () => void;
   readonly onResume: () => void;
   readonly onCancel: () => void;
-  readonly onClose: () => void;
+  /** Absent where the host's dialog chrome closes it (Unified Interface side dialogs have no close API inside). */
+  readonly onClose?: () => void;
   readonly onConflict: (answer: ConflictAnswer) => void;
 }
 
@@ -209,7 +210,7 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
             {snap.running ? <DefaultButton text={s.pause} onClick={props.onPause} /> : null}
             {!snap.running && unfinished ? <PrimaryButton text={s.resume} onClick={props.onResume} /> : null}
             {unfinished ? <DefaultButton text={s.cancel} onClick={props.onCancel} /> : null}
-            {!snap.running ? <DefaultButton text={s.close} onClick={props.onClose} /> : null}
+            {!snap.running && props.onClose ? <DefaultButton text={s.close} onClick={props.onClose} /> : null}
           </div>
           <ul style={{ padding: 0, margin: "8px 0 0" }} aria-label={s.title}>
             {accepted.map((f) => (
@@ -230,7 +231,7 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           </ul>
         </section>
       ) : null}
-      {!snap ? (
+      {!snap && props.onClose ? (
         <div>
           <DefaultButton text={s.close} onClick={props.onClose} />
         </div>

@@ -11,7 +11,7 @@ export interface UploadDialogAppProps {
   readonly folder: FolderRef;
   readonly user: CurrentUser;
   /** Closes the side dialog (the host's `window.close()` / navigateTo's promise resolves). */
-  readonly onClose: () => void;
+  readonly onClose?: () => void;
   /** Tells the host whether closing now would stop an upload (beforeunload warning). */
   readonly onRunningChange?: (running: boolean) => void;
 }
