@@ -37,6 +37,8 @@ export interface SweepExpiredOptions {
   readonly wallClock?: Clock;
   /** Folders per batch of Graph work (Graph's `$batch` limit is 20). */
   readonly batchSize?: number;
+  /** Dataverse writes in flight at once (different exchanges; one exchange's writes stay in order). Default 4. */
+  readonly concurrency?: number;
   /** Progress lines for `--verbose`. */
   readonly log?: (line: string) => void;
 }
@@ -104,6 +106,7 @@ class SweepRun {
   private readonly startedAt: Date;
   private readonly wall: Clock;
   private readonly batch: number;
+  private readonly concurrency: number;
   private readonly dryRun: boolean;
   private readonly counts: Counts = {
     warned: 0,
@@ -132,6 +135,7 @@ class SweepRun {
     this.startedAt = this.wall.now();
     this.batch = Math.max(1, Math.min(options.batchSize ?? 20, 20));
     this.dryRun = options.dryRun ?? false;
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
   }
 
   async execute(): Promise<SweepReport> {
@@ -146,9 +150,8 @@ class SweepRun {
     const toDelete = due.filter((x) => retentionAction(x, this.now, settings) === "delete");
     this.log(`${due.length} exchange(s) need attention: ${toWarn.length} to warn, ${toDelete.length} expired.`);
 
-    for (const exchange of toWarn) {
-      if (this.pastDeadline()) break;
-      await this.warn(exchange);
+    for (let i = 0; i < toWarn.length && !this.pastDeadline(); i += this.batch) {
+      await eachLimited(toWarn.slice(i, i + this.batch), this.concurrency, (x) => this.warn(x));
     }
     for (let i = 0; i < toDelete.length && !this.pastDeadline(); i += this.batch) {
       await this.expire(toDelete.slice(i, i + this.batch));
@@ -214,7 +217,7 @@ class SweepRun {
       try {
         const recipients = await records.activeRecipients(ready.map((x) => x.id));
         const blocked = new Set<string>();
-        for (const r of recipients) {
+        await eachLimited(recipients, this.concurrency, async (r) => {
           try {
             await records.updateRecipient(r.id, { revokedOn: this.now, reason: `Access removed at expiry. (${JOB})` });
             this.counts.recipientsRevoked++;
@@ -222,7 +225,7 @@ class SweepRun {
             blocked.add(r.exchangeId);
             this.fail("revoke", e, chunk.find((x) => x.id === r.exchangeId) ?? { id: r.exchangeId });
           }
-        }
+        });
         ready = ready.filter((x) => !blocked.has(x.id));
       } catch (e) {
         for (const x of ready) this.fail("revoke", e, x);
@@ -238,7 +241,7 @@ class SweepRun {
       else this.fail("delete", o.error, withFolder[i]);
     });
 
-    for (const exchange of deleted) {
+    await eachLimited(deleted, this.concurrency, async (exchange) => {
       try {
         const note = deletionNote({
           folderName: exchange.name,
@@ -255,7 +258,7 @@ class SweepRun {
       } catch (e) {
         this.fail("record", e, exchange);
       }
-    }
+    });
   }
 
   /**
@@ -470,6 +473,15 @@ class SweepRun {
   private log(line: string): void {
     this.options.log?.(line);
   }
+}
+
+/** Runs `fn` over the items with at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function addressOf(x: RetentionExchange): FolderAddress {

@@ -1,0 +1,225 @@
+/**
+ * `npm run bench -- retention`: the retention job against a sandbox holding 10,000 folders.
+ * Measures requests (from the sandbox's request log) and time for three runs:
+ *   A  2,000 folders (10% expired, 5% expiring, 1% orphans): the first run at that size;
+ *   B  10,000 folders (8,000 more, same mix): the same work per folder, five times the folders;
+ *   C  the same 10,000 again: nothing due, the steady-state cost of looking.
+ * The budget (DESIGN.md): requests grow by list pages (200 folders) and `$batch` envelopes
+ * (20 folders), not by one request per folder.
+ */
+import { join } from "node:path";
+import { runCli } from "../src/jobs/cli";
+import type { SweepReport } from "../src/app/sweepExpired";
+import { ExchangeDirection, ExchangeStage } from "../src/model";
+import { retentionJobClientId } from "../sandbox/identity/clients";
+import { tenantId } from "../sandbox/seed/people";
+import { startSandbox, type TestSandbox } from "../test/integration/support/sandbox";
+
+const DAY = 86_400_000;
+const ROOT = "Customer Data Migration";
+
+interface LoggedRequest {
+  readonly method: string;
+  readonly origin: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/** Runs `tasks` with at most `n` at a time. */
+async function pool<T>(n: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]();
+      }
+    }),
+  );
+  return out;
+}
+
+class Seeder {
+  private driveId = "";
+  private caseId = "";
+  private serial = 0;
+
+  constructor(private readonly sb: TestSandbox) {}
+
+  async init(): Promise<void> {
+    const drive = (await (await this.sb.fetchAs("admin", `${this.sb.graph}sites/root/drive`)).json()) as { id: string };
+    this.driveId = drive.id;
+    const cases = (await (await this.sb.fetchAs("admin", `${this.sb.dataverse}incidents?$select=incidentid&$top=1`)).json()) as {
+      value: Array<{ incidentid: string }>;
+    };
+    this.caseId = cases.value[0].incidentid;
+  }
+
+  /** `count` case folders made today through Graph `$batch`, and exchange rows for all but the orphans. */
+  async seed(count: number, now: Date): Promise<{ expired: number; expiring: number; orphans: number }> {
+    const names = Array.from({ length: count }, () => `CAS-${String(100000 + this.serial++).padStart(6, "0")}-BENCH0`);
+    const created: Array<{ id: string; name: string }> = [];
+    const chunks: string[][] = [];
+    for (let i = 0; i < names.length; i += 20) chunks.push(names.slice(i, i + 20));
+    await pool(
+      4,
+      chunks.map((chunk) => async () => {
+        const requests = chunk.map((name, k) => ({
+          id: String(k + 1),
+          method: "POST",
+          url: `/drives/${this.driveId}/root:/${encodeURIComponent(ROOT)}:/children`,
+          headers: { "Content-Type": "application/json" },
+          body: { name, folder: {}, "@microsoft.graph.conflictBehavior": "fail" },
+        }));
+        const r = await this.sb.fetchAs("admin", `${this.sb.graph}$batch`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ requests }),
+        });
+        const answer = (await r.json()) as { responses: Array<{ id: string; status: number; body: { id: string; name: string } }> };
+        for (const res of answer.responses) {
+          if (res.status !== 201) throw new Error(`Seeding a folder answered ${res.status}: ${JSON.stringify(res.body)}`);
+          created.push({ id: res.body.id, name: res.body.name });
+        }
+      }),
+    );
+    let expired = 0;
+    let expiring = 0;
+    let orphans = 0;
+    const rows = created.flatMap((f, i) => {
+      // The mix: 1 in 100 an orphan (no record), 10 in 100 expired, 5 in 100 expiring within the warning days.
+      const slot = i % 100;
+      if (slot === 0) {
+        orphans++;
+        return [];
+      }
+      const expiresOn =
+        slot <= 10
+          ? (expired++, new Date(now.getTime() - 3600_000))
+          : slot <= 15
+            ? (expiring++, new Date(now.getTime() + 2 * DAY))
+            : new Date(now.getTime() + 30 * DAY);
+      return [
+        {
+          cfx_name: f.name,
+          "cfx_CaseId@odata.bind": `/incidents(${this.caseId})`,
+          cfx_direction: ExchangeDirection.backupForCustomer,
+          cfx_stage: ExchangeStage.shared,
+          cfx_folderpath: `${ROOT}/${f.name}`,
+          cfx_driveid: this.driveId,
+          cfx_itemid: f.id,
+          cfx_foldercreatedon: now.toISOString(),
+          cfx_expireson: expiresOn.toISOString(),
+        },
+      ];
+    });
+    await pool(
+      8,
+      rows.map((row) => async () => {
+        const r = await this.sb.fetchAs("admin", `${this.sb.dataverse}cfx_fileexchanges`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(row),
+        });
+        if (!r.ok) throw new Error(`Seeding an exchange answered ${r.status}: ${await r.text()}`);
+      }),
+    );
+    return { expired, expiring, orphans };
+  }
+}
+
+async function measure(sb: TestSandbox, label: string, folders: number) {
+  await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
+  const now = ((await (await fetch(`${sb.origins.app}/_sandbox/clock`)).json()) as { now: string }).now;
+  const identity = join(sb.dataDir, "identity");
+  let out = "";
+  const started = performance.now();
+  const code = await runCli(
+    ["--json", "--now", now],
+    {
+      CFX_DATAVERSE_URL: sb.origins.app,
+      CFX_TENANT_ID: tenantId,
+      CFX_CLIENT_ID: retentionJobClientId,
+      CFX_AUTHORITY: `${sb.origins.app}/identity/${tenantId}/v2.0`,
+      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
+      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
+    },
+    { out: (t) => (out += t), err: (t) => process.stderr.write(`${t}\n`) },
+  );
+  const ms = Math.round(performance.now() - started);
+  const report = JSON.parse(out) as SweepReport;
+  const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as LoggedRequest[];
+  const graph = log.filter((r) => r.origin === sb.origins.graph);
+  const dataverse = log.filter((r) => r.path.startsWith("/api/data/"));
+  const count = (list: LoggedRequest[], f: (r: LoggedRequest) => boolean) => list.filter(f).length;
+  const listPages = count(graph, (r) => r.method === "GET" && r.path.includes("children"));
+  const batches = count(graph, (r) => r.path.endsWith("$batch"));
+  const c = report.counts;
+  return {
+    label,
+    folders,
+    exitCode: code,
+    ms,
+    counts: c,
+    graph: {
+      requests: graph.length,
+      listPages,
+      batchEnvelopes: batches,
+      other: graph.length - listPages - batches,
+      // Two roots (the upload root is empty: one page), ⌈folders/200⌉ pages for the backup root.
+      expectedListPages: Math.ceil(folders / 200) + 1,
+      // Per 20 expired folders: one envelope to read permissions, one to remove them (when any), one to delete.
+      expectedBatchEnvelopesAtMost: Math.ceil(c.expired / 20) * 3 + Math.ceil(c.orphansDeleted / 20) * 3,
+    },
+    dataverse: {
+      requests: dataverse.length,
+      reads: count(dataverse, (r) => r.method === "GET"),
+      writes: count(dataverse, (r) => r.method !== "GET"),
+      // Writes are per changed exchange: a note on the exchange and the case and an update per deletion,
+      // a note, a notification and an update per warning (the sandbox has no Dataverse $batch).
+      writesPerChangedExchange: +((count(dataverse, (r) => r.method !== "GET") || 0) / Math.max(1, c.deleted + c.warned)).toFixed(2),
+    },
+    requestsPerFolderScanned: +(log.length / folders).toFixed(4),
+    failures: report.failures.length,
+  };
+}
+
+/** Seeds 10,000 folders in a sandbox of its own and measures the job at 2,000 and 10,000. */
+export async function runRetentionBench(): Promise<object> {
+  const sb = await startSandbox();
+  try {
+    const seeder = new Seeder(sb);
+    await seeder.init();
+    const clock = async () => new Date(((await (await fetch(`${sb.origins.app}/_sandbox/clock`)).json()) as { now: string }).now);
+    const seeded: number[] = [];
+    let t = performance.now();
+    const mixA = await seeder.seed(2000, await clock());
+    seeded.push(Math.round(performance.now() - t));
+    const seededFolders = async () =>
+      (
+        (await (await sb.fetchAs("admin", `${sb.graph}sites/root/drive/root:/${encodeURIComponent(ROOT)}`)).json()) as {
+          folder?: { childCount?: number };
+        }
+      ).folder?.childCount ?? 0;
+    const a = await measure(sb, "A: 2,000 folders", await seededFolders());
+    t = performance.now();
+    const mixB = await seeder.seed(8000, await clock());
+    seeded.push(Math.round(performance.now() - t));
+    const b = await measure(sb, "B: 10,000 folders", await seededFolders());
+    const c = await measure(sb, "C: 10,000 folders again (nothing due)", await seededFolders());
+    return {
+      budget: "requests grow by list pages (200) and $batch envelopes (20), not per folder",
+      mix: { perHundred: { orphans: 1, expired: 10, expiringWithinWarning: 5 }, seededA: mixA, seededB: mixB },
+      seedingMs: seeded,
+      runs: [a, b, c],
+      verdict: {
+        listPagesTrackFolders: [a, b, c].every((r) => r.graph.listPages <= r.graph.expectedListPages),
+        batchesTrackExpired: [a, b].every((r) => r.graph.batchEnvelopes <= r.graph.expectedBatchEnvelopesAtMost),
+        graphRequestsPerFolder: [a, b, c].map((r) => +(r.graph.requests / r.folders).toFixed(4)),
+      },
+    };
+  } finally {
+    await sb.stop();
+  }
+}
