@@ -11,7 +11,7 @@ import { GraphUploader } from "../adapters/graph/GraphUploader";
 import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
 import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
-import { XrmTicketGateway } from "../adapters/xrm/XrmTicketGateway";
+import { XrmTicketGateway, type XrmExecute } from "../adapters/xrm/XrmTicketGateway";
 import type { TicketPorts } from "../app/ticketPorts";
 import type { Uploader } from "../ports/Uploader";
 import { systemClock } from "../ports/Clock";
@@ -30,7 +30,9 @@ export interface TicketWiring {
 /** Reads settings and the user (cached per session) and builds the adapters; no Graph request yet. */
 export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
   const webApi = retryingWebApi(ctx.xrm.WebApi);
-  const online = retryingWebApi(ctx.xrm.WebApi.online);
+  // `Xrm.WebApi.online.execute` is the documented form; hosts that put `execute` on WebApi itself work too.
+  const api = ctx.xrm.WebApi as Xrm.WebApi & Partial<Pick<Xrm.WebApiOnline, "execute">>;
+  const online = retryingWebApi<XrmExecute>("online" in api ? api.online : (api as XrmExecute));
   const storage = sessionStore();
   const cache = storage ? storageCache(storage) : memoryCache();
   const globalContext = ctx.xrm.Utility.getGlobalContext();

@@ -203,8 +203,9 @@ export class XrmTicketGateway implements TicketGateway {
       }),
     };
     await this.call("Sending the e-mail", async () => {
-      const response = await this.online.execute(request);
-      if (!response.ok) throw Object.assign(new Error(`SendEmail answered ${response.status}`), { status: response.status });
+      // Unified Interface resolves a fetch Response; treat anything without `ok: false` as done.
+      const response = (await this.online.execute(request)) as { ok?: boolean; status?: number } | undefined;
+      if (response?.ok === false) throw Object.assign(new Error(`SendEmail answered ${response.status}`), { status: response.status ?? 0 });
     });
     // The mailbox decides: Sent, or Pending Send until it is approved.
     const row = (await this.call("Reading the e-mail", () =>
