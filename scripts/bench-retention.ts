@@ -141,7 +141,7 @@ async function measure(sb: TestSandbox, label: string, folders: number) {
       CFX_DATAVERSE_URL: sb.origins.app,
       CFX_TENANT_ID: tenantId,
       CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity/${tenantId}/v2.0`,
+      CFX_AUTHORITY: `${sb.origins.app}/identity`,
       CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
       CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
     },

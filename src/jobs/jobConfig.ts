@@ -9,10 +9,11 @@ export interface JobConfig {
   readonly tenantId: string;
   /** The job's own app registration (not the panels' single-page application). */
   readonly clientId: string;
-  /** Full authority URL, e.g. `https://login.microsoftonline.com/<tenant>`. */
+  /** The sign-in authority without the tenant: `https://login.microsoftonline.com` (default), a national cloud's, or the sandbox's `<app>/identity`. */
   readonly authority: string;
   readonly certificate: {
     readonly privateKeyPem: string;
+    readonly certificatePem: string;
     /** SHA-256 thumbprint of the certificate, hex. */
     readonly thumbprintSha256: string;
   };
@@ -60,7 +61,14 @@ export function readJobConfig(env: Env): JobConfig {
       "CFX_RETENTION_MAX_MINUTES",
     );
   }
-  return { dataverseUrl, tenantId, clientId, authority, certificate: { privateKeyPem, thumbprintSha256 }, maxMinutes };
+  return {
+    dataverseUrl,
+    tenantId,
+    clientId,
+    authority,
+    certificate: { privateKeyPem, certificatePem: certPem, thumbprintSha256 },
+    maxMinutes,
+  };
 }
 
 const descriptions: Readonly<Record<string, string>> = {

@@ -60,7 +60,7 @@ async function runCli(...extra: string[]): Promise<{ code: number; report: Sweep
       CFX_DATAVERSE_URL: sb.origins.app,
       CFX_TENANT_ID: tenantId,
       CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity/${tenantId}/v2.0`,
+      CFX_AUTHORITY: `${sb.origins.app}/identity`,
       CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
       CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
     },
