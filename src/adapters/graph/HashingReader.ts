@@ -2,6 +2,11 @@ import type { UploadSource } from "../../ports/Uploader";
 import { QuickXorHash } from "./quickXorHash";
 
 const CATCH_UP_SLICE = 8 * 1024 * 1024;
+/** Hash this much, then let the event loop run: the fragment in flight keeps its socket fed. */
+const HASH_STEP = 1024 * 1024;
+
+/** Lets pending I/O callbacks run (a macrotask, not a microtask). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Reads byte ranges of a file by slices (never the whole file) and feeds every byte to the
@@ -43,7 +48,10 @@ export class HashingReader {
     await this.catchUp(start);
     const bytes = new Uint8Array(await this.file.slice(start, end).arrayBuffer());
     if (end > this.hashedUpTo && start <= this.hashedUpTo) {
-      this.hash.update(bytes.subarray(this.hashedUpTo - start));
+      for (let from = this.hashedUpTo - start; from < bytes.length; from += HASH_STEP) {
+        if (from > this.hashedUpTo - start) await yieldToEventLoop();
+        this.hash.update(bytes.subarray(from, Math.min(bytes.length, from + HASH_STEP)));
+      }
       this.hashedUpTo = end;
     }
     return bytes;
