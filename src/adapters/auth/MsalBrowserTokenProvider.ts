@@ -25,6 +25,19 @@ export interface MsalBrowserOptions {
   readonly application?: IPublicClientApplication;
 }
 
+/**
+ * The redirect URI as registered: Dynamics serves web resources under a cache-busting segment
+ * (`/%7B638…%7D/WebResources/…`) too, and a URI built relative to the panel would carry it and no
+ * longer match the app registration (AADSTS50011). The segment is dropped.
+ */
+export function canonicalRedirectUri(uri: string): string {
+  const url = new URL(uri);
+  url.pathname = url.pathname.replace(/\/(?:%7B|\{)[^/]*(?:%7D|\})(?=\/WebResources\/)/i, "");
+  url.search = "";
+  url.hash = "";
+  return url.toString();
+}
+
 /** MSAL's configuration for our settings; OIDC mode when the authority is not Entra ID. */
 export function msalConfiguration(options: Pick<MsalBrowserOptions, "clientId" | "tenantId" | "authority" | "redirectUri">): Configuration {
   const authority = msalAuthority(options.authority, options.tenantId);
@@ -34,7 +47,7 @@ export function msalConfiguration(options: Pick<MsalBrowserOptions, "clientId" |
       clientId: options.clientId,
       authority,
       knownAuthorities: entra ? undefined : [new URL(authority).host],
-      redirectUri: options.redirectUri,
+      redirectUri: canonicalRedirectUri(options.redirectUri),
     },
     // sessionStorage: the panels of one tab share it (same origin), nothing outlives the tab.
     cache: { cacheLocation: "sessionStorage" },

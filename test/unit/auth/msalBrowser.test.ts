@@ -1,6 +1,6 @@
 import type { AccountInfo, AuthenticationResult, IPublicClientApplication } from "@azure/msal-browser";
 import { graphTokenScopes, msalAuthority } from "../../../src/adapters/auth/authority";
-import { MsalBrowserTokenProvider, msalConfiguration } from "../../../src/adapters/auth/MsalBrowserTokenProvider";
+import { canonicalRedirectUri, MsalBrowserTokenProvider, msalConfiguration } from "../../../src/adapters/auth/MsalBrowserTokenProvider";
 import { isTokenError } from "../../../src/ports/TokenProvider";
 
 const account = { homeAccountId: "u1", username: "ann@contoso.com" } as AccountInfo;
@@ -141,5 +141,14 @@ describe("MSAL configuration from the settings", () => {
       graphTokenScopes("https://graph.microsoft.us", ["Files.ReadWrite.All", "https://graph.microsoft.us/.default", "offline_access"]),
     ).toEqual(["https://graph.microsoft.us/Files.ReadWrite.All", "https://graph.microsoft.us/.default", "offline_access"]);
     expect(msalAuthority("https://login.microsoftonline.us", "t")).toBe("https://login.microsoftonline.us/t");
+  });
+
+  it("registers the redirect page without Dynamics' cache-busting segment", () => {
+    expect(canonicalRedirectUri("https://org.crm.dynamics.com/%7B638712345%7D/WebResources/cfx_/auth/redirect.html?x=1")).toBe(
+      "https://org.crm.dynamics.com/WebResources/cfx_/auth/redirect.html",
+    );
+    expect(canonicalRedirectUri("https://org.crm.dynamics.com/WebResources/cfx_/auth/redirect.html")).toBe(
+      "https://org.crm.dynamics.com/WebResources/cfx_/auth/redirect.html",
+    );
   });
 });
