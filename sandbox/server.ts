@@ -10,6 +10,7 @@ import { createPolicyStore } from "./controls/policy";
 import { RequestLog } from "./controls/requestLog";
 import { registerControls, sessionCookie } from "./controls/routes";
 import { deliverPending } from "./dataverse/actions";
+import { batchPartHeader } from "./dataverse/batch";
 import { registerDataverse } from "./dataverse/routes";
 import { refreshSandboxSettings, seedDataverse } from "./seed/dataverse";
 import { userByKey, type SandboxUser } from "./seed/people";
@@ -148,7 +149,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
 
   const isControl = (req: FastifyRequest) => req.url.startsWith("/_sandbox/") || req.url === "/healthz";
-  log.install(app, origins.app, isControl);
+  const isBatchPart = (req: FastifyRequest) => req.headers[batchPartHeader] !== undefined;
+  log.install(app, origins.app, (req) => isControl(req) || isBatchPart(req));
   log.install(graph, origins.graph, () => false);
   log.install(sharepoint, origins.sharepoint, isControl);
   installFaults(app, {
@@ -156,7 +158,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     faults: ctx.faults,
     log,
     origin: origins.app,
-    applies: (req) => req.url.startsWith("/api/data/"),
+    applies: (req) => req.url.startsWith("/api/data/") && !isBatchPart(req),
   });
   installFaults(graph, { kind: "graph", faults: ctx.faults, log, origin: origins.graph, applies: () => true });
   installFaults(sharepoint, { kind: "sharepoint", faults: ctx.faults, log, origin: origins.sharepoint, applies: (req) => !isControl(req) });

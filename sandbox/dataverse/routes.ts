@@ -4,6 +4,7 @@ import type { SandboxContext } from "../context";
 import { applicationUserId, organizationId } from "../seed/people";
 import { RowStore } from "../store/rows";
 import { closeIncident, retrieveEnvironmentVariableValue, sendEmail, whoAmI } from "./actions";
+import { parseBatch, runBatch } from "./batch";
 import { selectRows, shapeRow, type QueryScope } from "./engine";
 import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
 import { allEntities, entityBySet, type EntityMeta } from "./metadata";
@@ -151,8 +152,19 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
         value: allEntities().map((e) => ({ name: e.setName, kind: "EntitySet", url: e.setName })),
       };
     }
-    if (path === "$batch")
-      throw new DataverseError(400, DataverseCode.badQuery, "The sandbox does not implement $batch; send the requests one by one.");
+    if (path === "$batch") {
+      if (req.method !== "POST") throw resourceNotFound(path);
+      const items = parseBatch(req.headers["content-type"], typeof req.body === "string" ? req.body : "");
+      const auth: Record<string, string> = {};
+      if (req.headers.authorization) auth.authorization = req.headers.authorization;
+      if (req.headers.cookie) auth.cookie = req.headers.cookie;
+      const result = await runBatch(app, items, auth, /odata\.continue-on-error/i.test(prefer), {
+        begin: () => ctx.db.exec("BEGIN"),
+        commit: () => ctx.db.exec("COMMIT"),
+        rollback: () => ctx.db.exec("ROLLBACK"),
+      });
+      return reply.code(200).type(result.contentType).send(result.body);
+    }
 
     if (path === "CloseIncident") {
       if (req.method !== "POST") throw resourceNotFound(path);

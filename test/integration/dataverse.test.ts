@@ -353,6 +353,42 @@ describe("record-level security", () => {
   });
 });
 
+describe("$batch", () => {
+  test("answers each part in a multipart response and counts as one request in the log", async () => {
+    await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
+    const body = [
+      "--batch_1",
+      "Content-Type: application/http",
+      "Content-Transfer-Encoding: binary",
+      "",
+      `GET ${sb.dataverse}incidents?$select=ticketnumber&$top=1 HTTP/1.1`,
+      "Accept: application/json",
+      "",
+      "--batch_1",
+      "Content-Type: application/http",
+      "Content-Transfer-Encoding: binary",
+      "",
+      "GET WhoAmI() HTTP/1.1",
+      "",
+      "--batch_1--",
+      "",
+    ].join("\r\n");
+    const r = await sb.fetchAs("agent", `${sb.dataverse}$batch`, {
+      method: "POST",
+      headers: { "content-type": "multipart/mixed; boundary=batch_1" },
+      body,
+    });
+    expect(r.status).toBe(200);
+    const boundary = /boundary=(\S+)/.exec(r.headers.get("content-type") ?? "")?.[1];
+    expect(boundary).toMatch(/^batchresponse_/);
+    const text = await r.text();
+    expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    expect(text).toContain('"UserId":"5e1a0001-0000-4000-8000-0000000000a1"');
+    const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as { path: string }[];
+    expect(log.map((e) => e.path)).toEqual(["/api/data/v9.2/$batch"]);
+  });
+});
+
 describe("functions and actions", () => {
   test("WhoAmI names the caller", async () => {
     const r = await get("specialist", "WhoAmI()");

@@ -7,7 +7,7 @@ beforeAll(async () => {
   sb = await startSandbox();
   const token = await sb.token("agent");
   api = new DynamicsWebApi({ serverUrl: sb.origins.app, dataApi: { version: "9.2" }, onTokenRefresh: async () => token });
-});
+}, 30_000);
 afterAll(async () => {
   await sb.stop();
 });
@@ -59,6 +59,32 @@ describe("a Dataverse client written by someone else (dynamics-web-api)", () => 
     expect(read).toMatchObject({ subject: "Updated", _objectid_value: caseId });
     await api.deleteRecord({ collection: "annotations", key: created.annotationid });
     await expect(api.retrieve({ collection: "annotations", key: created.annotationid })).rejects.toMatchObject({ status: 404 });
+  });
+
+  test("sends a $batch with a query and a change set, and a failing change set changes nothing", async () => {
+    const cases = await api.retrieveMultiple<{ incidentid: string }>({
+      collection: "incidents",
+      select: ["incidentid"],
+      filter: "ticketnumber eq 'CAS-01001-A1B2C3'",
+    });
+    const caseId = cases.value[0].incidentid;
+    api.startBatch();
+    api.retrieveMultiple({ collection: "incidents", select: ["ticketnumber"], filter: "ticketnumber eq 'CAS-01001-A1B2C3'" });
+    api.create({ collection: "annotations", data: { subject: "In a batch", "objectid_incident@odata.bind": `/incidents(${caseId})` } });
+    const responses = (await api.executeBatch()) as unknown[];
+    expect(responses).toHaveLength(2);
+    expect((responses[0] as { value: { ticketnumber: string }[] }).value[0].ticketnumber).toBe("CAS-01001-A1B2C3");
+    const notes = await api.retrieveMultiple({ collection: "annotations", select: ["subject"], filter: "subject eq 'In a batch'" });
+    expect(notes.value).toHaveLength(1);
+
+    api.startBatch();
+    api.create({ collection: "annotations", data: { subject: "Rolled back", "objectid_incident@odata.bind": `/incidents(${caseId})` } });
+    api.update({ collection: "incidents", key: "00000000-0000-4000-8000-00000000dead", data: { title: "x" }, ifmatch: "*" });
+    // dynamics-web-api resolves a batch whose change set failed with the error in place of the results.
+    const failed = (await api.executeBatch()) as { status?: number; error?: { code: string } }[];
+    expect(failed).toEqual([expect.objectContaining({ status: 404, error: expect.objectContaining({ code: "0x80040217" }) })]);
+    const rolledBack = await api.retrieveMultiple({ collection: "annotations", select: ["subject"], filter: "subject eq 'Rolled back'" });
+    expect(rolledBack.value).toHaveLength(0);
   });
 
   test("reports Dataverse errors with their code", async () => {
