@@ -158,10 +158,12 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
       const auth: Record<string, string> = {};
       if (req.headers.authorization) auth.authorization = req.headers.authorization;
       if (req.headers.cookie) auth.cookie = req.headers.cookie;
+      // A savepoint rather than BEGIN: it nests, so two batches at once do not collide.
+      const savepoint = `changeset_${Date.now()}_${Math.floor(Math.random() * 1e9)}`;
       const result = await runBatch(app, items, auth, /odata\.continue-on-error/i.test(prefer), {
-        begin: () => ctx.db.exec("BEGIN"),
-        commit: () => ctx.db.exec("COMMIT"),
-        rollback: () => ctx.db.exec("ROLLBACK"),
+        begin: () => ctx.db.exec(`SAVEPOINT ${savepoint}`),
+        commit: () => ctx.db.exec(`RELEASE ${savepoint}`),
+        rollback: () => ctx.db.exec(`ROLLBACK TO ${savepoint}; RELEASE ${savepoint}`),
       });
       return reply.code(200).type(result.contentType).send(result.body);
     }
