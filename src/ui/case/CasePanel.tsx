@@ -217,7 +217,7 @@ export function CasePanel(props: CasePanelProps) {
         {state.actionError ? <ErrorBar error={state.actionError} onDismiss={props.onDismiss} onSignIn={props.onSignIn} /> : null}
       </div>
 
-      {v.noBackup ? (
+      {v.noBackup && v.exchanges.length === 0 ? (
         <section className={classes.card} aria-label={s.direction.backup}>
           <div className={classes.cardHead}>
             <h2 className={classes.cardTitle}>

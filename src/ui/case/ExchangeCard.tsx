@@ -1,4 +1,4 @@
-import { DefaultButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { DefaultButton, MessageBarButton, PrimaryButton } from "@fluentui/react/lib/Button";
 import { FontIcon } from "@fluentui/react/lib/Icon";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
@@ -156,7 +156,7 @@ function AccessTable(props: {
                     aria-describedby={`${idBase}-${i}`}
                     disabled={!!props.busy}
                     onClick={() => props.onRevoke(props.exchangeId, a)}
-                    styles={{ root: { height: 28, minWidth: 0, padding: "0 10px" } }}
+                    styles={{ root: { height: 26, minWidth: 0, padding: "0 8px" }, label: { fontWeight: 400, fontSize: 13 } }}
                     onRenderIcon={running ? () => <Spinner size={SpinnerSize.xSmall} /> : undefined}
                   />
                 </td>
@@ -229,7 +229,7 @@ export const ExchangeCard = memo(function ExchangeCard({ view, busy, onShare, on
           actions={
             can("revokeAccess") ? (
               <div>
-                <DefaultButton text={s.actions.revoke} disabled={!!busy} onClick={() => onRevoke(view.id, c.access)} />
+                <MessageBarButton text={s.actions.revoke} disabled={!!busy} onClick={() => onRevoke(view.id, c.access)} />
               </div>
             ) : undefined
           }

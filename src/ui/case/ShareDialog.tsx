@@ -6,12 +6,13 @@ import { Label } from "@fluentui/react/lib/Label";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
 import { TextField } from "@fluentui/react/lib/TextField";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import type { ShareDraft } from "../../app/shareDraft";
 import type { ShareRequest } from "../../app/shareWithCustomer";
 import { MAX_MESSAGE_LENGTH } from "../../domain/shareMessage";
 import type { AccessRole } from "../../ports/DocumentLibrary";
 import { ErrorBar } from "../common/ErrorBar";
+import { revealFixed } from "../common/reveal";
 import { commonStrings, fill } from "../common/strings";
 import { caseStrings as s } from "./strings";
 import { classes } from "./styles";
@@ -46,6 +47,16 @@ export function ShareDialog({ mode, folder, contactEmail, loadDraft, onSubmit, o
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<unknown>();
   const languageId = useId();
+  const revealed = useRef(false);
+  // The panel's frame can be taller than what the form shows of it: once the dialog is on screen,
+  // bring all of it into view (this scrolls the form around the frame), so its buttons are never
+  // below the fold. Fluent mounts the dialog in a layer after this component, hence a callback ref.
+  const reveal = (el: HTMLDivElement | null) => {
+    if (!el || revealed.current) return;
+    revealed.current = true;
+    // After Fluent's layout pass, when the dialog has its final size and place.
+    requestAnimationFrame(() => revealFixed(el.closest(".ms-Dialog-main") ?? el));
+  };
 
   const pick = (language?: string) =>
     loadDraft(language).then(
@@ -94,7 +105,7 @@ export function ShareDialog({ mode, folder, contactEmail, loadDraft, onSubmit, o
       }}
       modalProps={{ isBlocking: true }}
     >
-      <div className={classes.dialogFields}>
+      <div className={classes.dialogFields} ref={reveal}>
         {error ? <ErrorBar error={error} /> : null}
         <TextField
           label={s.shareDialog.email}

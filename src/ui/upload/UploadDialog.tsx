@@ -17,6 +17,17 @@ import { filesFromDrop, filesFromInput } from "./pickedFiles";
 
 const s = ticketStrings.upload;
 
+const visuallyHidden = {
+  position: "absolute",
+  width: 1,
+  height: 1,
+  margin: -1,
+  overflow: "hidden",
+  clip: "rect(0 0 0 0)",
+  whiteSpace: "nowrap",
+  border: 0,
+} as const;
+
 export interface UploadDialogProps {
   readonly folderPath: string;
   /** null until files are picked. */
@@ -127,7 +138,8 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
 
   return (
     <main style={{ padding: "12px 16px", display: "grid", gap: 12 }}>
-      <h1 style={{ fontSize: 18, fontWeight: 600, margin: 0 }}>{s.title}</h1>
+      {/* The side dialog's own title bar says it already: the heading is for screen readers only. */}
+      <h1 style={visuallyHidden}>{s.title}</h1>
       <p style={{ margin: 0, color: "#323130" }}>{fill(s.intro, { path: props.folderPath })}</p>
       {props.error !== undefined ? <ErrorBar error={props.error} onRetry={props.onResume} /> : null}
       {!snap || (!snap.running && !unfinished) ? (

@@ -1,0 +1,208 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type APIRequestContext, type FrameLocator, type Page, type TestInfo } from "@playwright/test";
+
+/**
+ * The case panel in the sandbox's Unified Interface shell, as the support agent uses it: a seeded
+ * case opened from its URL, the File Exchange tab, the panel's frame. Screenshots of every state
+ * are attached to the test output (test-results/).
+ */
+test.describe.configure({ mode: "serial" });
+
+const SHARED_NOTE = "The backup folder on SharePoint was shared with the customer";
+
+async function token(request: APIRequestContext, user: string, resource: "dataverse" | "graph"): Promise<string> {
+  const r = await request.post("/_sandbox/token", { data: { user, resource } });
+  expect(r.ok()).toBe(true);
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+async function dataverse<T>(request: APIRequestContext, path: string, user = "admin"): Promise<T> {
+  const r = await request.get(`/api/data/v9.2/${path}`, {
+    headers: { authorization: `Bearer ${await token(request, user, "dataverse")}`, prefer: 'odata.include-annotations="*"' },
+  });
+  expect(r.status(), await r.text()).toBe(200);
+  return (await r.json()) as T;
+}
+
+async function caseId(request: APIRequestContext, number: string): Promise<string> {
+  const r = await dataverse<{ value: Array<{ incidentid: string }> }>(
+    request,
+    `incidents?$select=incidentid&$filter=ticketnumber eq '${number}'`,
+  );
+  expect(r.value).toHaveLength(1);
+  return r.value[0].incidentid;
+}
+
+async function openCase(page: Page, number: string, user = "agent"): Promise<FrameLocator> {
+  const id = await caseId(page.request, number);
+  const returnTo = `/main.aspx?pagetype=entityrecord&etn=incident&id=${id}`;
+  await page.goto(`/_sandbox/signin?user=${user}&returnTo=${encodeURIComponent(returnTo)}`);
+  await page.getByRole("tab", { name: "File Exchange" }).click();
+  const panel = page.frameLocator('iframe[src*="cfx_/panels/case.html"]');
+  await expect(panel.getByRole("heading", { level: 1 })).toContainText(number, { timeout: 30_000 });
+  return panel;
+}
+
+async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const frame = page.locator('iframe[src*="cfx_/panels/case.html"]');
+  const path = info.outputPath(`case-panel-${name}.png`);
+  await frame.screenshot({ path });
+  await info.attach(`case-panel-${name}`, { path, contentType: "image/png" });
+}
+
+/** No serious or critical accessibility violations inside the panel's frame. */
+async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).include('iframe[src*="cfx_/panels/case.html"]').analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
+  expect(bad).toEqual([]);
+}
+
+test.beforeAll(async ({ request }) => {
+  expect((await request.post("/_sandbox/reset")).ok()).toBe(true);
+  await request.put("/_sandbox/policy", { data: { externalSharing: true, blockedDomains: [] } });
+});
+
+test("the agent shares the backup: invitation to the contact with the message, permission in Graph, note on the timeline", async ({
+  page,
+  request,
+}, info) => {
+  const number = "CAS-01002-D4E5F6";
+  const panel = await openCase(page, number);
+  await expect(panel.getByText("Ready to share with the customer")).toBeVisible();
+  await expect(panel.getByText("tom.baker@northwind.example")).toBeVisible();
+  await expectAccessible(page);
+  await shoot(page, info, "ready-to-share");
+
+  await panel.getByRole("button", { name: "Share with customer" }).click();
+  const dialog = panel.getByRole("alertdialog");
+  await expect(dialog.getByRole("textbox", { name: /Customer's e-mail/ })).toHaveValue("tom.baker@northwind.example");
+  await expect(dialog.getByRole("radio", { name: /Can edit/ })).toBeChecked();
+  const messageBox = dialog.getByRole("textbox", { name: /Message/ });
+  await expect(messageBox).toHaveValue(
+    /Kindly upload the files within \d+ days\. Please note that they will be automatically deleted after this period\./,
+  );
+  const message = await messageBox.inputValue();
+  await expectAccessible(page);
+  await shoot(page, info, "share-dialog");
+
+  await dialog.getByRole("button", { name: "Share", exact: true }).click();
+  await expect(panel.getByText("Shared with tom.baker@northwind.example. They receive an invitation by e-mail.")).toBeVisible({
+    timeout: 30_000,
+  });
+  await expect(panel.getByText("Shared with the customer", { exact: true })).toBeVisible();
+  await expect(panel.getByRole("table", { name: /Who has access/ }).getByText("tom.baker@northwind.example")).toBeVisible();
+  await shoot(page, info, "shared");
+
+  // The invitation, addressed to the contact, with the agent's message.
+  const mail = (await (await request.get("/_sandbox/mail")).json()) as Array<{ to: string[]; text: string; subject: string }>;
+  const invitation = mail.find((m) => m.to.some((t) => t.toLowerCase() === "tom.baker@northwind.example") && m.text.includes(message));
+  expect(invitation, JSON.stringify(mail.map((m) => ({ to: m.to, subject: m.subject })))).toBeDefined();
+
+  // The permission in Graph, with sign-in required and the right the agent chose.
+  const exchange = await dataverse<{ value: Array<{ cfx_driveid: string; cfx_itemid: string; cfx_stage: number }> }>(
+    request,
+    `cfx_fileexchanges?$select=cfx_driveid,cfx_itemid,cfx_stage&$filter=cfx_name eq '${number}'`,
+  );
+  const { cfx_driveid: driveId, cfx_itemid: itemId } = exchange.value[0];
+  const endpoints = (await (await request.get("/_sandbox/endpoints")).json()) as { graph: string };
+  const perms = await request.get(`${endpoints.graph}drives/${driveId}/items/${itemId}/permissions`, {
+    headers: { authorization: `Bearer ${await token(request, "agent", "graph")}` },
+  });
+  expect(perms.status()).toBe(200);
+  const permissions = (
+    (await perms.json()) as {
+      value: Array<{
+        roles: string[];
+        invitation?: { email?: string; signInRequired?: boolean };
+        grantedToV2?: { user?: { email?: string } };
+      }>;
+    }
+  ).value;
+  const granted = permissions.find(
+    (p) => (p.invitation?.email ?? p.grantedToV2?.user?.email ?? "").toLowerCase() === "tom.baker@northwind.example",
+  );
+  expect(granted?.roles).toContain("write");
+  expect(granted?.invitation?.signInRequired ?? true).toBe(true);
+
+  // The note on the case's timeline, with address, right and expiry.
+  const id = await caseId(request, number);
+  const notes = await dataverse<{ value: Array<{ subject: string; notetext: string }> }>(
+    request,
+    `annotations?$select=subject,notetext&$filter=_objectid_value eq ${id}`,
+  );
+  const note = notes.value.find((n) => n.subject === SHARED_NOTE);
+  expect(note?.notetext).toContain("tom.baker@northwind.example (Can edit, sign-in required)");
+  expect(note?.notetext).toMatch(/deleted on \d+ \w+ \d{4} \(UTC\)/);
+  await page.reload();
+  await expect(page.locator("#timeline").getByText(SHARED_NOTE).first()).toBeVisible();
+});
+
+const states: Array<{ number: string; name: string; user?: string; expectText: RegExp | string }> = [
+  { number: "CAS-01000-Z9Y8X7", name: "no-backup-yet", expectText: /No backup folder yet/ },
+  { number: "CAS-01001-A1B2C3", name: "being-prepared", expectText: /Being prepared by/ },
+  { number: "CAS-01003-G7H8J9", name: "shared-expiring-soon", expectText: /days? left/ },
+  { number: "CAS-01004-K1L2M3", name: "files-received", expectText: "Files received from the customer" },
+  { number: "CAS-01005-N4P5Q6", name: "awaiting-files", expectText: "Waiting for the customer's files" },
+  { number: "CAS-01006-R7S8T9", name: "revoked", expectText: "Nobody outside has access" },
+  { number: "CAS-01007-U1V2W3", name: "deleted", expectText: "Removed" },
+  { number: "CAS-01008-W3X4Y5", name: "resolved-case", expectText: /This case is .*You can still see its folders/ },
+  { number: "CAS-01009-A2B3C4", name: "no-contact", expectText: /This case has no responsible contact/ },
+  { number: "CAS-01010-D5E6F7", name: "contact-without-email", expectText: /has no e-mail address/ },
+  { number: "CAS-01011-E5F6G7", name: "contact-email-changed", expectText: /but the folder is still shared with/ },
+  { number: "CAS-01003-G7H8J9", name: "supervisor-read-only", user: "supervisor", expectText: "Shared with the customer" },
+];
+
+for (const s of states) {
+  test(`shows the ${s.name} state plainly, accessibly, and offers only allowed actions`, async ({ page }, info) => {
+    const panel = await openCase(page, s.number, s.user);
+    await expect(panel.getByText(s.expectText).first()).toBeVisible();
+    if (s.user === "supervisor") {
+      for (const name of ["Share with customer", "Copy link", "Revoke access", "Remove now", "Request files"])
+        await expect(panel.getByRole("button", { name })).toHaveCount(0);
+    }
+    if (s.name === "resolved-case") await expect(panel.getByRole("button", { name: "Share with customer" })).toHaveCount(0);
+    await expectAccessible(page);
+    await shoot(page, info, s.name);
+  });
+}
+
+test("a refused invitation says what happened and what an administrator can change, and records nothing", async ({
+  page,
+  request,
+}, info) => {
+  await request.put("/_sandbox/policy", { data: { externalSharing: false } });
+  try {
+    const panel = await openCase(page, "CAS-01000-Z9Y8X7");
+    await panel.getByRole("button", { name: "Request files" }).click();
+    const dialog = panel.getByRole("alertdialog");
+    await expect(dialog.getByRole("textbox", { name: /Message/ })).toHaveValue(/within 7 days/);
+    await dialog.getByRole("button", { name: "Request files" }).click();
+    await expect(dialog.getByText(/SharePoint refused to invite maria.lopez@fabrikam.example/)).toBeVisible({ timeout: 30_000 });
+    await expect(dialog.getByText(/An administrator can change this/)).toBeVisible();
+    await shoot(page, info, "invitation-refused");
+    const id = await caseId(request, "CAS-01000-Z9Y8X7");
+    const rows = await dataverse<{ value: unknown[] }>(request, `cfx_fileexchanges?$select=cfx_name&$filter=_cfx_caseid_value eq ${id}`);
+    expect(rows.value).toHaveLength(0);
+  } finally {
+    await request.put("/_sandbox/policy", { data: { externalSharing: true } });
+  }
+});
+
+test("Revoke access for the contact's old address, then Remove now", async ({ page }, info) => {
+  const panel = await openCase(page, "CAS-01011-E5F6G7");
+  const warning = panel.locator(".ms-MessageBar").filter({ hasText: "still shared with" });
+  await warning.getByRole("button", { name: "Revoke access" }).click();
+  await panel.getByRole("alertdialog").getByRole("button", { name: "Revoke access" }).click();
+  await expect(panel.getByText(/can no longer open the folder/)).toBeVisible({ timeout: 30_000 });
+  await shoot(page, info, "revoked-old-address");
+
+  await panel.getByRole("button", { name: "Remove now" }).click();
+  const confirm = panel.getByRole("alertdialog");
+  await expect(confirm.getByText(/recycle bin for about 93 days/)).toBeVisible();
+  await shoot(page, info, "remove-confirmation");
+  await confirm.getByRole("button", { name: "Remove now" }).click();
+  await expect(panel.getByText(/The folder was removed/)).toBeVisible({ timeout: 30_000 });
+  await shoot(page, info, "removed");
+});
