@@ -13,6 +13,7 @@ import { GraphClient } from "../adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
 import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
+import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
 import { CasePanelSession } from "../app/casePanelSession";
 import type { CasePorts } from "../app/casePorts";
 import { rolesFromIds } from "../domain/lifecycle";
@@ -31,7 +32,8 @@ interface Wired {
 }
 
 function wire(ctx: PanelContext, caseId: string): Wired {
-  const webApi = ctx.xrm.WebApi;
+  // Dataverse's service protection limits are waited out, not shown as failures.
+  const webApi = retryingWebApi(ctx.xrm.WebApi);
   const storage = sessionStore();
   const cache = storage ? storageCache(storage) : memoryCache();
   const globalContext = ctx.xrm.Utility.getGlobalContext();

@@ -1,0 +1,249 @@
+import { createGraph } from "../../src/adapters/graph/createGraph";
+import { GraphClient } from "../../src/adapters/graph/GraphClient";
+import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
+import { memoryCache } from "../../src/adapters/xrm/SessionCache";
+import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
+import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
+import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
+import type { CaseActor, CasePorts } from "../../src/app/casePorts";
+import { casePanelView } from "../../src/app/casePanelView";
+import { loadCasePanel } from "../../src/app/loadCasePanel";
+import { removeNow } from "../../src/app/removeNow";
+import { requestFiles } from "../../src/app/requestFiles";
+import { revokeAccess } from "../../src/app/revokeAccess";
+import { shareDraft } from "../../src/app/shareDraft";
+import { shareWithCustomer } from "../../src/app/shareWithCustomer";
+import { rolesFromIds } from "../../src/domain";
+import { ExchangeDirection, ExchangeStage, IncidentState } from "../../src/model";
+import { systemClock } from "../../src/ports/Clock";
+import type { TokenProvider } from "../../src/ports/TokenProvider";
+import { stableId } from "../../sandbox/seed/ids";
+import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
+import { fetchWebApi, sandboxUser } from "./ticketSupport";
+
+jest.setTimeout(120_000);
+
+let sandbox: TestSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+afterEach(async () => {
+  for (const [path, body] of [
+    ["faults", {}],
+    ["policy", { externalSharing: true, blockedDomains: [] }],
+  ] as const)
+    await fetch(`${sandbox.origins.app}/_sandbox/${path}`, {
+      method: "PUT",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+});
+
+/** The case panel's ports against the sandbox, with the adapters the panel runs (Xrm.WebApi over HTTP). */
+async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseActor }> {
+  const webApi = retryingWebApi(fetchWebApi(sandbox, key), { baseDelayMs: 200, attempts: 8 });
+  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
+  const tokens: TokenProvider = { getToken: () => sandbox.token(key, "graph") };
+  const graph = new GraphClient(
+    createGraph({
+      graphEndpoint: settings.graphEndpoint,
+      tokens,
+      scopes: settings.graphScopes,
+      retry: { maxAttempts: 8, baseDelayMs: 100 },
+    }),
+  );
+  const library = new GraphDocumentLibrary({
+    graph,
+    siteUrl: settings.siteUrl,
+    libraryName: settings.libraryName,
+    batch: { maxAttempts: 8, baseDelayMs: 100 },
+  });
+  const user = sandboxUser(key);
+  return {
+    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock, notes: { sleep: async () => undefined } },
+    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
+  };
+}
+
+const caseIdOf = (n: string) => stableId(`incident/${n}`);
+
+async function mailTo(address: string): Promise<Array<{ to: string[]; text: string; subject: string }>> {
+  const all = (await (await fetch(`${sandbox.origins.app}/_sandbox/mail`)).json()) as Array<{
+    to: string[];
+    text: string;
+    subject: string;
+  }>;
+  return all.filter((m) => m.to.some((t) => t.toLowerCase() === address));
+}
+
+async function requestCount(): Promise<{ dataverse: number; graph: number }> {
+  const log = (await (await fetch(`${sandbox.origins.app}/_sandbox/requests`)).json()) as Array<{
+    origin: string;
+    path: string;
+    method: string;
+  }>;
+  const real = log.filter((e) => e.method !== "OPTIONS");
+  return {
+    dataverse: real.filter((e) => e.origin === sandbox.origins.app && e.path.startsWith("/api/data/")).length,
+    graph: real.filter((e) => e.origin === sandbox.origins.graph).length,
+  };
+}
+
+describe("the case panel's use cases against the sandbox", () => {
+  it("opens a case with one Dataverse request and one Graph batch once the library is resolved", async () => {
+    const { ports, actor } = await casePorts("agent");
+    await loadCasePanel(ports, { caseId: caseIdOf("CAS-01003-G7H8J9") }); // resolves site and drive once
+    await fetch(`${sandbox.origins.app}/_sandbox/requests`, { method: "DELETE" });
+    const model = await loadCasePanel(ports, { caseId: caseIdOf("CAS-01003-G7H8J9") });
+    expect(await requestCount()).toEqual({ dataverse: 1, graph: 1 });
+    const view = casePanelView(model, actor, new Date(), ports.settings.warningDays);
+    expect(view.exchanges[0]).toMatchObject({ status: { kind: "shared" } });
+    expect(view.exchanges[0].files.length).toBeGreaterThan(0);
+    expect(view.exchanges[0].access.map((a) => a.email)).toContain("maria.lopez@fabrikam.example");
+  });
+
+  it("shares a ready backup with the contact: invitation with the message, permission, recipient row, stage shared, notes; a second share sends nothing", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const caseId = caseIdOf("CAS-01002-D4E5F6");
+    const model = await loadCasePanel(ports, { caseId });
+    const record = model.exchanges.find((x) => x.exchange.direction === ExchangeDirection.backupForCustomer)!;
+    expect(record.exchange.stage).toBe(ExchangeStage.backupReady);
+    const draft = shareDraft(ports.settings, { caseRecord: model.case, exchange: record.exchange, language: "en", now: new Date() });
+    const request = { email: "tom.baker@northwind.example", role: "write" as const, message: draft.message };
+
+    const out = await shareWithCustomer(ports, {
+      caseRecord: model.case,
+      exchange: record.exchange,
+      recipients: record.recipients,
+      request,
+      actor,
+    });
+    expect(out).toMatchObject({ alreadyShared: false, stage: ExchangeStage.shared, notes: { pending: [], refused: 0 } });
+    const mails = await mailTo("tom.baker@northwind.example");
+    expect(mails.filter((m) => m.text.includes(draft.message))).toHaveLength(1);
+
+    const after = await loadCasePanel(ports, { caseId });
+    const x = after.exchanges.find((e) => e.exchange.id === record.exchange.id)!;
+    expect(x.exchange.stage).toBe(ExchangeStage.shared);
+    expect(x.recipients).toHaveLength(1);
+    const snapshot = after.folders.get(x.exchange.folderPath)!;
+    expect(snapshot.permissions.some((p) => !p.inherited && p.id === x.recipients[0].permissionId)).toBe(true);
+
+    // Share again (a double click, a retry after a lost answer): no second invitation, no second row.
+    const again = await shareWithCustomer(ports, {
+      caseRecord: after.case,
+      exchange: x.exchange,
+      recipients: x.recipients,
+      request,
+      actor,
+    });
+    expect(again.alreadyShared).toBe(true);
+    expect((await mailTo("tom.baker@northwind.example")).filter((m) => m.text.includes(draft.message))).toHaveLength(1);
+    expect((await loadCasePanel(ports, { caseId })).exchanges.find((e) => e.exchange.id === record.exchange.id)!.recipients).toHaveLength(
+      1,
+    );
+  });
+
+  it("shares without duplicates under 30% throttling on Dataverse, Graph and SharePoint", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const caseId = caseIdOf("CAS-01005-N4P5Q6");
+    const model = await loadCasePanel(ports, { caseId });
+    const record = model.exchanges[0];
+    await fetch(`${sandbox.origins.app}/_sandbox/faults`, {
+      method: "PUT",
+      body: JSON.stringify({ throttleRate: 0.3 }),
+      headers: { "content-type": "application/json" },
+    });
+    const request = {
+      email: "it@adventure-works.example",
+      role: "read" as const,
+      message: "Please upload the installer log.",
+      confirmedOther: true,
+      reason: "Their IT collects the logs",
+    };
+    await shareWithCustomer(ports, { caseRecord: model.case, exchange: record.exchange, recipients: record.recipients, request, actor });
+    await fetch(`${sandbox.origins.app}/_sandbox/faults`, { method: "PUT", body: "{}", headers: { "content-type": "application/json" } });
+    const after = (await loadCasePanel(ports, { caseId })).exchanges[0];
+    expect(after.recipients.filter((r) => r.email === "it@adventure-works.example")).toHaveLength(1);
+    expect(await mailTo("it@adventure-works.example")).toHaveLength(1);
+  });
+
+  it("records nothing when the tenant refuses the invitation", async () => {
+    const { ports, actor } = await casePorts("agent");
+    await fetch(`${sandbox.origins.app}/_sandbox/policy`, {
+      method: "PUT",
+      body: JSON.stringify({ blockedDomains: ["fabrikam.example"] }),
+      headers: { "content-type": "application/json" },
+    });
+    const caseId = caseIdOf("CAS-01000-Z9Y8X7");
+    const model = await loadCasePanel(ports, { caseId });
+    const p = requestFiles(ports, {
+      caseRecord: model.case,
+      request: { email: "maria.lopez@fabrikam.example", role: "write", message: "Please upload." },
+      actor,
+    });
+    await expect(p).rejects.toMatchObject({ name: "ShareRefusedError", email: "maria.lopez@fabrikam.example" });
+    expect((await loadCasePanel(ports, { caseId })).exchanges).toHaveLength(0);
+    expect(await ports.library.findFolder("External Data Transfer/CAS-01000-Z9Y8X7")).toBeNull();
+  });
+
+  it("revokes the contact's old address on a case whose contact changed, removing the permission and noting it", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const caseId = caseIdOf("CAS-01011-E5F6G7");
+    const model = await loadCasePanel(ports, { caseId });
+    const view = casePanelView(model, actor, new Date(), ports.settings.warningDays);
+    const change = view.exchanges[0].contactChanges[0];
+    expect(change.newEmail).toBe("lena.fischer@tailspin.example");
+    const record = model.exchanges[0];
+    const out = await revokeAccess(ports, {
+      caseRecord: model.case,
+      exchange: record.exchange,
+      recipients: record.recipients,
+      target: { recipientId: change.access.recipientId! },
+      actor,
+    });
+    expect(out).toMatchObject({ stage: ExchangeStage.revoked, removed: 1 });
+    const after = await loadCasePanel(ports, { caseId });
+    const snapshot = after.folders.get(record.exchange.folderPath)!;
+    expect(snapshot.permissions.filter((p) => !p.inherited && p.email === change.oldEmail)).toHaveLength(0);
+    expect(after.exchanges[0].recipients[0].revokedOn).toBeInstanceOf(Date);
+  });
+
+  it("removes a resolved case's folder now, without touching the case row, and notes it on the exchange", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const caseId = caseIdOf("CAS-01008-W3X4Y5");
+    const model = await loadCasePanel(ports, { caseId });
+    expect(model.case.state).toBe(IncidentState.resolved);
+    const record = model.exchanges[0];
+    const out = await removeNow(ports, { caseRecord: model.case, exchange: record.exchange, recipients: record.recipients, actor });
+    expect(out.permanent).toBe(false);
+    // The resolved case refuses its note (expected); the exchange's own timeline has it.
+    expect(out.notes.pending).toEqual([]);
+    expect(await ports.library.findFolder(record.exchange.folderPath)).toBeNull();
+    const after = await loadCasePanel(ports, { caseId });
+    expect(after.exchanges[0].exchange.stage).toBe(ExchangeStage.deleted);
+    expect(after.case.state).toBe(IncidentState.resolved);
+  });
+
+  it("requests files in one step: folder, invitation with sign-in, exchange expiring in 7 days", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const caseId = caseIdOf("CAS-01000-Z9Y8X7");
+    const model = await loadCasePanel(ports, { caseId });
+    const draft = shareDraft(ports.settings, { caseRecord: model.case, language: "en", now: new Date() });
+    const out = await requestFiles(ports, {
+      caseRecord: model.case,
+      request: { email: "maria.lopez@fabrikam.example", role: "write", message: draft.message },
+      actor,
+    });
+    expect(out.exchange).toMatchObject({
+      direction: ExchangeDirection.filesFromCustomer,
+      stage: ExchangeStage.shared,
+      folderPath: "External Data Transfer/CAS-01000-Z9Y8X7",
+    });
+    expect(Math.round((out.exchange.expiresOn!.getTime() - Date.now()) / 86_400_000)).toBe(7);
+    expect((await mailTo("maria.lopez@fabrikam.example")).some((m) => m.text.includes(draft.message))).toBe(true);
+  });
+});
