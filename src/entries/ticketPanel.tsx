@@ -17,7 +17,7 @@ import { wireTicket } from "./ticketWiring";
 
 const root = createRoot(rootElement());
 let shownFor: string | undefined;
-let remount = 0;
+let reload: (() => void) | undefined;
 
 const locale = (ctx?: PanelContext) => localeFromLcid(ctx?.params.userlcid ?? ctx?.xrm.Utility.getGlobalContext().userSettings.languageId);
 const clean = (id: string | undefined | null) => (id ?? "").replace(/[{}]/g, "").toLowerCase();
@@ -50,12 +50,10 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
       { target: 2, position: 2, width: { value: 560, unit: "px" }, title: ticketStrings.upload.title },
     );
   };
-  remount += 1;
   root.render(
     <StrictMode>
       <PanelRoot locale={locale(ctx)} timeZone={browserTimeZone()}>
         <TicketPanelApp
-          key={remount}
           ports={wiring.ports}
           ticket={ticket}
           user={wiring.user}
@@ -63,6 +61,7 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
           openUpload={openUpload}
           signIn={wiring.signIn}
           registerNotify={(notify) => registerPanelCommands({ notifySupport: notify })}
+          registerReload={(fn) => (reload = fn)}
         />
       </PanelRoot>
     </StrictMode>,
@@ -72,7 +71,9 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
 startPanelHost(
   (ctx) => {
     if (!ctx.recordId) return message(ticketStrings.unsaved, ctx);
-    // A hand-over after a save or a tab change: render again (the panel reads the record once).
+    // A hand-over for the same ticket (a save, a tab change, the command bar): refresh in place,
+    // keeping the panel that may be running an action.
+    if (shownFor === ctx.recordId && reload) return reload();
     shownFor = ctx.recordId;
     show(ctx, ctx.recordId).catch((error: unknown) => {
       if (shownFor !== ctx.recordId) return;

@@ -19,6 +19,8 @@ export interface TicketPanelAppProps {
   readonly openUpload: (exchange: Exchange) => Promise<void>;
   /** Interactive sign-in (a popup from the click), tried before Try again when Microsoft 365 wants it. */
   readonly signIn?: () => Promise<void>;
+  /** Hands the host a way to refresh in place (the form hands over again after a save or a tab change). */
+  readonly registerReload?: (reload: () => void) => void;
   /** Hands the panel's Notify Support to the command bar (`cfxPanelCommands`). */
   readonly registerNotify?: (notify: () => Promise<void>) => void;
 }
@@ -42,10 +44,11 @@ function notifyNotices(r: NotifySupportResult): TicketNotice[] {
 }
 
 /** The ticket panel wired to the use cases: loads, runs the three actions, shows what happened. */
-export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn, registerNotify }: TicketPanelAppProps) {
+export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn, registerNotify, registerReload }: TicketPanelAppProps) {
   const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
   const model = useRef<TicketPanelModel | null>(null);
   const notifying = useRef<Promise<void> | null>(null);
+  const busy = useRef(false);
 
   const load = useCallback(
     async (keep?: { notices?: readonly TicketNotice[] }) => {
@@ -70,12 +73,15 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn
     async (action: TicketAction, work: () => Promise<readonly TicketNotice[]>) => {
       const m = model.current;
       if (!m) return;
+      busy.current = true;
       setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, busy: action });
       try {
         const notices = await work();
         await load({ notices });
       } catch (error) {
         setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, error });
+      } finally {
+        busy.current = false;
       }
     },
     [load, ports.settings.backupRoot],
@@ -95,6 +101,8 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn
   }, [run, ports, ticket, user, appUrl]);
 
   useEffect(() => registerNotify?.(notify), [registerNotify, notify]);
+  // A refresh while an action runs would hide its outcome: the action reloads when it ends.
+  useEffect(() => registerReload?.(() => void (busy.current || load())), [registerReload, load]);
 
   const onAction = useCallback(
     (action: TicketAction) => {
