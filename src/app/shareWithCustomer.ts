@@ -2,7 +2,7 @@ import type { Exchange, Recipient } from "../domain/exchange";
 import { nextStage } from "../domain/lifecycle";
 import { approveRecipient } from "../domain/recipientPolicy";
 import { validateMessage } from "../domain/shareMessage";
-import { ExchangeStage, RecipientRole } from "../model";
+import { ExchangeDirection, ExchangeStage, RecipientRole } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
@@ -139,7 +139,9 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
     reason: approved.reason,
     webUrl: folder.webUrl || exchange.webUrl,
   });
-  const note = { subject: caseNoteSubjects.shared, text };
+  // Seed 000's words for a backup; a folder for files from the customer says what it is for.
+  const subject = exchange.direction === ExchangeDirection.backupForCustomer ? caseNoteSubjects.shared : caseNoteSubjects.requested;
+  const note = { subject, text };
   const notes: PendingNote[] =
     alreadyShared && row
       ? [] // a complete earlier share already noted it

@@ -1,5 +1,5 @@
 import { shareWithCustomer } from "../../../src/app/shareWithCustomer";
-import { ExchangeStage, RecipientRole } from "../../../src/model";
+import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
 import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, ports, recipient, supervisor } from "./fakes";
 
 const message = "Kindly upload the files within 28 days. Please note that they will be automatically deleted after this period.";
@@ -150,6 +150,18 @@ describe("shareWithCustomer", () => {
     ).rejects.toMatchObject({
       code: "actionNotAllowed",
     });
+  });
+
+  it("notes a share of a folder for files from the customer as an upload request", async () => {
+    const crm = new FakeCrm();
+    await shareWithCustomer(ports(crm, new FakeLibrary()), {
+      ...base,
+      exchange: backupExchange({ direction: ExchangeDirection.filesFromCustomer, stage: ExchangeStage.filesReceived, ticketId: undefined }),
+    });
+    expect(crm.notes.map((n) => n.note.subject)).toEqual([
+      "A folder on SharePoint was shared with the customer to upload files",
+      "A folder on SharePoint was shared with the customer to upload files",
+    ]);
   });
 
   it("refuses an empty or over-long message", async () => {
