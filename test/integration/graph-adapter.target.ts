@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { graphTokenScopes } from "../../src/adapters/auth/authority";
+import { MsalNodeTokenProvider } from "../../src/adapters/auth/MsalNodeTokenProvider";
 import { createGraph } from "../../src/adapters/graph/createGraph";
 import { GraphClient } from "../../src/adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
@@ -20,11 +23,14 @@ export interface AdapterTarget {
   stop(): Promise<void>;
 }
 
-const LIVE_VARS = ["CFX_LIVE_TENANT", "CFX_LIVE_CLIENT", "CFX_LIVE_SITE", "CFX_LIVE_RECIPIENT", "CFX_LIVE_TOKEN"] as const;
+const LIVE_VARS = ["CFX_LIVE_TENANT", "CFX_LIVE_CLIENT", "CFX_LIVE_SITE", "CFX_LIVE_RECIPIENT"] as const;
 
 /** Which CFX_LIVE_* variables are missing (empty: the live tenant tests run). */
 export function missingLiveVars(): string[] {
-  return LIVE_VARS.filter((v) => !process.env[v]);
+  const missing: string[] = LIVE_VARS.filter((v) => !process.env[v]);
+  const certificate = process.env.CFX_LIVE_CERT_KEY && process.env.CFX_LIVE_CERT_THUMBPRINT;
+  if (!process.env.CFX_LIVE_TOKEN && !certificate) missing.push("CFX_LIVE_TOKEN (or CFX_LIVE_CERT_KEY and CFX_LIVE_CERT_THUMBPRINT)");
+  return missing;
 }
 
 function build(
@@ -36,7 +42,9 @@ function build(
   recipient: string,
   sandbox?: TestSandbox,
 ): AdapterTarget {
-  const graph = new GraphClient(createGraph({ graphEndpoint, tokens, scopes: ["Files.ReadWrite.All"], retry: { maxAttempts: 8 } }));
+  const graph = new GraphClient(
+    createGraph({ graphEndpoint, tokens, scopes: graphTokenScopes(graphEndpoint, [".default"]), retry: { maxAttempts: 8 } }),
+  );
   const library = new GraphDocumentLibrary({ graph, siteUrl, libraryName, batch: { maxAttempts: 8 } });
   const uploader = new GraphUploader({ graph, store: new MemoryStore(), retry: { maxAttempts: 8 } });
   const root = `cfx-it-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
@@ -71,17 +79,32 @@ export async function sandboxTarget(): Promise<AdapterTarget> {
 }
 
 /**
- * A real tenant: CFX_LIVE_TENANT, CFX_LIVE_CLIENT (for the record), CFX_LIVE_SITE (site URL),
- * CFX_LIVE_RECIPIENT (an address you own) and CFX_LIVE_TOKEN (a delegated Graph token with
- * Files.ReadWrite.All or Sites.Selected: invitations of new guests need a user, not an app).
- * CFX_LIVE_LIBRARY defaults to "Documents", CFX_LIVE_GRAPH to https://graph.microsoft.com.
+ * A real tenant: CFX_LIVE_TENANT, CFX_LIVE_CLIENT, CFX_LIVE_SITE (site URL), CFX_LIVE_RECIPIENT
+ * (an address you own), and either CFX_LIVE_TOKEN (a delegated Graph token with
+ * Files.ReadWrite.All or Sites.Selected) or the app's certificate, CFX_LIVE_CERT_KEY (PEM file)
+ * and CFX_LIVE_CERT_THUMBPRINT (SHA-256, hex), for app-only tokens (then the recipient must
+ * already be a member or guest: new guests cannot be invited app-only). CFX_LIVE_LIBRARY
+ * defaults to "Documents", CFX_LIVE_GRAPH to https://graph.microsoft.com, CFX_LIVE_AUTHORITY to
+ * https://login.microsoftonline.com.
  */
 export function liveTarget(): AdapterTarget {
-  const token = process.env.CFX_LIVE_TOKEN!;
+  const token = process.env.CFX_LIVE_TOKEN;
+  const graphEndpoint = process.env.CFX_LIVE_GRAPH ?? "https://graph.microsoft.com";
+  const tokens: TokenProvider = token
+    ? { getToken: async () => token }
+    : new MsalNodeTokenProvider({
+        clientId: process.env.CFX_LIVE_CLIENT!,
+        tenantId: process.env.CFX_LIVE_TENANT!,
+        authority: process.env.CFX_LIVE_AUTHORITY ?? "https://login.microsoftonline.com",
+        certificate: {
+          privateKeyPem: readFileSync(process.env.CFX_LIVE_CERT_KEY!, "utf8"),
+          thumbprintSha256: process.env.CFX_LIVE_CERT_THUMBPRINT!,
+        },
+      });
   return build(
     "live tenant",
-    process.env.CFX_LIVE_GRAPH ?? "https://graph.microsoft.com",
-    { getToken: async () => token },
+    graphEndpoint,
+    tokens,
     process.env.CFX_LIVE_SITE!,
     process.env.CFX_LIVE_LIBRARY ?? "Documents",
     process.env.CFX_LIVE_RECIPIENT!,
