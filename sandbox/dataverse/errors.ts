@@ -13,6 +13,7 @@ export const DataverseCode = {
   throttled: "0x80072322",
   unauthorized: "0x80072560",
   duplicate: "0x80040237",
+  versionMismatch: "0x80060882",
   noRecipients: "0x8004360d",
 } as const;
 export type DataverseCode = (typeof DataverseCode)[keyof typeof DataverseCode];

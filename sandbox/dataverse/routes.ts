@@ -138,6 +138,19 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
     },
   });
 
+  /** Optimistic concurrency: `If-Match: W/"<version>"` must name the record's current version. */
+  function assertEtag(ifMatch: string | undefined, meta: EntityMeta, id: string): void {
+    if (!ifMatch || ifMatch.trim() === "*") return;
+    const row = rows.get(meta.table, id);
+    if (row && ifMatch.trim() !== `W/"${String(row.versionnumber ?? 1)}"`) {
+      throw new DataverseError(
+        412,
+        DataverseCode.versionMismatch,
+        "The version of the existing record doesn't match the RowVersion property provided.",
+      );
+    }
+  }
+
   async function handle(req: FastifyRequest, reply: FastifyReply, caller: Caller): Promise<unknown> {
     const [rawPath, rawQuery = ""] = req.url.slice(apiPath.length).split(/\?(.*)/s);
     const path = decodeURIComponent(rawPath);
@@ -273,6 +286,7 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
         } else {
           if (req.headers["if-none-match"] === "*")
             throw new DataverseError(412, DataverseCode.duplicate, "A record with matching key values already exists.");
+          assertEtag(req.headers["if-match"], meta, target.id);
           updateRecord(scope, meta, target.id, req.body);
         }
         reply.header("OData-EntityId", `${base}${meta.setName}(${target.id})`);
@@ -281,6 +295,7 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
       }
       case "DELETE": {
         if (!target.id) throw new DataverseError(405, DataverseCode.badQuery, "DELETE needs a record id.");
+        assertEtag(req.headers["if-match"], meta, target.id);
         deleteRecord(scope, meta, target.id);
         return reply.code(204).send();
       }

@@ -256,6 +256,17 @@ describe("Dataverse writes", () => {
     expect(badBind.status).toBe(400);
   });
 
+  test("If-Match with an etag updates only the version it names (412 otherwise)", async () => {
+    const list = await get("agent", `cfx_fileexchanges?$select=cfx_filecount&$filter=${q("cfx_name eq 'CAS-01002-D4E5F6'")}`);
+    const row = list.body.value?.[0] as Record<string, unknown>;
+    const id = String(row.cfx_fileexchangeid);
+    const etag = String(row["@odata.etag"]);
+    expect((await send("agent", "PATCH", `cfx_fileexchanges(${id})`, { cfx_filecount: 5 }, { "if-match": etag })).status).toBe(204);
+    const stale = await send("agent", "PATCH", `cfx_fileexchanges(${id})`, { cfx_filecount: 6 }, { "if-match": etag });
+    expect(stale.status).toBe(412);
+    expect((stale.body.error as Record<string, string>).code).toBe("0x80060882");
+  });
+
   test("a resolved case refuses updates as Dataverse does, but its exchange still changes", async () => {
     const id = await caseId("CAS-01008-W3X4Y5");
     const r = await send("agent", "PATCH", `incidents(${id})`, { title: "changed" });

@@ -154,7 +154,16 @@ describe("the form host in a browser", () => {
           notImplemented = (e as Error).message;
         }
         const who = await xrm.WebApi.retrieveRecord("incident", fc.data.entity.getId(), "?$select=ticketnumber");
+        // A note written through Xrm.WebApi shows on the timeline after formContext.data.refresh().
+        const id = fc.data.entity.getId().replace(/[{}]/g, "");
+        await xrm.WebApi.createRecord("annotation", {
+          subject: "Written by a test",
+          notetext: "x",
+          "objectid_incident@odata.bind": `/incidents(${id})`,
+        });
+        await fc.data.refresh(false);
         return {
+          timeline: document.getElementById("timeline")?.textContent ?? "",
           notImplemented,
           ticket: (who as { ticketnumber: string }).ticketnumber,
           clientUrl: xrm.Utility.getGlobalContext().getClientUrl(),
@@ -163,6 +172,7 @@ describe("the form host in a browser", () => {
       expect(out.notImplemented).toMatch(/not implemented/);
       expect(out.ticket).toBe("CAS-01002-D4E5F6");
       expect(out.clientUrl).toBe(sb.origins.app);
+      expect(out.timeline).toContain("Written by a test");
       await page.locator(".form-notice.warning").waitFor();
       expect(await page.locator(".form-notice.warning").textContent()).toBe("Hello from a test");
       expect(await page.locator(".global-notification").textContent()).toContain("Global hello");
