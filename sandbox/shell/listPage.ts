@@ -15,7 +15,7 @@ const systemViews: readonly ViewDef[] = [
     key: "incident/active",
     table: "incident",
     kind: "public",
-    name: "My Active Cases",
+    name: "All Cases",
     isDefault: true,
     columns: [
       { column: "ticketnumber", width: 150 },
