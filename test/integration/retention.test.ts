@@ -247,3 +247,49 @@ test("the sandbox's clock hook runs the same job: POST /_sandbox/clock without s
   expect(answer.result?.counts.deleted).toBeGreaterThan(0);
   expect(answer.result?.failures).toEqual([]);
 });
+
+test("orphan folders: reported only while the setting is off; with it on, the first run reports and the next deletes those older than the retention", async () => {
+  const drive = (await (await graph("sites/root/drive")).json()) as { id: string };
+  const make = async (parent: string, name: string) => {
+    const r = await graph(`drives/${drive.id}/root:/${seg(parent)}:/children`, {
+      method: "POST",
+      body: JSON.stringify({ name, folder: {}, "@microsoft.graph.conflictBehavior": "fail" }),
+    });
+    expect(r.status).toBe(201);
+  };
+  await make("Customer Data Migration", "CAS-08001-ORPHAN");
+  await make("Customer Data Migration", "Team notes");
+  await advanceDays(31);
+  await make("External Data Transfer", "CAS-08002-YOUNG1");
+
+  const off = await runCli();
+  expect(off.report.counts).toMatchObject({ orphans: 2, orphansDeleted: 0, unrecognised: 1 });
+  expect(off.report.unrecognised).toEqual(["Customer Data Migration/Team notes"]);
+
+  const [definition] = await rows(
+    "environmentvariabledefinitions?$select=environmentvariabledefinitionid&$filter=schemaname eq 'cfx_DeleteOrphanFolders'",
+  );
+  await dv("environmentvariablevalues", {
+    method: "POST",
+    body: JSON.stringify({
+      schemaname: "cfx_DeleteOrphanFolders",
+      value: "yes",
+      "EnvironmentVariableDefinitionId@odata.bind": `/environmentvariabledefinitions(${definition.environmentvariabledefinitionid})`,
+    }),
+  });
+  const first = await runCli();
+  expect(first.report.counts.orphansDeleted).toBe(0);
+  expect(await folderExists("Customer Data Migration/CAS-08001-ORPHAN")).toBe(true);
+
+  const second = await runCli();
+  expect(second.code).toBe(0);
+  expect(second.report.orphans).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ path: "Customer Data Migration/CAS-08001-ORPHAN", action: "deleted" }),
+      expect.objectContaining({ path: "External Data Transfer/CAS-08002-YOUNG1", action: "reported" }),
+    ]),
+  );
+  expect(await folderExists("Customer Data Migration/CAS-08001-ORPHAN")).toBe(false);
+  expect(await folderExists("External Data Transfer/CAS-08002-YOUNG1")).toBe(true);
+  expect(await folderExists("Customer Data Migration/Team notes")).toBe(true);
+});
