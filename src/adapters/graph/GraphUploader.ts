@@ -149,13 +149,14 @@ export class GraphUploader implements Uploader {
     let size = this.sizing.min;
     let failures = 0;
     let restarts = 0;
-    let readAhead: { start: number; end: number; bytes: Promise<Uint8Array<ArrayBuffer>> } | null = null;
+    type ReadAhead = { start: number; end: number; bytes: Promise<Uint8Array<ArrayBuffer>> };
+    let readAhead: ReadAhead | null = null;
     for (;;) {
       if (signal?.aborted) throw graphErrorFromException(new DOMException("Paused or cancelled by the caller.", "AbortError"));
-      const end = Math.min(file.size, start + size);
-      const bytes: Uint8Array<ArrayBuffer> = await (readAhead && readAhead.start === start && readAhead.end === end
-        ? readAhead.bytes
-        : reader.read(start, end));
+      // A fragment already read ahead is sent as read; a new size applies from the next one.
+      const ahead: ReadAhead | null = readAhead && readAhead.start === start ? readAhead : null;
+      const end: number = ahead ? ahead.end : Math.min(file.size, start + size);
+      const bytes: Uint8Array<ArrayBuffer> = await (ahead ? ahead.bytes : reader.read(start, end));
       // Read (and hash) the next fragment while this one travels.
       const nextEnd = Math.min(file.size, end + size);
       readAhead = end < file.size ? { start: end, end: nextEnd, bytes: reader.read(end, nextEnd) } : null;
