@@ -1,0 +1,62 @@
+import { InvocationContext, type Timer } from "@azure/functions";
+import type { SweepReport } from "../../../src/app/sweepExpired";
+import { retentionTimer } from "../../../src/jobs/functions";
+
+const report = (over: Partial<SweepReport> = {}): SweepReport => ({
+  now: "2026-12-01T12:00:00.000Z",
+  startedAt: "2026-12-01T12:00:00.000Z",
+  finishedAt: "2026-12-01T12:00:01.000Z",
+  dryRun: false,
+  complete: true,
+  counts: {
+    warned: 0,
+    expired: 1,
+    permissionsRevoked: 1,
+    recipientsRevoked: 1,
+    deleted: 1,
+    kept: 0,
+    orphans: 0,
+    orphansDeleted: 0,
+    unrecognised: 0,
+    failures: 0,
+  },
+  orphans: [],
+  unrecognised: [],
+  failures: [],
+  ...over,
+});
+const timer = { isPastDue: false, scheduleStatus: { last: "", next: "", lastUpdated: "" } } as Timer;
+
+function context() {
+  const lines: Array<{ level: string; text: string }> = [];
+  const ctx = new InvocationContext({
+    invocationId: "1",
+    functionName: "cfxRetention",
+    logHandler: (level, ...args) => lines.push({ level, text: String(args[0]) }),
+  });
+  return { ctx, lines };
+}
+
+test("the Functions timer runs the job with a deadline and logs the report as one JSON line", async () => {
+  const { ctx, lines } = context();
+  let deadline: Date | undefined;
+  const before = Date.now();
+  await retentionTimer(async () => ({ job: { run: async (o) => ((deadline = o.deadline), report()) }, maxMinutes: 4 }), {})(timer, ctx);
+  expect(deadline!.getTime() - before).toBeGreaterThanOrEqual(4 * 60_000 - 50);
+  expect(deadline!.getTime() - before).toBeLessThanOrEqual(4 * 60_000 + 1000);
+  const info = lines.filter((l) => l.level === "information");
+  expect(info).toHaveLength(1);
+  expect(JSON.parse(info[0].text)).toMatchObject({ event: "cfx-retention-report", counts: { deleted: 1 } });
+});
+
+test("a run with failures is logged as a warning", async () => {
+  const { ctx, lines } = context();
+  const failed = report({ failures: [{ step: "delete", code: "resourceLocked", message: "locked" }] });
+  await retentionTimer(async () => ({ job: { run: async () => failed } }), {})(timer, ctx);
+  expect(lines.map((l) => l.level)).toContain("warning");
+});
+
+test("a job that cannot start fails the invocation", async () => {
+  const { ctx } = context();
+  await expect(retentionTimer(undefined, {})(timer, ctx)).rejects.toMatchObject({ name: "JobConfigError", code: "configMissing" });
+});
