@@ -132,7 +132,8 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
           if (e.status === 401) return reply401(reply);
           return reply.code(e.status).send({ error: { code: e.code, message: e.message } });
         }
-        req.log.error(e);
+        // Fastify's logger is off by default: an unexpected failure must still be visible in the terminal.
+        console.error(`Dataverse ${req.method} ${req.url}:`, e);
         return reply.code(500).send({ error: { code: "0x80040216", message: `An unexpected error occurred: ${(e as Error).message}` } });
       }
     },
