@@ -293,3 +293,14 @@ test("orphan folders: reported only while the setting is off; with it on, the fi
   expect(await folderExists("External Data Transfer/CAS-08002-YOUNG1")).toBe(true);
   expect(await folderExists("Customer Data Migration/Team notes")).toBe(true);
 });
+
+test("a pass cut by its deadline exits 4 and the next pass finishes the work", async () => {
+  await advanceDays(31);
+  const cut = await runCli("--max-minutes", "0.000001");
+  expect(cut.code).toBe(4);
+  expect(cut.report.complete).toBe(false);
+  const next = await runCli();
+  expect(next.code).toBe(0);
+  expect(next.report.complete).toBe(true);
+  expect(next.report.counts.deleted).toBeGreaterThan(0);
+});
