@@ -161,7 +161,7 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
       {ex ? (
         <section aria-labelledby="cfx-backup-heading">
           <h2 id="cfx-backup-heading" style={{ fontSize: 14, fontWeight: 600, margin: "0 0 6px" }}>
-            {s.fields.folder}
+            {s.folderHeading}
           </h2>
           <dl style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(200px, 1fr))", columnGap: 16, margin: 0 }}>
             <Field label={s.fields.folder}>

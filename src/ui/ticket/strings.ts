@@ -5,6 +5,7 @@ export const ticketStrings = {
   unavailable: "This panel works inside the Hardware Ticket form of Dynamics 365.",
   noCase: "The hardware ticket has no case. Choose the case on the form and save.",
   caseHeading: "Case",
+  folderHeading: "Backup folder",
   fields: {
     number: "Case number",
     title: "Title",

@@ -136,69 +136,71 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
   const unfinished = accepted.some((f) => ["queued", "paused", "failed", "uploading", "conflict"].includes(f.state.kind));
   const end = snap ? summary(snap) : null;
 
+  const dropZone = (
+    <div
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="drop-zone"
+      style={{
+        border: `2px dashed ${dragging ? "#0f6cbd" : "#8a8886"}`,
+        background: dragging ? "#ebf3fc" : "#faf9f8",
+        borderRadius: 6,
+        padding: 20,
+        textAlign: "center",
+        display: "grid",
+        gap: 8,
+        justifyItems: "center",
+      }}
+    >
+      <Icon iconName="Upload" style={{ fontSize: 24, color: "#0f6cbd" }} />
+      <span style={{ fontWeight: 600 }}>{s.drop}</span>
+      <span style={{ color: "#605e5c" }}>{s.or}</span>
+      <div style={{ display: "flex", gap: 8, flexWrap: "wrap", justifyContent: "center" }}>
+        <PrimaryButton text={s.pickFiles} iconProps={{ iconName: "Page" }} onClick={() => filesInput.current?.click()} />
+        <DefaultButton text={s.pickFolder} iconProps={{ iconName: "FabricFolder" }} onClick={() => folderInput.current?.click()} />
+      </div>
+      <input
+        ref={filesInput}
+        type="file"
+        multiple
+        hidden
+        aria-label={s.pickFiles}
+        data-testid="pick-files"
+        onChange={(e) => {
+          props.onFiles(filesFromInput(e.currentTarget.files));
+          e.currentTarget.value = "";
+        }}
+      />
+      <input
+        ref={(el) => {
+          (folderInput as { current: HTMLInputElement | null }).current = el;
+          // Not a React attribute: set it on the element so the browser offers a folder picker.
+          el?.setAttribute("webkitdirectory", "");
+        }}
+        type="file"
+        hidden
+        aria-label={s.pickFolder}
+        data-testid="pick-folder"
+        onChange={(e) => {
+          props.onFiles(filesFromInput(e.currentTarget.files));
+          e.currentTarget.value = "";
+        }}
+      />
+      <span style={{ color: "#605e5c", fontSize: 12 }}>{s.resumeHint}</span>
+    </div>
+  );
+
   return (
     <main style={{ padding: "12px 16px", display: "grid", gap: 12 }}>
       {/* The side dialog's own title bar says it already: the heading is for screen readers only. */}
       <h1 style={visuallyHidden}>{s.title}</h1>
       <p style={{ margin: 0, color: "#323130" }}>{fill(s.intro, { path: props.folderPath })}</p>
       {props.error !== undefined ? <ErrorBar error={props.error} onRetry={props.onResume} /> : null}
-      {!snap || (!snap.running && !unfinished) ? (
-        <div
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-          data-testid="drop-zone"
-          style={{
-            border: `2px dashed ${dragging ? "#0f6cbd" : "#8a8886"}`,
-            background: dragging ? "#ebf3fc" : "#faf9f8",
-            borderRadius: 6,
-            padding: 20,
-            textAlign: "center",
-            display: "grid",
-            gap: 8,
-            justifyItems: "center",
-          }}
-        >
-          <Icon iconName="Upload" style={{ fontSize: 24, color: "#0f6cbd" }} />
-          <span style={{ fontWeight: 600 }}>{s.drop}</span>
-          <span style={{ color: "#605e5c" }}>{s.or}</span>
-          <div style={{ display: "flex", gap: 8, flexWrap: "wrap", justifyContent: "center" }}>
-            <PrimaryButton text={s.pickFiles} iconProps={{ iconName: "Page" }} onClick={() => filesInput.current?.click()} />
-            <DefaultButton text={s.pickFolder} iconProps={{ iconName: "FabricFolder" }} onClick={() => folderInput.current?.click()} />
-          </div>
-          <input
-            ref={filesInput}
-            type="file"
-            multiple
-            hidden
-            aria-label={s.pickFiles}
-            data-testid="pick-files"
-            onChange={(e) => {
-              props.onFiles(filesFromInput(e.currentTarget.files));
-              e.currentTarget.value = "";
-            }}
-          />
-          <input
-            ref={(el) => {
-              (folderInput as { current: HTMLInputElement | null }).current = el;
-              // Not a React attribute: set it on the element so the browser offers a folder picker.
-              el?.setAttribute("webkitdirectory", "");
-            }}
-            type="file"
-            hidden
-            aria-label={s.pickFolder}
-            data-testid="pick-folder"
-            onChange={(e) => {
-              props.onFiles(filesFromInput(e.currentTarget.files));
-              e.currentTarget.value = "";
-            }}
-          />
-          <span style={{ color: "#605e5c", fontSize: 12 }}>{s.resumeHint}</span>
-        </div>
-      ) : null}
+      {!snap ? dropZone : null}
       {end ? (
         <MessageBar messageBarType={end.type} isMultiline>
           {end.text}
@@ -243,6 +245,7 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           </ul>
         </section>
       ) : null}
+      {snap && !snap.running && !unfinished ? dropZone : null}
       {!snap && props.onClose ? (
         <div>
           <DefaultButton text={s.close} onClick={props.onClose} />
