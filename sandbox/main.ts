@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   console.log(`  SharePoint host:   ${sharepoint}/`);
   console.log(`  Sent e-mail:       ${app}/mail`);
   const stop = async () => {
+    // Never hang on shutdown: a stuck connection must not keep the ports.
+    setTimeout(() => process.exit(0), 3000).unref();
     await sandbox.close();
     process.exit(0);
   };

@@ -131,7 +131,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
 
   const https = { key: tls.key, cert: tls.cert };
-  const make = () => Fastify({ https, logger: options.logger ?? false, bodyLimit: 64 * 1024 * 1024 }) as unknown as FastifyInstance;
+  const make = () =>
+    Fastify({
+      https,
+      logger: options.logger ?? false,
+      bodyLimit: 64 * 1024 * 1024,
+      forceCloseConnections: true,
+    }) as unknown as FastifyInstance;
   const app = make();
   const graph = make();
   const sharepoint = make();

@@ -6,7 +6,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await sb.stop();
-});
+}, 30_000);
 
 const json = (body: unknown): RequestInit => ({
   method: "POST",

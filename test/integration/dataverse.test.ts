@@ -7,7 +7,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await sb.stop();
-});
+}, 30_000);
 
 type Json = Record<string, unknown> & { value?: Record<string, unknown>[] };
 

@@ -10,7 +10,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await sb.stop();
-});
+}, 30_000);
 
 describe("a Dataverse client written by someone else (dynamics-web-api)", () => {
   test("queries with select, filter, orderBy, expand and formatted values", async () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sb.stop();
-});
+}, 30_000);
 
 const cookie = (user: string) => ({ cookie: `cfx_sandbox_user=${user}` });
 
