@@ -66,8 +66,8 @@ export class GraphFolderInventory implements FolderInventory {
     return responses.map((res): PermissionsOutcome => {
       if (res.status === 404) return { ok: true, gone: true };
       if (res.status >= 400) return { ok: false, error: batchError(res) };
-      // One page: a case folder carries a handful of permissions, far below a page. A folder with
-      // more would keep the rest, and the next run (which lists again) removes them.
+      // One page: a case folder carries a handful of permissions, far below a page. Any beyond it
+      // would go with the folder itself; only a restore from the recycle bin would bring them back.
       const value = (res.body as Page<GraphPermission> | undefined)?.value ?? [];
       return { ok: true, permissions: value.map(toFolderPermission) };
     });
