@@ -36,9 +36,16 @@ export interface FolderPermission {
   /** The invited address, when SharePoint still reports it. */
   readonly email?: string;
   readonly displayName?: string;
+  /**
+   * Not granted on this folder by anyone's sharing: inherited from the library, or one of the
+   * site's own groups (Owners, Members, Visitors), which SharePoint lists on every item without
+   * saying they are inherited. Never revoke these.
+   */
   readonly inherited: boolean;
   /** A sharing link rather than a person. */
   readonly isLink: boolean;
+  /** The SharePoint group's name, when the permission is granted to a site group. */
+  readonly siteGroup?: string;
 }
 
 export interface InviteRequest {

@@ -109,24 +109,31 @@ export class GraphDocumentLibrary implements DocumentLibrary {
       requests.push({ id: `${i}.permissions`, method: "GET", url: `${base}:/permissions` });
     });
     const responses = await executeBatch(this.options.graph, requests, this.options.batch);
-    return segmentsOf.map((segments, i) => {
-      const path = segments.join("/");
-      const item = responses.get(`${i}.item`)!;
-      if (item.status === 404) return { path, folder: null, files: [], permissions: [] };
-      for (const part of ["item", "children", "permissions"]) {
-        const res = responses.get(`${i}.${part}`)!;
-        if (res.status >= 400) throw batchError(res);
-      }
-      const folder = this.asFolder(driveId, segments, item.body as DriveItem);
-      const children = (responses.get(`${i}.children`)!.body as Page<DriveItem>).value ?? [];
-      const permissions = (responses.get(`${i}.permissions`)!.body as Page<GraphPermission>).value ?? [];
-      return {
-        path,
-        folder,
-        files: children.filter((c) => c.file || !c.folder).map((c) => toStoredFile(c, c.name)),
-        permissions: permissions.map(toFolderPermission),
-      };
-    });
+    return Promise.all(
+      segmentsOf.map(async (segments, i): Promise<FolderSnapshot> => {
+        const path = segments.join("/");
+        const item = responses.get(`${i}.item`)!;
+        if (item.status === 404) return { path, folder: null, files: [], permissions: [] };
+        for (const part of ["item", "children", "permissions"]) {
+          const res = responses.get(`${i}.${part}`)!;
+          if (res.status >= 400) throw batchError(res);
+        }
+        const folder = this.asFolder(driveId, segments, item.body as DriveItem);
+        const page = responses.get(`${i}.children`)!.body as Page<DriveItem>;
+        // More than a page of files (200) is rare: only then does the snapshot cost more requests.
+        const children = [
+          ...(page.value ?? []),
+          ...(page["@odata.nextLink"] ? await this.allPages<DriveItem>(page["@odata.nextLink"]) : []),
+        ];
+        const permissions = (responses.get(`${i}.permissions`)!.body as Page<GraphPermission>).value ?? [];
+        return {
+          path,
+          folder,
+          files: children.filter((c) => c.file || !c.folder).map((c) => toStoredFile(c, c.name)),
+          permissions: permissions.map(toFolderPermission),
+        };
+      }),
+    );
   }
 
   async invite(folder: FolderRef, request: InviteRequest): Promise<InviteOutcome[]> {

@@ -20,7 +20,11 @@ export interface GraphPermission {
   readonly link?: unknown;
   readonly inheritedFrom?: unknown;
   readonly invitation?: { readonly email?: string };
-  readonly grantedToV2?: { readonly user?: Identity; readonly siteUser?: Identity & { readonly loginName?: string } };
+  readonly grantedToV2?: {
+    readonly user?: Identity;
+    readonly siteUser?: Identity & { readonly loginName?: string };
+    readonly siteGroup?: Identity;
+  };
   readonly grantedTo?: { readonly user?: Identity };
   readonly grantedToIdentitiesV2?: ReadonlyArray<{ readonly user?: Identity; readonly siteUser?: Identity }>;
 }
@@ -73,13 +77,17 @@ export function toFolderPermission(p: GraphPermission): FolderPermission {
     p.grantedTo?.user ??
     p.grantedToIdentitiesV2?.[0]?.user ??
     p.grantedToIdentitiesV2?.[0]?.siteUser;
+  const group = p.grantedToV2?.siteGroup;
   return {
     id: p.id,
     roles: p.roles ?? [],
     email: (p.invitation?.email ?? who?.email)?.toLowerCase(),
-    displayName: who?.displayName,
-    inherited: p.inheritedFrom !== undefined && p.inheritedFrom !== null,
+    displayName: who?.displayName ?? group?.displayName,
+    // SharePoint does not return inheritedFrom (permission.md), and lists the site's groups on
+    // every item: a site-group grant is the site's, never one of our shares.
+    inherited: (p.inheritedFrom !== undefined && p.inheritedFrom !== null) || group !== undefined,
     isLink: p.link !== undefined && p.link !== null,
+    ...(group ? { siteGroup: group.displayName ?? "" } : {}),
   };
 }
 

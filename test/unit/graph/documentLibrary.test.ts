@@ -231,3 +231,24 @@ describe("GraphDocumentLibrary", () => {
     }
   });
 });
+
+describe("permission mapping", () => {
+  it("treats the site's own groups as inherited, so nothing revokes them", async () => {
+    const { toFolderPermission } = await import("../../../src/adapters/graph/driveItems");
+    expect(
+      toFolderPermission({ id: "g", roles: ["write"], grantedToV2: { siteGroup: { displayName: "Customer Files Members" } } }),
+    ).toEqual({
+      id: "g",
+      roles: ["write"],
+      email: undefined,
+      displayName: "Customer Files Members",
+      inherited: true,
+      isLink: false,
+      siteGroup: "Customer Files Members",
+    });
+    expect(toFolderPermission({ id: "p", roles: ["read"], invitation: { email: "Guest@Example.com" } })).toMatchObject({
+      email: "guest@example.com",
+      inherited: false,
+    });
+  });
+});
