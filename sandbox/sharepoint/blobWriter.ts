@@ -40,6 +40,25 @@ export function isBodyLengthError(e: unknown): e is BodyLengthError {
  */
 export async function writeBody(body: Readable, options: WriteBodyOptions): Promise<{ bytes: number }> {
   const out = createWriteStream(options.file, { flags: options.offset === 0 ? "w" : "r+", start: options.offset, highWaterMark: 1 << 20 });
+  // Without a listener a write failing after the request broke off would crash the whole process.
+  let streamError: Error | undefined;
+  out.on("error", (e) => (streamError = e));
+  const settled = () =>
+    new Promise<void>((resolve) => {
+      if (out.closed) return resolve();
+      out.once("close", () => resolve());
+      out.end();
+    });
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        out.off("drain", done);
+        out.off("close", done);
+        resolve();
+      };
+      out.once("drain", done);
+      out.once("close", done);
+    });
   let bytes = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -49,17 +68,19 @@ export async function writeBody(body: Readable, options: WriteBodyOptions): Prom
         throw new BodyLengthError("dropped", bytes);
       }
       if (options.expectedLength !== undefined && bytes > options.expectedLength) throw new BodyLengthError("lengthMismatch", bytes);
+      if (streamError) throw streamError;
       // The hash sees the bytes as they pass; a failed body makes the caller drop the hash state
       // (it is rebuilt from the file), so a broken fragment never pollutes it.
       options.hash?.update(chunk);
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+      if (!out.write(chunk)) await drained();
     }
     if (options.expectedLength !== undefined && bytes !== options.expectedLength) throw new BodyLengthError("lengthMismatch", bytes);
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await settled();
+    if (streamError) throw streamError;
     return { bytes };
   } catch (e) {
-    out.destroy();
-    await new Promise<void>((r) => out.once("close", () => r()));
+    // Let the writes already queued land, then cut the file back, so a broken body leaves no trace.
+    await settled();
     try {
       truncateSync(options.file, options.offset);
     } catch {

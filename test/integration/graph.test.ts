@@ -197,12 +197,17 @@ describe("files", () => {
     expect((await fetch(s.uploadUrl, { method: "DELETE" })).status).toBe(204);
     expect((await fetch(s.uploadUrl)).status).toBe(404);
     const s2 = await json(await post(`drives/${driveId}/root:/drop.bin:/createUploadSession`, {}));
+    // Large enough to arrive in many chunks, so the cut happens while writes are still queued.
+    const size = 327_680 * 32;
+    const body = bytes(size);
+    const range = { "content-range": `bytes 0-${size - 1}/${size * 2}` };
     await sb.control("PUT", "/_sandbox/faults", { dropRate: 1 });
-    const body = bytes(327_680);
-    await expect(fetch(s2.uploadUrl, { method: "PUT", headers: { "content-range": `bytes 0-327679/655360` }, body })).rejects.toThrow();
+    for (let i = 0; i < 3; i++) await expect(fetch(s2.uploadUrl, { method: "PUT", headers: range, body })).rejects.toThrow();
     await sb.control("PUT", "/_sandbox/faults", {});
     expect((await json(await fetch(s2.uploadUrl))).nextExpectedRanges).toEqual(["0-"]);
-    expect((await fetch(s2.uploadUrl, { method: "PUT", headers: { "content-range": `bytes 0-327679/655360` }, body })).status).toBe(202);
+    const ok = await fetch(s2.uploadUrl, { method: "PUT", headers: range, body });
+    expect(ok.status).toBe(202);
+    expect((await json(ok)).nextExpectedRanges).toEqual([`${size}-`]);
   });
 
   test("with deferCommit the file appears only after the explicit commit POST", async () => {
