@@ -3,17 +3,17 @@
  * e-mail). They are records, not UI: they stay in English like the rest of the timeline.
  */
 
-/** 1536 → "1.5 KB"; decimal units, as SharePoint and Windows Explorer's "size on disk" dialogs are not. */
+/** 1536 → "1.5 KB": 1024-based, as Explorer, SharePoint and the panels show sizes. */
 export function bytesInWords(bytes: number): string {
-  if (bytes < 1000) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? "" : "s"}`;
   const units = ["KB", "MB", "GB", "TB"];
-  let v = bytes / 1000;
+  let v = bytes / 1024;
   let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
     i++;
   }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1).replace(/\.0$/, "")} ${units[i]}`;
 }
 
 /** "22 December 2026 (UTC)": notes are read by people in several time zones. */

@@ -18,6 +18,13 @@ import { systemClock } from "../ports/Clock";
 import type { CurrentUser } from "../ports/CrmGateway";
 import { localStore, sessionStore, webResourceUrl, type PanelContext } from "./panelHost";
 
+/**
+ * Fragments as Blob bodies: Chromium sends a typed-array body several times slower than a Blob of
+ * the same bytes (measured: 10 MiB in ~1 s vs ~0.3 s to the sandbox's SharePoint host).
+ */
+const blobBodyFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> =>
+  globalThis.fetch(url, init?.body instanceof Uint8Array ? { ...init, body: new Blob([init.body as Uint8Array<ArrayBuffer>]) } : init);
+
 export interface TicketWiring {
   readonly ports: TicketPorts;
   readonly uploader: Uploader;
@@ -57,7 +64,11 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
   });
   // localStorage: an interrupted upload's URL must survive a reload of the browser.
   const durable = localStore();
-  const uploader = new GraphUploader({ graph, store: durable ? new WebStorageStore(durable, "cfx.upload.") : new MemoryStore() });
+  const uploader = new GraphUploader({
+    graph,
+    store: durable ? new WebStorageStore(durable, "cfx.upload.") : new MemoryStore(),
+    fetch: blobBodyFetch,
+  });
   const ports: TicketPorts = {
     crm: new XrmCrmGateway(webApi),
     tickets: new XrmTicketGateway(webApi, online, user.id, settings.contactColumn),

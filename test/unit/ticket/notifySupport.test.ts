@@ -1,6 +1,7 @@
 import { notifySupport } from "../../../src/app/notifySupport";
 import { prepareFolder } from "../../../src/app/prepareFolder";
 import { ExchangeStage, FileIntegrity } from "../../../src/model";
+import { bytesInWords } from "../../../src/app/ticketWording";
 import { agent, FakeCrm, ports, specialist, ticket } from "./fakes";
 
 async function prepared(
@@ -45,7 +46,7 @@ describe("notifySupport", () => {
     expect(p.crm.notes.map((n) => n.target.table)).toEqual(["cfx_hardwareticket", "cfx_fileexchange", "incident"]);
     expect(p.crm.notes[0].note).toEqual({
       subject: "Backup is ready",
-      text: expect.stringContaining('ready for case CAS-01234-A1B2C3: 1 file, 2.5 MB in "Customer Data Migration/CAS-01234-A1B2C3"'),
+      text: expect.stringContaining('ready for case CAS-01234-A1B2C3: 1 file, 2.4 MB in "Customer Data Migration/CAS-01234-A1B2C3"'),
     });
   });
 
@@ -128,5 +129,17 @@ describe("notifySupport", () => {
     const { p, exchange, input } = await prepared();
     await p.crm.updateExchange(exchange.id, { stage: ExchangeStage.shared });
     await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "actionNotAllowed" });
+  });
+});
+
+describe("bytesInWords", () => {
+  it.each([
+    [0, "0 bytes"],
+    [1, "1 byte"],
+    [1536, "1.5 KB"],
+    [60 * 1024 * 1024, "60 MB"],
+    [1024 ** 3 * 250, "250 GB"],
+  ])("writes %d bytes as %s", (bytes, text) => {
+    expect(bytesInWords(bytes)).toBe(text);
   });
 });
