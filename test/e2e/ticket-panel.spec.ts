@@ -55,10 +55,10 @@ async function expectAccessible(page: Page, frame: string): Promise<void> {
 }
 
 /** A file of random bytes written in 1 MiB pieces (Playwright hands files over 50 MB by path). */
-function bigFile(megabytes: number): string {
+function bigFile(megabytes: number, name = "customer-backup.img"): string {
   const dir = join(tmpdir(), "cfx-e2e");
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, "customer-backup.img");
+  const path = join(dir, name);
   const fd = openSync(path, "w");
   for (let i = 0; i < megabytes; i++) writeSync(fd, randomBytes(1024 * 1024));
   closeSync(fd);
@@ -162,4 +162,25 @@ test("files SharePoint refuses are turned away before any byte, with the reason"
   await expect(dialog.getByText(/Refused: The file name "bad:name.txt" contains ":"/)).toBeVisible({ timeout: 30_000 });
   await expect(dialog.getByTestId("file-state").first()).toHaveText("Verified", { timeout: 30_000 });
   await page.screenshot({ path: `${shots}-10-refused-and-empty.png` });
+});
+
+test("after a browser reload, picking the same file again continues the upload where it stopped", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const { ticketId } = await ids(request);
+  const file = bigFile(120, "second-disk.img");
+  await signIn(page, "specialist", `/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${ticketId}`);
+  const panel = page.frameLocator(PANEL);
+  await panel.getByRole("button", { name: "Upload backup" }).click({ timeout: 30_000 });
+  const dialog = page.frameLocator(DIALOG);
+  await dialog.getByTestId("pick-files").setInputFiles(file);
+  // Wait until SharePoint holds part of it, then pause and reload the whole browser page.
+  await expect(dialog.getByText(/^[1-9]\d* MB of 120 MB/).first()).toBeVisible({ timeout: 60_000 });
+  await dialog.getByRole("button", { name: "Pause" }).click();
+  await expect(dialog.getByRole("button", { name: "Resume" })).toBeVisible();
+  await page.reload();
+  await panel.getByRole("button", { name: "Upload backup" }).click({ timeout: 30_000 });
+  await dialog.getByTestId("pick-files").setInputFiles(file);
+  await expect(dialog.getByTestId("file-state").first()).toHaveText("Verified", { timeout: 120_000 });
+  await expect(dialog.getByText(/continued from \d+/)).toBeVisible();
+  await page.screenshot({ path: `${shots}-11-resumed-after-reload.png` });
 });
