@@ -49,6 +49,9 @@ export function createGraphServices(options: GraphServicesOptions): GraphService
     libraryName: settings.libraryName,
     cache: options.storage ? new WebStorageStore(options.storage) : new MemoryStore(),
   });
+  // Sign-in and the site, library and root lookups (first open in a session) start now, beside the
+  // panel's Dataverse read, instead of after it; a failure here surfaces on the real call.
+  void library.resolve().catch(() => undefined);
   return {
     library,
     signIn: async () => {
