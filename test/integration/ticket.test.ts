@@ -46,7 +46,7 @@ async function faults(body: object) {
 }
 
 describe("the ticket panel's use cases against the sandbox", () => {
-  it("prepares the folder, uploads (resumed after a pause without resending what SharePoint has), and notifies support once despite throttling", async () => {
+  it("prepares the folder, uploads (resumed after a pause, under throttling, without resending what SharePoint has), and notifies support once despite throttling", async () => {
     const { ports, uploader, user } = await ticketPorts(sandbox, "specialist");
 
     // Prepare folder: SharePoint folder + exchange owned by the case's owner (the agent).
@@ -89,7 +89,10 @@ describe("the ticket panel's use cases against the sandbox", () => {
     await upload.start();
     expect(upload.snapshot().files[0].state).toEqual({ kind: "paused" });
     const pausedAt = upload.snapshot().files[0].bytesSent;
+    // Resume with a fifth of Graph, SharePoint and Dataverse requests throttled (429/503, Retry-After).
+    await faults({ throttleRate: 0.2 });
     await upload.start();
+    await faults({});
     const states = upload.snapshot().files.map((f) => [f.relativePath, f.state.kind]);
     expect(states).toEqual([
       ["disk/image.bin", "done"],

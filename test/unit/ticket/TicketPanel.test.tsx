@@ -243,4 +243,19 @@ describe("TicketPanelApp", () => {
     expect(crm.notifications).toHaveLength(1);
     expect(crm.emails).toHaveLength(1);
   });
+
+  it("refreshes in place when the form hands over again, showing what changed", async () => {
+    const p = ports();
+    let reload: (() => void) | undefined;
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} registerReload={(fn) => (reload = fn)} />
+      </PanelRoot>,
+    );
+    await screen.findByRole("button", { name: "Prepare folder" });
+    await prepareFolder(p, ticket, specialist);
+    act(() => reload?.());
+    expect(await screen.findByRole("button", { name: "Upload backup" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Prepare folder" })).toBeNull();
+  });
 });
