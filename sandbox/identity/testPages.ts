@@ -13,26 +13,39 @@ const importMap = `<script type="importmap">{"imports":{"@azure/msal-common/brow
  * The full sandbox serves the product's real redirect page instead.
  */
 export function registerIdentityTestPages(app: FastifyInstance, origins: Origins): void {
+  app.get("/_test/:pkg/*", async (request, reply) => {
+    const { pkg, "*": rest } = request.params as { pkg: string; "*": string };
+    const file = await msalModule(pkg, rest);
+    return file ? reply.type("text/javascript").send(file) : reply.code(404).send();
+  });
+  app.get(`/WebResources/${redirectWebResource}`, async (_request, reply) => reply.type("text/html").send(redirectBridgePage()));
+  app.get("/_test/signin.html", async (_request, reply) => reply.type("text/html").send(signInTestPage(origins)));
+}
+
+/** msal-browser's and msal-common's own ES modules, by `/_test/<package>/<path>`; undefined when not one of them. */
+export async function msalModule(pkg: string, rest: string): Promise<Buffer | undefined> {
   const roots: Record<string, string> = {
     "msal-browser": join(process.cwd(), "node_modules", "@azure", "msal-browser", "dist"),
     "msal-common": join(process.cwd(), "node_modules", "@azure", "msal-common", "dist-browser"),
   };
-  app.get("/_test/:pkg/*", async (request, reply) => {
-    const { pkg, "*": rest } = request.params as { pkg: string; "*": string };
-    const root = roots[pkg];
-    const file = normalize(join(root ?? "/nonexistent", rest));
-    if (!root || !file.startsWith(root) || !file.endsWith(".mjs")) return reply.code(404).send();
-    return reply.type("text/javascript").send(await readFile(file));
-  });
-  app.get(`/WebResources/${redirectWebResource}`, async (_request, reply) =>
-    reply.type("text/html").send(`<!doctype html><html><head>${importMap}</head><body><script type="module">
+  const root = roots[pkg];
+  const file = normalize(join(root ?? "/nonexistent", rest));
+  if (!root || !file.startsWith(root) || !file.endsWith(".mjs")) return undefined;
+  return readFile(file);
+}
+
+/** The redirect bridge msal-browser 5 needs at the registered redirect URI. */
+export function redirectBridgePage(): string {
+  return `<!doctype html><html><head>${importMap}</head><body><script type="module">
 import { broadcastResponseToMainFrame } from "/_test/msal-browser/redirect_bridge/index.mjs";
 broadcastResponseToMainFrame();
-</script></body></html>`),
-  );
+</script></body></html>`;
+}
+
+/** A page that signs in silently with msal-browser and leaves the outcome in `window.msalResult`. */
+export function signInTestPage(origins: Origins): string {
   const authority = issuerUrl(origins);
-  app.get("/_test/signin.html", async (_request, reply) =>
-    reply.type("text/html").send(`<!doctype html><html><head>${importMap}</head><body><pre id="out">working</pre><script type="module">
+  return `<!doctype html><html><head>${importMap}</head><body><pre id="out">working</pre><script type="module">
 import { PublicClientApplication } from "/_test/msal-browser/index.mjs";
 const out = document.getElementById("out");
 try {
@@ -50,6 +63,5 @@ try {
   window.msalResult = { error: String(e && (e.errorCode || e.message) || e) };
   out.textContent = "error";
 }
-</script></body></html>`),
-  );
+</script></body></html>`;
 }

@@ -1,14 +1,14 @@
 import type { StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
 import { createTokenService } from "../../sandbox/identity/tokens";
-import { startSandbox } from "./support/sandbox";
+import { startSandbox, type TestSandboxOptions } from "./support/sandbox";
 
 /**
  * The full sandbox (`npm start`'s entry, through the shared harness) seen through the small
  * interface the Graph, guest and mail tests use. Guest and app-only tokens, which the contract's
  * `/_sandbox/token` does not issue, are signed here with the sandbox's own key from its data folder.
  */
-export async function startGraphTestSandbox(): Promise<StandaloneSandbox> {
-  const sb = await startSandbox();
+export async function startGraphTestSandbox(options: TestSandboxOptions = {}): Promise<StandaloneSandbox> {
+  const sb = await startSandbox(options);
   const clock = { now: () => new Date(), advanceDays: () => undefined };
   const tokens = await createTokenService({ dataDir: sb.dataDir, origins: sb.origins, clock });
   const control = (method: string, path: string, body?: unknown) =>

@@ -1,8 +1,11 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { chromium, type Browser } from "playwright-core";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startStandalone, type StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import type { StandaloneSandbox } from "../../sandbox/graph/standaloneProcess";
+import { msalModule, redirectBridgePage, signInTestPage } from "../../sandbox/identity/testPages";
+import { startGraphTestSandbox } from "./graphSandbox";
 import { retentionJobClientId } from "../../sandbox/identity/clients";
 import { identityMountPath } from "../../sandbox/identity/issuer";
 import { tenantId } from "../../sandbox/seed/people";
@@ -12,10 +15,16 @@ jest.setTimeout(90_000);
 
 let sb: StandaloneSandbox;
 let browser: Browser;
+let webResources: string;
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>;
 
 beforeAll(async () => {
-  sb = await startStandalone();
+  // The redirect URI is reached by a redirect, which Playwright does not route: the sandbox serves a
+  // bridge page of this test's own from a web resources folder made for it.
+  webResources = mkdtempSync(join(tmpdir(), "cfx-identity-wr-"));
+  mkdirSync(join(webResources, "cfx_", "auth"), { recursive: true });
+  writeFileSync(join(webResources, "cfx_", "auth", "redirect.html"), redirectBridgePage());
+  sb = await startGraphTestSandbox({ webResourcesDir: webResources });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [
@@ -31,13 +40,25 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sb.stop();
+  rmSync(webResources, { recursive: true, force: true });
 });
 
 async function signInSilently(shellUser?: string): Promise<Record<string, string>> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  // The test page and msal-browser's modules are served by the test itself on the app origin.
+  const origins = { app: sb.app, graph: sb.graph, sharepoint: sb.sharepoint };
+  await context.route(`${sb.app}/_test/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === "/_test/signin.html") return route.fulfill({ contentType: "text/html", body: signInTestPage(origins) });
+    const [, , pkg, ...rest] = path.split("/");
+    const file = await msalModule(pkg, rest.join("/"));
+    return file ? route.fulfill({ contentType: "text/javascript", body: file }) : route.fulfill({ status: 404 });
+  });
   const page = await context.newPage();
   const target = `/_test/signin.html`;
-  await page.goto(shellUser ? `${sb.app}/_sandbox/signin?user=${shellUser}&returnTo=${encodeURIComponent(target)}` : sb.app + target);
+  // Playwright does not route a request reached by a redirect: sign in first, then open the page.
+  if (shellUser) await page.goto(`${sb.app}/_sandbox/signin?user=${shellUser}&returnTo=${encodeURIComponent("/_sandbox/endpoints")}`);
+  await page.goto(sb.app + target);
   await page.waitForFunction(() => (window as unknown as { msalResult?: unknown }).msalResult !== undefined, undefined, {
     timeout: 30_000,
   });
