@@ -176,7 +176,15 @@ export class GraphUploader implements Uploader {
         size = nextFragmentSize(size, null, true, this.sizing);
         readAhead = null;
         await this.pause(failures, signal);
-        const next = await this.nextExpected(session.uploadUrl, signal);
+        let next: number | null;
+        try {
+          next = await this.nextExpected(session.uploadUrl, signal);
+        } catch (statusError) {
+          // The status check dropped too: send the same fragment again (a 416 then tells us
+          // SharePoint had it after all), counting it as one more failure.
+          if (isGraphError(statusError) && statusError.code === "networkError") continue;
+          throw statusError;
+        }
         if (next === null) {
           // The session is gone: maybe because the last fragment did land and committed the file.
           await reader.hashThrough(file.size);
@@ -245,7 +253,7 @@ export class GraphUploader implements Uploader {
         return { key, uploadUrl: created.uploadUrl };
       } catch (e) {
         // A dropped POST leaves at most an unused session, which expires on its own.
-        if (!(isGraphError(e) && e.code === "networkError" && attempt < 3)) throw e;
+        if (!(isGraphError(e) && e.code === "networkError" && attempt < 5)) throw e;
       }
     }
   }

@@ -17,13 +17,16 @@ interface FakeSession {
  * DELETE to cancel, 409 at commit under `fail`. `dropAfter` and `dropBefore` pick PUTs (by
  * number, from 1) whose connection drops after or before the server took the bytes.
  */
-export function fakeUploadServer(opts: { existing?: string[]; rewrite?: boolean; dropAfter?: number[]; dropBefore?: number[] } = {}) {
+export function fakeUploadServer(
+  opts: { existing?: string[]; rewrite?: boolean; dropAfter?: number[]; dropBefore?: number[]; dropStatus?: number[] } = {},
+) {
   const sessions = new Map<string, FakeSession>();
   const files = new Map<string, { id: string; bytes: Uint8Array }>(
     (opts.existing ?? []).map((n) => [n, { id: `old-${n}`, bytes: new Uint8Array([1]) }]),
   );
   const puts: Array<{ start: number; end: number; accepted: boolean }> = [];
   let putCount = 0;
+  let statusCount = 0;
   let next = 1;
 
   const itemJson = (name: string) => {
@@ -67,7 +70,10 @@ export function fakeUploadServer(opts: { existing?: string[]; rewrite?: boolean;
     const id = req.url.slice(SP.length);
     const s = sessions.get(id);
     if (!s) return json(404, { error: { code: "itemNotFound", innererror: { code: "uploadSessionNotFound" } } });
-    if (req.method === "GET") return json(200, { nextExpectedRanges: [`${s.received}-`], expirationDateTime: "2999-01-01T00:00:00Z" });
+    if (req.method === "GET") {
+      if (opts.dropStatus?.includes(++statusCount)) throw new TypeError("fetch failed: other side closed");
+      return json(200, { nextExpectedRanges: [`${s.received}-`], expirationDateTime: "2999-01-01T00:00:00Z" });
+    }
     if (req.method === "DELETE") return (sessions.delete(id), new Response(null, { status: 204 }));
     const [, a, b, total] = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers["content-range"])!.map(Number);
     const bytes = req.body as Uint8Array;

@@ -90,6 +90,14 @@ describe("GraphUploader", () => {
     expect(quickXorHash(server.files.get("backup.bak")!.bytes)).toBe(quickXorHash(file.bytes));
   });
 
+  it("sends the fragment again when the status check after a drop fails too, and SharePoint's 416 sets it right", async () => {
+    const server = fakeUploadServer({ dropAfter: [2], dropStatus: [1, 2, 3, 4, 5, 6] });
+    const { uploader } = setup(server);
+    const file = fileOf("backup.bak", 6 * FRAGMENT_UNIT + 1);
+    await expect(uploader.upload(folder, file)).resolves.toMatchObject({ verdict: "verified" });
+    expect(server.puts.filter((p) => !p.accepted)).toHaveLength(1); // the resend of what had arrived: a 416
+  });
+
   it("continues after a reload from the saved upload URL and still hashes the whole file", async () => {
     const server = fakeUploadServer();
     const store = new MemoryStore();
