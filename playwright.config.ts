@@ -39,7 +39,7 @@ export default defineConfig({
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), CFX_SANDBOX_DIR: ".sandbox/e2e", CFX_SANDBOX_RESET: "1" },
+    env: { PORT: String(port), SANDBOX_DATA_DIR: ".sandbox/e2e" },
     stdout: "pipe",
   },
 });

@@ -47,7 +47,9 @@ function throttleBody(kind: ServiceKind, status: number): unknown {
 export function installFaults(instance: FastifyInstance, options: FaultHookOptions): void {
   let throttled = 0;
   instance.addHook("onRequest", async (req, reply) => {
-    if (!options.applies(req)) return;
+    // Graph and SharePoint never throttle or drop CORS preflights: a browser would see a CORS
+    // failure instead of a readable 429.
+    if (req.method === "OPTIONS" || !options.applies(req)) return;
     const f = options.faults();
     if (f.latencyMs > 0) await sleep(f.latencyMs);
     if (f.throttleRate > 0 && Math.random() < f.throttleRate) {
