@@ -6,7 +6,7 @@ const file = process.argv[2];
 const lock = JSON.parse(fs.readFileSync(file, "utf8"));
 const pk = lock.packages;
 let added = 0;
-for (const [path, entry] of Object.entries(pk)) {
+for (const entry of Object.values(pk)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies || {})) {
     const key = `node_modules/${name}`;
     if (pk[key]) continue;
