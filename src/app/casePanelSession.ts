@@ -1,5 +1,6 @@
 import type { Action } from "../domain/lifecycle";
 import type { CaseActor, CasePorts } from "./casePorts";
+import { changeExpiry } from "./changeExpiry";
 import { casePanelView, type CasePanelView, type ExchangeView } from "./casePanelView";
 import { copyLink, type Clipboard } from "./copyLink";
 import { loadCasePanel, type CasePanelModel } from "./loadCasePanel";
@@ -22,6 +23,8 @@ export type Outcome =
   | { readonly kind: "revoked"; readonly email: string; readonly last: boolean; readonly notesPending: number }
   | { readonly kind: "removed"; readonly permanent: boolean; readonly notesPending: number }
   | { readonly kind: "copied"; readonly notesPending: number }
+  | { readonly kind: "kept"; readonly notesPending: number }
+  | { readonly kind: "expiryChanged"; readonly expiresOn: Date; readonly notesPending: number }
   | { readonly kind: "notesWritten"; readonly notesPending: number };
 
 /** Which action is running, to show a spinner on its button and keep others from starting. */
@@ -38,6 +41,12 @@ export interface CasePanelState {
   readonly busy?: Busy;
   /** SharePoint asked us to wait (429/503): milliseconds until the next attempt. */
   readonly retryWaitMs?: number;
+}
+
+/** The administrator's expiry change: a new instant, or `null` to keep with no expiry. */
+export interface ExpiryChangeRequest {
+  readonly expiresOn: Date | null;
+  readonly reason: string;
 }
 
 export type ShareTarget = { readonly kind: "share"; readonly exchangeId: string } | { readonly kind: "request" };
@@ -256,6 +265,22 @@ export class CasePanelSession {
         return { kind: "removed", permanent: out.permanent, notesPending: 0, notes: out.notes };
       },
       false,
+    );
+  }
+
+  /** Keep with no expiry (`expiresOn: null`) or Change expiry; rejects so the dialog can show why. */
+  changeExpiry(exchangeId: string, request: ExpiryChangeRequest): Promise<void> {
+    const { view } = this.ready();
+    const { x } = this.exchange(exchangeId);
+    return this.run(
+      { action: request.expiresOn === null ? "keepWithoutExpiry" : "changeExpiry", exchangeId },
+      async (ports, actor) => {
+        const out = await changeExpiry(ports, { caseRecord: view.caseRecord, exchange: x.exchange, ...request, actor });
+        return out.expiresOn === null
+          ? { kind: "kept", notesPending: 0, notes: out.notes }
+          : { kind: "expiryChanged", expiresOn: out.expiresOn, notesPending: 0, notes: out.notes };
+      },
+      true,
     );
   }
 

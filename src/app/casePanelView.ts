@@ -75,10 +75,19 @@ export interface CasePanelView {
   readonly libraryError?: unknown;
 }
 
-// On a resolved or cancelled case only what takes access away is offered.
-const inactiveActions: ReadonlySet<Action> = new Set(["copyLink", "revokeAccess", "removeNow"]);
+// On a resolved or cancelled case only what takes access away is offered, and the administrator's
+// expiry actions: they write the exchange row, never the case row.
+const inactiveActions: ReadonlySet<Action> = new Set(["copyLink", "revokeAccess", "removeNow", "keepWithoutExpiry", "changeExpiry"]);
 // The case panel's actions; the ticket's (prepare, upload, notify) live on the ticket panel.
-const panelActions: ReadonlySet<Action> = new Set(["shareWithCustomer", "copyLink", "revokeAccess", "removeNow", "requestFiles"]);
+const panelActions: ReadonlySet<Action> = new Set([
+  "shareWithCustomer",
+  "copyLink",
+  "revokeAccess",
+  "removeNow",
+  "requestFiles",
+  "keepWithoutExpiry",
+  "changeExpiry",
+]);
 
 const integrityViews: Record<number, IntegrityView> = {
   [FileIntegrity.verified]: "verified",

@@ -12,6 +12,8 @@ export const caseNoteSubjects = {
   revoked: "Access to the SharePoint folder was revoked",
   removed: "The SharePoint folder was removed",
   linkCopied: "The folder link was copied",
+  kept: "The SharePoint folder is kept with no expiry",
+  expiryChanged: "The SharePoint folder's expiry was changed",
 } as const;
 
 export function rightInWords(role: AccessRole): string {
@@ -68,4 +70,19 @@ export function removedNoteText(input: {
 
 export function linkCopiedNoteText(input: { readonly by: string; readonly webUrl: string }): string {
   return `${input.by} copied the folder's link (only people with access can open it).\n${input.webUrl}`;
+}
+
+/** "Kept with no expiry by <admin>: <reason>" / "Expiry changed from <old> to <new> by <admin>: <reason>". */
+export function expiryChangedNoteText(input: {
+  readonly by: string;
+  readonly folderPath: string;
+  readonly from: Date | null;
+  readonly to: Date | null;
+  readonly reason: string;
+}): string {
+  const head =
+    input.to === null
+      ? `Kept with no expiry by ${input.by}`
+      : `Expiry changed from ${input.from ? dateInWords(input.from) : "no expiry"} to ${dateInWords(input.to)} by ${input.by}`;
+  return `${head}: ${input.reason}\nFolder: "${input.folderPath}"`;
 }

@@ -1,3 +1,4 @@
+import { isValidationError, ValidationError } from "../domain/errors";
 import type { Exchange } from "../domain/exchange";
 import { expiryFrom, retentionDays } from "../domain/expiry";
 import { pickTemplate, renderShareMessage, templateLanguages } from "../domain/shareMessage";
@@ -13,6 +14,8 @@ export interface ShareDraft {
   readonly message: string;
   /** Why the template could not be filled, for the dialog to say. */
   readonly problem?: string;
+  /** The problem's ValidationError code ("messageNeedsExpiry": the dialog says it on the message field). */
+  readonly problemCode?: string;
   readonly expiresOn: Date | null;
 }
 
@@ -47,6 +50,23 @@ export function shareDraft(
     });
     return { language, languages, message, expiresOn };
   } catch (e) {
-    return { language, languages, message: text, problem: e instanceof Error ? e.message : String(e), expiresOn };
+    const problemCode = isValidationError(e) ? e.code : undefined;
+    return { language, languages, message: text, problem: e instanceof Error ? e.message : String(e), problemCode, expiresOn };
   }
+}
+
+/** The template's words for a deletion date: `{days}` or `{expiresOn}` left in an edited message. */
+const expiryPlaceholder = /\{(days|expiresOn)\}/;
+
+/**
+ * A folder kept with no expiry must not be promised a deletion: while the edited message still has
+ * the template's `{days}` or `{expiresOn}`, this is the sentence saying so (null once edited).
+ */
+export function keptMessageProblem(message: string, expiresOn: Date | null): ValidationError | null {
+  if (expiresOn !== null || !expiryPlaceholder.test(message)) return null;
+  return new ValidationError(
+    "messageNeedsExpiry",
+    "This folder is kept with no expiry, but the message speaks of a deletion date. Edit the message before sending.",
+    "message",
+  );
 }

@@ -7,6 +7,7 @@ import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
+import { keptMessageProblem } from "./shareDraft";
 import { ShareRefusedError } from "./ShareRefusedError";
 import { writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
 
@@ -103,6 +104,8 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
     ports.settings,
   );
   const message = validateMessage(request.message);
+  const kept = keptMessageProblem(message, exchange.expiresOn);
+  if (kept) throw kept;
   const folder = await folderOf(ports.library, exchange);
   if (!folder) throw new ShareRefusedError("itemNotFound", approved.email, "The exchange's folder is not in SharePoint any more.");
 

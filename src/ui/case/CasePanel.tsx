@@ -3,12 +3,14 @@ import { FontIcon } from "@fluentui/react/lib/Icon";
 import { Link } from "@fluentui/react/lib/Link";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { lazy, Suspense, useCallback, useState } from "react";
-import type { Busy, CasePanelState, Outcome, ShareTarget } from "../../app/casePanelSession";
+import type { Busy, CasePanelState, ExpiryChangeRequest, Outcome, ShareTarget } from "../../app/casePanelSession";
 import type { AccessRow, CasePanelView } from "../../app/casePanelView";
 import type { ShareDraft } from "../../app/shareDraft";
 import type { ShareRequest } from "../../app/shareWithCustomer";
 import { ErrorBar } from "../common/ErrorBar";
 import { retryingText } from "../common/errorText";
+import { formatLongDate } from "../common/format";
+import { useLocaleInfo } from "../common/PanelRoot";
 import { commonStrings, fill } from "../common/strings";
 import { CasePanelSkeleton } from "./CasePanelSkeleton";
 import { ExchangeCard } from "./ExchangeCard";
@@ -18,6 +20,7 @@ import { badgeStyle, classes } from "./styles";
 // The dialogs (Fluent's Dialog, TextField, ChoiceGroup, Checkbox) load on the first click, in
 // their own chunk: the panel's first load stays within its weight budget.
 const ShareDialog = lazy(() => import(/* webpackChunkName: "case-dialogs" */ "./ShareDialog").then((m) => ({ default: m.ShareDialog })));
+const ExpiryDialog = lazy(() => import(/* webpackChunkName: "case-dialogs" */ "./ExpiryDialog").then((m) => ({ default: m.ExpiryDialog })));
 const ConfirmDialog = lazy(() =>
   import(/* webpackChunkName: "case-dialogs" */ "./ConfirmDialog").then((m) => ({ default: m.ConfirmDialog })),
 );
@@ -34,6 +37,10 @@ export interface CasePanelProps {
   readonly onCopyLink: (exchangeId: string) => void;
   readonly onRevoke: (exchangeId: string, accessKey: string) => void;
   readonly onRemove: (exchangeId: string) => void;
+  /** Keep with no expiry / Change expiry (administrators); rejects so the dialog can show why. Without it they are not offered. */
+  readonly onChangeExpiry?: (exchangeId: string, request: ExpiryChangeRequest) => Promise<void>;
+  /** Today, for the date picker's first day (tests pass a fixed one). */
+  readonly now?: () => Date;
   readonly onRetryNotes: () => void;
   readonly onDismiss: () => void;
   /** Opens the sign-in window (from the user's click), then reloads. */
@@ -43,9 +50,10 @@ export interface CasePanelProps {
 type Dialog =
   | { readonly kind: "share"; readonly target: ShareTarget; readonly folder: string }
   | { readonly kind: "remove"; readonly exchangeId: string; readonly folder: string }
+  | { readonly kind: "expiry"; readonly exchangeId: string; readonly mode: "keep" | "date"; readonly folder: string }
   | { readonly kind: "revoke"; readonly exchangeId: string; readonly access: AccessRow; readonly folder: string };
 
-function outcomeText(o: Outcome): string {
+function outcomeText(o: Outcome, date: (d: Date) => string): string {
   switch (o.kind) {
     case "shared":
       return fill(o.alreadyShared ? s.outcome.alreadyShared : s.outcome.shared, { email: o.email });
@@ -59,6 +67,10 @@ function outcomeText(o: Outcome): string {
       return s.outcome.copied;
     case "notesWritten":
       return s.outcome.notesWritten;
+    case "kept":
+      return s.outcome.kept;
+    case "expiryChanged":
+      return fill(s.outcome.expiryChanged, { date: date(o.expiresOn) });
   }
 }
 
@@ -74,6 +86,7 @@ function OutcomeBar({
   onDismiss: () => void;
 }) {
   const pending = outcome.notesPending > 0;
+  const info = useLocaleInfo();
   return (
     <MessageBar
       messageBarType={pending ? MessageBarType.warning : MessageBarType.success}
@@ -90,7 +103,7 @@ function OutcomeBar({
         ) : undefined
       }
     >
-      {outcomeText(outcome)}
+      {outcomeText(outcome, (d) => formatLongDate(d, info))}
       {pending ? <div>{s.outcome.notesPending}</div> : null}
     </MessageBar>
   );
@@ -133,6 +146,34 @@ function recipientWarning(view: CasePanelView): string | null {
   return null;
 }
 
+function ExpiryFor(props: {
+  dialog: Extract<Dialog, { kind: "expiry" }>;
+  view: CasePanelView;
+  now: Date;
+  onChangeExpiry: (exchangeId: string, request: ExpiryChangeRequest) => Promise<void>;
+  onClose: () => void;
+}) {
+  const x = props.view.exchanges.find((e) => e.id === props.dialog.exchangeId);
+  if (!x) return null;
+  const today = new Date(props.now);
+  today.setHours(0, 0, 0, 0);
+  return (
+    <ExpiryDialog
+      mode={props.dialog.mode}
+      canKeep={x.actions.includes("keepWithoutExpiry")}
+      folder={props.dialog.folder}
+      expiresOn={x.exchange.expiresOn}
+      timeOfDay={x.exchange.expiresOn ?? x.preparedOn ?? props.now}
+      today={today}
+      onSubmit={async (request) => {
+        await props.onChangeExpiry(props.dialog.exchangeId, request);
+        props.onClose();
+      }}
+      onDismiss={props.onClose}
+    />
+  );
+}
+
 /** The case panel: the case's contact and every exchange, with the agent's actions. Plain props only. */
 export function CasePanel(props: CasePanelProps) {
   const { state } = props;
@@ -158,6 +199,14 @@ export function CasePanel(props: CasePanelProps) {
     (exchangeId: string, access: AccessRow) => {
       const x = view?.exchanges.find((e) => e.id === exchangeId);
       if (x) setDialog({ kind: "revoke", exchangeId, access, folder: x.exchange.folderPath });
+    },
+    [view],
+  );
+
+  const onExpiry = useCallback(
+    (exchangeId: string, mode: "keep" | "date") => {
+      const x = view?.exchanges.find((e) => e.id === exchangeId);
+      if (x) setDialog({ kind: "expiry", exchangeId, mode, folder: x.exchange.folderPath });
     },
     [view],
   );
@@ -239,6 +288,7 @@ export function CasePanel(props: CasePanelProps) {
           onCopyLink={props.onCopyLink}
           onRevoke={onRevoke}
           onRemove={onRemove}
+          onExpiry={props.onChangeExpiry ? onExpiry : undefined}
         />
       ))}
 
@@ -267,6 +317,9 @@ export function CasePanel(props: CasePanelProps) {
             }}
             onDismiss={close}
           />
+        ) : null}
+        {dialog?.kind === "expiry" && props.onChangeExpiry ? (
+          <ExpiryFor dialog={dialog} view={v} now={props.now?.() ?? new Date()} onChangeExpiry={props.onChangeExpiry} onClose={close} />
         ) : null}
         {dialog?.kind === "remove" ? (
           <ConfirmDialog

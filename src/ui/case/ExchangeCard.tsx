@@ -20,6 +20,8 @@ export interface ExchangeCardProps {
   readonly onCopyLink: (exchangeId: string) => void;
   readonly onRevoke: (exchangeId: string, access: AccessRow) => void;
   readonly onRemove: (exchangeId: string) => void;
+  /** The administrator's expiry actions; without it they are not offered. */
+  readonly onExpiry?: (exchangeId: string, mode: "keep" | "date") => void;
 }
 
 function statusText(view: ExchangeView): string {
@@ -170,7 +172,15 @@ function AccessTable(props: {
 }
 
 /** One exchange (one SharePoint folder): status, expiry, files, who has access, and what the agent may do. */
-export const ExchangeCard = memo(function ExchangeCard({ view, busy, onShare, onCopyLink, onRevoke, onRemove }: ExchangeCardProps) {
+export const ExchangeCard = memo(function ExchangeCard({
+  view,
+  busy,
+  onShare,
+  onCopyLink,
+  onRevoke,
+  onRemove,
+  onExpiry,
+}: ExchangeCardProps) {
   const info = useLocaleInfo();
   const titleId = useId();
   const x = view.exchange;
@@ -295,6 +305,24 @@ export const ExchangeCard = memo(function ExchangeCard({ view, busy, onShare, on
               disabled={!!busy}
               onClick={() => onCopyLink(view.id)}
               onRenderIcon={running("copyLink") ? spinner : undefined}
+            />
+          ) : null}
+          {onExpiry && can("keepWithoutExpiry") ? (
+            <DefaultButton
+              text={s.actions.keep}
+              iconProps={{ iconName: "Lock" }}
+              disabled={!!busy}
+              onClick={() => onExpiry(view.id, "keep")}
+              onRenderIcon={running("keepWithoutExpiry") ? spinner : undefined}
+            />
+          ) : null}
+          {onExpiry && can("changeExpiry") ? (
+            <DefaultButton
+              text={s.actions.changeExpiry}
+              iconProps={{ iconName: "Clock" }}
+              disabled={!!busy}
+              onClick={() => onExpiry(view.id, "date")}
+              onRenderIcon={running("changeExpiry") ? spinner : undefined}
             />
           ) : null}
           {can("removeNow") ? (

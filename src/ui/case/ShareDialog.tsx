@@ -7,7 +7,7 @@ import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
 import { TextField } from "@fluentui/react/lib/TextField";
 import { useEffect, useId, useRef, useState } from "react";
-import type { ShareDraft } from "../../app/shareDraft";
+import { keptMessageProblem, type ShareDraft } from "../../app/shareDraft";
 import type { ShareRequest } from "../../app/shareWithCustomer";
 import { MAX_MESSAGE_LENGTH } from "../../domain/shareMessage";
 import type { AccessRole } from "../../ports/DocumentLibrary";
@@ -88,7 +88,9 @@ export function ShareDialog({ mode, folder, contactEmail, loadDraft, onSubmit, o
       setSending(false);
     }
   };
-  const ready = !!draft && email.trim() !== "" && message.trim() !== "" && (!other || (confirmed && reason.trim() !== ""));
+  // Kept with no expiry: the template's deletion date must be edited out before it can be sent.
+  const keptProblem = draft ? keptMessageProblem(message, draft.expiresOn) : null;
+  const ready = !!draft && !keptProblem && email.trim() !== "" && message.trim() !== "" && (!other || (confirmed && reason.trim() !== ""));
   const title = mode === "share" ? s.shareDialog.titleShare : s.shareDialog.titleRequest;
 
   return (
@@ -173,8 +175,9 @@ export function ShareDialog({ mode, folder, contactEmail, loadDraft, onSubmit, o
           onChange={(_, v) => setMessage(v ?? "")}
           disabled={sending || !draft}
           description={fill(s.shareDialog.messageCount, { count: message.length, max: MAX_MESSAGE_LENGTH })}
+          errorMessage={keptProblem?.message}
         />
-        {draft?.problem ? (
+        {draft?.problem && draft.problemCode !== "messageNeedsExpiry" ? (
           <MessageBar messageBarType={MessageBarType.warning} isMultiline>
             {draft.problem}
           </MessageBar>

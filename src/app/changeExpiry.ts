@@ -1,0 +1,67 @@
+import { ValidationError } from "../domain/errors";
+import type { Exchange } from "../domain/exchange";
+import { validateExpiryChange } from "../domain/expiry";
+import { allowedActions, type Action } from "../domain/lifecycle";
+import type { CaseRecord } from "../ports/CaseReads";
+import type { CaseActor, CasePorts } from "./casePorts";
+import { caseNoteSubjects, expiryChangedNoteText } from "./caseWording";
+import { writeNotes, type NotesOutcome } from "./timelineNotes";
+
+export interface ChangeExpiryInput {
+  readonly caseRecord: CaseRecord;
+  readonly exchange: Exchange;
+  /** The new expiry instant, or `null` to keep the folder with no expiry. */
+  readonly expiresOn: Date | null;
+  readonly reason: string;
+  readonly actor: CaseActor;
+}
+
+export interface ChangeExpiryOutcome {
+  readonly expiresOn: Date | null;
+  readonly reason: string;
+  readonly notes: NotesOutcome;
+}
+
+/**
+ * The administrator's Keep with no expiry / Change expiry: checks the role, stage and input
+ * (a reason, a date in the future), writes the new expiry and the reason on the exchange, and notes
+ * it on the exchange's and the case's timelines. A resolved case refuses its note; that is expected.
+ */
+export async function changeExpiry(ports: CasePorts, input: ChangeExpiryInput): Promise<ChangeExpiryOutcome> {
+  const { exchange, actor } = input;
+  const now = ports.clock.now();
+  const action: Action = input.expiresOn === null ? "keepWithoutExpiry" : "changeExpiry";
+  if (
+    !allowedActions({ direction: exchange.direction, stage: exchange.stage, expiresOn: exchange.expiresOn }, actor.roles, now).includes(
+      action,
+    )
+  )
+    throw new ValidationError(
+      "actionNotAllowed",
+      action === "keepWithoutExpiry"
+        ? "Keeping this folder with no expiry is not possible now, or not with your role (administrators only)."
+        : "Changing this folder's expiry is not possible now, or not with your role (administrators only).",
+      action,
+    );
+  const change = validateExpiryChange({ expiresOn: input.expiresOn, reason: input.reason }, now);
+  await ports.crm.updateExchange(exchange.id, { expiresOn: change.expiresOn, expiryReason: change.reason });
+  const note = {
+    subject: change.expiresOn === null ? caseNoteSubjects.kept : caseNoteSubjects.expiryChanged,
+    text: expiryChangedNoteText({
+      by: actor.name,
+      folderPath: exchange.folderPath,
+      from: exchange.expiresOn,
+      to: change.expiresOn,
+      reason: change.reason,
+    }),
+  };
+  const notes = await writeNotes(
+    ports.crm,
+    [
+      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
+      { target: { table: "incident", id: input.caseRecord.id }, note },
+    ],
+    ports.notes,
+  );
+  return { expiresOn: change.expiresOn, reason: change.reason, notes };
+}

@@ -1,0 +1,155 @@
+import { DefaultButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { ChoiceGroup } from "@fluentui/react/lib/ChoiceGroup";
+import { DatePicker } from "@fluentui/react/lib/DatePicker";
+import { Dialog, DialogFooter, DialogType } from "@fluentui/react/lib/Dialog";
+import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
+import { TextField } from "@fluentui/react/lib/TextField";
+import { useState } from "react";
+import type { ExpiryChangeRequest } from "../../app/casePanelSession";
+import { isValidationError, ValidationError } from "../../domain/errors";
+import { ErrorBar } from "../common/ErrorBar";
+import { formatLongDate } from "../common/format";
+import { useLocaleInfo } from "../common/PanelRoot";
+import { commonStrings, fill } from "../common/strings";
+import { caseStrings as s } from "./strings";
+import { classes } from "./styles";
+
+export type ExpiryMode = "keep" | "date";
+
+export interface ExpiryDialogProps {
+  /** Which choice the dialog opens with (the button the administrator clicked). */
+  readonly mode: ExpiryMode;
+  /** Keep with no expiry is offered only when allowed (the folder has an expiry now). */
+  readonly canKeep: boolean;
+  readonly folder: string;
+  /** The current expiry; null when kept. */
+  readonly expiresOn: Date | null;
+  /** The time of day a picked date expires at (the current expiry's, or the folder's creation). */
+  readonly timeOfDay: Date;
+  /** The first day the picker offers. */
+  readonly today: Date;
+  readonly onSubmit: (request: ExpiryChangeRequest) => Promise<void>;
+  readonly onDismiss: () => void;
+}
+
+/**
+ * A picked calendar day at the expiry's time of day, so a changed expiry stays "created on + whole
+ * days" like every other (DESIGN.md "Expiry"); the picker gives the day at local midnight.
+ */
+export function expiryOnDay(day: Date, timeOfDay: Date): Date {
+  const out = new Date(day);
+  out.setHours(timeOfDay.getHours(), timeOfDay.getMinutes(), timeOfDay.getSeconds(), timeOfDay.getMilliseconds());
+  return out;
+}
+
+/** The administrator's Keep with no expiry / Change expiry: a date or none, and a required reason. */
+export function ExpiryDialog(props: ExpiryDialogProps) {
+  const info = useLocaleInfo();
+  const [mode, setMode] = useState<ExpiryMode>(props.canKeep ? props.mode : "date");
+  const [day, setDay] = useState<Date | undefined>();
+  const [reason, setReason] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const fieldError = (field: string) => (isValidationError(error) && error.field === field ? error.message : undefined);
+  const dateError = mode === "date" ? fieldError("expiresOn") : undefined;
+  const reasonError = fieldError("reason");
+  const otherError = error && !dateError && !reasonError ? error : undefined;
+
+  const submit = async () => {
+    setError(undefined);
+    if (mode === "date" && !day) {
+      setError(new ValidationError("expiryInvalid", s.expiryDialog.pickDate, "expiresOn"));
+      return;
+    }
+    setSaving(true);
+    try {
+      await props.onSubmit({ expiresOn: mode === "keep" ? null : expiryOnDay(day!, props.timeOfDay), reason });
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  };
+
+  const current = props.expiresOn
+    ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
+    : s.expiryDialog.currentKept;
+  return (
+    <Dialog
+      hidden={false}
+      onDismiss={saving ? undefined : props.onDismiss}
+      minWidth={440}
+      maxWidth={520}
+      dialogContentProps={{
+        type: DialogType.normal,
+        title: mode === "keep" ? s.expiryDialog.titleKeep : s.expiryDialog.titleChange,
+        subText: fill(s.expiryDialog.subtitle, { folder: props.folder, current }),
+        closeButtonAriaLabel: commonStrings.close,
+      }}
+      modalProps={{ isBlocking: true }}
+    >
+      <div className={classes.dialogFields}>
+        {otherError ? <ErrorBar error={otherError} /> : null}
+        {props.canKeep ? (
+          <ChoiceGroup
+            label={s.expiryDialog.choice}
+            selectedKey={mode}
+            onChange={(_, o) => {
+              if (!o) return;
+              setMode(o.key as ExpiryMode);
+              setError(undefined);
+            }}
+            disabled={saving}
+            options={[
+              { key: "keep", text: s.expiryDialog.keep },
+              { key: "date", text: s.expiryDialog.date },
+            ]}
+          />
+        ) : null}
+        {mode === "date" ? (
+          <DatePicker
+            label={s.expiryDialog.datePicker}
+            isRequired
+            value={day}
+            onSelectDate={(d) => {
+              setDay(d ?? undefined);
+              setError(undefined);
+            }}
+            minDate={props.today}
+            placeholder={s.expiryDialog.datePlaceholder}
+            ariaLabel={s.expiryDialog.datePicker}
+            formatDate={(d) => (d ? formatLongDate(d, { locale: info.locale }) : "")}
+            disabled={saving}
+            textField={{ errorMessage: dateError }}
+          />
+        ) : null}
+        <TextField
+          label={s.expiryDialog.reason}
+          required
+          multiline
+          rows={2}
+          placeholder={s.expiryDialog.reasonPlaceholder}
+          value={reason}
+          onChange={(_, v) => {
+            setReason(v ?? "");
+            if (reasonError) setError(undefined);
+          }}
+          errorMessage={reasonError}
+          disabled={saving}
+        />
+      </div>
+      <DialogFooter>
+        {saving ? (
+          <Spinner
+            size={SpinnerSize.small}
+            label={s.expiryDialog.saving}
+            labelPosition="right"
+            styles={{ root: { display: "inline-flex", marginRight: 12 } }}
+          />
+        ) : null}
+        <PrimaryButton text={s.expiryDialog.save} onClick={() => void submit()} disabled={saving} />
+        <DefaultButton text={commonStrings.cancel} onClick={props.onDismiss} disabled={saving} />
+      </DialogFooter>
+    </Dialog>
+  );
+}
