@@ -16,7 +16,7 @@ import {
 import type { Clock } from "../ports/Clock";
 import { systemClock } from "../ports/Clock";
 import type { FolderAddress, FolderInventory, InventoryFolder } from "../ports/FolderInventory";
-import type { RetentionExchange, RetentionRecords } from "../ports/RetentionRecords";
+import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome } from "../ports/RetentionRecords";
 
 /** What the sweep talks to. */
 export interface SweepPorts {
@@ -35,10 +35,11 @@ export interface SweepExpiredOptions {
   readonly deadline?: Date;
   /** Real time for the deadline (the `clock` argument is the business time, which tests move). */
   readonly wallClock?: Clock;
-  /** Folders per batch of Graph work (Graph's `$batch` limit is 20). */
+  /**
+   * Exchanges (and orphan folders) per step of work: one Graph `$batch` (its limit is 20), and the
+   * Dataverse writes of those exchanges, which the records port sends as `$batch` requests.
+   */
   readonly batchSize?: number;
-  /** Dataverse writes in flight at once (different exchanges; one exchange's writes stay in order). Default 4. */
-  readonly concurrency?: number;
   /** Progress lines for `--verbose`. */
   readonly log?: (line: string) => void;
 }
@@ -106,7 +107,6 @@ class SweepRun {
   private readonly startedAt: Date;
   private readonly wall: Clock;
   private readonly batch: number;
-  private readonly concurrency: number;
   private readonly dryRun: boolean;
   private readonly counts: Counts = {
     warned: 0,
@@ -135,7 +135,6 @@ class SweepRun {
     this.startedAt = this.wall.now();
     this.batch = Math.max(1, Math.min(options.batchSize ?? 20, 20));
     this.dryRun = options.dryRun ?? false;
-    this.concurrency = Math.max(1, options.concurrency ?? 4);
   }
 
   async execute(): Promise<SweepReport> {
@@ -151,7 +150,7 @@ class SweepRun {
     this.log(`${due.length} exchange(s) need attention: ${toWarn.length} to warn, ${toDelete.length} expired.`);
 
     for (let i = 0; i < toWarn.length && !this.pastDeadline(); i += this.batch) {
-      await eachLimited(toWarn.slice(i, i + this.batch), this.concurrency, (x) => this.warn(x));
+      await this.warn(toWarn.slice(i, i + this.batch));
     }
     for (let i = 0; i < toDelete.length && !this.pastDeadline(); i += this.batch) {
       await this.expire(toDelete.slice(i, i + this.batch));
@@ -162,34 +161,81 @@ class SweepRun {
 
   // --- 1. warn ---
 
-  private async warn(exchange: RetentionExchange): Promise<void> {
-    const { records } = this.ports;
-    this.counts.warned++;
-    if (this.dryRun) return this.log(`would warn ${exchange.folderPath ?? exchange.name}`);
-    try {
+  /**
+   * Notes and notifications first (one call to the records port: `$batch` requests of 20), then
+   * `cfx_warnedon` for the exchanges whose warning was fully written (a second call): never marked
+   * warned without the note. The
+   * writes are keyed, so a rerun after a crash between the two does not double them.
+   */
+  private async warn(chunk: readonly RetentionExchange[]): Promise<void> {
+    this.counts.warned += chunk.length;
+    if (this.dryRun) {
+      for (const x of chunk) this.log(`would warn ${x.folderPath ?? x.name}`);
+      return;
+    }
+    const writes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
+    for (const exchange of chunk) {
       const note = warningNote({
         folderName: exchange.name,
         expiresOn: exchange.expiresOn!,
         daysLeft: daysLeft(exchange.expiresOn, this.now) ?? 0,
       });
-      await records.addNote(
-        { table: "cfx_fileexchange", id: exchange.id },
-        { subject: note.subject, text: note.text },
-        { onceKey: `warn:${exchange.id}:note` },
-      );
+      writes.push({
+        exchange,
+        write: {
+          kind: "addNote",
+          target: { table: "cfx_fileexchange", id: exchange.id },
+          note: { subject: note.subject, text: note.text },
+          options: { onceKey: `warn:${exchange.id}:note` },
+        },
+      });
       if (!exchange.ownerIsTeam && exchange.ownerId) {
-        await records.notifyUser(
-          exchange.ownerId,
-          { title: note.subject, body: note.text },
-          { onceKey: `warn:${exchange.id}:notification` },
-        );
+        writes.push({
+          exchange,
+          write: {
+            kind: "notifyUser",
+            userId: exchange.ownerId,
+            notification: { title: note.subject, body: note.text },
+            options: { onceKey: `warn:${exchange.id}:notification` },
+          },
+        });
       }
-      await records.updateExchange(exchange.id, { warnedOn: this.now });
-      this.log(`warned the owner of ${exchange.folderPath ?? exchange.name}`);
-    } catch (e) {
-      this.counts.warned--;
-      this.fail("warn", e, exchange);
     }
+    const written = await this.writeAll("warn", writes);
+    const warned = await this.writeAll(
+      "warn",
+      written.map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { warnedOn: this.now } } })),
+    );
+    this.counts.warned -= chunk.length - warned.length;
+    for (const x of warned) this.log(`warned the owner of ${x.folderPath ?? x.name}`);
+  }
+
+  /**
+   * Sends the writes in one call to the records port and returns the exchanges whose writes all
+   * succeeded (in chunk order); the others are reported once each, with their first failure.
+   */
+  private async writeAll(
+    step: SweepStep,
+    writes: ReadonlyArray<{ readonly exchange: RetentionExchange; readonly write: RetentionWrite }>,
+  ): Promise<RetentionExchange[]> {
+    if (writes.length === 0) return [];
+    let outcomes: RetentionWriteOutcome[];
+    try {
+      outcomes = await this.ports.records.write(writes.map((w) => w.write));
+    } catch (e) {
+      outcomes = writes.map(() => ({ ok: false, error: e }));
+    }
+    const failed = new Set<string>();
+    const done: RetentionExchange[] = [];
+    writes.forEach(({ exchange }, i) => {
+      const o = outcomes[i] ?? { ok: false, error: new Error("The records port gave no outcome for this write.") };
+      if (!o.ok && !failed.has(exchange.id)) {
+        failed.add(exchange.id);
+        this.fail(step, o.error, exchange);
+      }
+    });
+    for (const { exchange } of writes) if (!failed.has(exchange.id) && !done.includes(exchange)) done.push(exchange);
+    return done;
   }
 
   // --- 2. revoke, then delete ---
@@ -217,14 +263,27 @@ class SweepRun {
       try {
         const recipients = await records.activeRecipients(ready.map((x) => x.id));
         const blocked = new Set<string>();
-        await eachLimited(recipients, this.concurrency, async (r) => {
+        const writes: RetentionWrite[] = recipients.map((r) => ({
+          kind: "updateRecipient",
+          id: r.id,
+          changes: { revokedOn: this.now, reason: `Access removed at expiry. (${JOB})` },
+        }));
+        let outcomes: RetentionWriteOutcome[] = [];
+        if (writes.length > 0) {
           try {
-            await records.updateRecipient(r.id, { revokedOn: this.now, reason: `Access removed at expiry. (${JOB})` });
-            this.counts.recipientsRevoked++;
+            outcomes = await records.write(writes);
           } catch (e) {
-            blocked.add(r.exchangeId);
-            this.fail("revoke", e, chunk.find((x) => x.id === r.exchangeId) ?? { id: r.exchangeId });
+            outcomes = writes.map(() => ({ ok: false, error: e }));
           }
+        }
+        recipients.forEach((r, i) => {
+          const o = outcomes[i];
+          if (o?.ok) {
+            this.counts.recipientsRevoked++;
+            return;
+          }
+          blocked.add(r.exchangeId);
+          this.fail("revoke", o?.error, chunk.find((x) => x.id === r.exchangeId) ?? { id: r.exchangeId });
         });
         ready = ready.filter((x) => !blocked.has(x.id));
       } catch (e) {
@@ -241,24 +300,47 @@ class SweepRun {
       else this.fail("delete", o.error, withFolder[i]);
     });
 
-    await eachLimited(deleted, this.concurrency, async (exchange) => {
-      try {
-        const note = deletionNote({
-          folderName: exchange.name,
-          days: lifetimeDays(exchange, settings),
-          permanent: settings.permanentDelete,
-          revokedCount: revokedCount.get(exchange.id) ?? 0,
-        });
-        await records.addNote({ table: "cfx_fileexchange", id: exchange.id }, note, { onceKey: `delete:${exchange.id}:exchange` });
-        // A resolved or cancelled case refuses notes (addNote resolves false): expected, not a failure.
-        await records.addNote({ table: "incident", id: exchange.caseId }, note, { onceKey: `delete:${exchange.id}:case` });
-        await records.updateExchange(exchange.id, { stage: ExchangeStage.deleted, deletedOn: this.now });
-        this.counts.deleted++;
-        this.log(`deleted ${exchange.folderPath ?? exchange.name}`);
-      } catch (e) {
-        this.fail("record", e, exchange);
-      }
-    });
+    // Notes on the exchange and the case first, then the exchange marked deleted, each as a batch
+    // of writes. A resolved or cancelled case refuses its note (a refused outcome): expected, not a failure.
+    const notes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
+    for (const exchange of deleted) {
+      const note = deletionNote({
+        folderName: exchange.name,
+        days: lifetimeDays(exchange, settings),
+        permanent: settings.permanentDelete,
+        revokedCount: revokedCount.get(exchange.id) ?? 0,
+      });
+      notes.push(
+        {
+          exchange,
+          write: {
+            kind: "addNote",
+            target: { table: "cfx_fileexchange", id: exchange.id },
+            note,
+            options: { onceKey: `delete:${exchange.id}:exchange` },
+          },
+        },
+        {
+          exchange,
+          write: {
+            kind: "addNote",
+            target: { table: "incident", id: exchange.caseId },
+            note,
+            options: { onceKey: `delete:${exchange.id}:case` },
+          },
+        },
+      );
+    }
+    const noted = await this.writeAll("record", notes);
+    const recorded = await this.writeAll(
+      "record",
+      noted.map((exchange) => ({
+        exchange,
+        write: { kind: "updateExchange", id: exchange.id, changes: { stage: ExchangeStage.deleted, deletedOn: this.now } },
+      })),
+    );
+    this.counts.deleted += recorded.length;
+    for (const x of recorded) this.log(`deleted ${x.folderPath ?? x.name}`);
   }
 
   /**
@@ -473,15 +555,6 @@ class SweepRun {
   private log(line: string): void {
     this.options.log?.(line);
   }
-}
-
-/** Runs `fn` over the items with at most `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function addressOf(x: RetentionExchange): FolderAddress {

@@ -42,6 +42,24 @@ export interface OnceOptions {
   readonly onceKey: string;
 }
 
+/** One of the job's writes, for `RetentionRecords.write` (the same writes as the single methods). */
+export type RetentionWrite =
+  | { readonly kind: "updateExchange"; readonly id: string; readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn">> }
+  | { readonly kind: "updateRecipient"; readonly id: string; readonly changes: Partial<Pick<Recipient, "revokedOn" | "reason">> }
+  | { readonly kind: "addNote"; readonly target: TimelineTarget; readonly note: NoteInput; readonly options: OnceOptions }
+  | {
+      readonly kind: "notifyUser";
+      readonly userId: string;
+      readonly notification: { readonly title: string; readonly body: string };
+      readonly options: OnceOptions;
+    };
+
+/**
+ * What became of one write: done (a duplicate key counts as done), done-but-refused (a note an
+ * inactive case will not take: expected, not a failure), or failed with the adapter's error.
+ */
+export type RetentionWriteOutcome = { readonly ok: true; readonly refused?: boolean } | { readonly ok: false; readonly error: unknown };
+
 /**
  * Dataverse in the retention job's words. Implemented over the Web API with an app-only token
  * (src/adapters/dataverse/DataverseRetentionRecords.ts). Queries read every page.
@@ -59,6 +77,11 @@ export interface RetentionRecords {
   addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean>;
   /** An in-app notification to a user, once per key. */
   notifyUser(userId: string, notification: { readonly title: string; readonly body: string }, options: OnceOptions): Promise<void>;
+  /**
+   * Independent writes at once (over the Web API: `$batch` requests of 20, each write its own
+   * part). One failure does not stop the others; outcomes come back in the order of `writes`.
+   */
+  write(writes: readonly RetentionWrite[]): Promise<RetentionWriteOutcome[]>;
   /** The last orphan report a run saved, or null before the first. */
   lastOrphanReport(): Promise<OrphanReport | null>;
   saveOrphanReport(report: OrphanReport): Promise<void>;

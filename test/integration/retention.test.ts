@@ -211,6 +211,8 @@ test("twice in a row: the second run changes nothing (it only reads)", async () 
   const writes = api.filter((r) => r.method !== "GET" && !(r.method === "POST" && r.path.endsWith("/$batch")));
   expect(api.length).toBeGreaterThan(0);
   expect(writes).toEqual([]);
+  // Dataverse writes go as $batch now: a run with nothing to do sends none.
+  expect(api.filter((r) => r.path === "/api/data/v9.2/$batch")).toEqual([]);
 });
 
 test("with the services throttling 10% of requests the job still finishes, and a rerun leaves no duplicate notes", async () => {
@@ -303,4 +305,48 @@ test("a pass cut by its deadline exits 4 and the next pass finishes the work", a
   expect(next.code).toBe(0);
   expect(next.report.complete).toBe(true);
   expect(next.report.counts.deleted).toBeGreaterThan(0);
+});
+
+test("Dataverse writes go as $batch requests, never one request per exchange", async () => {
+  type Logged = { method: string; path: string; origin: string };
+  const dataverseLog = async () =>
+    ((await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as Logged[]).filter((r) => r.path.startsWith("/api/data/"));
+  const made = [];
+  for (const n of ["CAS-07101-BATCH1", "CAS-07102-BATCH2", "CAS-07103-BATCH3"]) made.push(await exchangeCreatedToday(n));
+
+  // Other tests' exchanges may fall due in the same runs: the bound follows the run's own counts.
+  // Per chunk of 20 exchanges: warnings take notes+notifications (≤ 2 batches) and cfx_warnedon (1);
+  // expiries take recipient rows (≥ 1), notes (≤ 2) and the records (1).
+  const batchesAtMost = (c: SweepReport["counts"], recipientRows: number) =>
+    3 * Math.ceil(c.warned / 20) + 3 * Math.ceil(c.expired / 20) + Math.ceil(recipientRows / 20);
+  const check = async (report: SweepReport, recipientRows: number) => {
+    const writes = (await dataverseLog()).filter((r) => r.method !== "GET");
+    const batches = writes.filter((r) => r.path.endsWith("/$batch"));
+    expect(batches.length).toBeGreaterThan(0);
+    expect(batches.length).toBeLessThanOrEqual(batchesAtMost(report.counts, recipientRows));
+    // Nothing else but the orphan report note goes on its own.
+    expect(writes.filter((r) => !r.path.endsWith("/$batch")).every((r) => r.path.startsWith("/api/data/v9.2/annotations"))).toBe(true);
+  };
+
+  await advanceDays(29);
+  await control("DELETE", "/_sandbox/requests");
+  const warn = await runCli();
+  expect(warn.report.counts.warned).toBeGreaterThanOrEqual(3);
+  expect(warn.report.failures).toEqual([]);
+  await check(warn.report, warn.report.counts.recipientsRevoked);
+
+  await advanceDays(2);
+  await control("DELETE", "/_sandbox/requests");
+  const del = await runCli();
+  expect(del.report.counts.deleted).toBeGreaterThanOrEqual(3);
+  expect(del.report.failures).toEqual([]);
+  await check(del.report, del.report.counts.recipientsRevoked);
+  // Three exchanges' writes (3 recipients, 6 notes, 3 records = 12 writes) took fewer requests than writes.
+  expect((await dataverseLog()).filter((r) => r.path.endsWith("/$batch")).length).toBeLessThan(
+    del.report.counts.recipientsRevoked + 3 * del.report.counts.deleted,
+  );
+  for (const x of made) {
+    expect((await dv(`cfx_fileexchanges(${x.id})?$select=cfx_stage`)).cfx_stage).toBe(ExchangeStage.deleted);
+    expect((await notesOn(x.id)).filter((n) => String(n.notetext).includes("deleted after 30 days"))).toHaveLength(1);
+  }
 });

@@ -1,5 +1,15 @@
 import type { TokenProvider } from "../../ports/TokenProvider";
+import { decodeBatchResponse, encodeBatch, type BatchOperation, type BatchPartResponse } from "./batchFormat";
 import { DataverseError, dataverseErrorFrom } from "./DataverseError";
+
+export type { BatchOperation } from "./batchFormat";
+
+/** What became of one operation of a `$batch`. */
+export type BatchOutcome =
+  { readonly ok: true; readonly status: number; readonly body?: unknown } | { readonly ok: false; readonly error: DataverseError };
+
+/** Dataverse takes at most 1,000 operations in one `$batch`. */
+export const MAX_BATCH_OPERATIONS = 1000;
 
 /** fetch, passed in: the narrowest seam for tests. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -95,6 +105,98 @@ export class DataverseClient {
     await this.send("PATCH", this.url(`${entitySet}(${id})`), body, { "If-Match": "*" });
   }
 
+  /** One operation as its own request (what a batch part would be), with the usual retries. */
+  async execute(operation: BatchOperation): Promise<unknown> {
+    return this.send(operation.method, this.url(operation.path), operation.body, { ...operation.headers });
+  }
+
+  /**
+   * Sends independent operations as `$batch` requests of `batchSize` operations (default 20), each
+   * operation its own part (never a change set: one refusal would roll back the others) with
+   * `Prefer: odata.continue-on-error`, so every part gets its own answer. A throttled batch is
+   * sent again after its Retry-After; throttled parts are sent again, alone, in a later batch.
+   * Outcomes come back in the order of `operations`; a batch that fails as a whole fails each of
+   * its operations, and the next batch is still sent.
+   */
+  async batch(operations: readonly BatchOperation[], batchSize = 20): Promise<BatchOutcome[]> {
+    const size = Math.max(1, Math.min(batchSize, MAX_BATCH_OPERATIONS));
+    const out: BatchOutcome[] = [];
+    for (let i = 0; i < operations.length; i += size) {
+      const chunk = operations.slice(i, i + size);
+      try {
+        out.push(...(await this.batchOnce(chunk)));
+      } catch (e) {
+        const error = isError(e) ? e : new DataverseError("failed", String(e), 0, { cause: e });
+        out.push(...chunk.map(() => ({ ok: false as const, error })));
+      }
+    }
+    return out;
+  }
+
+  private async batchOnce(operations: readonly BatchOperation[]): Promise<BatchOutcome[]> {
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    const outcomes: Array<BatchOutcome | undefined> = operations.map(() => undefined);
+    let pending = operations.map((_, i) => i);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const request = encodeBatch(
+        this.base,
+        pending.map((i) => operations[i]),
+      );
+      const { status, text, contentType } = await this.exchange("POST", this.url("$batch"), request.body, {
+        "Content-Type": request.contentType,
+        Prefer: "odata.continue-on-error",
+      });
+      if (!ok(status)) throw dataverseErrorFrom(status, parseJson(text), "POST $batch");
+      let parts: BatchPartResponse[];
+      try {
+        parts = decodeBatchResponse(contentType, text);
+      } catch (e) {
+        throw new DataverseError("invalidResponse", "POST $batch: the answer is not a multipart batch response.", status, { cause: e });
+      }
+      const again: number[] = [];
+      let wait: number | undefined;
+      pending.forEach((index, k) => {
+        const part = parts[k];
+        const op = operations[index];
+        const operation = `${op.method} ${op.path}`;
+        // A part without an answer was not run (Dataverse stopped the batch): send it again.
+        const retryable = !part || RETRYABLE.has(part.status);
+        if (retryable && attempt < maxAttempts) {
+          again.push(index);
+          const after = part ? retryAfterMs(part.headers["retry-after"] ?? null) : undefined;
+          if (after !== undefined) wait = Math.max(wait ?? 0, after);
+          return;
+        }
+        if (!part) {
+          outcomes[index] = {
+            ok: false,
+            error: new DataverseError("invalidResponse", `${operation}: no answer in the $batch response.`, status),
+          };
+        } else if (ok(part.status)) {
+          outcomes[index] = { ok: true, status: part.status, body: parseJson(part.body) };
+        } else {
+          outcomes[index] = { ok: false, error: dataverseErrorFrom(part.status, parseJson(part.body), operation) };
+        }
+      });
+      if (again.length > 0) {
+        const delay = wait ?? this.backoff(attempt);
+        if (delay > (this.options.maxDelayMs ?? 300_000)) {
+          for (const index of again) {
+            const op = operations[index];
+            outcomes[index] = {
+              ok: false,
+              error: new DataverseError("throttled", `${op.method} ${op.path}: throttled longer than the job waits.`, 429),
+            };
+          }
+          break;
+        }
+        await this.sleep(delay);
+      }
+      pending = again;
+    }
+    return outcomes.map((o) => o!);
+  }
+
   private url(pathOrUrl: string): string {
     return /^https?:\/\//i.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl.replace(/^\/+/, "")}`;
   }
@@ -104,6 +206,30 @@ export class DataverseClient {
    * PATCH with If-Match, creates with their own key), so dropped connections are retried too.
    */
   private async send<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T | undefined> {
+    const operation = `${method} ${url.replace(this.base, "")}`;
+    const { status, text } = await this.exchange(
+      method,
+      url,
+      body === undefined ? undefined : JSON.stringify(body),
+      body === undefined ? headers : { "Content-Type": "application/json; charset=utf-8", ...headers },
+    );
+    let parsed: unknown;
+    try {
+      parsed = text.trim() ? JSON.parse(text) : undefined;
+    } catch {
+      if (ok(status)) throw new DataverseError("invalidResponse", `${operation}: the answer is not JSON.`, status, { cause: text });
+    }
+    if (!ok(status)) throw dataverseErrorFrom(status, parsed, operation);
+    return parsed as T | undefined;
+  }
+
+  /** One HTTP exchange, retried on 429/503/504 (after Retry-After) and on dropped connections. */
+  private async exchange(
+    method: string,
+    url: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string; contentType: string }> {
     const maxAttempts = this.options.maxAttempts ?? 6;
     const operation = `${method} ${url.replace(this.base, "")}`;
     for (let attempt = 1; ; attempt++) {
@@ -117,10 +243,9 @@ export class DataverseClient {
             "OData-MaxVersion": "4.0",
             "OData-Version": "4.0",
             Authorization: `Bearer ${token}`,
-            ...(body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" }),
             ...headers,
           },
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body,
         });
       } catch (e) {
         if (attempt >= maxAttempts)
@@ -138,15 +263,7 @@ export class DataverseClient {
         }
       }
       const text = await response.text().catch(() => "");
-      let parsed: unknown;
-      try {
-        parsed = text.trim() ? JSON.parse(text) : undefined;
-      } catch {
-        if (response.ok)
-          throw new DataverseError("invalidResponse", `${operation}: the answer is not JSON.`, response.status, { cause: text });
-      }
-      if (!response.ok) throw dataverseErrorFrom(response.status, parsed, operation);
-      return parsed as T | undefined;
+      return { status: response.status, text, contentType: response.headers.get("content-type") ?? "" };
     }
   }
 
@@ -162,4 +279,20 @@ export function retryAfterMs(value: string | null, now: number = Date.now()): nu
   if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
   const date = Date.parse(v);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function ok(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text.trim() ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isError(e: unknown): e is DataverseError {
+  return e instanceof DataverseError;
 }

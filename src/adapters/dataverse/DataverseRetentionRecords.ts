@@ -1,9 +1,17 @@
 import type { Recipient } from "../../domain/exchange";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../model";
 import type { NoteInput, TimelineTarget } from "../../ports/CrmGateway";
-import type { ExchangeFolder, OnceOptions, OrphanReport, RetentionExchange, RetentionRecords } from "../../ports/RetentionRecords";
-import type { DataverseClient } from "./DataverseClient";
-import { isDataverseError } from "./DataverseError";
+import type {
+  ExchangeFolder,
+  OnceOptions,
+  OrphanReport,
+  RetentionExchange,
+  RetentionRecords,
+  RetentionWrite,
+  RetentionWriteOutcome,
+} from "../../ports/RetentionRecords";
+import type { BatchOperation, DataverseClient } from "./DataverseClient";
+import { isDataverseError, type DataverseError } from "./DataverseError";
 import { onceId } from "./onceId";
 
 type Row = Readonly<Record<string, unknown>>;
@@ -46,6 +54,12 @@ const TWO_WEEKS_SECONDS = 14 * 24 * 3600;
 export interface DataverseRetentionRecordsOptions {
   /** Rows per page of the exchange queries (`Prefer: odata.maxpagesize`). */
   readonly pageSize?: number;
+  /**
+   * Writes per `$batch` (default 20). Dataverse takes up to 1,000, but the design budgets 20: a
+   * batch is one request to the service protection limits yet its execution time counts in full,
+   * and a throttled or dropped batch is resent whole, so smaller batches keep a retry cheap.
+   */
+  readonly batchSize?: number;
 }
 
 /** RetentionRecords over the Dataverse Web API with the job's app-only token. */
@@ -100,50 +114,53 @@ export class DataverseRetentionRecords implements RetentionRecords {
   }
 
   async updateExchange(id: string, changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn">>): Promise<void> {
-    const body: Record<string, unknown> = {};
-    if (changes.stage !== undefined) body.cfx_stage = changes.stage;
-    if (changes.warnedOn !== undefined) body.cfx_warnedon = iso(changes.warnedOn);
-    if (changes.deletedOn !== undefined) body.cfx_deletedon = iso(changes.deletedOn);
-    await this.client.update("cfx_fileexchanges", guid(id), body);
+    await this.single({ kind: "updateExchange", id, changes });
   }
 
   async updateRecipient(id: string, changes: Partial<Pick<Recipient, "revokedOn" | "reason">>): Promise<void> {
-    const body: Record<string, unknown> = {};
-    if (changes.revokedOn !== undefined) body.cfx_revokedon = iso(changes.revokedOn);
-    if (changes.reason !== undefined) body.cfx_reason = changes.reason;
-    await this.client.update("cfx_exchangerecipients", guid(id), body);
+    await this.single({ kind: "updateRecipient", id, changes });
   }
 
   async addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean> {
-    try {
-      await this.client.create("annotations", {
-        annotationid: onceId(options.onceKey),
-        subject: note.subject,
-        notetext: note.text,
-        [`objectid_${target.table}@odata.bind`]: `/${entitySets[target.table]}(${guid(target.id)})`,
-      });
-      return true;
-    } catch (e) {
-      if (isDataverseError(e) && e.code === "duplicate") return true;
-      if (isDataverseError(e) && e.code === "inactiveRecord") return false;
-      throw e;
-    }
+    return !(await this.single({ kind: "addNote", target, note, options })).refused;
   }
 
   async notifyUser(userId: string, notification: { readonly title: string; readonly body: string }, options: OnceOptions): Promise<void> {
+    await this.single({ kind: "notifyUser", userId, notification, options });
+  }
+
+  async write(writes: readonly RetentionWrite[]): Promise<RetentionWriteOutcome[]> {
+    const outcomes: Array<RetentionWriteOutcome | undefined> = writes.map(() => undefined);
+    const operations: BatchOperation[] = [];
+    const sent: number[] = [];
+    writes.forEach((w, i) => {
+      try {
+        operations.push(operationOf(w));
+        sent.push(i);
+      } catch (e) {
+        // A malformed id never reaches Dataverse; the other writes still go.
+        outcomes[i] = { ok: false, error: e };
+      }
+    });
+    const results = operations.length > 0 ? await this.client.batch(operations, this.options.batchSize ?? 20) : [];
+    results.forEach((r, k) => {
+      const w = writes[sent[k]];
+      outcomes[sent[k]] = r.ok ? { ok: true } : outcomeOfError(w, r.error);
+    });
+    return outcomes.map((o) => o!);
+  }
+
+  /** One write as its own request, with the same refusals counted as done as in a batch. */
+  private async single(w: RetentionWrite): Promise<{ refused: boolean }> {
+    const op = operationOf(w);
     try {
-      await this.client.create("appnotifications", {
-        appnotificationid: onceId(options.onceKey),
-        title: notification.title.slice(0, 200),
-        body: notification.body.slice(0, 5000),
-        icontype: ICON_WARNING,
-        toasttype: TOAST_TIMED,
-        ttlinseconds: TWO_WEEKS_SECONDS,
-        "ownerid@odata.bind": `/systemusers(${guid(userId)})`,
-      });
+      await this.client.execute(op);
+      return { refused: false };
     } catch (e) {
-      if (isDataverseError(e) && e.code === "duplicate") return;
-      throw e;
+      if (!isDataverseError(e)) throw e;
+      const outcome = outcomeOfError(w, e);
+      if (!outcome.ok) throw e;
+      return { refused: outcome.refused ?? false };
     }
   }
 
@@ -177,6 +194,61 @@ export class DataverseRetentionRecords implements RetentionRecords {
       await this.client.create("annotations", { annotationid: ORPHAN_REPORT_ID, ...body });
     }
   }
+}
+
+/** The Web API request for one write. Updates carry `If-Match: *`: a missing record is a 404, never an upsert. */
+function operationOf(w: RetentionWrite): BatchOperation {
+  switch (w.kind) {
+    case "updateExchange": {
+      const body: Record<string, unknown> = {};
+      if (w.changes.stage !== undefined) body.cfx_stage = w.changes.stage;
+      if (w.changes.warnedOn !== undefined) body.cfx_warnedon = iso(w.changes.warnedOn);
+      if (w.changes.deletedOn !== undefined) body.cfx_deletedon = iso(w.changes.deletedOn);
+      return { method: "PATCH", path: `cfx_fileexchanges(${guid(w.id)})`, body, headers: { "If-Match": "*" } };
+    }
+    case "updateRecipient": {
+      const body: Record<string, unknown> = {};
+      if (w.changes.revokedOn !== undefined) body.cfx_revokedon = iso(w.changes.revokedOn);
+      if (w.changes.reason !== undefined) body.cfx_reason = w.changes.reason;
+      return { method: "PATCH", path: `cfx_exchangerecipients(${guid(w.id)})`, body, headers: { "If-Match": "*" } };
+    }
+    case "addNote":
+      return {
+        method: "POST",
+        path: "annotations",
+        body: {
+          annotationid: onceId(w.options.onceKey),
+          subject: w.note.subject,
+          notetext: w.note.text,
+          [`objectid_${w.target.table}@odata.bind`]: `/${entitySets[w.target.table]}(${guid(w.target.id)})`,
+        },
+      };
+    case "notifyUser":
+      return {
+        method: "POST",
+        path: "appnotifications",
+        body: {
+          appnotificationid: onceId(w.options.onceKey),
+          title: w.notification.title.slice(0, 200),
+          body: w.notification.body.slice(0, 5000),
+          icontype: ICON_WARNING,
+          toasttype: TOAST_TIMED,
+          ttlinseconds: TWO_WEEKS_SECONDS,
+          "ownerid@odata.bind": `/systemusers(${guid(w.userId)})`,
+        },
+      };
+  }
+}
+
+/**
+ * A refusal that still means "done": a keyed create refused as a duplicate was written by an
+ * earlier attempt; a note refused by an inactive (resolved, cancelled) record is expected.
+ */
+function outcomeOfError(w: RetentionWrite, error: DataverseError): RetentionWriteOutcome {
+  const keyed = w.kind === "addNote" || w.kind === "notifyUser";
+  if (keyed && error.code === "duplicate") return { ok: true };
+  if (w.kind === "addNote" && error.code === "inactiveRecord") return { ok: true, refused: true };
+  return { ok: false, error };
 }
 
 function exchangeFromRow(r: Row): RetentionExchange {

@@ -10,7 +10,15 @@ import type {
   PermissionRemoval,
   PermissionsOutcome,
 } from "../../../src/ports/FolderInventory";
-import type { ExchangeFolder, OnceOptions, OrphanReport, RetentionExchange, RetentionRecords } from "../../../src/ports/RetentionRecords";
+import type {
+  ExchangeFolder,
+  OnceOptions,
+  OrphanReport,
+  RetentionExchange,
+  RetentionRecords,
+  RetentionWrite,
+  RetentionWriteOutcome,
+} from "../../../src/ports/RetentionRecords";
 
 /** An error shaped like the adapters' (code + status). */
 export class FakeError extends Error {
@@ -34,10 +42,16 @@ export class FakeRecords implements RetentionRecords {
   readonly inactiveCases = new Set<string>();
   /** Ids whose update throws (one failure must not stop the rest). */
   readonly failUpdates = new Set<string>();
+  /** Once-keys whose note is refused with an error (not as an inactive case). */
+  readonly failNoteKeys = new Set<string>();
   report: OrphanReport | null = null;
   reportsSaved = 0;
   failQueries = false;
   writes = 0;
+  /** The size of every `write` call (a batch of writes), so tests can check batching. */
+  readonly writeCalls: number[] = [];
+  /** Every write in the order it was made, as `kind:id-or-key`. */
+  readonly log: string[] = [];
 
   addExchange(x: Partial<RetentionExchange> & { id: string; expiresOn: Date | null }): void {
     this.exchanges.set(x.id, {
@@ -93,6 +107,7 @@ export class FakeRecords implements RetentionRecords {
   }
 
   async addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean> {
+    if (this.failNoteKeys.has(options.onceKey)) throw new FakeError("accessDenied", 403);
     if (target.table === "incident" && this.inactiveCases.has(target.id)) return false;
     if (this.notes.some((n) => n.key === options.onceKey)) return true;
     this.writes++;
@@ -104,6 +119,34 @@ export class FakeRecords implements RetentionRecords {
     if (this.notifications.some((n) => n.key === options.onceKey)) return;
     this.writes++;
     this.notifications.push({ userId, title: notification.title, key: options.onceKey });
+  }
+
+  async write(writes: readonly RetentionWrite[]): Promise<RetentionWriteOutcome[]> {
+    this.writeCalls.push(writes.length);
+    const out: RetentionWriteOutcome[] = [];
+    for (const w of writes) {
+      try {
+        if (w.kind === "updateExchange") {
+          this.log.push(`updateExchange:${w.id}`);
+          await this.updateExchange(w.id, w.changes);
+          out.push({ ok: true });
+        } else if (w.kind === "updateRecipient") {
+          this.log.push(`updateRecipient:${w.id}`);
+          await this.updateRecipient(w.id, w.changes);
+          out.push({ ok: true });
+        } else if (w.kind === "addNote") {
+          this.log.push(`addNote:${w.options.onceKey}`);
+          out.push((await this.addNote(w.target, w.note, w.options)) ? { ok: true } : { ok: true, refused: true });
+        } else {
+          this.log.push(`notifyUser:${w.options.onceKey}`);
+          await this.notifyUser(w.userId, w.notification, w.options);
+          out.push({ ok: true });
+        }
+      } catch (error) {
+        out.push({ ok: false, error });
+      }
+    }
+    return out;
   }
 
   async lastOrphanReport(): Promise<OrphanReport | null> {

@@ -172,6 +172,30 @@ describe("expiry: revoke first, then delete", () => {
     expect([...w.records.exchanges.values()].every((x) => x.stage === ExchangeStage.deleted)).toBe(true);
   });
 
+  test.each([
+    { step: "warn", age: 28, key: "warn:1:note", field: "warnedOn" as const },
+    { step: "record", age: 31, key: "delete:1:case", field: "deletedOn" as const },
+  ])(
+    "a refused write in a batch fails its exchange alone ($step): not marked done, the others are, and the next run finishes it",
+    async ({ step, age, key, field }) => {
+      const w = world();
+      w.exchange("1", age);
+      w.exchange("2", age);
+      w.records.failNoteKeys.add(key);
+      const first = await w.run();
+      expect(first.failures).toEqual([expect.objectContaining({ step, exchangeId: "1", code: "accessDenied", status: 403 })]);
+      expect(w.records.exchanges.get("1")![field]).toBeUndefined();
+      expect(w.records.exchanges.get("2")![field]).toEqual(today);
+
+      w.records.failNoteKeys.clear();
+      const second = await w.run();
+      expect(second.failures).toEqual([]);
+      expect(w.records.exchanges.get("1")![field]).toEqual(today);
+      // The note written by the first run is not written again.
+      expect(new Set(w.records.notes.map((n) => n.key)).size).toBe(w.records.notes.length);
+    },
+  );
+
   test("twice in a row: the second run changes nothing", async () => {
     const w = world();
     w.exchange("1", 31, { permissions: [guest("p1", "a@b.example")] });
@@ -228,6 +252,30 @@ describe("scale: requests grow by batches and pages, not per folder", () => {
     const report = await w.run();
     expect(report.counts.deleted).toBe(45);
     expect(w.folders.calls).toMatchObject({ listPermissions: 3, removePermissions: 3, deleteFolders: 3 });
+  });
+
+  test("45 expired exchanges' Dataverse writes go as 3 write batches per 20 exchanges (recipients, notes, records), not per exchange", async () => {
+    const w = world();
+    for (let i = 1; i <= 45; i++) {
+      w.exchange(String(i), 31, { permissions: [guest(`p${i}`, `c${i}@x.example`)] });
+      w.records.addRecipient(String(i), `c${i}@x.example`, `p${i}`);
+    }
+    const report = await w.run();
+    expect(report.counts).toMatchObject({ deleted: 45, recipientsRevoked: 45, failures: 0 });
+    // Per chunk of 20: the recipient rows, the two notes of each exchange, then the exchanges marked deleted.
+    expect(w.records.writeCalls).toEqual([20, 40, 20, 20, 40, 20, 5, 10, 5]);
+  });
+
+  test("45 warnings go as 2 write batches per 20 exchanges, and cfx_warnedon only after the note and notification", async () => {
+    const w = world();
+    for (let i = 1; i <= 45; i++) w.exchange(String(i), 28);
+    const report = await w.run();
+    expect(report.counts.warned).toBe(45);
+    expect(w.records.writeCalls).toEqual([40, 20, 40, 20, 10, 5]);
+    for (let i = 1; i <= 45; i++) {
+      expect(w.records.log.indexOf(`updateExchange:${i}`)).toBeGreaterThan(w.records.log.indexOf(`notifyUser:warn:${i}:notification`));
+      expect(w.records.log.indexOf(`updateExchange:${i}`)).toBeGreaterThan(w.records.log.indexOf(`addNote:warn:${i}:note`));
+    }
   });
 
   test("450 folders under a root are listed in 3 pages", async () => {
