@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
+import { onceId } from "../../src/adapters/dataverse/onceId";
 import type { SweepReport } from "../../src/app/sweepExpired";
 import { ExchangeDirection, ExchangeStage } from "../../src/model";
 import { retentionJobClientId } from "../../sandbox/identity/clients";
@@ -349,4 +350,25 @@ test("Dataverse writes go as $batch requests, never one request per exchange", a
     expect((await dv(`cfx_fileexchanges(${x.id})?$select=cfx_stage`)).cfx_stage).toBe(ExchangeStage.deleted);
     expect((await notesOn(x.id)).filter((n) => String(n.notetext).includes("deleted after 30 days"))).toHaveLength(1);
   }
+});
+
+test("a note already written by an interrupted run is a duplicate inside the batch, counted as done: warned once, no failure", async () => {
+  const x = await exchangeCreatedToday("CAS-07201-DUPKEY");
+  // What a run that stopped after its note batch, before cfx_warnedon, leaves behind.
+  await dv("annotations", {
+    method: "POST",
+    body: JSON.stringify({
+      annotationid: onceId(`warn:${x.id}:note`),
+      subject: "Folder CAS-07201-DUPKEY will be deleted soon",
+      notetext: "written by the interrupted run",
+      "objectid_cfx_fileexchange@odata.bind": `/cfx_fileexchanges(${x.id})`,
+    }),
+  });
+  await advanceDays(29);
+  const run = await runCli();
+  expect(run.report.failures).toEqual([]);
+  expect((await dv(`cfx_fileexchanges(${x.id})?$select=cfx_warnedon`)).cfx_warnedon).toBeTruthy();
+  expect((await notesOn(x.id)).filter((n) => String(n.subject).includes("will be deleted"))).toHaveLength(1);
+  const notifications = await rows(`appnotifications?$select=title`);
+  expect(notifications.filter((n) => String(n.title).includes("CAS-07201-DUPKEY"))).toHaveLength(1);
 });
