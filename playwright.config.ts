@@ -39,7 +39,8 @@ export default defineConfig({
     ignoreHTTPSErrors: true,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), SANDBOX_DATA_DIR: ".sandbox/e2e" },
+    // The config's env wins over the caller's: honour SANDBOX_DATA_DIR so parallel runs keep apart.
+    env: { PORT: String(port), SANDBOX_DATA_DIR: process.env.SANDBOX_DATA_DIR ?? ".sandbox/e2e" },
     stdout: "pipe",
   },
 });

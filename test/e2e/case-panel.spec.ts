@@ -206,3 +206,56 @@ test("Revoke access for the contact's old address, then Remove now", async ({ pa
   await expect(panel.getByText(/The folder was removed/)).toBeVisible({ timeout: 30_000 });
   await shoot(page, info, "removed");
 });
+
+// Needs one line in src/entries/casePanel.tsx, which another engineer is changing now:
+// `onChangeExpiry={(id, request) => session.changeExpiry(id, request)}`. Without it the panel does not
+// offer the expiry actions. With it this passes (run on a build with that line); then make it `test(`.
+test.fixme("the administrator keeps a folder with no expiry, with a reason, and sees it on the case's timeline", async ({
+  page,
+  request,
+}, info) => {
+  const number = "CAS-01003-G7H8J9";
+  const panel = await openCase(page, number, "admin");
+  await expect(panel.getByText(/days? left/)).toBeVisible();
+  await panel.getByRole("button", { name: "Keep with no expiry" }).click();
+  const dialog = panel.getByRole("alertdialog");
+  await expect(dialog.getByRole("radio", { name: /Keep with no expiry/ })).toBeChecked();
+  // Saving without a reason: the domain's sentence on the reason field, nothing written.
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByText("Say why the expiry changes; the reason is noted on the timeline.")).toBeVisible({ timeout: 30_000 });
+  await dialog.getByRole("textbox", { name: /Reason/ }).fill("Legal hold until the audit ends");
+  await expectAccessible(page);
+  await shoot(page, info, "keep-dialog");
+
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(panel.getByText("The folder is kept with no expiry; the reason is on the timeline.")).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByText("Kept with no expiry", { exact: true })).toBeVisible();
+  await expect(panel.getByRole("button", { name: "Keep with no expiry" })).toHaveCount(0);
+  await expect(panel.getByRole("button", { name: "Change expiry" })).toBeVisible();
+  await shoot(page, info, "kept");
+
+  // Sharing a kept folder: the template's deletion date is said in a sentence and must be edited out first.
+  await panel.getByRole("button", { name: "Share with customer" }).click();
+  const share = panel.getByRole("alertdialog");
+  await expect(share.getByText(/kept with no expiry, but the message speaks of a deletion date/)).toBeVisible();
+  await expect(share.getByRole("button", { name: "Share", exact: true })).toBeDisabled();
+  await shoot(page, info, "kept-share-dialog");
+  await share.getByRole("textbox", { name: /Message/ }).fill("Your backup is in the folder; it stays there until we tell you.");
+  await expect(share.getByText(/speaks of a deletion date/)).toHaveCount(0);
+  await expect(share.getByRole("button", { name: "Share", exact: true })).toBeEnabled();
+  await share.getByRole("button", { name: "Cancel" }).click();
+
+  // The exchange row and the note on the case's timeline.
+  const exchange = await dataverse<{ value: Array<{ cfx_expireson: string | null; cfx_expiryreason: string | null }> }>(
+    request,
+    `cfx_fileexchanges?$select=cfx_expireson,cfx_expiryreason&$filter=cfx_name eq '${number}'`,
+  );
+  expect(exchange.value.find((x) => x.cfx_expiryreason === "Legal hold until the audit ends")?.cfx_expireson).toBeNull();
+  await page.reload();
+  const timeline = page.locator("#timeline");
+  await expect(timeline.getByText(/Kept with no expiry by .+: Legal hold until the audit ends/).first()).toBeVisible({ timeout: 30_000 });
+  await timeline.scrollIntoViewIfNeeded();
+  const path = info.outputPath("case-panel-kept-timeline.png");
+  await page.screenshot({ path, fullPage: true });
+  await info.attach("case-panel-kept-timeline", { path, contentType: "image/png" });
+});

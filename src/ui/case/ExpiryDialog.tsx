@@ -4,12 +4,13 @@ import { DatePicker } from "@fluentui/react/lib/DatePicker";
 import { Dialog, DialogFooter, DialogType } from "@fluentui/react/lib/Dialog";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
 import { TextField } from "@fluentui/react/lib/TextField";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { ExpiryChangeRequest } from "../../app/casePanelSession";
 import { isValidationError, ValidationError } from "../../domain/errors";
 import { ErrorBar } from "../common/ErrorBar";
 import { formatLongDate } from "../common/format";
 import { useLocaleInfo } from "../common/PanelRoot";
+import { revealFixed } from "../common/reveal";
 import { commonStrings, fill } from "../common/strings";
 import { caseStrings as s } from "./strings";
 import { classes } from "./styles";
@@ -50,6 +51,14 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
   const [reason, setReason] = useState("");
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>();
+  const revealed = useRef(false);
+  // As the share dialog: the panel's frame can be taller than what the form shows of it, so once
+  // Fluent has laid the dialog out, scroll the form until all of it (its buttons too) is in view.
+  const reveal = (el: HTMLDivElement | null) => {
+    if (!el || revealed.current) return;
+    revealed.current = true;
+    requestAnimationFrame(() => revealFixed(el.closest(".ms-Dialog-main") ?? el));
+  };
 
   const fieldError = (field: string) => (isValidationError(error) && error.field === field ? error.message : undefined);
   const dateError = mode === "date" ? fieldError("expiresOn") : undefined;
@@ -88,7 +97,7 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
       }}
       modalProps={{ isBlocking: true }}
     >
-      <div className={classes.dialogFields}>
+      <div className={classes.dialogFields} ref={reveal}>
         {otherError ? <ErrorBar error={otherError} /> : null}
         {props.canKeep ? (
           <ChoiceGroup
