@@ -167,7 +167,7 @@ export class GraphUploader implements Uploader {
       try {
         res = await this.send(
           session.uploadUrl,
-          { method: "PUT", headers: { "Content-Range": `bytes ${start}-${end - 1}/${file.size}` }, body: bytes, signal },
+          { method: "PUT", headers: { "Content-Range": `bytes ${start}-${end - 1}/${file.size}` }, body: fragmentBody(bytes), signal },
           false,
         );
       } catch (e) {
@@ -349,6 +349,14 @@ export class GraphUploader implements Uploader {
       // A failing progress handler must not fail the upload.
     }
   }
+}
+
+/**
+ * A fragment as a Blob where there is one: Chromium sends a typed-array body several times slower
+ * than a Blob of the same bytes (measured, 1 GiB: 0.05× vs 0.80× the throughput of one plain PUT).
+ */
+export function fragmentBody(bytes: Uint8Array<ArrayBuffer>): BodyInit {
+  return typeof Blob === "function" ? new Blob([bytes]) : bytes;
 }
 
 /** The first byte of `["26-"]` or `["26-99", "200-"]`. */

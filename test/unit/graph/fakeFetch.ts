@@ -15,7 +15,9 @@ export function fakeFetch(route: Route): FetchLike & { requests: RecordedRequest
   const fn = async (url: string, init: RequestInit): Promise<Response> => {
     const headers: Record<string, string> = {};
     new Headers(init.headers as HeadersInit).forEach((v, k) => (headers[k] = v));
-    const req: RecordedRequest = { url, method: (init.method ?? "GET").toUpperCase(), headers, body: init.body };
+    // Fragments travel as Blob bodies (GraphUploader): the fakes see their bytes.
+    const body = init.body instanceof Blob ? new Uint8Array(await init.body.arrayBuffer()) : init.body;
+    const req: RecordedRequest = { url, method: (init.method ?? "GET").toUpperCase(), headers, body };
     requests.push(req);
     return route(req);
   };
