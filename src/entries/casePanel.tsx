@@ -9,7 +9,8 @@ import { StrictMode, useSyncExternalStore } from "react";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
 import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
 import { CasePanelSession } from "../app/casePanelSession";
-import { createGraphServices, type GraphServices } from "./graphServices";
+import { lazyLibrary, loadGraph, preloadGraph } from "./graphChunk";
+import type { GraphServices } from "./graphServices";
 import type { CasePorts } from "../app/casePorts";
 import { rolesFromIds } from "../domain/lifecycle";
 import { systemClock } from "../ports/Clock";
@@ -36,22 +37,25 @@ function wire(ctx: PanelContext, caseId: string): Wired {
   const settingsSource = new XrmSettingsSource(webApi, cache);
   const user = loadCurrentUser(userSettings, webApi, cache);
   let permanentDelete: boolean | undefined;
-  // Static for now: the ticket panel bundles MSAL into the shared vendor chunk, so an on-demand
-  // chunk here would download it twice. Once every panel builds Graph through graphServices,
-  // `import(/* webpackChunkName: "graph" */ "./graphServices")` takes ~80 KB off the first load.
+  // MSAL and Graph come in the graph chunk that every panel shares (its download started at startup).
   let graph: GraphServices | undefined;
 
   const ports = async (): Promise<CasePorts> => {
     const [settings, me] = await Promise.all([settingsSource.load(), user]);
     permanentDelete = settings.permanentDelete;
-    graph ??= createGraphServices({
-      settings,
-      loginHint: async () => me.signInName,
-      redirectUri: webResourceUrl("../auth/redirect.html"),
-      storage,
-      onRetry: (waitMs) => session.retrying(waitMs),
-    });
-    return { crm: new XrmCrmGateway(webApi), library: graph.library, settings, clock: systemClock };
+    const services = async () =>
+      (graph ??= (await loadGraph()).createGraphServices({
+        settings,
+        loginHint: async () => me.signInName,
+        redirectUri: webResourceUrl("../auth/redirect.html"),
+        storage,
+        onRetry: (waitMs) => session.retrying(waitMs),
+      }));
+    // Sign-in and the library lookup start as soon as the chunk is there; the case's Dataverse
+    // read does not wait for it (Graph calls wait inside the proxy). A failed download surfaces
+    // on the first Graph call, which tries the download again.
+    void services().catch(() => undefined);
+    return { crm: new XrmCrmGateway(webApi), library: lazyLibrary(services), settings, clock: systemClock };
   };
 
   const session: CasePanelSession = new CasePanelSession({
@@ -95,12 +99,16 @@ function App({ wired }: { wired: Wired }) {
       onCopyLink={(id) => void session.copyLink(id)}
       onRevoke={(id, key) => void session.revoke(id, key)}
       onRemove={(id) => void session.remove(id)}
+      onChangeExpiry={(id, request) => session.changeExpiry(id, request)}
       onRetryNotes={() => void session.retryNotes()}
       onDismiss={() => session.dismiss()}
       onSignIn={() => void wired.signIn()}
     />
   );
 }
+
+// MSAL and Graph (the shared graph chunk) download now, beside the first Dataverse reads.
+preloadGraph();
 
 const root = createRoot(rootElement());
 let wired: Wired | undefined;

@@ -8,9 +8,11 @@ import { MsalBrowserTokenProvider } from "../adapters/auth/MsalBrowserTokenProvi
 import { createGraph } from "../adapters/graph/createGraph";
 import { GraphClient } from "../adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
+import { GraphUploader } from "../adapters/graph/GraphUploader";
 import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import type { Settings } from "../domain/settings";
 import type { DocumentLibrary } from "../ports/DocumentLibrary";
+import type { Uploader } from "../ports/Uploader";
 
 export interface GraphServicesOptions {
   readonly settings: Settings;
@@ -20,12 +22,16 @@ export interface GraphServicesOptions {
   readonly redirectUri: string;
   /** sessionStorage for the resolved site and drive; memory when the browser blocks it. */
   readonly storage?: Storage;
+  /** localStorage for upload URLs, so an interrupted upload continues after a reload; memory when blocked. */
+  readonly uploadStorage?: Storage;
   /** Graph asked to wait (429/503): how long, for "SharePoint is busy, retrying in 4 s". */
   readonly onRetry?: (waitMs: number) => void;
 }
 
 export interface GraphServices {
   readonly library: DocumentLibrary;
+  /** Upload sessions to the library's folders (built on first use; only the upload dialog uploads). */
+  readonly uploader: Uploader;
   /** Opens the sign-in window; call it from a click. */
   signIn(): Promise<void>;
 }
@@ -52,8 +58,14 @@ export function createGraphServices(options: GraphServicesOptions): GraphService
   // Sign-in and the site, library and root lookups (first open in a session) start now, beside the
   // panel's Dataverse read, instead of after it; a failure here surfaces on the real call.
   void library.resolve().catch(() => undefined);
+  let uploader: Uploader | undefined;
   return {
     library,
+    get uploader() {
+      const store = options.uploadStorage;
+      uploader ??= new GraphUploader({ graph, store: store ? new WebStorageStore(store, "cfx.upload.") : new MemoryStore() });
+      return uploader;
+    },
     signIn: async () => {
       await tokens.getToken(scopes, { interactive: true });
     },

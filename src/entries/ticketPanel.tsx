@@ -3,6 +3,8 @@
  * adapters, renders. The upload runs in a side dialog (navigateTo) so a tab change or the form
  * reloading this frame does not stop it.
  */
+// First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
+import { browserTimeZone, registerPanelCommands, rootElement, startPanelHost, type PanelContext } from "./panelHost";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { TicketRef } from "../app/ticketPorts";
@@ -12,8 +14,11 @@ import { PanelRoot } from "../ui/common/PanelRoot";
 import { ErrorBar } from "../ui/common/ErrorBar";
 import { ticketStrings } from "../ui/ticket/strings";
 import { TicketPanelApp } from "../ui/ticket/TicketPanelApp";
-import { browserTimeZone, registerPanelCommands, rootElement, startPanelHost, type PanelContext } from "./panelHost";
+import { preloadGraph } from "./graphChunk";
 import { wireTicket } from "./ticketWiring";
+
+// MSAL and Graph (the shared graph chunk) download now, beside the first Dataverse reads.
+preloadGraph();
 
 const root = createRoot(rootElement());
 let shownFor: string | undefined;

@@ -2,13 +2,6 @@
  * What the ticket panel and the upload dialog both build from the host: Dataverse adapters over
  * Xrm.WebApi (throttling waited out), settings and user (cached per session), MSAL and Graph.
  */
-import { graphTokenScopes } from "../adapters/auth/authority";
-import { MsalBrowserTokenProvider } from "../adapters/auth/MsalBrowserTokenProvider";
-import { createGraph } from "../adapters/graph/createGraph";
-import { GraphClient } from "../adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
-import { GraphUploader } from "../adapters/graph/GraphUploader";
-import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
 import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
 import { XrmTicketGateway, type XrmExecute } from "../adapters/xrm/XrmTicketGateway";
@@ -16,14 +9,9 @@ import type { TicketPorts } from "../app/ticketPorts";
 import type { Uploader } from "../ports/Uploader";
 import { systemClock } from "../ports/Clock";
 import type { CurrentUser } from "../ports/CrmGateway";
+import { lazyLibrary, lazyUploader, loadGraph } from "./graphChunk";
+import type { GraphServices } from "./graphServices";
 import { localStore, sessionStore, webResourceUrl, type PanelContext } from "./panelHost";
-
-/**
- * Fragments as Blob bodies: Chromium sends a typed-array body several times slower than a Blob of
- * the same bytes (measured: 10 MiB in ~1 s vs ~0.3 s to the sandbox's SharePoint host).
- */
-const blobBodyFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> =>
-  globalThis.fetch(url, init?.body instanceof Uint8Array ? { ...init, body: new Blob([init.body as Uint8Array<ArrayBuffer>]) } : init);
 
 export interface TicketWiring {
   readonly ports: TicketPorts;
@@ -47,28 +35,23 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
     new XrmSettingsSource(webApi, cache).load(),
     loadCurrentUser(globalContext.userSettings, webApi, cache),
   ]);
-  const scopes = graphTokenScopes(settings.graphEndpoint, settings.graphScopes);
-  const tokens = new MsalBrowserTokenProvider({
-    clientId: settings.clientId,
-    tenantId: settings.tenantId,
-    authority: settings.authority,
-    redirectUri: webResourceUrl("../auth/redirect.html"),
-    loginHint: async () => user.signInName,
-  });
-  const graph = new GraphClient(createGraph({ graphEndpoint: settings.graphEndpoint, tokens, scopes }));
-  const library = new GraphDocumentLibrary({
-    graph,
-    siteUrl: settings.siteUrl,
-    libraryName: settings.libraryName,
-    cache: storage ? new WebStorageStore(storage) : new MemoryStore(),
-  });
-  // localStorage: an interrupted upload's URL must survive a reload of the browser.
-  const durable = localStore();
-  const uploader = new GraphUploader({
-    graph,
-    store: durable ? new WebStorageStore(durable, "cfx.upload.") : new MemoryStore(),
-    fetch: blobBodyFetch,
-  });
+  // MSAL and Graph come in the shared graph chunk (the entry started its download at startup);
+  // the panel renders from Dataverse without waiting for it, Graph calls wait inside the proxies.
+  let ready: GraphServices | undefined;
+  const graph = async () =>
+    (ready ??= (await loadGraph()).createGraphServices({
+      settings,
+      loginHint: async () => user.signInName,
+      redirectUri: webResourceUrl("../auth/redirect.html"),
+      storage,
+      // localStorage: an interrupted upload's URL must survive a reload of the browser.
+      uploadStorage: localStore(),
+    }));
+  // Sign-in and the library lookup start now, beside the panel's own reads; a failed download
+  // surfaces on the first Graph call (which tries the download again).
+  void graph().catch(() => undefined);
+  const library = lazyLibrary(graph);
+  const uploader = lazyUploader(graph);
   const ports: TicketPorts = {
     crm: new XrmCrmGateway(webApi),
     tickets: new XrmTicketGateway(webApi, online, user.id, settings.contactColumn),
@@ -81,8 +64,7 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
     uploader,
     user,
     clientUrl: globalContext.getClientUrl(),
-    signIn: async () => {
-      await tokens.getToken(scopes, { interactive: true });
-    },
+    // The popup must open from the click: no await before it once the chunk is there.
+    signIn: async () => (ready ?? (await graph())).signIn(),
   };
 }

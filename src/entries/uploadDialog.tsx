@@ -3,6 +3,8 @@
  * Xrm.Navigation.navigateTo as a side dialog; `data` carries the exchange id. It reads the
  * exchange (one request) and hands the folder to the upload use case.
  */
+// First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
+import { browserTimeZone, rootElement, startPanelHost, type PanelContext } from "./panelHost";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { FolderRef } from "../ports/DocumentLibrary";
@@ -11,8 +13,11 @@ import { localeFromLcid } from "../ui/common/format";
 import { PanelRoot } from "../ui/common/PanelRoot";
 import { ticketStrings } from "../ui/ticket/strings";
 import { UploadDialogApp } from "../ui/upload/UploadDialogApp";
-import { browserTimeZone, rootElement, startPanelHost, type PanelContext } from "./panelHost";
+import { preloadGraph } from "./graphChunk";
 import { wireTicket } from "./ticketWiring";
+
+// MSAL and Graph (the shared graph chunk) download now, beside the exchange's Dataverse read.
+preloadGraph();
 
 const root = createRoot(rootElement());
 let started = false;

@@ -43,7 +43,13 @@ export const webResources: readonly WebResourceDef[] = [
     name: "cfx_/js/vendor.js",
     displayName: "Case File Exchange: shared libraries",
     type: "js",
-    description: "React, Fluent UI, MSAL and pnpjs, shared by every panel so a second panel loads from cache.",
+    description: "React and the Fluent UI parts that at least two panels use, shared so a second panel loads from cache.",
+  },
+  {
+    name: "cfx_/js/graph.js",
+    displayName: "Case File Exchange: sign-in and Graph",
+    type: "js",
+    description: "MSAL, pnpjs and the SharePoint adapters, loaded by every panel on demand at startup and shared from the cache.",
   },
   {
     name: "cfx_/js/case-panel.js",
