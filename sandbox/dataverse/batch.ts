@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { headersAndBody, splitMultipart } from "../../src/adapters/dataverse/multipart";
 import { badRequest } from "./errors";
 
 /** Header on the requests a `$batch` replays internally. */
@@ -24,28 +25,6 @@ function boundaryOf(contentType: string | undefined): string {
   return m[2];
 }
 
-function splitParts(body: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
-  const chunks = body.split(delimiter);
-  // chunks[0] is the preamble; the chunk after the closing delimiter starts with "--".
-  return chunks
-    .slice(1)
-    .filter((c) => !c.startsWith("--"))
-    .map((c) => c.replace(/^\r?\n/, "").replace(/\r?\n$/, ""));
-}
-
-function headersAndBody(text: string): { headers: Record<string, string>; body: string } {
-  const m = /\r?\n\r?\n/.exec(text);
-  const head = m ? text.slice(0, m.index) : text;
-  const body = m ? text.slice(m.index + m[0].length) : "";
-  const headers: Record<string, string> = {};
-  for (const line of head.split(/\r?\n/)) {
-    const i = line.indexOf(":");
-    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { headers, body };
-}
-
 function parseRequest(partText: string): BatchPart {
   const outer = headersAndBody(partText);
   const http = outer.body;
@@ -66,10 +45,10 @@ function parseRequest(partText: string): BatchPart {
 /** Parses a Dataverse `$batch` body (multipart/mixed, change sets nested one level). */
 export function parseBatch(contentType: string | undefined, body: string): BatchItem[] {
   const items: BatchItem[] = [];
-  for (const part of splitParts(body, boundaryOf(contentType))) {
+  for (const part of splitMultipart(body, boundaryOf(contentType))) {
     const { headers, body: partBody } = headersAndBody(part);
     if (/^multipart\/mixed/i.test(headers["content-type"] ?? "")) {
-      items.push({ kind: "changeset", parts: splitParts(partBody, boundaryOf(headers["content-type"])).map(parseRequest) });
+      items.push({ kind: "changeset", parts: splitMultipart(partBody, boundaryOf(headers["content-type"])).map(parseRequest) });
     } else {
       items.push({ kind: "request", part: parseRequest(part) });
     }

@@ -1,3 +1,4 @@
+import { headersAndBody, splitMultipart } from "./multipart";
 import { randomUUID } from "node:crypto";
 
 /** One operation of a Dataverse `$batch`, addressed relative to the Web API base. */
@@ -47,7 +48,7 @@ export function encodeBatch(
  */
 export function decodeBatchResponse(contentType: string, text: string): BatchPartResponse[] {
   const out: BatchPartResponse[] = [];
-  for (const part of splitMultipart(text, boundaryOf(contentType))) {
+  for (const part of splitParts(text, boundaryOf(contentType))) {
     const { headers, body } = headersAndBody(part);
     const type = headers["content-type"] ?? "";
     if (/^multipart\/mixed/i.test(type)) out.push(...decodeBatchResponse(type, body));
@@ -62,27 +63,9 @@ function boundaryOf(contentType: string): string {
   return m[2];
 }
 
-function splitMultipart(text: string, boundary: string): string[] {
-  const delimiter = `--${boundary}`;
-  const chunks = text.split(delimiter);
-  if (chunks.length < 2) throw new Error("The multipart body has no part.");
-  // chunks[0] is the preamble; what follows the closing delimiter starts with "--".
-  return chunks
-    .slice(1)
-    .filter((c) => !c.startsWith("--"))
-    .map((c) => c.replace(/^\r?\n/, "").replace(/\r?\n$/, ""));
-}
-
-function headersAndBody(text: string): { headers: Record<string, string>; body: string } {
-  const m = /\r?\n\r?\n/.exec(text);
-  const head = m ? text.slice(0, m.index) : text;
-  const body = m ? text.slice(m.index + m[0].length) : "";
-  const headers: Record<string, string> = {};
-  for (const line of head.split(/\r?\n/)) {
-    const i = line.indexOf(":");
-    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { headers, body };
+function splitParts(text: string, boundary: string): string[] {
+  if (!text.includes(`--${boundary}`)) throw new Error("The multipart body has no part.");
+  return splitMultipart(text, boundary);
 }
 
 function parseHttpResponse(text: string): BatchPartResponse {

@@ -17,7 +17,8 @@ import {
 /** The part of Xrm.WebApi the gateway uses; the real `Xrm.WebApi` satisfies it. */
 export type XrmWebApi = Pick<Xrm.WebApi, "createRecord" | "updateRecord" | "retrieveRecord" | "retrieveMultipleRecords" | "deleteRecord">;
 
-const EXCHANGE_SELECT = [
+/** The exchange columns the panels read. */
+export const EXCHANGE_SELECT = [
   "cfx_fileexchangeid",
   "cfx_name",
   "_cfx_caseid_value",
@@ -55,7 +56,8 @@ const RECIPIENT_SELECT = [
   "cfx_reason",
 ].join(",");
 
-const RECEIPT_SELECT = [
+/** The receipt columns the panels read. */
+export const RECEIPT_SELECT = [
   "cfx_filereceiptid",
   "cfx_name",
   "cfx_itemid",

@@ -12,36 +12,10 @@ import type {
 } from "../../ports/TicketGateway";
 import { toDataverseError } from "./DataverseError";
 import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
-import type { XrmWebApi } from "./XrmCrmGateway";
+import { EXCHANGE_SELECT, RECEIPT_SELECT, type XrmWebApi } from "./XrmCrmGateway";
 
 /** The part of `Xrm.WebApi.online` the ticket gateway uses: `execute` for SendEmail. */
 export type XrmExecute = Pick<Xrm.WebApiOnline, "execute">;
-
-const EXCHANGE_SELECT = [
-  "cfx_fileexchangeid",
-  "cfx_name",
-  "_cfx_caseid_value",
-  "_cfx_hardwareticketid_value",
-  "cfx_direction",
-  "cfx_stage",
-  "cfx_folderpath",
-  "cfx_driveid",
-  "cfx_itemid",
-  "cfx_weburl",
-  "cfx_foldercreatedon",
-  "cfx_expireson",
-  "cfx_readyon",
-  "cfx_notifiedon",
-  "cfx_sharedon",
-  "cfx_deletedon",
-  "cfx_filecount",
-  "cfx_totalbytes",
-  "_ownerid_value",
-  "createdon",
-].join(",");
-
-const RECEIPT_SELECT =
-  "cfx_filereceiptid,cfx_name,cfx_itemid,cfx_size,cfx_quickxorhash,cfx_integrity,cfx_uploadedon,_createdby_value,createdon";
 
 /** The ticket panel's one request: the case, its customer's account and its exchanges of one direction. */
 export function ticketPanelQuery(direction: ExchangeDirection, contactColumn = "primarycontactid"): string {
