@@ -1,14 +1,15 @@
 /**
- * The one error type of the Dataverse Web API boundary in Node (the retention job). `code` is
- * ours and stable; `dataverseCode` is the platform's hex code (`0x80040217`); the original
- * (a fetch TypeError, the response body) is `cause`.
+ * The one error type of the Dataverse boundary, for the panels (over Xrm.WebApi, see
+ * ../xrm/DataverseError.ts) and the retention job (over the Web API) alike. `code` is ours and
+ * stable; `dataverseCode` is the platform's hex code (`0x80040217`); the original (a fetch
+ * TypeError, the response body, Xrm's rejection) is `cause`.
  */
 export type DataverseErrorCode =
   /** The record does not exist (or no longer). */
   | "notFound"
   /** The token was missing, expired or for another organization (401). */
   | "unauthenticated"
-  /** The application user's security roles do not allow the operation. */
+  /** The user's (or application user's) security roles do not allow the operation. */
   | "accessDenied"
   /** The record is resolved, cancelled or otherwise inactive and refuses changes. */
   | "inactiveRecord"
@@ -43,25 +44,25 @@ export class DataverseError extends Error {
 
 /** Recognises a DataverseError by name, across bundles and realms (not only `instanceof`). */
 export function isDataverseError(e: unknown): e is DataverseError {
-  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "DataverseError" && "code" in e && "status" in e;
+  return typeof e === "object" && e !== null && (e as { name?: unknown }).name === "DataverseError" && "code" in e;
 }
 
-// Dataverse's own codes for the failures the job tells apart.
-const byHex: Readonly<Record<string, DataverseErrorCode>> = {
-  "0x80040217": "notFound",
-  "0x80040220": "accessDenied",
-  "0x80042f09": "accessDenied",
-  "0x8004140f": "accessDenied",
-  "0x800404cf": "inactiveRecord",
-  "0x80040203": "inactiveRecord",
-  "0x80043b1d": "inactiveRecord",
-  "0x80040237": "duplicate",
-  "0x80072322": "throttled",
-  "0x80072321": "throttled",
-  "0x80072326": "throttled",
-  "0x80060888": "badRequest",
-  "0x8006088a": "badRequest",
-  "0x80060891": "badRequest",
+/** Dataverse's own codes for the failures the product tells apart, with the status they come with. */
+export const knownDataverseCodes: Readonly<Record<string, { readonly code: DataverseErrorCode; readonly status: number }>> = {
+  "0x80040217": { code: "notFound", status: 404 },
+  "0x80040220": { code: "accessDenied", status: 403 },
+  "0x80042f09": { code: "accessDenied", status: 403 },
+  "0x8004140f": { code: "accessDenied", status: 403 },
+  "0x800404cf": { code: "inactiveRecord", status: 400 },
+  "0x80040203": { code: "inactiveRecord", status: 400 },
+  "0x80043b1d": { code: "inactiveRecord", status: 400 },
+  "0x80040237": { code: "duplicate", status: 412 },
+  "0x80072322": { code: "throttled", status: 429 },
+  "0x80072321": { code: "throttled", status: 429 },
+  "0x80072326": { code: "throttled", status: 429 },
+  "0x80060888": { code: "badRequest", status: 400 },
+  "0x8006088a": { code: "badRequest", status: 400 },
+  "0x80060891": { code: "badRequest", status: 400 },
 };
 
 /** Builds the DataverseError for an answer with a status ≥ 400 and its parsed body (`{error:{code,message}}`). */
@@ -69,7 +70,7 @@ export function dataverseErrorFrom(status: number, body: unknown, operation: str
   const err = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
   const hex = typeof err?.code === "string" && /^0x[0-9a-f]+$/i.test(err.code) ? err.code.toLowerCase() : undefined;
   const text = typeof err?.message === "string" && err.message ? err.message : `Dataverse answered ${status}.`;
-  let code: DataverseErrorCode = (hex && byHex[hex]) || "failed";
+  let code: DataverseErrorCode = (hex && knownDataverseCodes[hex]?.code) || "failed";
   if (code === "failed") {
     if (status === 401) code = "unauthenticated";
     else if (status === 403) code = "accessDenied";
