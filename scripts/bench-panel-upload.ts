@@ -1,3 +1,4 @@
+import { chromiumLaunchOptions } from "../test/support/chromium";
 // The panel-upload part of `npm run bench`: a 1 GiB file uploaded through the hardware ticket
 // panel's upload dialog in Chromium (the specialist's real path: side dialog, GraphUploader,
 // receipts), against one plain PUT of the same bytes from the same page to the SharePoint host's
@@ -58,18 +59,7 @@ export async function runPanelUploadBench(): Promise<object> {
   const file = join(dir, "customer-backup.img");
   await writeTestFile(file, bytes);
   const sandbox = await startSandbox();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--enable-precise-memory-info",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(["--enable-precise-memory-info"]));
   try {
     const app = sandbox.origins.app;
     const token = await sandbox.token("admin", "dataverse");

@@ -1,3 +1,4 @@
+import { chromiumLaunchOptions } from "../test/support/chromium";
 /**
  * `npm run bench -- panel`: what opening the case panel costs, measured in Chromium against a
  * sandbox of its own.
@@ -25,14 +26,6 @@ const root = resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_PANEL_RUNS ?? 5);
 const CASE = "CAS-01003-G7H8J9";
 const FRAME = "cfx_/panels/case.html";
-const launchArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Runs in every frame: records when the panel's content (or the empty page's) first appears. */
 const probe = `(() => {
@@ -112,7 +105,7 @@ export async function runPanelBench(): Promise<object> {
     spawnSync("npm", ["run", "--silent", "build:web"], { cwd: root, stdio: "inherit" });
   const empty = await buildEmpty();
   const sandbox = await startSandbox();
-  const browser: Browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: launchArgs });
+  const browser: Browser = await chromium.launch(chromiumLaunchOptions());
   const caseUrl = `/main.aspx?pagetype=entityrecord&etn=incident&id=${stableId(`incident/${CASE}`)}`;
   const clearLog = () => fetch(`${sandbox.origins.app}/_sandbox/requests`, { method: "DELETE" });
   const readLog = async () => (await (await fetch(`${sandbox.origins.app}/_sandbox/requests`)).json()) as LogEntry[];

@@ -1,3 +1,4 @@
+import { chromiumLaunchOptions } from "../support/chromium";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,17 +36,7 @@ function build(dir: string): Promise<void> {
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), "cfx-msal-probe-"));
   [sb] = await Promise.all([startSandbox(), build(out)]);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
 });
 afterAll(async () => {
   await browser?.close();

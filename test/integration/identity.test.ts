@@ -1,3 +1,4 @@
+import { chromiumLaunchOptions } from "../support/chromium";
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { chromium, type Browser } from "playwright-core";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -25,17 +26,7 @@ beforeAll(async () => {
   mkdirSync(join(webResources, "cfx_", "auth"), { recursive: true });
   writeFileSync(join(webResources, "cfx_", "auth", "redirect.html"), redirectBridgePage());
   sb = await startGraphTestSandbox({ webResourcesDir: webResources });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions());
 });
 afterAll(async () => {
   await browser?.close();

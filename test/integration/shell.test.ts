@@ -1,27 +1,17 @@
+import { chromiumLaunchOptions, chromiumPath } from "../support/chromium";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { roleDefs } from "../../src/model";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
-const chromiumPath = "/usr/bin/chromium";
 let sb: TestSandbox;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
   sb = await startSandbox({ webResourcesDir: join(__dirname, "support/webresources") });
   if (existsSync(chromiumPath)) {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions());
   } else {
     console.warn(`The browser half of the shell tests needs Chromium at ${chromiumPath} (apt-get install -y chromium).`);
   }
