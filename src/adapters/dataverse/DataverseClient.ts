@@ -1,3 +1,4 @@
+import { parseRetryAfter } from "../http/retryAfter";
 import type { TokenProvider } from "../../ports/TokenProvider";
 import { decodeBatchResponse, encodeBatch, type BatchOperation, type BatchPartResponse } from "./batchFormat";
 import { DataverseError, dataverseErrorFrom } from "./DataverseError";
@@ -163,7 +164,7 @@ export class DataverseClient {
         const retryable = !part || RETRYABLE.has(part.status);
         if (retryable && attempt < maxAttempts) {
           again.push(index);
-          const after = part ? retryAfterMs(part.headers["retry-after"] ?? null) : undefined;
+          const after = part ? parseRetryAfter(part.headers["retry-after"] ?? null) : undefined;
           if (after !== undefined) wait = Math.max(wait ?? 0, after);
           return;
         }
@@ -255,7 +256,7 @@ export class DataverseClient {
       }
       this.options.onResponse?.({ method, url, status: response.status });
       if (RETRYABLE.has(response.status) && attempt < maxAttempts) {
-        const wait = retryAfterMs(response.headers.get("retry-after")) ?? this.backoff(attempt);
+        const wait = parseRetryAfter(response.headers.get("retry-after")) ?? this.backoff(attempt);
         if (wait <= (this.options.maxDelayMs ?? 300_000)) {
           await response.body?.cancel().catch(() => undefined);
           await this.sleep(wait);
@@ -270,15 +271,6 @@ export class DataverseClient {
   private backoff(attempt: number): number {
     return (this.options.baseDelayMs ?? 1000) * 2 ** (attempt - 1);
   }
-}
-
-/** Retry-After in milliseconds: seconds (possibly fractional) or an HTTP date. */
-export function retryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function ok(status: number): boolean {

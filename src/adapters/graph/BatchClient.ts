@@ -1,5 +1,6 @@
 import type { GraphClient } from "./GraphClient";
-import { graphErrorFromBody, parseRetryAfter, type GraphError } from "./GraphError";
+import { parseRetryAfter } from "../http/retryAfter";
+import { graphErrorFromBody, type GraphError } from "./GraphError";
 import { defaultSleep, RETRYABLE_STATUSES, type Sleep } from "./retryPolicy";
 
 /** One request inside a `$batch`; `url` is relative to the version root (`/drives/…`). */

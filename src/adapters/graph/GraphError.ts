@@ -1,3 +1,5 @@
+import { parseRetryAfter } from "../http/retryAfter";
+
 /**
  * The one error type of the Graph boundary (Graph API, SharePoint upload URLs, $batch
  * sub-requests). `code` is Graph's top-level code (`itemNotFound`, `nameAlreadyExists`,
@@ -121,16 +123,4 @@ function statusCode(status: number): string {
   if (status === 409) return "conflict";
   if (status >= 500) return "serviceNotAvailable";
   return "invalidRequest";
-}
-
-/**
- * Retry-After in milliseconds: seconds (Graph sends fractions such as `2.128`) or an HTTP date.
- * pnpjs's BrowserFetchWithRetry uses parseInt and so waits 2 s instead of 2.128 s.
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,4 +1,5 @@
-import { GraphError, graphErrorFromException, parseRetryAfter } from "./GraphError";
+import { parseRetryAfter } from "../http/retryAfter";
+import { GraphError, graphErrorFromException } from "./GraphError";
 
 /** fetch, passed in: the narrowest seam for tests and for Node. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

@@ -1,6 +1,7 @@
 import { createGraph } from "../../../src/adapters/graph/createGraph";
 import { GraphClient } from "../../../src/adapters/graph/GraphClient";
-import { isGraphError, parseRetryAfter } from "../../../src/adapters/graph/GraphError";
+import { isGraphError } from "../../../src/adapters/graph/GraphError";
+import { parseRetryAfter } from "../../../src/adapters/http/retryAfter";
 import { fakeFetch, json, recordingSleep, staticTokens } from "./fakeFetch";
 
 function client(route: Parameters<typeof fakeFetch>[0], maxAttempts = 4) {
