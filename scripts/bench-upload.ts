@@ -58,7 +58,9 @@ export function memorySampler() {
         startRssMiB: mb(start.rss),
         peakRssMiB: mb(rss),
         rssGrowthMiB: mb(rss - start.rss),
+        startHeapMiB: mb(start.heapUsed),
         peakHeapMiB: mb(heap),
+        heapGrowthMiB: mb(heap - start.heapUsed),
         peakBuffersMiB: mb(external),
       };
     },

@@ -45,15 +45,20 @@ describe("a 1 GiB upload", () => {
     const afterQuarter = quarter.mem.peakRssMiB - baseline;
     const afterWhole = whole.mem.peakRssMiB - baseline;
     console.log(
-      `Client memory, peak RSS above the start: ${afterQuarter.toFixed(0)} MiB after 256 MiB, ${afterWhole.toFixed(0)} MiB after another 1 GiB (${whole.fragments.length} fragments); peak heap ${whole.mem.peakHeapMiB} MiB`,
+      `Client memory, peak RSS above the start: ${afterQuarter.toFixed(0)} MiB after 256 MiB, ${afterWhole.toFixed(0)} MiB after another 1 GiB (${whole.fragments.length} fragments); heap growth ${quarter.mem.heapGrowthMiB} MiB and ${whole.mem.heapGrowthMiB} MiB`,
     );
     expect(whole.result).toMatchObject({ verdict: "verified", size: GiB });
     expect(whole.result.storedHash).toBe(whole.result.localHash);
-    // Flat: four times the bytes cost about the same memory (fragments in flight and buffers the
-    // garbage collector has not reclaimed yet), and never anything near the file's size.
-    expect(afterWhole).toBeLessThan(afterQuarter + 200);
-    expect(afterWhole).toBeLessThan(768);
-    expect(whole.mem.peakHeapMiB).toBeLessThan(100);
+    // Flat: four times the bytes cost about the same memory (two fragments in flight and buffers the
+    // garbage collector has not reclaimed yet, which vary from run to run by a few hundred MiB), and
+    // never the file's size. Holding the file would add at least the 768 MiB more the whole has over
+    // the quarter; the bounds are half of that and below the file's 1024 MiB.
+    expect(afterWhole).toBeLessThan(afterQuarter + 384);
+    expect(afterWhole).toBeLessThan(900);
+    // The sandbox shares this process, so the heap is measured as growth over each upload, and the
+    // whole file's upload is compared with the quarter's rather than with a fixed figure.
+    expect(whole.mem.heapGrowthMiB).toBeLessThan(quarter.mem.heapGrowthMiB + 64);
+    expect(whole.mem.heapGrowthMiB).toBeLessThan(256);
     expect(Math.max(...whole.fragments.slice(0, -1))).toBeLessThan(60 * 1024 * 1024);
   });
 });
