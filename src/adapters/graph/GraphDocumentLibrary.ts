@@ -35,9 +35,7 @@ export interface GraphDocumentLibraryOptions {
 
 /** Where the library lives, resolved once. */
 export interface LibraryLocation {
-  readonly siteId: string;
   readonly driveId: string;
-  readonly rootId: string;
 }
 
 /** The DocumentLibrary port over Microsoft Graph. */
@@ -194,8 +192,7 @@ export class GraphDocumentLibrary implements DocumentLibrary {
     const key = `library:${this.options.siteUrl}|${this.options.libraryName}`;
     const cached = this.options.cache?.get(key);
     if (cached) return JSON.parse(cached) as LibraryLocation;
-    const site = await this.options.graph.get<{ id: string }>(`${siteAddress(this.options.siteUrl)}?$select=id`);
-    const drives = await this.allPages<{ id: string; name?: string; webUrl?: string }>(`sites/${site.id}/drives?$select=id,name,webUrl`);
+    const drives = await this.allPages<{ id: string; name?: string; webUrl?: string }>(await this.drivesAddress());
     const wanted = this.options.libraryName.trim().toLowerCase();
     const drive = drives.find((d) => d.name?.toLowerCase() === wanted) ?? drives.find((d) => lastSegment(d.webUrl) === wanted);
     if (!drive) {
@@ -205,10 +202,20 @@ export class GraphDocumentLibrary implements DocumentLibrary {
         404,
       );
     }
-    const root = await this.options.graph.get<{ id: string }>(`drives/${drive.id}/root?$select=id`);
-    const location = { siteId: site.id, driveId: drive.id, rootId: root.id };
+    const location: LibraryLocation = { driveId: drive.id };
     this.options.cache?.set(key, JSON.stringify(location));
     return location;
+  }
+
+  /**
+   * The site's document libraries in one request where the site has a path
+   * (`sites/{host}:/sites/x:/drives`); the tenant's root site is looked up first.
+   */
+  private async drivesAddress(): Promise<string> {
+    const site = siteAddress(this.options.siteUrl);
+    if (site.includes(":")) return `${site}:/drives?$select=id,name,webUrl`;
+    const root = await this.options.graph.get<{ id: string }>(`${site}?$select=id`);
+    return `sites/${root.id}/drives?$select=id,name,webUrl`;
   }
 
   /**

@@ -15,19 +15,20 @@ const folderItem = (id: string, name: string) => ({
   createdDateTime: "2026-01-02T03:04:05Z",
 });
 
-/** Answers the three resolution calls; `more` answers the rest. */
-function library(more: (req: RecordedRequest, rel: string) => Response | undefined) {
+const drives = json(200, {
+  value: [
+    { id: "other", name: "Other" },
+    { id: "drive-1", name: "Case Files", webUrl: "https://sp.example.test/sites/cases/CaseFiles" },
+  ],
+});
+
+/** Answers the library lookup (by the site's path, or the root site's id); `more` answers the rest. */
+function library(more: (req: RecordedRequest, rel: string) => Response | undefined, siteUrl = "https://sp.example.test/sites/cases") {
   const fetch = fakeFetch((req) => {
     const rel = decodeURIComponent(req.url.slice(G.length));
-    if (rel.startsWith("sites/sp.example.test:/sites/cases")) return json(200, { id: "site-1" });
-    if (rel.startsWith("sites/site-1/drives"))
-      return json(200, {
-        value: [
-          { id: "other", name: "Other" },
-          { id: "drive-1", name: "Case Files", webUrl: "https://sp.example.test/sites/cases/CaseFiles" },
-        ],
-      });
-    if (rel.startsWith("drives/drive-1/root?")) return json(200, { id: "root-1" });
+    if (rel.startsWith("sites/sp.example.test:/sites/cases:/drives?")) return drives.clone();
+    if (rel.startsWith("sites/sp.example.test?")) return json(200, { id: "sp.example.test,1,2" });
+    if (rel.startsWith("sites/sp.example.test,1,2/drives?")) return drives.clone();
     const answer = more(req, rel);
     if (!answer) throw new Error(`unexpected ${req.method} ${rel}`);
     return answer;
@@ -38,7 +39,7 @@ function library(more: (req: RecordedRequest, rel: string) => Response | undefin
   );
   const lib = new GraphDocumentLibrary({
     graph,
-    siteUrl: "https://sp.example.test/sites/cases",
+    siteUrl,
     libraryName: "Case Files",
     batch: { sleep },
   });
@@ -51,7 +52,7 @@ describe("GraphDocumentLibrary", () => {
     expect(siteAddress("https://contoso.sharepoint.com/")).toBe("sites/contoso.sharepoint.com");
   });
 
-  it("resolves the site, library and root once and keeps them in the cache", async () => {
+  it("finds the library of a site with a path in one request and keeps it in the cache", async () => {
     const cache = new MemoryStore();
     const { lib, calls } = library(() => undefined);
     const viaCache = new GraphDocumentLibrary({
@@ -61,16 +62,29 @@ describe("GraphDocumentLibrary", () => {
       cache,
     });
     const [a, b] = await Promise.all([viaCache.resolve(), viaCache.resolve()]);
-    expect(a).toEqual({ siteId: "site-1", driveId: "drive-1", rootId: "root-1" });
+    expect(a).toEqual({ driveId: "drive-1" });
     expect(b).toBe(a);
-    expect(calls()).toHaveLength(3);
+    expect(calls()).toEqual(["GET sites/sp.example.test:/sites/cases:/drives?$select=id,name,webUrl"]);
     await new GraphDocumentLibrary({
       graph: (lib as unknown as { options: { graph: GraphClient } }).options.graph,
       siteUrl: "https://sp.example.test/sites/cases",
       libraryName: "Case Files",
       cache,
     }).resolve();
-    expect(calls()).toHaveLength(3);
+    expect(calls()).toHaveLength(1);
+  });
+
+  it("looks the tenant's root site up first, then its libraries", async () => {
+    const { lib, calls } = library(() => undefined, "https://sp.example.test/");
+    await expect(lib.resolve()).resolves.toEqual({ driveId: "drive-1" });
+    expect(calls()).toEqual(["GET sites/sp.example.test?$select=id", "GET sites/sp.example.test,1,2/drives?$select=id,name,webUrl"]);
+  });
+
+  it("says which library is missing when the site has none of that name", async () => {
+    const { fetch } = library(() => undefined);
+    const graph = new GraphClient(createGraph({ graphEndpoint: "https://graph.example.test", tokens: staticTokens, scopes: ["x"], fetch }));
+    const lib = new GraphDocumentLibrary({ graph, siteUrl: "https://sp.example.test/sites/cases", libraryName: "Backups" });
+    await expect(lib.resolve()).rejects.toMatchObject({ code: "libraryNotFound", status: 404 });
   });
 
   it("creates a folder with conflictBehavior fail in one request when its parent exists", async () => {
