@@ -121,6 +121,7 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     title: `Backup ready for ${caseNumber}`,
     body: `${input.user.name} uploaded the customer's backup (${totals.fileCount} file${totals.fileCount === 1 ? "" : "s"}). Share it with the customer from the case.`,
     link: { table: "incident", id: kase.id },
+    onceKey: `backupReady:${exchange.id}`,
   });
   // Last: once this is written a further click is a no-op.
   await crm.updateExchange(exchange.id, { notifiedOn: now });

@@ -31,6 +31,11 @@ export interface AppNotificationInput {
   readonly body: string;
   /** The record the notification opens (the case). */
   readonly link: { readonly table: "incident"; readonly id: string };
+  /**
+   * What the notification is about, written once: a second create with the same key (a retry
+   * after a failure half-way) leaves the first notification alone and sends nothing.
+   */
+  readonly onceKey: string;
 }
 
 export interface EmailInput {

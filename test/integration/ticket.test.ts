@@ -6,7 +6,7 @@ import { BackupUpload, type LocalFile } from "../../src/app/uploadBackup";
 import { ExchangeStage, FileIntegrity } from "../../src/model";
 import { stableId } from "../../sandbox/seed/ids";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
-import { ticketPorts } from "./ticketSupport";
+import { sandboxUser, ticketPorts } from "./ticketSupport";
 
 jest.setTimeout(120_000);
 
@@ -155,6 +155,22 @@ describe("the ticket panel's use cases against the sandbox", () => {
     const ticketNotes = await ports.tickets.hasNote({ table: "cfx_hardwareticket", id: ticket.id }, "Backup is ready");
     expect(ticketNotes).toBe(true);
     expect(await ports.tickets.getExchange(prepared.exchange.id)).toMatchObject({ stage: ExchangeStage.backupReady });
+  });
+
+  it("writes an in-app notification once per key: Dataverse refuses the repeat as a duplicate and the gateway takes that as done", async () => {
+    const { ports } = await ticketPorts(sandbox, "specialist");
+    const input = {
+      userId: sandboxUser("agent").id,
+      title: "Once only",
+      body: "Written by a retry after a failure half-way.",
+      link: { table: "incident" as const, id: ticket.caseId },
+      onceKey: `test:${Date.now()}`,
+    };
+    await ports.tickets.createAppNotification(input);
+    await ports.tickets.createAppNotification(input);
+    const agent = await ticketPorts(sandbox, "agent");
+    const mine = await agent.webApi.retrieveMultipleRecords("appnotification", "?$select=title&$filter=title eq 'Once only'");
+    expect(mine.entities).toHaveLength(1);
   });
 
   it("refuses to prepare a folder for an agent and changes nothing", async () => {

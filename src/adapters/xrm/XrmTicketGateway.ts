@@ -10,7 +10,8 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../ports/TicketGateway";
-import { toDataverseError } from "./DataverseError";
+import { onceId } from "../dataverse/onceId";
+import { isDataverseError, toDataverseError } from "./DataverseError";
 import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
 import { EXCHANGE_SELECT, RECEIPT_SELECT, type XrmWebApi } from "./XrmCrmGateway";
 
@@ -120,8 +121,10 @@ export class XrmTicketGateway implements TicketGateway {
 
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     const url = `?pagetype=entityrecord&etn=${input.link.table}&id=${normalizeId(input.link.id)}`;
-    await this.call("Notifying the agent in the app", () =>
+    const once = this.call("Notifying the agent in the app", () =>
       this.webApi.createRecord("appnotification", {
+        // Derived from the key: a retry's create is refused as a duplicate instead of notifying twice.
+        appnotificationid: onceId(input.onceKey),
         title: input.title,
         body: input.body,
         "ownerid@odata.bind": `/systemusers(${normalizeId(input.userId)})`,
@@ -132,6 +135,9 @@ export class XrmTicketGateway implements TicketGateway {
         data: JSON.stringify({ actions: [{ title: "Open case", data: { url, navigationTarget: "dialog" } }] }),
       }),
     );
+    await once.catch((e: unknown) => {
+      if (!(isDataverseError(e) && e.code === "duplicate")) throw e;
+    });
   }
 
   async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {

@@ -126,7 +126,8 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   }
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     this.enter("createAppNotification");
-    this.notifications.push(input);
+    // As Dataverse does with the id derived from the key: the second create is refused, quietly.
+    if (!this.notifications.some((n) => n.onceKey === input.onceKey)) this.notifications.push(input);
   }
   async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {
     this.enter("findEmail");

@@ -100,6 +100,24 @@ describe("notifySupport", () => {
     expect(crm.exchanges[0].notifiedOn).toBeDefined();
   });
 
+  it("does not notify the agent twice when recording the notification failed after it was sent", async () => {
+    const crm = new FakeCrm();
+    const { p, input } = await prepared(crm);
+    const update = crm.updateExchange.bind(crm);
+    let updates = 0;
+    crm.updateExchange = async (id, changes) => {
+      if ("notifiedOn" in changes && updates++ === 0) throw new Error("connection reset");
+      return update(id, changes);
+    };
+    await expect(notifySupport(p, input)).rejects.toThrow("connection reset");
+    expect(crm.notifications).toHaveLength(1);
+    await expect(notifySupport(p, input)).resolves.toMatchObject({ outcome: "notified" });
+    expect(crm.notifications).toHaveLength(1);
+    expect(crm.notifications[0].onceKey).toBe(`backupReady:${crm.exchanges[0].id}`);
+    expect(crm.emails).toHaveLength(1);
+    expect(crm.notes).toHaveLength(3);
+  });
+
   it("sends an e-mail left as a draft by an earlier failure", async () => {
     const crm = new FakeCrm();
     const { p, input } = await prepared(crm);
