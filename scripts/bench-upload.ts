@@ -6,6 +6,8 @@ import { mkdirSync, openAsBlob, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { createGraph } from "../src/adapters/graph/createGraph";
 import { GraphClient } from "../src/adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../src/adapters/graph/GraphDocumentLibrary";
@@ -38,17 +40,33 @@ export async function writeTestFile(path: string, bytes: number): Promise<void> 
   }
 }
 
-/** Samples this process's memory every 50 ms until stopped; returns the peaks in MiB. */
-export function memorySampler() {
+/** V8's garbage collector as a function (`--expose-gc` switched on from inside the process). */
+function collector(): () => void {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+}
+
+/**
+ * Samples this process's memory every 50 ms until stopped; returns the peaks in MiB. With
+ * `live`, each sample collects garbage first, so `peakLiveMiB` counts only what the code still
+ * holds (heap and buffers): RSS and unforced samples also count garbage not collected yet, which
+ * varies from run to run by hundreds of MiB.
+ */
+export function memorySampler(options: { live?: boolean } = {}) {
+  const gc = options.live ? collector() : undefined;
+  gc?.();
   const start = process.memoryUsage();
   let rss = start.rss;
   let heap = start.heapUsed;
   let external = start.external + start.arrayBuffers;
+  let live = start.heapUsed + start.arrayBuffers;
   const timer = setInterval(() => {
+    gc?.();
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
     external = Math.max(external, m.external + m.arrayBuffers);
+    live = Math.max(live, m.heapUsed + m.arrayBuffers);
   }, 50);
   return {
     stop() {
@@ -62,6 +80,8 @@ export function memorySampler() {
         peakHeapMiB: mb(heap),
         heapGrowthMiB: mb(heap - start.heapUsed),
         peakBuffersMiB: mb(external),
+        /** With `live`: the most the code held at once above the start, after collecting garbage. */
+        liveGrowthMiB: gc ? mb(live - start.heapUsed - start.arrayBuffers) : null,
       };
     },
   };

@@ -12,7 +12,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
  * Reads byte ranges of a file by slices (never the whole file) and feeds every byte to the
  * QuickXorHash exactly once, in order, whatever ranges are asked for: a range that starts past
  * what was hashed first hashes the gap (a resumed upload), a range re-read after a failure is
- * not hashed again. Reads run one at a time so a read-ahead cannot interleave the hash.
+ * not hashed again. Reads run one at a time so two callers cannot interleave the hash.
  */
 export class HashingReader {
   private readonly hash = new QuickXorHash();
@@ -57,10 +57,15 @@ export class HashingReader {
     return bytes;
   }
 
+  /** Reads and hashes up to `end` by slices, letting the event loop run between steps. */
   private async catchUp(end: number): Promise<void> {
     while (this.hashedUpTo < end) {
       const stop = Math.min(end, this.hashedUpTo + CATCH_UP_SLICE);
-      this.hash.update(new Uint8Array(await this.file.slice(this.hashedUpTo, stop).arrayBuffer()));
+      const bytes = new Uint8Array(await this.file.slice(this.hashedUpTo, stop).arrayBuffer());
+      for (let from = 0; from < bytes.length; from += HASH_STEP) {
+        if (from > 0) await yieldToEventLoop();
+        this.hash.update(bytes.subarray(from, Math.min(bytes.length, from + HASH_STEP)));
+      }
       this.hashedUpTo = stop;
     }
   }

@@ -10,11 +10,13 @@ import { staticTokens } from "./fakeFetch";
 const folder = { driveId: "d", itemId: "folder", path: "R/CAS-1", webUrl: "", createdOn: new Date() };
 
 describe("GraphUploader fragment bodies", () => {
-  it("wraps a fragment's bytes in a Blob of the same bytes", async () => {
-    const bytes = new Uint8Array([1, 2, 3, 250]);
-    const body = fragmentBody(bytes);
+  it("sends a fragment as the file's own slice: the bytes of that range, never copied into memory first", async () => {
+    const blob = new Blob([new Uint8Array([1, 2, 3, 250, 9])]);
+    const file = { name: "f.bin", size: blob.size, lastModified: 1, slice: jest.fn((a?: number, b?: number) => blob.slice(a, b)) };
+    const body = fragmentBody(file, 1, 4);
     expect(body).toBeInstanceOf(Blob);
-    expect(new Uint8Array(await (body as Blob).arrayBuffer())).toEqual(bytes);
+    expect(file.slice).toHaveBeenCalledWith(1, 4);
+    expect(new Uint8Array(await body.arrayBuffer())).toEqual(new Uint8Array([2, 3, 250]));
   });
 
   it("sends every fragment of an upload session as a Blob body", async () => {
