@@ -20,7 +20,9 @@ export type GraphOwnCode =
   /** The path names a file where a folder was expected. */
   | "notAFolder"
   /** The library named in the settings is not on the site. */
-  | "libraryNotFound";
+  | "libraryNotFound"
+  /** The local file could not be read any more (moved, changed or locked since it was picked). */
+  | "fileUnreadable";
 
 export interface GraphErrorOptions {
   readonly innerCode?: string;

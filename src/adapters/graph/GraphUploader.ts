@@ -172,7 +172,14 @@ export class GraphUploader implements Uploader {
         );
       } catch (e) {
         const err = graphErrorFromException(e);
-        if (err.code === "aborted" || ++failures > (this.options.maxFailures ?? 8)) throw err;
+        if (err.code === "aborted") throw err;
+        // A file that cannot be read fails the send too: say so rather than retry a "network error".
+        const unreadable = await hashed.then(
+          () => null,
+          (h: unknown) => h,
+        );
+        if (unreadable) throw unreadable;
+        if (++failures > (this.options.maxFailures ?? 8)) throw err;
         size = nextFragmentSize(size, null, true, this.sizing);
         await this.pause(failures, signal);
         let next: number | null;

@@ -1,4 +1,5 @@
 import type { UploadSource } from "../../ports/Uploader";
+import { GraphError } from "./GraphError";
 import { QuickXorHash } from "./quickXorHash";
 
 const CATCH_UP_SLICE = 8 * 1024 * 1024;
@@ -46,7 +47,7 @@ export class HashingReader {
 
   private async readNow(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
     await this.catchUp(start);
-    const bytes = new Uint8Array(await this.file.slice(start, end).arrayBuffer());
+    const bytes = await this.slice(start, end);
     if (end > this.hashedUpTo && start <= this.hashedUpTo) {
       for (let from = this.hashedUpTo - start; from < bytes.length; from += HASH_STEP) {
         if (from > this.hashedUpTo - start) await yieldToEventLoop();
@@ -57,11 +58,25 @@ export class HashingReader {
     return bytes;
   }
 
+  /** The bytes [start, end) of the file; a file that cannot be read any more is a `fileUnreadable` GraphError. */
+  private async slice(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+    try {
+      return new Uint8Array(await this.file.slice(start, end).arrayBuffer());
+    } catch (e) {
+      throw new GraphError(
+        "fileUnreadable",
+        `"${this.file.name}" could not be read any more (moved, changed or locked since it was picked).`,
+        0,
+        { cause: e },
+      );
+    }
+  }
+
   /** Reads and hashes up to `end` by slices, letting the event loop run between steps. */
   private async catchUp(end: number): Promise<void> {
     while (this.hashedUpTo < end) {
       const stop = Math.min(end, this.hashedUpTo + CATCH_UP_SLICE);
-      const bytes = new Uint8Array(await this.file.slice(this.hashedUpTo, stop).arrayBuffer());
+      const bytes = await this.slice(this.hashedUpTo, stop);
       for (let from = 0; from < bytes.length; from += HASH_STEP) {
         if (from > 0) await yieldToEventLoop();
         this.hash.update(bytes.subarray(from, Math.min(bytes.length, from + HASH_STEP)));

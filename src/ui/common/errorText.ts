@@ -57,6 +57,7 @@ function describeGraph(e: CodedError): ErrorDescription {
   if (e.status === 401 || e.code === "unauthenticated" || e.code === "signInRequired")
     return { kind: "warning", text: s.errors.signIn, retryable: true };
   if (e.code === "libraryNotFound") return { kind: "error", text: s.errors.libraryNotFound, retryable: false };
+  if (e.code === "fileUnreadable") return { kind: "error", text: s.errors.fileUnreadable, retryable: false };
   if (e.status === 404 || e.code === "itemNotFound") return { kind: "error", text: s.errors.folderGone, retryable: true };
   if (e.code === "networkError") return { kind: "warning", text: fill(s.errors.network, { service }), retryable: true };
   if (e.code === "retriesExhausted" || e.status === 429 || e.status === 503 || e.status === 504)

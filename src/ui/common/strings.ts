@@ -30,6 +30,8 @@ export const commonStrings = {
     sharePointAccessHowTo:
       "Open the site in SharePoint and select Request access, or ask the site owner to add you to the support team's group.",
     folderGone: "The folder is no longer in SharePoint. Someone may have moved or deleted it.",
+    fileUnreadable:
+      "The file could not be read any more: it may have been moved, renamed or changed since you picked it. Pick it again to upload it.",
     libraryNotFound:
       "The document library named in the settings is not on the SharePoint site. An administrator should check the settings.",
     dataverseAccessDenied: "Your security role does not allow this. Ask your administrator for the Case File Exchange role you need.",

@@ -45,6 +45,7 @@ describe("describeError", () => {
     [{ name: "GraphError", code: "TooManyRequests", status: 429, message: "" }, "warning", /SharePoint is busy/],
     [{ name: "GraphError", code: "networkError", status: 0, message: "" }, "warning", /connection to SharePoint failed/],
     [{ name: "GraphError", code: "itemNotFound", status: 404, message: "" }, "error", /no longer in SharePoint/],
+    [{ name: "GraphError", code: "fileUnreadable", status: 0, message: "" }, "error", /could not be read any more.*Pick it again/],
     [
       { name: "GraphError", code: "invalidRequest", innerCode: "secureSharingInvalidRequest", status: 400, message: "" },
       "blocked",

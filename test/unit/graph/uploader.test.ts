@@ -152,4 +152,19 @@ describe("GraphUploader", () => {
       code: "hashMismatch",
     });
   });
+  it("says the file cannot be read any more, instead of retrying a network error, when it is moved half-way", async () => {
+    class UnreadableBlob extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        return Promise.reject(new DOMException("A requested file could not be read.", "NotReadableError"));
+      }
+    }
+    const server = fakeUploadServer();
+    const { uploader } = setup(server);
+    const source = fileOf("moved.bak", 3 * FRAGMENT_UNIT + 5);
+    const movedAt = FRAGMENT_UNIT;
+    const file = { ...source, slice: (a = 0, b = source.size) => (b > movedAt ? new UnreadableBlob([]) : source.slice(a, b)) };
+    await expect(uploader.upload(folder, file)).rejects.toMatchObject({ name: "GraphError", code: "fileUnreadable" });
+    // The first fragment went; nothing was retried against a file that is gone.
+    expect(server.puts.filter((p) => p.accepted)).toHaveLength(1);
+  });
 });
