@@ -1,13 +1,15 @@
 /**
  * `npm run build:solution`: writes solution/bin/CaseFileExchange_<version>.zip (unmanaged, for
  * development) and CaseFileExchange_<version>_managed.zip (for production) from the data model
- * and the built web resources in webresources/dist/ (`npm run build:web` first).
+ * and the built web resources in webresources/dist/ (`npm run build:web` first), and
+ * CaseFileExchange_Retention_<version>.zip, the retention job for Azure Functions.
  * CFX_WEBRESOURCES_DIST and CFX_SOLUTION_OUT move the input and output folders (the tests use them).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { webResources } from "../src/model/webresources";
 import { solutionParts, zipFileName, zipParts } from "./buildSolution";
+import { functionPackage, functionPackageName } from "./functionPackage";
 import { isSolutionBuildError } from "./SolutionBuildError";
 import { dataverseVersion } from "./solutionXml";
 
@@ -29,6 +31,10 @@ async function main(): Promise<void> {
     writeFileSync(file, await zipParts(parts));
     console.log(`${file} (${parts.length} files)`);
   }
+  // The retention job, for zip deployment to Azure Functions.
+  const job = join(out, functionPackageName(pkg.version));
+  writeFileSync(job, await functionPackage(pkg.version));
+  console.log(`${job} (the retention job for Azure Functions)`);
 }
 
 main().catch((e: unknown) => {

@@ -29,19 +29,22 @@ function pack(dist: string, out: string) {
 }
 
 describe("npm run build:solution", () => {
-  it("writes the unmanaged and the managed zip, named with the four-part version, the same bytes every time", () => {
+  it("writes the unmanaged and the managed zip, named with the four-part version, and the retention job's zip, the same bytes every time", () => {
     const dist = fakeDist();
     const out = mkdtempSync(join(tmpdir(), "cfx-bin-"));
     const first = pack(dist, out);
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
     const v = version.split(/[-+]/)[0].split(".").concat(["0", "0", "0"]).slice(0, 4).join(".");
-    expect(readdirSync(out).sort()).toEqual([`CaseFileExchange_${v}.zip`, `CaseFileExchange_${v}_managed.zip`]);
+    const job = `CaseFileExchange_Retention_${version}.zip`;
+    expect(readdirSync(out).sort()).toEqual([`CaseFileExchange_${v}.zip`, `CaseFileExchange_${v}_managed.zip`, job]);
     const bytes = readFileSync(join(out, `CaseFileExchange_${v}.zip`));
+    const jobBytes = readFileSync(join(out, job));
     expect(pack(dist, out).status).toBe(0);
     expect(readFileSync(join(out, `CaseFileExchange_${v}.zip`)).equals(bytes)).toBe(true);
+    expect(readFileSync(join(out, job)).equals(jobBytes)).toBe(true);
     expect(bytes.includes(Buffer.from("forms.js.map"))).toBe(false);
-  }, 30000);
+  }, 90000);
 
   it("fails, naming the missing file and `npm run build:web`, when a web resource was not built", () => {
     const dist = fakeDist();
