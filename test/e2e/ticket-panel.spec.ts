@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -183,4 +183,29 @@ test("after a browser reload, picking the same file again continues the upload w
   await expect(dialog.getByTestId("file-state").first()).toHaveText("Verified", { timeout: 120_000 });
   await expect(dialog.getByText(/continued from \d+/)).toBeVisible();
   await page.screenshot({ path: `${shots}-11-resumed-after-reload.png` });
+});
+
+test("a file moved away during its upload stops with a plain reason and no retries", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const { ticketId } = await ids(request);
+  const file = bigFile(120, "moved-away.img");
+  await signIn(page, "specialist", `/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${ticketId}`);
+  const panel = page.frameLocator(PANEL);
+  await panel.getByRole("button", { name: "Upload backup" }).click({ timeout: 30_000 });
+  const dialog = page.frameLocator(DIALOG);
+  await dialog.getByTestId("pick-files").setInputFiles(file);
+  await expect(dialog.getByText(/^[1-9]\d* MB of 120 MB/).first()).toBeVisible({ timeout: 60_000 });
+  await dialog.getByRole("button", { name: "Pause" }).click();
+  await expect(dialog.getByRole("button", { name: "Resume" })).toBeVisible();
+  rmSync(file);
+  await dialog.getByRole("button", { name: "Resume" }).click();
+  await expect(dialog.getByText(/could not be read any more.*Pick it again/).first()).toBeVisible({ timeout: 60_000 });
+  await expect(dialog.getByRole("button", { name: "Resume" })).toHaveCount(0);
+  await page.screenshot({ path: `${shots}-12-file-moved-away.png` });
+  // Put back and picked again, it uploads (a new file to SharePoint: it changed on disk).
+  const again = bigFile(2, "moved-away.img");
+  await dialog.getByTestId("pick-files").setInputFiles(again);
+  await expect(dialog.getByTestId("file-state").first()).toHaveText("Verified", { timeout: 60_000 });
+  await page.screenshot({ path: `${shots}-13-picked-again.png` });
+  await expectAccessible(page, DIALOG);
 });

@@ -105,6 +105,7 @@ export const ticketStrings = {
       partial: "{done} of {count} files are uploaded.",
       cancelled: "The upload was cancelled.",
       failed: "Some files did not upload. Select Resume to try again.",
+      failedFinal: "Some files did not upload. The reason is shown beside each; trying again will not help until it is dealt with.",
     },
     noExchange: "The upload dialog was opened without a prepared folder. Close it and use Upload backup on the hardware ticket.",
     leaveWarning: "An upload is running. Closing stops it; you can continue later by picking the same files.",

@@ -7,6 +7,7 @@ import { memo, useRef, useState, type DragEvent } from "react";
 import type { ConflictAnswer, FileProgress, LocalFile, UploadSnapshot } from "../../app/uploadBackup";
 import { FileIntegrity } from "../../model";
 import { ErrorBar } from "../common/ErrorBar";
+import { describeError } from "../common/errorText";
 import { formatBytes } from "../common/format";
 import { useLocaleInfo } from "../common/PanelRoot";
 import { fill } from "../common/strings";
@@ -54,7 +55,7 @@ function stateText(f: FileProgress): { text: string; color: string; icon?: strin
     case "rejected":
       return { text: `${s.state.rejected}: ${st.reason}`, color: toneColors.danger, icon: "Blocked2" };
     case "failed":
-      return { text: `${s.state.failed}: ${st.reason}`, color: toneColors.danger, icon: "ErrorBadge" };
+      return { text: `${s.state.failed}: ${describeError(st.error).text}`, color: toneColors.danger, icon: "ErrorBadge" };
     case "uploading":
       return { text: s.state.uploading, color: toneColors.info };
     case "paused":
@@ -113,7 +114,12 @@ function summary(snap: UploadSnapshot): { type: MessageBarType; text: string } |
   const done = files.filter((f) => f.state.kind === "done" || f.state.kind === "skipped").length;
   if (files.length === 0) return null;
   if (files.every((f) => f.state.kind === "cancelled")) return { type: MessageBarType.info, text: s.summary.cancelled };
-  if (files.some((f) => f.state.kind === "failed")) return { type: MessageBarType.error, text: s.summary.failed };
+  const failed = files.filter((f) => f.state.kind === "failed");
+  if (failed.length > 0) {
+    // Resume helps with a dropped connection or a busy service, not with a file that is gone.
+    const resumable = failed.some((f) => f.state.kind === "failed" && describeError(f.state.error).retryable);
+    return { type: MessageBarType.error, text: resumable ? s.summary.failed : s.summary.failedFinal };
+  }
   if (done === files.length && files.some((f) => f.state.kind === "done")) return { type: MessageBarType.success, text: s.summary.done };
   return null;
 }
@@ -134,6 +140,12 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
   const rejected = snap?.files.filter((f) => f.state.kind === "rejected") ?? [];
   const accepted = snap?.files.filter((f) => f.state.kind !== "rejected") ?? [];
   const unfinished = accepted.some((f) => ["queued", "paused", "failed", "uploading", "conflict"].includes(f.state.kind));
+  // Resume is offered only where it can help: not for files that can no longer be read.
+  const resumable = accepted.some((f) =>
+    f.state.kind === "failed"
+      ? describeError(f.state.error).retryable
+      : ["queued", "paused", "uploading", "conflict"].includes(f.state.kind),
+  );
   const end = snap ? summary(snap) : null;
 
   const dropZone = (
@@ -222,7 +234,7 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           />
           <div style={{ display: "flex", gap: 8, marginTop: 8, flexWrap: "wrap" }}>
             {snap.running ? <DefaultButton text={s.pause} onClick={props.onPause} /> : null}
-            {!snap.running && unfinished ? <PrimaryButton text={s.resume} onClick={props.onResume} /> : null}
+            {!snap.running && resumable ? <PrimaryButton text={s.resume} onClick={props.onResume} /> : null}
             {unfinished ? <DefaultButton text={s.cancel} onClick={props.onCancel} /> : null}
             {!snap.running && props.onClose ? <DefaultButton text={s.close} onClick={props.onClose} /> : null}
           </div>
@@ -245,7 +257,7 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           </ul>
         </section>
       ) : null}
-      {snap && !snap.running && !unfinished ? dropZone : null}
+      {snap && !snap.running && !resumable ? dropZone : null}
       {!snap && props.onClose ? (
         <div>
           <DefaultButton text={s.close} onClick={props.onClose} />

@@ -134,15 +134,28 @@ describe("UploadDialog", () => {
     expect(within(refused).getByText(/Refused: The file name "bad:name.txt" contains ":"/)).toBeInTheDocument();
   });
 
-  it("shows a failed file with its reason and the way to try again", async () => {
-    show({
-      snapshot: snapshot(
-        [file("a.img", { kind: "failed", reason: "The connection to Microsoft Graph or SharePoint failed.", error: new Error() }, 10, 5)],
-        false,
-      ),
-    });
-    expect(screen.getByText(/Failed: The connection to Microsoft Graph or SharePoint failed/)).toBeInTheDocument();
+  it("shows a failed file with its reason in plain words and the way to try again", async () => {
+    const dropped = {
+      name: "GraphError",
+      code: "networkError",
+      status: 0,
+      message: "The connection to Microsoft Graph or SharePoint failed.",
+    };
+    show({ snapshot: snapshot([file("a.img", { kind: "failed", reason: dropped.message, error: dropped }, 10, 5)], false) });
+    expect(screen.getByText(/Failed: The connection to SharePoint failed/)).toBeInTheDocument();
     expect(await screen.findByText("Some files did not upload. Select Resume to try again.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Resume" })).toBeInTheDocument();
+  });
+
+  it("does not offer Resume as the remedy when the file itself can no longer be read", async () => {
+    const gone = { name: "GraphError", code: "fileUnreadable", status: 0, message: '"a.img" could not be read any more.' };
+    show({ snapshot: snapshot([file("a.img", { kind: "failed", reason: gone.message, error: gone }, 10, 5)], false) });
+    expect(screen.getByText(/Failed: The file could not be read any more: it may have been moved, renamed or changed/)).toBeInTheDocument();
+    expect(await screen.findByText(/The reason is shown beside each; trying again will not help/)).toBeInTheDocument();
+    expect(screen.queryByText(/Select Resume to try again/)).toBeNull();
+    expect(screen.queryByRole("button", { name: "Resume" })).toBeNull();
+    // The picker is there to pick it again.
+    expect(screen.getByTestId("pick-files")).toBeInTheDocument();
   });
 
   it("asks before replacing a file already in the folder", async () => {
