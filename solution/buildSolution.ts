@@ -9,6 +9,8 @@ import { solutionInfo } from "./platform";
 import { dataverseVersion, solutionXml, type RootComponent } from "./solutionXml";
 import { SolutionBuildError } from "./SolutionBuildError";
 import { webResourcePart } from "./webResources";
+import { dashboardDefs } from "../src/model/dashboards";
+import { dashboardId } from "./dashboardXml";
 
 export interface BuildSolutionOptions {
   /** The package version (`0.1.0`); written as Dataverse's four parts. */
@@ -42,6 +44,8 @@ export function rootComponents(webResources: readonly WebResourceDef[]): RootCom
     // The Case is Customer Service's: only our form on it is shipped (behaviour 2, "no subcomponents").
     { type: ComponentType.entity, schemaName: caseForm.table, behavior: 2 },
     { type: ComponentType.systemForm, id: formId(caseForm), behavior: 0 },
+    // Dashboards are system forms too (type 0).
+    ...dashboardDefs.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d), behavior: 0 as const })),
     ...globalChoices.map((c) => ({ type: ComponentType.optionSet, schemaName: c.name, behavior: 0 as const })),
     ...roleDefs.map((r) => ({ type: ComponentType.role, id: `{${r.id}}`, behavior: 0 as const })),
     ...webResources.map((w) => ({ type: ComponentType.webResource, schemaName: w.name, behavior: 0 as const })),

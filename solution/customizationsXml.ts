@@ -2,7 +2,9 @@ import { globalChoices, productTables, relationships, roleDefs, tableByName } fr
 import { commandDefs } from "../src/model/ribbon";
 import { caseForm, formDefs } from "../src/model/forms";
 import { rolePrivileges } from "../src/model/privileges";
+import { dashboardDefs } from "../src/model/dashboards";
 import { viewDefs } from "../src/model/views";
+import { dashboardElement } from "./dashboardXml";
 import type { WebResourceDef } from "../src/model/webresources";
 import { customEntity, shellEntity } from "./entityXml";
 import { globalOptionSet } from "./optionSetXml";
@@ -60,6 +62,7 @@ export function customizationsXml(webResources: readonly WebResourceDef[]): stri
       el("EntityRelationships", {}, relationshipElements),
       el("OrganizationSettings"),
       el("optionsets", {}, globalChoices.map(globalOptionSet)),
+      el("Dashboards", {}, dashboardDefs.map(dashboardElement)),
       el("WebResources", {}, webResources.map(webResourceElement)),
       el("CustomControls"),
       el("EntityDataProviders"),

@@ -1,6 +1,6 @@
 import { incident } from "../src/model/system";
 import { caseForm } from "../src/model/forms";
-import { supervisorView } from "../src/model/views";
+import { supervisorAttentionViews, supervisorView } from "../src/model/views";
 import { formId } from "./formXml";
 import { labels } from "./labels";
 import { customerService, platform, publisher, solutionInfo } from "./platform";
@@ -143,14 +143,15 @@ function missingDependencies(): XmlElement {
       parentSchemaName: "cfx_hardwareticket",
       parentDisplayName: "Hardware Ticket",
     },
-    {
+    // The supervisors' views show the case's columns through the exchange's N:1 link to it.
+    ...[supervisorView, ...supervisorAttentionViews].map((view) => ({
       type: 26,
-      schemaName: supervisorView.name,
-      displayName: supervisorView.name,
+      schemaName: view.name,
+      displayName: view.name,
       parentSchemaName: "cfx_fileexchange",
       parentDisplayName: "File Exchange",
-      id: viewId(supervisorView),
-    },
+      id: viewId(view),
+    })),
     { type: 60, displayName: caseForm.name, parentDisplayName: "Case", id: formId(caseForm) },
   ];
   return el(

@@ -40,6 +40,7 @@ export const icons = {
   pin: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><path d="M6 2.5h4l-.5 4 2 2H4.5l2-2zM8 8.5V14"/></svg>`,
   case: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><rect x="2.5" y="4.5" width="11" height="8.5" rx="1"/><path d="M6 4.5V3h4v1.5"/></svg>`,
   ticket: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><rect x="2.5" y="3" width="11" height="7" rx="1"/><path d="M5.5 13h5M8 10v3"/></svg>`,
+  dashboard: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><rect x="2.5" y="2.5" width="4.5" height="6" rx=".5"/><rect x="9" y="2.5" width="4.5" height="3.5" rx=".5"/><rect x="2.5" y="10.5" width="4.5" height="3" rx=".5"/><rect x="9" y="8" width="4.5" height="5.5" rx=".5"/></svg>`,
   exchange: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><path d="M2.5 5h9l-2.5-2.5M13.5 11h-9l2.5 2.5"/></svg>`,
   account: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><rect x="3" y="2.5" width="10" height="11"/><path d="M5.5 5h1M9.5 5h1M5.5 7.5h1M9.5 7.5h1M7 13.5v-3h2v3"/></svg>`,
   contact: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><circle cx="8" cy="5.5" r="2.5"/><path d="M3 13.5c.5-2.5 2.5-4 5-4s4.5 1.5 5 4"/></svg>`,

@@ -100,6 +100,8 @@ export function page(o: PageOptions): string {
     <a class="nav-item" href="/main.aspx">${icons.home}<span>Home</span></a>
     <span class="nav-item muted">${icons.clock}<span>Recent</span>${icons.chevron}</span>
     <span class="nav-item muted">${icons.pin}<span>Pinned</span>${icons.chevron}</span>
+    <div class="nav-group">My Work</div>
+    <a class="nav-item${o.activeTable === "dashboard" ? " active" : ""}" href="/main.aspx?pagetype=dashboard">${icons.dashboard}<span>Dashboards</span></a>
     ${nav}
   </nav>
   <main class="content">

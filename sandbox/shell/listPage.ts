@@ -71,10 +71,20 @@ function rank(v: ViewDef): number {
   return v.isDefault ? 2 : 1;
 }
 
-function filterOf(view: ViewDef, user: SandboxUser): FilterExpr | undefined {
-  const parts: FilterExpr[] = view.filter.map((c) => {
+function filterOf(view: ViewDef, user: SandboxUser, now: Date): FilterExpr | undefined {
+  const parts: FilterExpr[] = view.filter.map((c): FilterExpr => {
     const left = { kind: "path" as const, path: [c.column] };
     switch (c.operator) {
+      case "next-x-days": {
+        // FetchXML's next-x-days: from now to the end of the day N days ahead (UTC here).
+        const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + Number(c.value) + 1) - 1000);
+        const at = (d: Date) => ({ kind: "literal" as const, value: d.toISOString().replace(/\.\d{3}Z$/, "Z") });
+        return {
+          kind: "and",
+          left: { kind: "compare", op: "ge", left, right: at(now) },
+          right: { kind: "compare", op: "le", left, right: at(end) },
+        };
+      }
       case "null":
         return { kind: "compare", op: "eq", left, right: { kind: "literal", value: null } };
       case "not-null":
@@ -112,14 +122,18 @@ function cell(data: ShellData, table: string, record: ApiRecord | undefined, col
   return esc(shown);
 }
 
-/** `main.aspx?pagetype=entitylist&etn=…`: the table's view as a grid. */
-export function renderList(data: ShellData, user: SandboxUser, table: string, viewKey: string | undefined, currentUrl: string): string {
+/** A view's rows as a grid (the list page's and the dashboard's), with how many rows it holds. */
+export function viewGrid(
+  data: ShellData,
+  user: SandboxUser,
+  table: string,
+  view: ViewDef | undefined,
+  label: string,
+): { html: string; count: number } {
   const meta = data.meta(table);
-  const views = viewsOf(table);
-  const view = views.find((v) => v.key === viewKey) ?? views[0];
   const query: ODataQuery = view
     ? {
-        filter: filterOf(view, user),
+        filter: filterOf(view, user, data.now()),
         orderBy: view.order.filter((o) => meta.columns.has(o.column)).map((o) => ({ path: [o.column], descending: o.descending })),
       }
     : {};
@@ -143,7 +157,9 @@ export function renderList(data: ShellData, user: SandboxUser, table: string, vi
           if (linkDef) {
             const linkedId = r[`_${linkDef.to}_value`];
             const linked = typeof linkedId === "string" ? data.record(user, linkDef.table, linkedId) : undefined;
-            return `<td>${cell(data, linkDef.table, linked, c.column, false, String(linkedId ?? ""))}</td>`;
+            // The linked record's name opens it (the case's title opens the case).
+            const named = c.column === data.meta(linkDef.table).primaryName;
+            return `<td>${cell(data, linkDef.table, linked, c.column, named, String(linkedId ?? ""))}</td>`;
           }
           const primary = c.column === meta.primaryName || (i === 0 && !columns.some((x) => x.column === meta.primaryName && !x.link));
           return `<td>${cell(data, table, r, c.column, primary, id)}</td>`;
@@ -152,6 +168,16 @@ export function renderList(data: ShellData, user: SandboxUser, table: string, vi
       return `<tr data-id="${esc(id)}"><td class="check"><span class="checkbox"></span></td>${cells}</tr>`;
     })
     .join("");
+  const html = `<div class="grid-wrap"><table class="grid" aria-label="${esc(label)}"><thead><tr><th class="check"><span class="checkbox"></span></th>${header}</tr></thead><tbody>${body || `<tr><td colspan="${columns.length + 1}" class="empty">No data available.</td></tr>`}</tbody></table></div>`;
+  return { html, count: records.length };
+}
+
+/** `main.aspx?pagetype=entitylist&etn=…`: the table's view as a grid. */
+export function renderList(data: ShellData, user: SandboxUser, table: string, viewKey: string | undefined, currentUrl: string): string {
+  const meta = data.meta(table);
+  const views = viewsOf(table);
+  const view = views.find((v) => v.key === viewKey) ?? views[0];
+  const grid = viewGrid(data, user, table, view, meta.table.displayCollectionName);
   const viewMenu = views
     .map((v) => `<a href="${listUrl(table, v.key)}"${v === view ? ' class="current"' : ""}>${esc(v.name)}</a>`)
     .join("");
@@ -166,7 +192,7 @@ export function renderList(data: ShellData, user: SandboxUser, table: string, vi
   ].join("");
   const body_ = `<div class="list-head"><div class="view-selector"><button class="view-title" id="viewSelector">${esc(view?.name ?? meta.table.displayCollectionName)} ${icons.chevron}</button><div class="view-menu" hidden>${viewMenu}</div></div>
 <div class="list-search"><input placeholder="Filter by keyword" aria-label="Filter by keyword"/>${icons.search}</div></div>
-<div class="grid-wrap"><table class="grid" aria-label="${esc(meta.table.displayCollectionName)}"><thead><tr><th class="check"><span class="checkbox"></span></th>${header}</tr></thead><tbody>${body || `<tr><td colspan="${columns.length + 1}" class="empty">No data available.</td></tr>`}</tbody></table></div>
-<div class="grid-foot">1 - ${records.length} of ${records.length}</div>`;
+${grid.html}
+<div class="grid-foot">1 - ${grid.count} of ${grid.count}</div>`;
   return page({ title: view?.name ?? meta.table.displayCollectionName, user, activeTable: table, commandBar, body: body_, currentUrl });
 }

@@ -13,10 +13,13 @@ export type ApiRecord = Record<string, unknown>;
 export class ShellData {
   readonly rows: RowStore;
   private readonly security: Security;
+  /** The sandbox's clock (it can be moved forward): what "next 7 days" counts from. */
+  readonly now: () => Date;
 
   constructor(ctx: SandboxContext) {
     this.rows = new RowStore(ctx.db);
     this.security = new Security(this.rows);
+    this.now = () => ctx.clock.now();
   }
 
   scope(user: SandboxUser): QueryScope {

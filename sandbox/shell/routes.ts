@@ -11,6 +11,7 @@ import { accountPicker, page } from "./layout";
 import { renderList } from "./listPage";
 import { ShellData } from "./records";
 import { webResourceCacheSegment } from "./webResources";
+import { renderDashboard } from "./dashboardPage";
 
 const guid = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
@@ -48,6 +49,7 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext): void {
     const q = req.query as Record<string, string | undefined>;
     const pagetype = (q.pagetype ?? "").toLowerCase();
     const tail = jsonScript("cfx-shell-context", shellContext(user, ctx.origins));
+    if (pagetype === "dashboard") return html(reply, renderDashboard(data, user, q.id, req.url).replace("</body>", `${tail}\n</body>`));
     if (pagetype === "entitylist") {
       if (!q.etn || !entityByName(q.etn)) return notFound(reply, user, req.url, `There is no table "${q.etn ?? ""}" in this app.`);
       return html(reply, renderList(data, user, q.etn, q.viewid, req.url).replace("</body>", `${tail}\n</body>`));

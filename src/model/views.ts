@@ -4,6 +4,8 @@
  * id is derived from its `key` by the packer (UUIDv5 of `cfx/view/<key>`).
  */
 
+import { ExchangeStage } from "./choices";
+
 /** What kind of system view it is; the packer maps it to Dataverse's `querytype`. */
 export type ViewKind = "public" | "advancedfind" | "associated" | "quickfind" | "lookup";
 
@@ -26,7 +28,8 @@ export interface ViewLinkDef {
 
 export interface ViewConditionDef {
   readonly column: string;
-  readonly operator: "eq" | "ne" | "null" | "not-null" | "eq-userid";
+  /** FetchXML's operators; `next-x-days` takes a number of days as its value (from now, in the user's zone). */
+  readonly operator: "eq" | "ne" | "null" | "not-null" | "eq-userid" | "next-x-days";
   readonly value?: string;
 }
 
@@ -131,6 +134,54 @@ export const supervisorView: ViewDef = {
   filter: [active],
 };
 
+/** The case's number, title and owner beside an exchange (the supervisors' lists). */
+const caseLink: ViewLinkDef = { key: "case", table: "incident", from: "incidentid", to: "cfx_caseid" };
+const caseColumns: readonly ViewColumnDef[] = [
+  { column: "ticketnumber", width: 150, link: "case" },
+  { column: "title", width: 180, link: "case" },
+  { column: "ownerid", width: 140, link: "case" },
+];
+
+/** The supervisors' dashboard's lists: what needs attention, across every case. */
+export const supervisorAttentionViews: readonly ViewDef[] = [
+  {
+    key: "cfx_fileexchange/expiring",
+    table: "cfx_fileexchange",
+    kind: "public",
+    name: "Exchanges Expiring in the Next 7 Days",
+    description: "Active exchanges whose folder is deleted within a week, soonest first.",
+    isDefault: false,
+    links: [caseLink],
+    columns: [...caseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expireson", width: 125 }],
+    order: [{ column: "cfx_expireson", descending: false }],
+    filter: [active, { column: "cfx_expireson", operator: "next-x-days", value: "7" }],
+  },
+  {
+    key: "cfx_fileexchange/ready-not-shared",
+    table: "cfx_fileexchange",
+    kind: "public",
+    name: "Backups Ready, Not Yet Shared",
+    description: "Backups support was told about that no agent has shared with the customer yet, longest waiting first.",
+    isDefault: false,
+    links: [caseLink],
+    columns: [...caseColumns, { column: "cfx_readyon", width: 125 }, { column: "cfx_filecount", width: 80 }],
+    order: [{ column: "cfx_readyon", descending: false }],
+    filter: [active, { column: "cfx_stage", operator: "eq", value: String(ExchangeStage.backupReady) }],
+  },
+  {
+    key: "cfx_fileexchange/kept",
+    table: "cfx_fileexchange",
+    kind: "public",
+    name: "Exchanges Kept Without Expiry",
+    description: "Active exchanges an administrator keeps with no expiry, with the reason given.",
+    isDefault: false,
+    links: [caseLink],
+    columns: [...caseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expiryreason", width: 220 }],
+    order: [{ column: "cfx_foldercreatedon", descending: false }],
+    filter: [active, { column: "cfx_expireson", operator: "null" }],
+  },
+];
+
 export const viewDefs: readonly ViewDef[] = [
   ...standardViews({
     table: "cfx_hardwareticket",
@@ -161,6 +212,7 @@ export const viewDefs: readonly ViewDef[] = [
     quickFind: ["cfx_name"],
   }),
   supervisorView,
+  ...supervisorAttentionViews,
   ...standardViews({
     table: "cfx_exchangerecipient",
     collectionName: "Exchange Recipients",

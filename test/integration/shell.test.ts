@@ -67,6 +67,26 @@ describe("the app shell over HTTP", () => {
     expect(html).toContain("Backup ready");
   });
 
+  test("the supervisors' dashboard lists what needs attention across cases, and every exchange with its case", async () => {
+    const r = await fetch(`${sb.origins.app}/main.aspx?pagetype=dashboard`, { headers: cookie("supervisor") });
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    const tile = (name: string) => {
+      const m = new RegExp(`<section class="dash-tile[^"]*" aria-label="${name}">([\\s\\S]*?)</section>`).exec(html);
+      if (!m) throw new Error(`no tile "${name}"`);
+      return m[1];
+    };
+    const cases = (name: string) => [...tile(name).matchAll(/CAS-\d{5}-[A-Z0-9]{6}/g)].map((m) => m[0]).sort();
+    // Seeded relative to the sandbox's clock: three folders are deleted within a week; the
+    // deleted one (past its date) and the kept one (no date) are not among them.
+    expect(cases("Exchanges Expiring in the Next 7 Days")).toEqual(["CAS-01003-G7H8J9", "CAS-01004-K1L2M3", "CAS-01005-N4P5Q6"]);
+    expect(cases("Backups Ready, Not Yet Shared")).toEqual(["CAS-01002-D4E5F6"]);
+    expect(cases("Exchanges Kept Without Expiry")).toEqual(["CAS-01012-H8J9K2"]);
+    expect(tile("File Exchanges with Their Cases")).toContain("Fabrikam, Inc.");
+    // Each tile opens its view as a full list.
+    expect(html).toContain('href="/main.aspx?pagetype=entitylist&etn=cfx_fileexchange&viewid=cfx_fileexchange%2Fexpiring"');
+  });
+
   test("a case form renders its fields, the panel host and a timeline of notes and e-mails", async () => {
     const id = await recordId("incident", "ticketnumber eq 'CAS-01003-G7H8J9'");
     const html = await (

@@ -13,6 +13,10 @@ import { webResources } from "../../src/model/webresources";
 import { solutionParts, zipParts } from "../../solution/buildSolution";
 import { tableColumns } from "../../solution/attributes";
 import { formId } from "../../solution/formXml";
+import { dashboardDefs, supervisorDashboard } from "../../src/model/dashboards";
+import { viewByKey } from "../../src/model/views";
+import { dashboardId } from "../../solution/dashboardXml";
+import { viewId } from "../../solution/savedQueryXml";
 
 const root = resolve(__dirname, "../..");
 const dist = join(root, "webresources", "dist");
@@ -72,13 +76,30 @@ describe("the built solution zip", () => {
     for (const t of productTables) expect(has(1, t.logicalName)).toBe(true);
     expect(roots.some((r) => r.includes('type="1"') && r.includes('schemaName="incident"') && r.includes('behavior="2"'))).toBe(true);
     expect(has(60, formId(caseForm))).toBe(true);
+    for (const d of dashboardDefs) expect(has(60, dashboardId(d))).toBe(true);
     for (const c of globalChoices) expect(has(9, c.name)).toBe(true);
     for (const r of roleDefs) expect(has(20, `{${r.id}}`)).toBe(true);
     for (const w of webResources) expect(has(61, w.name)).toBe(true);
     for (const s of settingDefs) expect(has(380, s.schemaName)).toBe(true);
     expect(roots).toHaveLength(
-      productTables.length + 2 + globalChoices.length + roleDefs.length + webResources.length + settingDefs.length,
+      productTables.length + 2 + dashboardDefs.length + globalChoices.length + roleDefs.length + webResources.length + settingDefs.length,
     );
+  });
+
+  it("ships the supervisors' dashboard: grids over views the solution ships, three side by side and one wide", () => {
+    const dashboards = all(customizations, /<Dashboard>([\s\S]*?)<\/Dashboard>/g);
+    expect(dashboards).toHaveLength(dashboardDefs.length);
+    const xml = dashboards[0];
+    expect(xml).toContain(`<FormId>${dashboardId(supervisorDashboard)}</FormId>`);
+    expect(xml).toMatch(/<forms type="dashboard">\s*<form>/);
+    expect(xml).toContain('columns="111"');
+    const lists = [...supervisorDashboard.top, supervisorDashboard.wide];
+    const viewIds = all(xml, /<ViewId>([^<]+)<\/ViewId>/g);
+    expect(viewIds).toEqual(lists.map((l) => viewId(viewByKey(l.view))));
+    // Each is a view this solution ships, on the exchange table.
+    for (const id of viewIds) expect(customizations).toContain(`<savedqueryid>${id}</savedqueryid>`);
+    expect(all(xml, /<TargetEntityType>([^<]+)<\/TargetEntityType>/g)).toEqual(lists.map(() => "cfx_fileexchange"));
+    expect(all(xml, /colspan="(\d+)"/g)).toEqual(["1", "1", "1", "3"]);
   });
 
   it("has a [Content_Types].xml that covers every extension-less part", async () => {
@@ -200,7 +221,8 @@ describe("the built solution zip", () => {
       const summary = out.trim().split("\n").pop()!;
       expect(summary).toMatch(/^\d+ passed, 0 failed$/);
       const forms = out.split("\n").filter((l) => l.startsWith("PASS form")).length;
-      expect(forms).toBe(formDefs.length);
+      // Every table form and every dashboard's form.
+      expect(forms).toBe(formDefs.length + dashboardDefs.length);
     },
   );
 

@@ -1,0 +1,27 @@
+import { dashboardDefs, type DashboardDef, type DashboardListDef } from "../../src/model/dashboards";
+import { viewByKey } from "../../src/model/views";
+import type { SandboxUser } from "../seed/people";
+import { esc, listUrl } from "./html";
+import { commandButton, page } from "./layout";
+import { viewGrid } from "./listPage";
+import type { ShellData } from "./records";
+
+/** `main.aspx?pagetype=dashboard&id=…`: a dashboard's lists, as Unified Interface lays them out. */
+export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string): string {
+  const dashboard: DashboardDef = dashboardDefs.find((d) => d.key === key) ?? dashboardDefs[0];
+  const tile = (list: DashboardListDef, wide: boolean) => {
+    const view = viewByKey(list.view);
+    const grid = viewGrid(data, user, view.table, view, view.name);
+    return `<section class="dash-tile${wide ? " wide" : ""}" aria-label="${esc(view.name)}">
+<header class="dash-tile-head"><a href="${listUrl(view.table, view.key)}">${esc(view.name)}</a><span class="dash-count">${grid.count}</span></header>
+${view.description ? `<p class="dash-desc">${esc(view.description)}</p>` : ""}${grid.html}</section>`;
+  };
+  const commandBar = [
+    commandButton("New", "add", 'data-command="noop"'),
+    commandButton("Refresh all", "refresh", 'data-command="refresh"'),
+    `<span class="cmd-fill"></span>`,
+  ].join("");
+  const body = `<div class="list-head"><h1 class="dash-title">${esc(dashboard.name)}</h1></div>
+<div class="dash-grid">${dashboard.top.map((l) => tile(l, false)).join("")}${tile(dashboard.wide, true)}</div>`;
+  return page({ title: dashboard.name, user, activeTable: "dashboard", commandBar, body, currentUrl });
+}
