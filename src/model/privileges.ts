@@ -37,7 +37,7 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   annotation: "Note",
   email: "Activity",
   systemuser: "User",
-  appnotification: "appnotification",
+  appnotification: "AppNotification",
   environmentvariabledefinition: "EnvironmentVariableDefinition",
   environmentvariablevalue: "EnvironmentVariableValue",
 };
