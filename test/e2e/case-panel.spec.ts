@@ -207,9 +207,6 @@ test("Revoke access for the contact's old address, then Remove now", async ({ pa
   await shoot(page, info, "removed");
 });
 
-// Needs one line in src/entries/casePanel.tsx, which another engineer is changing now:
-// `onChangeExpiry={(id, request) => session.changeExpiry(id, request)}`. Without it the panel does not
-// offer the expiry actions. With it this passes (run on a build with that line); then make it `test(`.
 test("the administrator keeps a folder with no expiry, with a reason, then gives it a date again, and sees both on the case's timeline", async ({
   page,
   request,
