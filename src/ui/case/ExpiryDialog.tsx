@@ -124,6 +124,8 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
               setDay(d ?? undefined);
               setError(undefined);
             }}
+            today={props.today}
+            initialPickerDate={props.today}
             minDate={props.today}
             placeholder={s.expiryDialog.datePlaceholder}
             ariaLabel={s.expiryDialog.datePicker}
