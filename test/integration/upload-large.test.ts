@@ -53,9 +53,13 @@ describe("a 1 GiB upload", () => {
     // the client holds at once (after collecting garbage; measured 71-86 MiB) is the same for four
     // times the bytes; holding the file would be 1024 MiB. RSS also counts garbage not collected
     // yet (measured 122-131 MiB), so its bound is looser.
+    // Fragments grow towards 60 MiB as the connection proves fast, so what is held follows the
+    // largest fragment, not the file: the 256 MiB upload may never reach large fragments (it held
+    // 1.4 MiB in one CI run against 75.9 MiB for the 1 GiB one), so it is no bound for the whole.
+    const largestFragmentMiB = Math.max(...whole.fragments.slice(0, -1)) / MiB;
+    expect(largestFragmentMiB).toBeLessThan(60);
     expect(whole.mem.liveGrowthMiB).toBeLessThan(192);
-    expect(whole.mem.liveGrowthMiB).toBeLessThan(quarter.mem.liveGrowthMiB! + 64);
+    expect(whole.mem.liveGrowthMiB).toBeLessThan(largestFragmentMiB + 48);
     expect(afterWhole).toBeLessThan(384);
-    expect(Math.max(...whole.fragments.slice(0, -1))).toBeLessThan(60 * 1024 * 1024);
   });
 });
