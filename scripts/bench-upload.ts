@@ -47,10 +47,13 @@ function collector(): () => void {
 }
 
 /**
- * Samples this process's memory every 50 ms until stopped; returns the peaks in MiB. With
- * `live`, each sample collects garbage first, so `peakLiveMiB` counts only what the code still
- * holds (heap and buffers): RSS and unforced samples also count garbage not collected yet, which
- * varies from run to run by hundreds of MiB.
+ * Samples this process's memory until stopped; returns the peaks in MiB. With `live`, each sample
+ * collects garbage first, so `peakLiveMiB` counts only what the code still holds (heap and
+ * buffers): RSS and unforced samples also count garbage not collected yet, which varies from run to
+ * run by hundreds of MiB. Samples come every 50 ms, or less often when collecting takes long: the
+ * pause after a sample is at least nine times what the sample took, so the sampler never takes
+ * more than a tenth of the process's time (a full collection every 50 ms once starved a 1 GiB
+ * upload in CI for ten minutes). Its timer never keeps the process alive.
  */
 export function memorySampler(options: { live?: boolean } = {}) {
   const gc = options.live ? collector() : undefined;
@@ -60,17 +63,25 @@ export function memorySampler(options: { live?: boolean } = {}) {
   let heap = start.heapUsed;
   let external = start.external + start.arrayBuffers;
   let live = start.heapUsed + start.arrayBuffers;
-  const timer = setInterval(() => {
+  let timer: NodeJS.Timeout | undefined;
+  const sample = () => {
+    const t0 = performance.now();
     gc?.();
     const m = process.memoryUsage();
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
     external = Math.max(external, m.external + m.arrayBuffers);
     live = Math.max(live, m.heapUsed + m.arrayBuffers);
-  }, 50);
+    schedule(Math.max(50, 9 * (performance.now() - t0)));
+  };
+  const schedule = (ms: number) => {
+    timer = setTimeout(sample, ms);
+    timer.unref();
+  };
+  schedule(50);
   return {
     stop() {
-      clearInterval(timer);
+      clearTimeout(timer);
       const mb = (n: number) => Math.round((n / MiB) * 10) / 10;
       return {
         startRssMiB: mb(start.rss),
