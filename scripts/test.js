@@ -12,12 +12,29 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
-function run(name, cmd, args, env = {}) {
+const MINUTE = 60_000;
+
+/**
+ * Runs one step. A step that outlives `minutes` is killed and counts as failed: a test run that
+ * hangs (an open handle keeping jest alive, a browser that never answers) must end the run red,
+ * not keep CI waiting until its own limit.
+ */
+function run(name, cmd, args, { env = {}, minutes = 10 } = {}) {
   console.log(`\n=== ${name}: ${cmd} ${args.join(" ")}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+    timeout: minutes * MINUTE,
+    killSignal: "SIGKILL",
+  });
+  if (r.error && r.error.code === "ETIMEDOUT") console.error(`\n${name}: still running after ${minutes} minutes; stopped.`);
   if (r.status !== 0) failures.push(name);
   return r.status === 0;
 }
+
+/** A package's command line, run directly (not through npx, so that a timeout kills the runner itself). */
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 function has(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
@@ -45,9 +62,9 @@ function ensureTools() {
   return false;
 }
 
-function jest(project) {
+function jest(project, minutes) {
   const out = path.join(tmp, `${project}.json`);
-  run(`${project} tests`, "npx", ["jest", "--selectProjects", project, "--json", `--outputFile=${out}`, "--passWithNoTests"]);
+  run(`${project} tests`, bin("jest"), ["--selectProjects", project, "--json", `--outputFile=${out}`, "--passWithNoTests"], { minutes });
   if (fs.existsSync(out)) {
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     passed += r.numPassedTests;
@@ -64,7 +81,10 @@ function playwright() {
     return;
   }
   const out = path.join(tmp, "e2e.json");
-  run("browser tests", "npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  run("browser tests", bin("playwright"), ["test", "--reporter=list,json"], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: out },
+    minutes: 25,
+  });
   if (fs.existsSync(out)) {
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     passed += r.stats.expected + (r.stats.flaky || 0);
@@ -77,8 +97,8 @@ if (!toolsOk) failures.push("tools");
 run("lint", "npm", ["run", "--silent", "lint"]);
 run("type check", "npm", ["run", "--silent", "typecheck"]);
 run("build", "npm", ["run", "--silent", "build"]);
-jest("unit");
-jest("integration");
+jest("unit", 10);
+jest("integration", 30);
 if (toolsOk) playwright();
 
 console.log("");
