@@ -53,7 +53,8 @@ function collector(): () => void {
  * run by hundreds of MiB. Samples come every 50 ms, or less often when collecting takes long: the
  * pause after a sample is at least nine times what the sample took, so the sampler never takes
  * more than a tenth of the process's time (a full collection every 50 ms once starved a 1 GiB
- * upload in CI for ten minutes). Its timer never keeps the process alive.
+ * upload in CI for ten minutes). Its timer never keeps the process alive; `stop` may be called
+ * more than once and always returns the same peaks.
  */
 export function memorySampler(options: { live?: boolean } = {}) {
   const gc = options.live ? collector() : undefined;
