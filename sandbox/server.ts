@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { tableByName } from "../src/model";
+import { catalog, installCatalog, tableByName } from "./install/catalog";
+import { catalogFromModel } from "./install/fromModel";
 import type { Faults, MailSink, Origins, RegisterPart, SandboxClock, SandboxContext, TokenService } from "./context";
 import { loadOrCreateCertificate } from "./cert";
 import { createClock } from "./controls/clock";
@@ -87,7 +88,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   mkdirSync(blobDir, { recursive: true });
   const origins = originsFor(port);
   const tls = await loadOrCreateCertificate(dataDir);
-  const db = openDatabase(dataDir);
+  installCatalog(catalogFromModel(options.webResourcesDir ?? join(repoRoot, "webresources/dist")));
+  const db = openDatabase(dataDir, catalog().tables);
   const rows = new RowStore(db);
   const clock = createClock(db);
   const policy = createPolicyStore(db);
@@ -122,7 +124,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (!seeded) seedDataverse(rows, clock, origins);
   else refreshSandboxSettings(rows, origins);
   ctx.onReset(() => {
-    clearDatabase(db);
+    clearDatabase(db, catalog().tables);
     clock.reset();
     policy.reset();
     faults = noFaults;
@@ -187,7 +189,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     },
   });
   registerDataverse(app, ctx);
-  registerWebResources(app, options.webResourcesDir ?? join(repoRoot, "webresources/dist"));
+  registerWebResources(app);
   registerShell(app, ctx);
 
   const parts: [string, string, FastifyInstance][] = [

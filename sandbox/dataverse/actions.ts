@@ -1,4 +1,4 @@
-import { tableByName } from "../../src/model";
+import { tableByName } from "../install/catalog";
 import type { MailSink, TenantPolicy } from "../context";
 import type { Row, RowStore } from "../store/rows";
 import { badRequest, DataverseCode, DataverseError, notFound } from "./errors";

@@ -1,4 +1,5 @@
-import { allTables, relationships, type ColumnDef, type TableDef } from "../../src/model";
+import type { ColumnDef, TableDef } from "../../src/model";
+import { onCatalogInstalled, type Catalog } from "../install/catalog";
 import { isReference } from "../store/columns";
 
 /** A single-valued navigation property: one lookup column seen as a link to one target table. */
@@ -15,7 +16,7 @@ export interface CollectionNav {
   readonly childColumn: string;
 }
 
-/** A table as the Web API sees it, derived from the data model in src/model. */
+/** A table as the Web API sees it, derived from the installed catalog. */
 export interface EntityMeta {
   readonly table: TableDef;
   readonly name: string;
@@ -52,11 +53,11 @@ function singleNavsOf(column: ColumnDef): SingleNav[] {
   return targets.map((target) => ({ name: `${base}_${target}`, column, target }));
 }
 
-function build(): Map<string, EntityMeta> {
+function build({ tables, relationships }: Catalog): Map<string, EntityMeta> {
   const byName = new Map<string, EntityMeta>();
   const collections = new Map<string, Map<string, CollectionNav>>();
-  for (const table of allTables) collections.set(table.logicalName, new Map());
-  for (const table of allTables) {
+  for (const table of tables) collections.set(table.logicalName, new Map());
+  for (const table of tables) {
     for (const column of table.columns.filter(isReference)) {
       for (const target of column.type === "owner" ? ["systemuser"] : (column.targets ?? [])) {
         const declared = relationships.find(
@@ -67,7 +68,7 @@ function build(): Map<string, EntityMeta> {
       }
     }
   }
-  for (const table of allTables) {
+  for (const table of tables) {
     const singleNavs = new Map<string, SingleNav>();
     for (const column of table.columns.filter(isReference)) for (const nav of singleNavsOf(column)) singleNavs.set(nav.name, nav);
     byName.set(table.logicalName, {
@@ -84,8 +85,12 @@ function build(): Map<string, EntityMeta> {
   return byName;
 }
 
-const entities = build();
-const bySet = new Map([...entities.values()].map((e) => [e.setName, e]));
+let entities = new Map<string, EntityMeta>();
+let bySet = new Map<string, EntityMeta>();
+onCatalogInstalled((catalog) => {
+  entities = build(catalog);
+  bySet = new Map([...entities.values()].map((e) => [e.setName, e]));
+});
 
 export function entityByName(name: string): EntityMeta | undefined {
   return entities.get(name);

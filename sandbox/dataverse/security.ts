@@ -1,4 +1,4 @@
-import { tableByName } from "../../src/model";
+import { tableByName } from "../install/catalog";
 import type { SandboxUser } from "../seed/people";
 import type { Row, RowStore } from "../store/rows";
 import { DataverseCode, DataverseError } from "./errors";

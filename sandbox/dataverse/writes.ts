@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
-import { IncidentState, relationships, tableByName, type ColumnDef } from "../../src/model";
+import { IncidentState, type ColumnDef } from "../../src/model";
+import { catalog, tableByName } from "../install/catalog";
 import type { SandboxClock } from "../context";
 import { isReference, targetColumnOf } from "../store/columns";
 import type { Row, RowStore } from "../store/rows";
@@ -301,7 +302,7 @@ function assign(scope: WriteScope, meta: EntityMeta, id: string, ownerId: string
   if (meta.columns.has("owningbusinessunit"))
     Object.assign(changes, { owningbusinessunit: businessUnitOf(scope.rows, ownerId), owningbusinessunit__table: "businessunit" });
   scope.rows.update(meta.table, id, { ...changes, ownerid: ownerId, ownerid__table: "systemuser" });
-  for (const rel of relationships.filter((r) => r.referencedTable === meta.name && r.cascade === "parental")) {
+  for (const rel of catalog().relationships.filter((r) => r.referencedTable === meta.name && r.cascade === "parental")) {
     const child = entityByName(rel.referencingTable);
     if (!child) continue;
     for (const childRow of scope.rows.where(child.table, rel.referencingColumn, id))
@@ -326,7 +327,7 @@ function cascadeDelete(scope: WriteScope, meta: EntityMeta, id: string): void {
     for (const column of child.table.columns.filter(isReference)) {
       if (column.type === "owner" || platformColumns.has(column.logicalName)) continue;
       if (column.type !== "customer" && !(column.targets ?? []).includes(meta.name)) continue;
-      const declared = relationships.find(
+      const declared = catalog().relationships.find(
         (r) => r.referencingTable === child.name && r.referencingColumn === column.logicalName && r.referencedTable === meta.name,
       );
       const children = scope.rows.where(child.table, column.logicalName, id).filter((r) => r[targetColumnOf(column)] === meta.name);

@@ -1,4 +1,5 @@
-import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole, settingDefs, tableByName } from "../../src/model";
+import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../src/model";
+import { catalog, tableByName } from "../install/catalog";
 import type { Origins, SandboxClock } from "../context";
 import { seededFileBytes } from "../graph/seed";
 import { driveIdFor } from "../graph/ids";
@@ -262,7 +263,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       businessunitid__table: "businessunit",
     });
 
-    for (const def of settingDefs) {
+    for (const def of catalog().settings) {
       const id = stableId(`envvar/${def.schemaName}`);
       rows.insert(tableByName("environmentvariabledefinition"), {
         environmentvariabledefinitionid: id,

@@ -1,5 +1,5 @@
-import { dashboardDefs, type DashboardDef, type DashboardListDef } from "../../src/model/dashboards";
-import { viewByKey } from "../../src/model/views";
+import type { DashboardDef, DashboardListDef } from "../../src/model/dashboards";
+import { catalog } from "../install/catalog";
 import type { SandboxUser } from "../seed/people";
 import { esc, listUrl } from "./html";
 import { commandButton, page } from "./layout";
@@ -8,9 +8,20 @@ import type { ShellData } from "./records";
 
 /** `main.aspx?pagetype=dashboard&id=…`: a dashboard's lists, as Unified Interface lays them out. */
 export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string): string {
-  const dashboard: DashboardDef = dashboardDefs.find((d) => d.key === key) ?? dashboardDefs[0];
+  const { dashboards, views } = catalog();
+  const dashboard: DashboardDef | undefined = dashboards.find((d) => d.key === key) ?? dashboards[0];
+  if (!dashboard)
+    return page({
+      title: "Dashboards",
+      user,
+      activeTable: "dashboard",
+      commandBar: "",
+      body: "<p>No dashboard is installed.</p>",
+      currentUrl,
+    });
   const tile = (list: DashboardListDef, wide: boolean) => {
-    const view = viewByKey(list.view);
+    const view = views.find((v) => v.key === list.view);
+    if (!view) return `<section class="dash-tile${wide ? " wide" : ""}"><p>This list's view is not installed.</p></section>`;
     const grid = viewGrid(data, user, view.table, view, view.name);
     return `<section class="dash-tile${wide ? " wide" : ""}" aria-label="${esc(view.name)}">
 <header class="dash-tile-head"><a href="${listUrl(view.table, view.key)}">${esc(view.name)}</a><span class="dash-count">${grid.count}</span></header>

@@ -1,7 +1,6 @@
-import { relationships, roleDefs, type ColumnDef } from "../../src/model";
-import { formDefs, type FormDef, type FormItemDef } from "../../src/model/forms";
-import { commandDefs } from "../../src/model/ribbon";
-import { viewDefs } from "../../src/model/views";
+import { roleDefs, type ColumnDef } from "../../src/model";
+import type { FormDef, FormItemDef } from "../../src/model/forms";
+import { catalog } from "../install/catalog";
 import type { Origins } from "../context";
 import { allEntities, propertyNameOf } from "../dataverse/metadata";
 import { organizationId, organizationName, type SandboxUser } from "../seed/people";
@@ -17,7 +16,7 @@ const L = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
 /** The form a table opens with: the solution's, else one generated from the table's columns. */
 export function formOf(data: ShellData, table: string): FormDef {
-  const shipped = formDefs.find((f) => f.table === table && f.type === "main");
+  const shipped = catalog().forms.find((f) => f.table === table && f.type === "main");
   if (shipped) return shipped;
   const meta = data.meta(table);
   const columns = meta.table.columns.filter((c) => c.type !== "primarykey" && !c.system).map((c) => c.logicalName);
@@ -70,8 +69,8 @@ function fieldControl(column: ColumnDef, record: ApiRecord, readOnly: boolean): 
 
 function subgrid(data: ShellData, user: SandboxUser, item: Extract<FormItemDef, { kind: "subgrid" }>, id: string): string {
   const child = data.meta(item.table);
-  const rel = relationships.find((r) => r.schemaName === item.relationship);
-  const view = viewDefs.find((v) => v.key === item.view);
+  const rel = catalog().relationships.find((r) => r.schemaName === item.relationship);
+  const view = catalog().views.find((v) => v.key === item.view);
   const columns = view?.columns ?? [{ column: child.primaryName, width: 200 }];
   const rows = rel ? data.related(user, item.table, rel.referencingColumn, id) : [];
   const head = columns.map((c) => `<th>${esc(child.columns.get(c.column)?.displayName ?? c.column)}</th>`).join("");
@@ -145,7 +144,9 @@ export function renderForm(
   const timeline = meta.table.hasNotes
     ? `<aside class="timeline" id="timeline" data-table="${esc(table)}" data-id="${esc(id)}">${renderTimeline(data, user, table, id)}</aside>`
     : "";
-  const commands = commandDefs.filter((c) => c.table === table).sort((a, b) => a.sequence - b.sequence);
+  const commands = catalog()
+    .commands.filter((c) => c.table === table)
+    .sort((a, b) => a.sequence - b.sequence);
   const commandBar = [
     commandButton("", "back", 'data-command="back" aria-label="Back"'),
     commandButton("Save", "save", 'data-command="save"'),
@@ -200,7 +201,9 @@ ${inactive ? `<div class="form-notice info">Read-only: this record's status is $
 
 /** What `Xrm.Utility.getGlobalContext()` and `Xrm.WebApi` need in the page. */
 export function shellContext(user: SandboxUser, origins: Origins): Record<string, unknown> {
-  const role = roleDefs.find((r) => r.key === user.role);
+  // The seeded person's role, by the solution's role id, as the imported role row names it.
+  const roleId = roleDefs.find((r) => r.key === user.role)?.id;
+  const role = catalog().roles.find((r) => r.id === roleId);
   return {
     clientUrl: origins.app,
     orgName: organizationName,

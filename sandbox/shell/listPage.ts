@@ -1,4 +1,5 @@
-import { viewDefs, type ViewDef } from "../../src/model/views";
+import type { ViewDef } from "../../src/model/views";
+import { catalog } from "../install/catalog";
 import type { FilterExpr, ODataQuery } from "../dataverse/odata";
 import { propertyNameOf } from "../dataverse/metadata";
 import type { SandboxUser } from "../seed/people";
@@ -9,65 +10,13 @@ import type { ApiRecord, ShellData } from "./records";
 const F = "@OData.Community.Display.V1.FormattedValue";
 const L = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
-/** Views of Microsoft's tables (the solution ships none for them): the columns a stock view shows. */
-const systemViews: readonly ViewDef[] = [
-  {
-    key: "incident/active",
-    table: "incident",
-    kind: "public",
-    name: "All Cases",
-    isDefault: true,
-    columns: [
-      { column: "ticketnumber", width: 150 },
-      { column: "title", width: 250 },
-      { column: "customerid", width: 180 },
-      { column: "primarycontactid", width: 150 },
-      { column: "statuscode", width: 120 },
-      { column: "ownerid", width: 140 },
-      { column: "createdon", width: 150 },
-    ],
-    order: [{ column: "createdon", descending: true }],
-    filter: [],
-  },
-  {
-    key: "account/active",
-    table: "account",
-    kind: "public",
-    name: "Active Accounts",
-    isDefault: true,
-    columns: [
-      { column: "name", width: 250 },
-      { column: "emailaddress1", width: 250 },
-      { column: "ownerid", width: 150 },
-    ],
-    order: [{ column: "name", descending: false }],
-    filter: [],
-  },
-  {
-    key: "contact/active",
-    table: "contact",
-    kind: "public",
-    name: "Active Contacts",
-    isDefault: true,
-    columns: [
-      { column: "fullname", width: 200 },
-      { column: "emailaddress1", width: 250 },
-      { column: "parentcustomerid", width: 200 },
-      { column: "ownerid", width: 150 },
-    ],
-    order: [{ column: "fullname", descending: false }],
-    filter: [],
-  },
-];
-
 /** Public views of a table; the exchange list opens on the supervisors' view (the case's columns). */
 export function viewsOf(table: string): ViewDef[] {
-  const views = [...viewDefs, ...systemViews].filter((v) => v.table === table && v.kind === "public");
+  const views = catalog().views.filter((v) => v.table === table && v.kind === "public");
   return views.sort((a, b) => rank(b) - rank(a));
 }
 
 function rank(v: ViewDef): number {
-  if (v.key === "cfx_fileexchange/supervisor") return 3;
   return v.isDefault ? 2 : 1;
 }
 

@@ -1,27 +1,27 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { allTables } from "../../src/model";
+import type { TableDef } from "../../src/model";
 import { createTableSql, isReference, targetColumnOf } from "./columns";
 
-/** Opens (or creates) `sandbox.db` in the data folder with one table per model table. */
-export function openDatabase(dataDir: string): Database.Database {
+/** Opens (or creates) `sandbox.db` in the data folder with one table per table of the organization. */
+export function openDatabase(dataDir: string, tables: readonly TableDef[]): Database.Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, "sandbox.db"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  ensureSchema(db);
+  ensureSchema(db, tables);
   return db;
 }
 
-/** Creates missing tables and adds columns the model gained since the file was made (additive). */
-export function ensureSchema(db: Database.Database): void {
+/** Creates missing tables and adds columns a table gained since the file was made (additive, as an upgrade is). */
+export function ensureSchema(db: Database.Database, tables: readonly TableDef[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
   // Records shared with a user (Dataverse's principalobjectaccess, reduced to read/write grants).
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_shares (tablename TEXT NOT NULL, recordid TEXT NOT NULL, principalid TEXT NOT NULL,
     PRIMARY KEY (tablename, recordid, principalid))`);
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
-  for (const table of allTables) {
+  for (const table of tables) {
     db.exec(createTableSql(table));
     const existing = new Set((db.prepare(`PRAGMA table_info("${table.logicalName}")`).all() as { name: string }[]).map((c) => c.name));
     for (const column of table.columns) {
@@ -34,9 +34,9 @@ export function ensureSchema(db: Database.Database): void {
 }
 
 /** Empties every table (reset drops state, then the seed writes it again). */
-export function clearDatabase(db: Database.Database): void {
+export function clearDatabase(db: Database.Database, tables: readonly TableDef[]): void {
   const tx = db.transaction(() => {
-    for (const table of allTables) db.exec(`DELETE FROM "${table.logicalName}"`);
+    for (const table of tables) db.exec(`DELETE FROM "${table.logicalName}"`);
     db.exec("DELETE FROM sandbox_shares");
     db.exec("DELETE FROM sandbox_sequences");
     db.exec("DELETE FROM sandbox_state");

@@ -56,6 +56,8 @@ interface StandardViewsOptions {
   readonly columns: readonly ViewColumnDef[];
   readonly order: readonly { readonly column: string; readonly descending: boolean }[];
   readonly quickFind: readonly string[];
+  /** Whether "Active …" is the table's default public view (false where another view is). */
+  readonly activeIsDefault?: boolean;
 }
 
 const active: ViewConditionDef = { column: "statecode", operator: "eq", value: "0" };
@@ -65,7 +67,14 @@ const inactive: ViewConditionDef = { column: "statecode", operator: "eq", value:
 function standardViews(o: StandardViewsOptions): ViewDef[] {
   const base = { table: o.table, columns: o.columns, order: o.order };
   return [
-    { ...base, key: `${o.table}/active`, kind: "public", name: `Active ${o.collectionName}`, isDefault: true, filter: [active] },
+    {
+      ...base,
+      key: `${o.table}/active`,
+      kind: "public",
+      name: `Active ${o.collectionName}`,
+      isDefault: o.activeIsDefault ?? true,
+      filter: [active],
+    },
     { ...base, key: `${o.table}/inactive`, kind: "public", name: `Inactive ${o.collectionName}`, isDefault: false, filter: [inactive] },
     {
       ...base,
@@ -108,6 +117,7 @@ function standardViews(o: StandardViewsOptions): ViewDef[] {
  * The supervisors' view: every active exchange with its case's number, title, customer and owner
  * (through the exchange's N:1 relationship to the case), sorted by the exchange's own stage and
  * expiry — the columns of a linked table cannot be sorted in a Dataverse grid, these two can.
+ * It is the table's default public view: the File Exchanges list opens on it.
  */
 export const supervisorView: ViewDef = {
   key: "cfx_fileexchange/supervisor",
@@ -115,7 +125,7 @@ export const supervisorView: ViewDef = {
   kind: "public",
   name: "File Exchanges with Their Cases",
   description: "Every active exchange with its case's number, title, customer and owner, by stage and expiry.",
-  isDefault: false,
+  isDefault: true,
   links: [{ key: "case", table: "incident", from: "incidentid", to: "cfx_caseid" }],
   columns: [
     { column: "ticketnumber", width: 150, link: "case" },
@@ -210,6 +220,7 @@ export const viewDefs: readonly ViewDef[] = [
     ],
     order: [{ column: "cfx_expireson", descending: false }],
     quickFind: ["cfx_name"],
+    activeIsDefault: false,
   }),
   supervisorView,
   ...supervisorAttentionViews,

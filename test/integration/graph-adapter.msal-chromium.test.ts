@@ -35,11 +35,13 @@ function build(dir: string): Promise<void> {
 
 beforeAll(async () => {
   // The sandbox serves this build as its web resources: the bridge loads in MSAL's hidden iframe,
-  // whose requests a Playwright route does not see, so it must come from the server itself.
+  // whose requests a Playwright route does not see, so it must come from the server itself. The
+  // sandbox installs what the folder holds when it starts, so the build comes first.
   out = mkdtempSync(join(tmpdir(), "cfx-msal-probe-"));
   mkdirSync(join(out, "cfx_/auth"), { recursive: true });
   copyFileSync(join(root, "webresources/auth/redirect.html"), join(out, "cfx_/auth/redirect.html"));
-  [sb] = await Promise.all([startSandbox({ webResourcesDir: out }), build(out)]);
+  await build(out);
+  sb = await startSandbox({ webResourcesDir: out });
   browser = await chromium.launch(chromiumLaunchOptions());
 });
 afterAll(async () => {
