@@ -12,6 +12,16 @@ async function main(): Promise<void> {
     port,
     dataDir: process.env.SANDBOX_DATA_DIR,
     webResourcesDir: process.env.SANDBOX_WEBRESOURCES_DIR,
+    solutionZip: process.env.SANDBOX_SOLUTION_ZIP,
+    onImportLog: (job) => {
+      for (const line of job.log) {
+        const where = line.file ? `${line.file}: ${line.element}: ` : "";
+        (line.level === "error" ? console.error : console.log)(
+          `  import ${line.level === "info" ? "" : `${line.level}: `}${where}${line.message}`,
+        );
+      }
+      if (job.succeeded) console.log(`Imported solution ${job.solution} ${job.version} (${job.source}).`);
+    },
   });
   const { app, graph, sharepoint } = sandbox.origins;
   console.log(app);
@@ -33,8 +43,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  const err = e as { code?: string; message?: string };
-  if (err.code === "EADDRINUSE") console.error(`The port is in use (${err.message}). Stop the other sandbox or set PORT to another port.`);
+  const err = e as { code?: string; message?: string; name?: string };
+  if (err.name === "ImportRefused") console.error(`${err.message}\nThe sandbox did not start: fix the solution and run npm start again.`);
+  else if (err.code === "EADDRINUSE")
+    console.error(`The port is in use (${err.message}). Stop the other sandbox or set PORT to another port.`);
   else console.error(e);
   process.exit(1);
 });

@@ -1,8 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { catalog, installCatalog, tableByName } from "./install/catalog";
-import { catalogFromModel } from "./install/fromModel";
+import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { platformTables } from "./install/baseline";
+import { catalog, tableByName } from "./install/catalog";
+import { ImportRefused, SolutionInstaller, type ImportJob } from "./install/importSolution";
+import { packFolder } from "./install/packFolder";
 import type { Faults, MailSink, Origins, RegisterPart, SandboxClock, SandboxContext, TokenService } from "./context";
 import { loadOrCreateCertificate } from "./cert";
 import { createClock } from "./controls/clock";
@@ -27,6 +31,15 @@ export interface StartSandboxOptions {
   readonly dataDir?: string;
   /** The built web resources. Default `webresources/dist/`. */
   readonly webResourcesDir?: string;
+  /**
+   * The solution zip to import at start (`npm start` passes the one `npm run build:solution`
+   * wrote). Without it, the sandbox packs one in memory from `webResourcesDir` and the model.
+   */
+  readonly solutionZip?: string;
+  /** Microsoft's XSDs for whole-document validation at import. Default `../shared/schemas` beside the repository, when present. */
+  readonly schemasDir?: string;
+  /** Called with each line of the start-up import's log (`npm start` prints them). */
+  readonly onImportLog?: (job: ImportJob) => void;
   /** Fastify's request logging (off by default: the request log is at `/_sandbox/requests`). */
   readonly logger?: boolean;
 }
@@ -80,6 +93,62 @@ function userFromCookie(header: string | undefined): SandboxUser | undefined {
   return undefined;
 }
 
+/**
+ * Imports the product as a customizer would: the zip `npm run build:solution` wrote, or one packed
+ * in memory from the built web resources. A refused import stops the start with the import's log.
+ */
+async function installProduct(installer: SolutionInstaller, options: StartSandboxOptions): Promise<void> {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  let zip: Uint8Array;
+  let source: string;
+  let missing: string[] = [];
+  if (options.solutionZip) {
+    if (!existsSync(options.solutionZip)) throw new Error(`The solution zip ${options.solutionZip} does not exist: run npm run build.`);
+    zip = new Uint8Array(readFileSync(options.solutionZip));
+    source = basename(options.solutionZip);
+  } else {
+    ({ zip, missing } = await packFolder(options.webResourcesDir ?? join(repoRoot, "webresources/dist"), pkg.version));
+    source = "the solution packed from the model and the built web resources";
+  }
+  await installer.restore();
+  try {
+    const job = await installer.import(zip, source);
+    options.onImportLog?.(
+      missing.length
+        ? {
+            ...job,
+            log: [
+              ...job.log,
+              { at: job.completedOn, level: "warning", message: `Not built, imported as placeholders: ${missing.join(", ")}.` },
+            ],
+          }
+        : job,
+    );
+  } catch (e) {
+    if (e instanceof ImportRefused) options.onImportLog?.(e.job);
+    throw e;
+  }
+}
+
+/** `POST /_sandbox/import` (a solution zip as the body) and `GET /_sandbox/imports`: import as a customizer would, and the import jobs' logs. */
+function registerImport(app: FastifyInstance, installer: SolutionInstaller): void {
+  app.addContentTypeParser(["application/zip", "application/octet-stream"], { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  app.post("/_sandbox/import", async (req, reply) => {
+    const body = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) {
+      return reply.code(400).send({ error: "Send the solution zip as the body, with content-type application/zip." });
+    }
+    const name = typeof req.headers["x-file-name"] === "string" ? req.headers["x-file-name"] : "the posted solution zip";
+    try {
+      return await installer.import(new Uint8Array(body), name);
+    } catch (e) {
+      if (e instanceof ImportRefused) return reply.code(400).send({ ...e.job, error: e.refusal.message });
+      throw e;
+    }
+  });
+  app.get("/_sandbox/imports", async () => installer.jobs());
+}
+
 /** Starts the sandbox: three https origins over one SQLite store, seeded on first start. */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const port = options.port ?? 8400;
@@ -88,10 +157,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   mkdirSync(blobDir, { recursive: true });
   const origins = originsFor(port);
   const tls = await loadOrCreateCertificate(dataDir);
-  installCatalog(catalogFromModel(options.webResourcesDir ?? join(repoRoot, "webresources/dist")));
-  const db = openDatabase(dataDir, catalog().tables);
+  const db = openDatabase(dataDir, platformTables);
   const rows = new RowStore(db);
   const clock = createClock(db);
+  const installer = new SolutionInstaller({
+    db,
+    rows,
+    dataDir,
+    now: () => clock.now(),
+    schemasDir: options.schemasDir ?? resolve(repoRoot, "../shared/schemas"),
+  });
+  await installProduct(installer, options).catch((e: unknown) => {
+    db.close();
+    throw e;
+  });
   const policy = createPolicyStore(db);
   const log = new RequestLog();
   let faults: Faults = noFaults;
@@ -125,6 +204,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   else refreshSandboxSettings(rows, origins);
   ctx.onReset(() => {
     clearDatabase(db, catalog().tables);
+    installer.writePlatformRows();
     clock.reset();
     policy.reset();
     faults = noFaults;
@@ -189,6 +269,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     },
   });
   registerDataverse(app, ctx);
+  registerImport(app, installer);
   registerWebResources(app);
   registerShell(app, ctx);
 

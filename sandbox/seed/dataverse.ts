@@ -1,5 +1,6 @@
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../src/model";
-import { catalog, tableByName } from "../install/catalog";
+import { tableByName } from "../install/catalog";
+import { environmentVariableDefinitionId } from "../install/importSolution";
 import type { Origins, SandboxClock } from "../context";
 import { seededFileBytes } from "../graph/seed";
 import { driveIdFor } from "../graph/ids";
@@ -28,8 +29,6 @@ export function sandboxSettingValues(origins: Origins): Record<string, string> {
     cfx_GraphEndpoint: origins.graph,
   };
 }
-
-const envVarType = { string: 100000000, number: 100000001, boolean: 100000002, json: 100000003 } as const;
 
 interface AccountSeed {
   readonly key: string;
@@ -263,22 +262,12 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       businessunitid__table: "businessunit",
     });
 
-    for (const def of catalog().settings) {
-      const id = stableId(`envvar/${def.schemaName}`);
-      rows.insert(tableByName("environmentvariabledefinition"), {
-        environmentvariabledefinitionid: id,
-        schemaname: def.schemaName,
-        displayname: def.displayName,
-        defaultvalue: def.defaultValue,
-        type: envVarType[def.type],
-      });
-    }
     for (const [schemaName, value] of Object.entries(sandboxSettingValues(origins))) {
       rows.insert(tableByName("environmentvariablevalue"), {
         environmentvariablevalueid: stableId(`envvar-value/${schemaName}`),
         schemaname: schemaName,
         value,
-        environmentvariabledefinitionid: stableId(`envvar/${schemaName}`),
+        environmentvariabledefinitionid: environmentVariableDefinitionId(schemaName),
         environmentvariabledefinitionid__table: "environmentvariabledefinition",
       });
     }
