@@ -1,6 +1,7 @@
 /** Why an input was refused; `code` is stable, `message` is a sentence a person can act on. */
 export type ValidationCode =
   | "caseNumberMissing"
+  | "caseNumberWhitespace"
   | "caseNumberPattern"
   | "casePatternInvalid"
   | "nameEmpty"

@@ -34,13 +34,37 @@ export function sanitizeAccountName(name: string): string {
   return s;
 }
 
-/** Checks a case number against the pattern setting and SharePoint's naming rules. */
+// Spaces, tabs, no-break spaces and invisible formatting characters (zero-width space, joiners,
+// byte order mark). A number that differs from another only by these must never be trimmed or
+// cleaned into the other's folder name: it is refused, and the case's number is corrected instead.
+const surroundingBlank = /^[\s\p{Cf}]|[\s\p{Cf}]$/u;
+const invisible = /\p{Cf}/u;
+
+/**
+ * Checks a case number against the pattern setting and SharePoint's naming rules and returns it
+ * unchanged: the whole number must match the pattern, and nothing is trimmed.
+ */
 export function validateCaseNumber(caseNumber: string | null | undefined, pattern: string): string {
-  const value = (caseNumber ?? "").trim();
-  if (!value) throw new ValidationError("caseNumberMissing", "The case has no case number yet; save the case first.", "ticketnumber");
+  const value = caseNumber ?? "";
+  if (!value.trim())
+    throw new ValidationError("caseNumberMissing", "The case has no case number yet; save the case first.", "ticketnumber");
+  if (surroundingBlank.test(value))
+    throw new ValidationError(
+      "caseNumberWhitespace",
+      `The case number "${value}" starts or ends with a space or another invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      "ticketnumber",
+    );
+  if (invisible.test(value))
+    throw new ValidationError(
+      "caseNumberWhitespace",
+      `The case number "${value}" contains an invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      "ticketnumber",
+    );
   let re: RegExp;
   try {
-    re = new RegExp(pattern);
+    new RegExp(pattern);
+    // The whole number must be what the pattern allows, even when the setting forgot ^ and $.
+    re = new RegExp(`^(?:${pattern})$`);
   } catch {
     throw new ValidationError(
       "casePatternInvalid",
@@ -53,7 +77,9 @@ export function validateCaseNumber(caseNumber: string | null | undefined, patter
   if (!re.test(value))
     throw new ValidationError(
       "caseNumberPattern",
-      `The case number "${value}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
+      new RegExp(pattern).test(value)
+        ? `The case number "${value}" has characters the pattern ${pattern} does not allow: the whole case number must match it. An administrator can widen the pattern in the Case number pattern setting.`
+        : `The case number "${value}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
       "ticketnumber",
     );
   return value;

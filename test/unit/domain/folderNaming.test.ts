@@ -24,7 +24,13 @@ describe("case numbers", () => {
   test.each<[string | null, ValidationCode | "ok"]>([
     ["CAS-01234-A1B2C3", "ok"],
     ["CAS-123456-ZZZZZZ", "ok"],
-    [" CAS-01234-A1B2C3 ", "ok"],
+    [" CAS-01234-A1B2C3", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3 ", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3\t", "caseNumberWhitespace"],
+    ["\u00a0CAS-01234-A1B2C3", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3\u200b", "caseNumberWhitespace"],
+    ["CAS-01234\u200d-A1B2C3", "caseNumberWhitespace"],
+    ["   ", "caseNumberMissing"],
     ["", "caseNumberMissing"],
     [null, "caseNumberMissing"],
     ["CAS-01234/A1B2C3", "namePathSeparator"],
@@ -47,6 +53,25 @@ describe("case numbers", () => {
 
   test("an invalid pattern setting is named as such", () => {
     expect(codeOf(() => validateCaseNumber("CAS-01234-A1B2C3", "(["))).toBe("casePatternInvalid");
+  });
+
+  test.each<[string, string, ValidationCode | "ok"]>([
+    ["CAS-[0-9]+", "CAS-01234", "ok"],
+    ["CAS-[0-9]+", "CAS-01234-A1B2C3", "caseNumberPattern"],
+    ["CAS-[0-9]+", "xCAS-01234", "caseNumberPattern"],
+    ["[0-9]+|CAS-[0-9]+", "CAS-01234", "ok"],
+    ["^CAS-[0-9]+", "CAS-01234 (copy)", "caseNumberPattern"],
+  ])("an unanchored pattern %p must match the whole number: %p → %s", (loose, input, expected) => {
+    expect(codeOf(() => validateCaseNumber(input, loose))).toBe(expected);
+  });
+
+  test("a number with surrounding spaces is refused with a sentence that says so, never trimmed into another case's", () => {
+    expect(() => validateCaseNumber("CAS-01002-D4E5F6 ", pattern)).toThrow(/"CAS-01002-D4E5F6 " starts or ends with a space/);
+    expect(() => validateCaseNumber("CAS-01002-D4E5F6 ", ".*")).toThrow(expect.objectContaining({ code: "caseNumberWhitespace" }));
+  });
+
+  test("a number with characters the pattern does not allow says the whole number must match", () => {
+    expect(() => validateCaseNumber("CAS-01234 (copy)", "^CAS-[0-9]+")).toThrow(/whole case number must match/);
   });
 
   test("a widened pattern admits another prefix", () => {
