@@ -13,6 +13,7 @@ export type ValidationCode =
   | "nameTooLong"
   | "nameHtml"
   | "pathTooLong"
+  | "folderHeldByAnotherCase"
   | "fileTooLarge"
   | "emailInvalid"
   | "emailDomainDenied"

@@ -220,7 +220,7 @@ export class GraphDocumentLibrary implements DocumentLibrary {
 
   /**
    * Creates the last segment under its parent (by path) with conflictBehavior `fail`; a 409 means
-   * it exists and we adopt it; a 404 means the parent is missing, so we ensure the parent first.
+   * it exists and we return it with `created: false` (whose it is, the use case checks in Dataverse); a 404 means the parent is missing, so we ensure the parent first.
    * The common case (parent there, folder new) is one request. pnpjs's addFolder defaults to
    * `rename`, which would make "CAS-1 1": never used.
    */

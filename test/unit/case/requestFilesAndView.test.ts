@@ -57,6 +57,32 @@ describe("requestFiles", () => {
     expect(crm.exchanges.size).toBe(1);
   });
 
+  it("refuses a folder that is already there when another case's exchange records it, and invites nobody", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    const existing = await lib.ensureFolder("External Data Transfer/CAS-01234-A1B2C3");
+    crm.caseNumbers.set("c2", "CAS-01234-A1B2C3\u200b");
+    crm.exchanges.set(
+      "x-other",
+      backupExchange({
+        id: "x-other",
+        caseId: "c2",
+        direction: ExchangeDirection.filesFromCustomer,
+        stage: ExchangeStage.filesReceived,
+        folderPath: existing.path,
+        itemId: existing.itemId,
+      }),
+    );
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "folderHeldByAnotherCase",
+      message: expect.stringContaining("exchange of case"),
+    });
+    expect(lib.invites).toEqual([]);
+    expect(crm.calls).toEqual(["exchangesRecordingFolder"]);
+    expect(lib.folders.has(existing.path)).toBe(true);
+  });
+
   it("refuses a case number that is not a valid folder name", async () => {
     const p = requestFiles(ports(new FakeCrm(), new FakeLibrary([])), {
       caseRecord: { ...caseRecord, number: "CAS/../x" },
