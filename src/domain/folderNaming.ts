@@ -1,6 +1,6 @@
 import { ExchangeDirection } from "../model";
 import { ValidationError } from "./errors";
-import { validateItemName, validatePathLength } from "./itemNames";
+import { isReservedName, validateItemName, validatePathLength } from "./itemNames";
 import type { Settings } from "./settings";
 
 export type FolderNamingSettings = Pick<Settings, "backupRoot" | "uploadRoot" | "folderLayout" | "caseNumberPattern">;
@@ -19,8 +19,10 @@ export interface FolderLocation {
 
 /**
  * Makes a customer's account name safe as a folder name: SharePoint's invalid characters become `-`,
- * runs of `-` and spaces collapse, leading and trailing dots and spaces go. Returns "" when nothing
- * usable is left (the layout then falls back to `{case}`).
+ * runs of `-` and spaces collapse, leading and trailing dots and spaces go. A name SharePoint
+ * reserves (`CON`, `desktop.ini`, …) gets `-account` appended rather than being dropped, so that all
+ * of that customer's cases still share one folder that reads as the customer's name, as every other
+ * account's do. Returns "" when nothing usable is left (the layout then falls back to `{case}`).
  */
 export function sanitizeAccountName(name: string): string {
   let s = name
@@ -28,10 +30,16 @@ export function sanitizeAccountName(name: string): string {
     .replace(/\s+/g, " ")
     .replace(/\s*-[\s-]*/g, "-")
     .replace(/^[\s.\-]+|[\s.\-]+$/g, "");
-  if (/^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$/i.test(s)) s = `${s}-account`;
   s = s.replace(/_vti_/gi, "-vti-");
   if (s.length > 100) s = s.slice(0, 100).replace(/[\s.\-]+$/g, "");
-  return s;
+  if (s && isReservedName(s)) s = `${s}-account`;
+  // Whatever the steps above could not make valid (HTML-like text, say) falls back to `{case}`
+  // instead of failing Prepare folder for every case of that customer.
+  try {
+    return s && validateItemName(s, "The account folder");
+  } catch {
+    return "";
+  }
 }
 
 // Spaces, tabs, no-break spaces and invisible formatting characters (zero-width space, joiners,

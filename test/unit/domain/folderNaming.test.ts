@@ -144,6 +144,14 @@ describe("account names are sanitised, not rejected", () => {
     ["a -- b", "a-b"],
     ["///", ""],
     ["CON", "CON-account"],
+    ["desktop.ini", "desktop.ini-account"],
+    [" Desktop.INI ", "Desktop.INI-account"],
+    ["com0", "com0-account"],
+    ["LPT9.", "LPT9-account"],
+    ["Forms", "Forms"],
+    ["_vti_", "-vti-"],
+    ["~$Acme", "$Acme"],
+    ["Smith &amp; Sons", ""],
     ["<script>x</script>Clinic", "script-x-script-Clinic"],
     ["~Tilde", "Tilde"],
   ])("%p → %p", (input, expected) => {
@@ -164,6 +172,13 @@ describe("folder locations", () => {
     ],
     ["{account}/{case}", ExchangeDirection.backupForCustomer, "CAS-01234-A1B2C3", null, "Customer Data Migration/CAS-01234-A1B2C3"],
     ["{account}/{case}", ExchangeDirection.backupForCustomer, "CAS-01234-A1B2C3", "...", "Customer Data Migration/CAS-01234-A1B2C3"],
+    [
+      "{account}/{case}",
+      ExchangeDirection.backupForCustomer,
+      "CAS-01234-A1B2C3",
+      "desktop.ini",
+      "Customer Data Migration/desktop.ini-account/CAS-01234-A1B2C3",
+    ],
   ])("layout %s, direction %s → %s", (layout, direction, caseNumber, account, expected) => {
     const loc = folderLocation({ direction, caseNumber, accountName: account }, { ...settings, folderLayout: layout as "{case}" });
     expect(loc.path).toBe(expected);
