@@ -26,6 +26,7 @@ export type ValidationCode =
   | "messageNeedsExpiry"
   | "expiryInPast"
   | "expiryInvalid"
+  | "expiryTooFar"
   | "settingMissing"
   | "settingInvalid"
   | "actionNotAllowed";

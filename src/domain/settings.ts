@@ -1,5 +1,6 @@
 import { settingDefs, type SettingDef } from "../model";
 import { isValidationError, ValidationError } from "./errors";
+import { MAX_EXPIRY_DAYS } from "./expiry";
 import { validateItemName } from "./itemNames";
 
 export type FolderLayout = "{case}" | "{account}/{case}";
@@ -39,7 +40,8 @@ export type SettingKey = keyof Settings;
 /** Raw values by schema name, as Dataverse returns them (current value, else the default). */
 export type RawSettings = Readonly<Record<string, string | null | undefined>>;
 
-const MAX_RETENTION_DAYS = 3650;
+// Retention may not outlast the furthest expiry an administrator may set.
+const MAX_RETENTION_DAYS = MAX_EXPIRY_DAYS;
 const domainPattern = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const logicalNamePattern = /^[a-z][a-z0-9_]{0,99}$/;
 const invalidFolderCharacters = /["*:<>?/\\|#%]/;
