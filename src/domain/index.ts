@@ -5,6 +5,7 @@ export * from "./settings";
 export * from "./itemNames";
 export * from "./folderNaming";
 export * from "./folderAdoption";
+export * from "./folderLink";
 export * from "./expiry";
 export * from "./shareMessage";
 export * from "./recipientPolicy";

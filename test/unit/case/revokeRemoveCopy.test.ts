@@ -141,6 +141,19 @@ describe("removeNow", () => {
 });
 
 describe("copyLink", () => {
+  it("refuses to copy a web URL that is not an https link to the SharePoint site, and notes nothing", async () => {
+    const crm = new FakeCrm();
+    const copied: string[] = [];
+    const p = copyLink(
+      ports(crm, new FakeLibrary()),
+      { copy: async (t) => void copied.push(t) },
+      { exchange: backupExchange({ stage: ExchangeStage.shared, webUrl: "javascript:alert(1)" }), actor: agent },
+    );
+    await expect(p).rejects.toMatchObject({ code: "actionNotAllowed" });
+    expect(copied).toEqual([]);
+    expect(crm.notes).toEqual([]);
+  });
+
   it("copies the folder's address and notes it on the exchange", async () => {
     const crm = new FakeCrm();
     const copied: string[] = [];

@@ -175,7 +175,7 @@ export class FakeLibrary implements DocumentLibrary {
       driveId: "drive-1",
       itemId: `item-${this.folders.size + 1}`,
       path,
-      webUrl: `https://sp.example/${encodeURI(path)}`,
+      webUrl: `https://contoso.sharepoint.com/sites/files/Shared%20Documents/${encodeURI(path)}`,
       createdOn: this.now,
     };
     this.folders.set(path, folder);
