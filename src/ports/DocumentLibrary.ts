@@ -99,7 +99,7 @@ export interface DocumentLibrary {
    * (SharePoint may refuse some and accept others); never creates a link.
    */
   invite(folder: FolderRef, request: InviteRequest): Promise<InviteOutcome[]>;
-  /** Every permission on the folder, direct and inherited. */
+  /** Every permission on the folder, direct and inherited; [] when the folder is gone (nothing left to revoke). */
   listPermissions(folder: FolderRef): Promise<FolderPermission[]>;
   /** Removes one direct permission. A permission that is already gone is not an error. */
   removePermission(folder: FolderRef, permissionId: string): Promise<void>;

@@ -171,7 +171,15 @@ export class GraphDocumentLibrary implements DocumentLibrary {
   }
 
   async listPermissions(folder: FolderRef): Promise<FolderPermission[]> {
-    const all = await this.allPages<GraphPermission>(`drives/${folder.driveId}/items/${folder.itemId}/permissions`);
+    let all: GraphPermission[];
+    try {
+      all = await this.allPages<GraphPermission>(`drives/${folder.driveId}/items/${folder.itemId}/permissions`);
+    } catch (e) {
+      // A folder that is gone (deleted, in the recycle bin) grants nothing: revoking and removing
+      // it then find nothing to remove and finish, instead of failing on every attempt.
+      if (isGraphError(e) && e.status === 404) return [];
+      throw e;
+    }
     return all.map(toFolderPermission);
   }
 
