@@ -126,7 +126,7 @@ export class CasePanelSession {
     try {
       const [ports, actor] = await Promise.all([this.ports(), this.actor()]);
       const model = await loadCasePanel(ports, { caseId: this.options.caseId });
-      const view = casePanelView(model, actor, ports.clock.now(), ports.settings.warningDays);
+      const view = casePanelView(model, actor, ports.clock.now(), ports.settings);
       this.loading = false;
       this.set({ load: { kind: "ready", view, model }, retryWaitMs: undefined });
     } catch (error) {

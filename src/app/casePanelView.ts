@@ -1,6 +1,8 @@
 import type { Exchange } from "../domain/exchange";
+import { sharePointLink } from "../domain/folderLink";
 import { allowedActions, type Action } from "../domain/lifecycle";
 import { defaultRecipient, type DefaultRecipient } from "../domain/recipientPolicy";
+import type { Settings } from "../domain/settings";
 import { statusSummary, type StatusSummary } from "../domain/statusSummary";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../model";
 import type { CaseRecord, ExchangeRecord } from "../ports/CaseReads";
@@ -59,6 +61,7 @@ export interface ExchangeView {
   readonly contactChanges: readonly ContactChange[];
   /** SharePoint was read and the folder is not there. */
   readonly folderMissing: boolean;
+  /** The folder's address, only when it is an https link to the SharePoint site (what Copy link copies). */
   readonly webUrl?: string;
 }
 
@@ -167,7 +170,12 @@ function contactChanges(rows: readonly AccessRow[], recipient: DefaultRecipient)
 }
 
 /** Everything the case panel shows and offers, computed from the loaded model: pure. */
-export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date, warningDays: number): CasePanelView {
+export function casePanelView(
+  model: CasePanelModel,
+  actor: CaseActor,
+  now: Date,
+  settings: Pick<Settings, "warningDays" | "siteUrl">,
+): CasePanelView {
   const recipient = defaultRecipient(model.case.contact);
   const inactive = model.case.state !== IncidentState.active;
   const views = model.exchanges.map((record): ExchangeView => {
@@ -187,10 +195,13 @@ export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date
       actor.roles,
       now,
     ).filter((a) => panelActions.has(a) && (!inactive || inactiveActions.has(a)));
+    // Any editor can write the row's web URL: only an https address on the SharePoint site's host is
+    // offered, else the one SharePoint reported for the folder, else none.
+    const webUrl = sharePointLink(x.webUrl, settings.siteUrl) ?? sharePointLink(snapshot?.folder?.webUrl, settings.siteUrl);
     return {
       id: x.id,
       exchange: x,
-      status: statusSummary(x, now, warningDays),
+      status: statusSummary(x, now, settings.warningDays),
       ticketName: record.ticketName,
       preparedBy: record.createdByName,
       preparedOn: x.folderCreatedOn ?? record.createdOn,
@@ -198,11 +209,11 @@ export function casePanelView(model: CasePanelModel, actor: CaseActor, now: Date
       totalBytes: fileRows.length ? fileRows.reduce((n, f) => n + f.size, 0) : x.totalBytes,
       access: active,
       revoked,
-      actions: x.webUrl || snapshot?.folder?.webUrl ? actions : actions.filter((a) => a !== "copyLink"),
+      actions: webUrl ? actions : actions.filter((a) => a !== "copyLink"),
       contactChanges: deleted ? [] : contactChanges(active, recipient),
       folderMissing:
         !deleted && model.libraryError === undefined && model.folders.size > 0 && snapshot !== undefined && snapshot.folder === null,
-      webUrl: x.webUrl ?? snapshot?.folder?.webUrl,
+      webUrl,
     };
   });
   const live = (d: ExchangeDirection) => views.some((v) => v.exchange.direction === d && v.exchange.stage !== ExchangeStage.deleted);

@@ -1,6 +1,7 @@
 import { allowedActions } from "../domain/lifecycle";
 import { ValidationError } from "../domain/errors";
 import type { Exchange } from "../domain/exchange";
+import { sharePointLink } from "../domain/folderLink";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, linkCopiedNoteText } from "./caseWording";
 import { writeNotes, type NotesOutcome } from "./timelineNotes";
@@ -13,14 +14,16 @@ export interface Clipboard {
 /**
  * Copies the folder's link for the agent's own e-mail. The link opens only for people with access
  * (it is the folder's address, not a sharing link); the copy is noted on the exchange's timeline.
+ * An address that is not an https link to the SharePoint site is refused.
  */
 export async function copyLink(
-  ports: Pick<CasePorts, "crm" | "clock" | "notes">,
+  ports: Pick<CasePorts, "crm" | "clock" | "notes" | "settings">,
   clipboard: Clipboard,
   input: { readonly exchange: Exchange; readonly webUrl?: string; readonly actor: CaseActor },
 ): Promise<{ readonly url: string; readonly notes: NotesOutcome }> {
   const { exchange, actor } = input;
-  const url = input.webUrl ?? exchange.webUrl;
+  // Only an https address on the SharePoint site's host goes into anyone's e-mail.
+  const url = sharePointLink(input.webUrl ?? exchange.webUrl, ports.settings.siteUrl);
   if (
     !url ||
     !allowedActions(

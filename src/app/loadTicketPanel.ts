@@ -1,4 +1,14 @@
-import { allowedActions, rolesFromIds, statusSummary, type Action, type Exchange, type Role, type StatusSummary } from "../domain";
+import {
+  allowedActions,
+  rolesFromIds,
+  sharePointLink,
+  statusSummary,
+  type Action,
+  type Exchange,
+  type Role,
+  type Settings,
+  type StatusSummary,
+} from "../domain";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
 import type { CaseSummary } from "../ports/TicketGateway";
@@ -10,6 +20,8 @@ export interface TicketPanelModel {
   readonly case: CaseSummary;
   /** The case's live backup exchange; null when none was prepared (or the last one was deleted). */
   readonly exchange: Exchange | null;
+  /** The exchange's folder address when it is an https link to the SharePoint site; else none, and the path shows as text. */
+  readonly folderLink?: string;
   readonly status: StatusSummary;
   readonly roles: readonly Role[];
   /** Of the ticket panel's three: what this user may do now. */
@@ -28,7 +40,7 @@ export async function loadTicketPanel(
 ): Promise<TicketPanelModel> {
   const direction = ExchangeDirection.backupForCustomer;
   const { case: kase, exchanges } = await ports.tickets.loadCaseWithExchanges(ticket.caseId, direction);
-  return ticketPanelModel(ticket, kase, exchanges, user, ports.clock.now(), ports.settings.warningDays);
+  return ticketPanelModel(ticket, kase, exchanges, user, ports.clock.now(), ports.settings);
 }
 
 /** The model from what was read; pure, so the panel can recompute it after an action without reading again. */
@@ -38,7 +50,7 @@ export function ticketPanelModel(
   exchanges: readonly Exchange[],
   user: CurrentUser,
   now: Date,
-  warningDays: number,
+  settings: Pick<Settings, "warningDays" | "siteUrl">,
 ): TicketPanelModel {
   const exchange = latestLive(exchanges);
   const roles = rolesFromIds(user.roleIds);
@@ -52,7 +64,16 @@ export function ticketPanelModel(
   // A resolved or cancelled case gets no new folder; what exists can still be finished.
   const actions = panelActions.filter((a) => allowed.includes(a) && (kase.active || a !== "prepareFolder"));
   const readOnlyReason = !kase.active && !exchange ? "caseInactive" : roles.length === 0 ? "noRole" : undefined;
-  return { ticket, case: kase, exchange, status: statusSummary(exchange, now, warningDays), roles, actions, readOnlyReason };
+  return {
+    ticket,
+    case: kase,
+    exchange,
+    folderLink: sharePointLink(exchange?.webUrl, settings.siteUrl),
+    status: statusSummary(exchange, now, settings.warningDays),
+    roles,
+    actions,
+    readOnlyReason,
+  };
 }
 
 function latestLive(exchanges: readonly Exchange[]): Exchange | null {

@@ -1,4 +1,4 @@
-import { nextStage, rolesFromIds, ValidationError, type Exchange } from "../domain";
+import { nextStage, rolesFromIds, sharePointLink, ValidationError, type Exchange } from "../domain";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser, TimelineTarget } from "../ports/CrmGateway";
 import type { EmailStatus } from "../ports/TicketGateway";
@@ -94,7 +94,8 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       by: input.user.name,
       caseNumber,
       folderPath: exchange.folderPath,
-      webUrl: exchange.webUrl,
+      // The row's address may have been edited by anyone: only a link to the SharePoint site is noted.
+      webUrl: sharePointLink(exchange.webUrl, ports.settings.siteUrl),
       fileCount: totals.fileCount,
       totalBytes: totals.totalBytes,
       agentName: kase.ownerName ?? "the case's owner",

@@ -1,6 +1,7 @@
 import { folderLocation, initialExpiry, nextStage, rolesFromIds, type Exchange } from "../domain";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
+import { ensureCaseFolder } from "./caseFolder";
 import type { TicketPorts, TicketRef } from "./ticketPorts";
 import { folderNoteText, noteSubjects } from "./ticketWording";
 
@@ -16,7 +17,7 @@ export interface PrepareFolderResult {
 
 /**
  * **Prepare folder**: creates the case's backup folder under the root (layout setting), or adopts
- * it, and records it as a File Exchange owned by the case's owner. Idempotent: a second call (or a
+ * it when no other case's exchange records it, and records it as a File Exchange owned by the case's owner. Idempotent: a second call (or a
  * retry after a failure half-way) finds the folder and the exchange and makes neither again.
  */
 export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user: CurrentUser): Promise<PrepareFolderResult> {
@@ -35,7 +36,7 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
     return { exchange: live, folderCreated: false, exchangeCreated: false, notesRefused: refused };
   }
   const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);
-  const folder = await ports.library.ensureFolder(location.path);
+  const folder = await ensureCaseFolder(ports, location.path, kase.id);
   const exchange = await ports.crm.createExchange({
     name: location.name,
     caseId: kase.id,

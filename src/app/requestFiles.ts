@@ -7,6 +7,7 @@ import { validateMessage } from "../domain/shareMessage";
 import { ValidationError } from "../domain/errors";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../model";
 import type { CaseRecord } from "../ports/CaseReads";
+import { ensureCaseFolder } from "./caseFolder";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { isShareRefusedError } from "./ShareRefusedError";
@@ -31,7 +32,8 @@ export interface RequestFilesOutcome {
  * Files from the customer (seed 001), in one step: the case's folder under the upload root,
  * shared for upload ("Can edit") with the customer, recorded as an exchange that expires after the
  * upload retention. A refused invitation removes a folder this call created, and records nothing.
- * Safe to run again after a failure: the folder and an existing permission are adopted.
+ * Safe to run again after a failure: the folder and an existing permission are adopted, unless
+ * another case's exchange records that folder.
  */
 export async function requestFiles(ports: CasePorts, input: RequestFilesInput): Promise<RequestFilesOutcome> {
   const { caseRecord, actor, request } = input;
@@ -46,7 +48,7 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
   const message = validateMessage(request.message);
   const location = folderLocation({ direction, caseNumber: caseRecord.number, accountName: input.accountName }, ports.settings);
 
-  const folder = await ports.library.ensureFolder(location.path);
+  const folder = await ensureCaseFolder(ports, location.path, caseRecord.id);
   let permissionId = await existingPermission(ports.library, folder, approved.email);
   if (!permissionId) {
     try {

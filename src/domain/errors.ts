@@ -1,6 +1,7 @@
 /** Why an input was refused; `code` is stable, `message` is a sentence a person can act on. */
 export type ValidationCode =
   | "caseNumberMissing"
+  | "caseNumberWhitespace"
   | "caseNumberPattern"
   | "casePatternInvalid"
   | "nameEmpty"
@@ -12,6 +13,7 @@ export type ValidationCode =
   | "nameTooLong"
   | "nameHtml"
   | "pathTooLong"
+  | "folderHeldByAnotherCase"
   | "fileTooLarge"
   | "emailInvalid"
   | "emailDomainDenied"
@@ -24,6 +26,7 @@ export type ValidationCode =
   | "messageNeedsExpiry"
   | "expiryInPast"
   | "expiryInvalid"
+  | "expiryTooFar"
   | "settingMissing"
   | "settingInvalid"
   | "actionNotAllowed";

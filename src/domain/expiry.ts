@@ -4,6 +4,13 @@ import type { Settings } from "./settings";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The furthest an expiry may lie from now: 10 years, the longest retention the settings accept.
+ * A folder that must stay longer is kept with no expiry, which says so plainly on the timeline and
+ * the dashboard, instead of hiding behind a date no one will reach.
+ */
+export const MAX_EXPIRY_DAYS = 3650;
+
 export type RetentionSettings = Pick<Settings, "backupRetentionDays" | "uploadRetentionDays">;
 
 /** Days a folder of this direction lives (30 for backups, 7 for upload requests by default). */
@@ -51,7 +58,15 @@ export interface ExpiryChange {
   readonly reason: string;
 }
 
-/** Validates an expiry change: a reason is required and a new date must lie in the future. */
+/** The latest expiry that may be set now. */
+export function latestExpiry(now: Date): Date {
+  return expiryFrom(now, MAX_EXPIRY_DAYS);
+}
+
+/**
+ * Validates an expiry change: a reason is required and a new date must lie in the future, at most
+ * MAX_EXPIRY_DAYS away.
+ */
 export function validateExpiryChange(change: { readonly expiresOn: Date | null; readonly reason: string }, now: Date): ExpiryChange {
   const reason = change.reason.trim();
   if (!reason) throw new ValidationError("reasonRequired", "Say why the expiry changes; the reason is noted on the timeline.", "reason");
@@ -62,6 +77,13 @@ export function validateExpiryChange(change: { readonly expiresOn: Date | null; 
       throw new ValidationError(
         "expiryInPast",
         "The new expiry must be in the future; use Remove now to delete the folder today.",
+        "expiresOn",
+      );
+    const latest = latestExpiry(now);
+    if (change.expiresOn.getTime() > latest.getTime())
+      throw new ValidationError(
+        "expiryTooFar",
+        `The new expiry can be at most ${Math.round(MAX_EXPIRY_DAYS / 365)} years (${MAX_EXPIRY_DAYS} days) from now, so no later than ${formatExpiryDate(latest, "en-GB", "UTC")} (UTC). To keep the folder longer, choose Keep with no expiry.`,
         "expiresOn",
       );
   }

@@ -1,6 +1,6 @@
 import { ExchangeDirection } from "../model";
 import { ValidationError } from "./errors";
-import { validateItemName, validatePathLength } from "./itemNames";
+import { isReservedName, validateItemName, validatePathLength } from "./itemNames";
 import type { Settings } from "./settings";
 
 export type FolderNamingSettings = Pick<Settings, "backupRoot" | "uploadRoot" | "folderLayout" | "caseNumberPattern">;
@@ -19,8 +19,10 @@ export interface FolderLocation {
 
 /**
  * Makes a customer's account name safe as a folder name: SharePoint's invalid characters become `-`,
- * runs of `-` and spaces collapse, leading and trailing dots and spaces go. Returns "" when nothing
- * usable is left (the layout then falls back to `{case}`).
+ * runs of `-` and spaces collapse, leading and trailing dots and spaces go. A name SharePoint
+ * reserves (`CON`, `desktop.ini`, …) gets `-account` appended rather than being dropped, so that all
+ * of that customer's cases still share one folder that reads as the customer's name, as every other
+ * account's do. Returns "" when nothing usable is left (the layout then falls back to `{case}`).
  */
 export function sanitizeAccountName(name: string): string {
   let s = name
@@ -28,19 +30,49 @@ export function sanitizeAccountName(name: string): string {
     .replace(/\s+/g, " ")
     .replace(/\s*-[\s-]*/g, "-")
     .replace(/^[\s.\-]+|[\s.\-]+$/g, "");
-  if (/^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])$/i.test(s)) s = `${s}-account`;
   s = s.replace(/_vti_/gi, "-vti-");
   if (s.length > 100) s = s.slice(0, 100).replace(/[\s.\-]+$/g, "");
-  return s;
+  if (s && isReservedName(s)) s = `${s}-account`;
+  // Whatever the steps above could not make valid (HTML-like text, say) falls back to `{case}`
+  // instead of failing Prepare folder for every case of that customer.
+  try {
+    return s && validateItemName(s, "The account folder");
+  } catch {
+    return "";
+  }
 }
 
-/** Checks a case number against the pattern setting and SharePoint's naming rules. */
+// Spaces, tabs, no-break spaces and invisible formatting characters (zero-width space, joiners,
+// byte order mark). A number that differs from another only by these must never be trimmed or
+// cleaned into the other's folder name: it is refused, and the case's number is corrected instead.
+const surroundingBlank = /^[\s\p{Cf}]|[\s\p{Cf}]$/u;
+const invisible = /\p{Cf}/u;
+
+/**
+ * Checks a case number against the pattern setting and SharePoint's naming rules and returns it
+ * unchanged: the whole number must match the pattern, and nothing is trimmed.
+ */
 export function validateCaseNumber(caseNumber: string | null | undefined, pattern: string): string {
-  const value = (caseNumber ?? "").trim();
-  if (!value) throw new ValidationError("caseNumberMissing", "The case has no case number yet; save the case first.", "ticketnumber");
+  const value = caseNumber ?? "";
+  if (!value.trim())
+    throw new ValidationError("caseNumberMissing", "The case has no case number yet; save the case first.", "ticketnumber");
+  if (surroundingBlank.test(value))
+    throw new ValidationError(
+      "caseNumberWhitespace",
+      `The case number "${value}" starts or ends with a space or another invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      "ticketnumber",
+    );
+  if (invisible.test(value))
+    throw new ValidationError(
+      "caseNumberWhitespace",
+      `The case number "${value}" contains an invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      "ticketnumber",
+    );
   let re: RegExp;
   try {
-    re = new RegExp(pattern);
+    new RegExp(pattern);
+    // The whole number must be what the pattern allows, even when the setting forgot ^ and $.
+    re = new RegExp(`^(?:${pattern})$`);
   } catch {
     throw new ValidationError(
       "casePatternInvalid",
@@ -53,7 +85,9 @@ export function validateCaseNumber(caseNumber: string | null | undefined, patter
   if (!re.test(value))
     throw new ValidationError(
       "caseNumberPattern",
-      `The case number "${value}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
+      new RegExp(pattern).test(value)
+        ? `The case number "${value}" has characters the pattern ${pattern} does not allow: the whole case number must match it. An administrator can widen the pattern in the Case number pattern setting.`
+        : `The case number "${value}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
       "ticketnumber",
     );
   return value;

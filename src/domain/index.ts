@@ -4,6 +4,8 @@ export * from "./exchange";
 export * from "./settings";
 export * from "./itemNames";
 export * from "./folderNaming";
+export * from "./folderAdoption";
+export * from "./folderLink";
 export * from "./expiry";
 export * from "./shareMessage";
 export * from "./recipientPolicy";

@@ -7,14 +7,36 @@ export const MAX_FILE_BYTES = 250 * 1024 ** 3;
 
 // Characters SharePoint and OneDrive for Business refuse in a file or folder name.
 const invalidCharacters = /["*:<>?/\\|#%\u0000-\u001f]/;
+// Whole names SharePoint reserves anywhere in a library.
 const reservedNames = /^(\.lock|CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]|desktop\.ini)$/i;
+// The library's own folder of views and templates sits at its top level.
+const reservedAtLibraryRoot = /^forms$/i;
 const htmlLike = /<[^>]*>|&[a-z]+;|&#\d+;/i;
+
+export interface ItemNameOptions {
+  /** The name is of a folder directly under the library, where `Forms` is taken too. */
+  readonly atLibraryRoot?: boolean;
+}
+
+/**
+ * Whether SharePoint reserves the name: `.lock`, `CON`, `PRN`, `AUX`, `NUL`, `COM0-9`, `LPT0-9`,
+ * `desktop.ini`, names starting with `~` (`~$` is Office's lock files), anything containing `_vti_`,
+ * and `Forms` directly under the library. The one list every name check uses.
+ */
+export function isReservedName(name: string, options: ItemNameOptions = {}): boolean {
+  return (
+    reservedNames.test(name) ||
+    name.startsWith("~") ||
+    name.toLowerCase().includes("_vti_") ||
+    (!!options.atLibraryRoot && reservedAtLibraryRoot.test(name))
+  );
+}
 
 /**
  * Checks one file or folder name (a single path segment) against SharePoint's rules, and throws a
  * ValidationError whose code and message say what is wrong.
  */
-export function validateItemName(name: string, what = "The name"): string {
+export function validateItemName(name: string, what = "The name", options: ItemNameOptions = {}): string {
   if (name.length === 0 || name.trim().length === 0) throw new ValidationError("nameEmpty", `${what} is empty.`, name);
   if (name === ".." || name === ".")
     throw new ValidationError("nameDotDot", `${what} "${name}" would point outside its folder; SharePoint does not allow it.`, name);
@@ -41,8 +63,14 @@ export function validateItemName(name: string, what = "The name"): string {
       `${what} "${name}" starts or ends with a space or a dot, which SharePoint does not allow.`,
       name,
     );
-  if (reservedNames.test(name) || /^~\$/.test(name) || /^~/.test(name) || name.toLowerCase().includes("_vti_"))
+  if (isReservedName(name))
     throw new ValidationError("nameReserved", `${what} "${name}" is a name SharePoint reserves; choose another.`, name);
+  if (isReservedName(name, options))
+    throw new ValidationError(
+      "nameReserved",
+      `${what} "${name}" is a name SharePoint reserves at the top of a library for its own forms; choose another.`,
+      name,
+    );
   if (name.length > 255)
     throw new ValidationError("nameTooLong", `${what} is ${name.length} characters long; SharePoint allows 255.`, name);
   return name;

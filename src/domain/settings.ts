@@ -1,5 +1,7 @@
 import { settingDefs, type SettingDef } from "../model";
-import { ValidationError } from "./errors";
+import { isValidationError, ValidationError } from "./errors";
+import { MAX_EXPIRY_DAYS } from "./expiry";
+import { validateItemName } from "./itemNames";
 
 export type FolderLayout = "{case}" | "{account}/{case}";
 
@@ -38,7 +40,8 @@ export type SettingKey = keyof Settings;
 /** Raw values by schema name, as Dataverse returns them (current value, else the default). */
 export type RawSettings = Readonly<Record<string, string | null | undefined>>;
 
-const MAX_RETENTION_DAYS = 3650;
+// Retention may not outlast the furthest expiry an administrator may set.
+const MAX_RETENTION_DAYS = MAX_EXPIRY_DAYS;
 const domainPattern = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const logicalNamePattern = /^[a-z][a-z0-9_]{0,99}$/;
 const invalidFolderCharacters = /["*:<>?/\\|#%]/;
@@ -87,7 +90,38 @@ function parseFolderName(def: SettingDef, value: string): string {
   if (!v) fail(def, "must not be empty.");
   if (invalidFolderCharacters.test(v)) fail(def, `contains a character SharePoint does not allow in a folder name: "${value}".`);
   if (v.endsWith(".")) fail(def, "must not end with a dot.");
+  // The roots sit directly under the library: SharePoint's naming rules, `Forms` included.
+  try {
+    validateItemName(v, "Its value", { atLibraryRoot: true });
+  } catch (e) {
+    if (!isValidationError(e)) throw e;
+    fail(def, `is not a folder name SharePoint allows. ${e.message}`);
+  }
   return v;
+}
+
+/** Library-relative segments of a root, compared ignoring letter case and surrounding spaces. */
+const rootSegments = (root: string) => root.split("/").map((seg) => seg.trim().toLowerCase());
+
+/**
+ * The two roots must be two separate folders: the same folder (ignoring letter case, as SharePoint
+ * does) would let Request files adopt, share and expire backup folders. Root names cannot hold `/`
+ * today, so this compares whole names; it compares segments so that a root nested in the other
+ * stays refused should nested roots ever be allowed.
+ */
+function checkRootsApart(settings: Settings): void {
+  const backup = rootSegments(settings.backupRoot);
+  const upload = rootSegments(settings.uploadRoot);
+  const shorter = Math.min(backup.length, upload.length);
+  if (backup.slice(0, shorter).join("/") !== upload.slice(0, shorter).join("/")) return;
+  const def = settingDefs.find((d) => d.key === "uploadRoot")!;
+  const other = settingDefs.find((d) => d.key === "backupRoot")!;
+  fail(
+    def,
+    backup.length === upload.length
+      ? `must differ from ${other.schemaName} ("${settings.backupRoot}"), ignoring letter case: files from customers and backups need two separate folders.`
+      : `must not be inside ${other.schemaName} ("${settings.backupRoot}") nor contain it: files from customers and backups need two separate folders.`,
+  );
 }
 
 function parseTemplates(def: SettingDef, value: string): MessageTemplates {
@@ -192,6 +226,7 @@ export function parseSettings(raw: RawSettings): Settings {
     out[def.key] = parseOne(def, value);
   }
   const settings = out as unknown as Settings;
+  checkRootsApart(settings);
   const shortest = Math.min(settings.backupRetentionDays, settings.uploadRetentionDays);
   if (settings.warningDays >= shortest) {
     const def = settingDefs.find((d) => d.key === "warningDays")!;

@@ -1,4 +1,8 @@
 import type { Exchange, Recipient, FileReceipt } from "../domain/exchange";
+import type { FolderHolder } from "../domain/folderAdoption";
+import type { FolderRef } from "./DocumentLibrary";
+
+export type { FolderHolder };
 
 /** A record a note can be written to: the timeline of a case, a ticket or an exchange. */
 export interface TimelineTarget {
@@ -34,6 +38,12 @@ export interface CrmGateway {
   addRecipient(input: Omit<Recipient, "id">): Promise<Recipient>;
   updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void>;
   addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt>;
+  /**
+   * The exchanges, of any case and stage, that record this folder by its item id or its path
+   * (ignoring letter case), as far as the user may read them. Asked only when a folder a use case
+   * meant to create was already there, so it costs nothing on the common path.
+   */
+  exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]>;
   /** Writes a note; resolves false when the platform refuses it on an inactive record. */
   addNote(target: TimelineTarget, note: NoteInput): Promise<boolean>;
 }

@@ -82,7 +82,8 @@ export interface DocumentLibrary {
   /**
    * Creates every missing segment of `path` (never renames), or adopts the folder that is there;
    * `created` says whether the last segment was made by this call. Safe to call again after a
-   * failure: it never makes a second folder.
+   * failure: it never makes a second folder. A folder that was already there may be another case's:
+   * the use cases check the exchanges that record it before using it (app/caseFolder.ts).
    */
   ensureFolder(path: string): Promise<FolderRef & { readonly created: boolean }>;
   /** The folder at `path`, or null when there is none. */
@@ -98,7 +99,7 @@ export interface DocumentLibrary {
    * (SharePoint may refuse some and accept others); never creates a link.
    */
   invite(folder: FolderRef, request: InviteRequest): Promise<InviteOutcome[]>;
-  /** Every permission on the folder, direct and inherited. */
+  /** Every permission on the folder, direct and inherited; [] when the folder is gone (nothing left to revoke). */
   listPermissions(folder: FolderRef): Promise<FolderPermission[]>;
   /** Removes one direct permission. A permission that is already gone is not an error. */
   removePermission(folder: FolderRef, permissionId: string): Promise<void>;

@@ -99,7 +99,7 @@ describe("the case panel's use cases against the sandbox", () => {
     await fetch(`${sandbox.origins.app}/_sandbox/requests`, { method: "DELETE" });
     const model = await loadCasePanel(ports, { caseId: caseIdOf("CAS-01003-G7H8J9") });
     expect(await requestCount()).toEqual({ dataverse: 1, graph: 1 });
-    const view = casePanelView(model, actor, new Date(), ports.settings.warningDays);
+    const view = casePanelView(model, actor, new Date(), ports.settings);
     expect(view.exchanges[0]).toMatchObject({ status: { kind: "shared" } });
     expect(view.exchanges[0].files.length).toBeGreaterThan(0);
     expect(view.exchanges[0].access.map((a) => a.email)).toContain("maria.lopez@fabrikam.example");
@@ -194,7 +194,7 @@ describe("the case panel's use cases against the sandbox", () => {
     const { ports, actor } = await casePorts("agent");
     const caseId = caseIdOf("CAS-01011-E5F6G7");
     const model = await loadCasePanel(ports, { caseId });
-    const view = casePanelView(model, actor, new Date(), ports.settings.warningDays);
+    const view = casePanelView(model, actor, new Date(), ports.settings);
     const change = view.exchanges[0].contactChanges[0];
     expect(change.newEmail).toBe("lena.fischer@tailspin.example");
     const record = model.exchanges[0];

@@ -91,7 +91,7 @@ describe("Keep with no expiry and Change expiry against the sandbox", () => {
     // Reloaded as the panel does: kept, only Change expiry offered, and the share message may not promise a deletion.
     const after = await backupOf(ports, "CAS-01003-G7H8J9");
     expect(after.record.exchange.expiresOn).toBeNull();
-    const view = casePanelView(after.model, actor, new Date(), ports.settings.warningDays);
+    const view = casePanelView(after.model, actor, new Date(), ports.settings);
     const x = view.exchanges.find((e) => e.id === record.exchange.id)!;
     expect(x.actions).toContain("changeExpiry");
     expect(x.actions).not.toContain("keepWithoutExpiry");

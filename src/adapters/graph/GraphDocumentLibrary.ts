@@ -171,7 +171,15 @@ export class GraphDocumentLibrary implements DocumentLibrary {
   }
 
   async listPermissions(folder: FolderRef): Promise<FolderPermission[]> {
-    const all = await this.allPages<GraphPermission>(`drives/${folder.driveId}/items/${folder.itemId}/permissions`);
+    let all: GraphPermission[];
+    try {
+      all = await this.allPages<GraphPermission>(`drives/${folder.driveId}/items/${folder.itemId}/permissions`);
+    } catch (e) {
+      // A folder that is gone (deleted, in the recycle bin) grants nothing: revoking and removing
+      // it then find nothing to remove and finish, instead of failing on every attempt.
+      if (isGraphError(e) && e.status === 404) return [];
+      throw e;
+    }
     return all.map(toFolderPermission);
   }
 
@@ -220,7 +228,7 @@ export class GraphDocumentLibrary implements DocumentLibrary {
 
   /**
    * Creates the last segment under its parent (by path) with conflictBehavior `fail`; a 409 means
-   * it exists and we adopt it; a 404 means the parent is missing, so we ensure the parent first.
+   * it exists and we return it with `created: false` (whose it is, the use case checks in Dataverse); a 404 means the parent is missing, so we ensure the parent first.
    * The common case (parent there, folder new) is one request. pnpjs's addFolder defaults to
    * `rename`, which would make "CAS-1 1": never used.
    */

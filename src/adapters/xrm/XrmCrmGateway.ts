@@ -1,16 +1,19 @@
 import type { Exchange, FileReceipt, Recipient } from "../../domain/exchange";
 import { annotation, fileExchange, hardwareTicket, incident } from "../../model";
 import type { CasePanelData, CaseReads } from "../../ports/CaseReads";
-import type { CrmGateway, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
+import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
+import type { FolderRef } from "../../ports/DocumentLibrary";
 import { toDataverseError } from "./DataverseError";
 import {
   caseFromRow,
   EXCHANGES_NAV,
+  exchangeFromRow,
   exchangeRecordFromRow,
   exchangeToRow,
   normalizeId,
   RECEIPTS_NAV,
   RECIPIENTS_NAV,
+  str,
   type Row,
 } from "./records";
 
@@ -85,6 +88,19 @@ export function casePanelQuery(contactColumn: string): string {
   );
 }
 
+/** The exchange's lookup to its case, as a navigation property. */
+const CASE_NAV = "cfx_CaseId";
+
+/** A string literal in a `$filter`, quotes doubled and URL-encoded (folder paths may hold `&` or `+`). */
+const odataLiteral = (s: string) => encodeURIComponent(`'${s.replace(/'/g, "''")}'`);
+
+/** The options of the query for the exchanges that record a folder, by item id or path, with their case's number. */
+export function folderHoldersQuery(folder: Pick<FolderRef, "itemId" | "path">): string {
+  const byPath = `cfx_folderpath eq ${odataLiteral(folder.path)}`;
+  const filter = folder.itemId ? `cfx_itemid eq ${odataLiteral(folder.itemId)} or ${byPath}` : byPath;
+  return `?$select=${EXCHANGE_SELECT}&$filter=${filter}&$expand=${CASE_NAV}($select=ticketnumber)&$top=20`;
+}
+
 const entitySets: Record<TimelineTarget["table"], string> = {
   incident: incident.entitySetName,
   cfx_hardwareticket: hardwareTicket.entitySetName,
@@ -122,6 +138,20 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     } catch (e) {
       throw toDataverseError(e, "Recording the folder");
     }
+  }
+
+  async exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
+    let result: Xrm.RetrieveMultipleResult;
+    try {
+      result = await this.webApi.retrieveMultipleRecords(fileExchange.logicalName, folderHoldersQuery(folder));
+    } catch (e) {
+      throw toDataverseError(e, "Checking which case records the folder");
+    }
+    return result.entities.map((row: Row) => {
+      const kase = row[CASE_NAV];
+      const caseNumber = typeof kase === "object" && kase !== null ? str(kase as Row, "ticketnumber") : undefined;
+      return { exchange: exchangeFromRow(row), caseNumber };
+    });
   }
 
   async updateExchange(id: string, changes: Partial<Omit<Exchange, "id" | "caseId" | "direction">>): Promise<void> {

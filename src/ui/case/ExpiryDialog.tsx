@@ -7,6 +7,7 @@ import { TextField } from "@fluentui/react/lib/TextField";
 import { useRef, useState } from "react";
 import type { ExpiryChangeRequest } from "../../app/casePanelSession";
 import { isValidationError, ValidationError } from "../../domain/errors";
+import { DAY_MS, latestExpiry } from "../../domain/expiry";
 import { ErrorBar } from "../common/ErrorBar";
 import { formatLongDate } from "../common/format";
 import { useLocaleInfo } from "../common/PanelRoot";
@@ -80,6 +81,9 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
     }
   };
 
+  // The picker offers days up to the one before the limit: any time of day on it stays within
+  // MAX_EXPIRY_DAYS of now. The use case enforces the limit in any case.
+  const lastDay = new Date(latestExpiry(props.today).getTime() - DAY_MS);
   const current = props.expiresOn
     ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
     : s.expiryDialog.currentKept;
@@ -127,6 +131,7 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
             today={props.today}
             initialPickerDate={props.today}
             minDate={props.today}
+            maxDate={lastDay}
             placeholder={s.expiryDialog.datePlaceholder}
             ariaLabel={s.expiryDialog.datePicker}
             formatDate={(d) => (d ? formatLongDate(d, { locale: info.locale }) : "")}

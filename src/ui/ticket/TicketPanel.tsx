@@ -165,8 +165,8 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
           </h2>
           <dl style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(200px, 1fr))", columnGap: 16, margin: 0 }}>
             <Field label={s.fields.folder}>
-              {ex.webUrl ? (
-                <Link href={ex.webUrl} target="_blank" rel="noreferrer" title={s.actions.openFolder}>
+              {model.folderLink ? (
+                <Link href={model.folderLink} target="_blank" rel="noreferrer" title={s.actions.openFolder}>
                   {ex.folderPath}
                 </Link>
               ) : (

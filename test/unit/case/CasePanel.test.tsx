@@ -17,7 +17,7 @@ function model(over: Partial<CasePanelModel> = {}): CasePanelModel {
 }
 
 function ready(m: CasePanelModel = model(), actor = agent, extra: Partial<CasePanelState> = {}): CasePanelState {
-  return { load: { kind: "ready", model: m, view: casePanelView(m, actor, NOW, 3) }, ...extra };
+  return { load: { kind: "ready", model: m, view: casePanelView(m, actor, NOW, settings) }, ...extra };
 }
 
 function setup(state: CasePanelState, over: Partial<CasePanelProps> = {}, locale = "en-GB") {

@@ -16,7 +16,7 @@ const admin: CaseActor = { id: "u-admin", name: "Ada Admin", roles: ["administra
 
 function ready(exchange = backupExchange(), actor = admin, over: Partial<CasePanelModel> = {}): CasePanelState {
   const m: CasePanelModel = { case: caseRecord, exchanges: [exchangeRecord(exchange)], folders: new Map(), loadedAt: NOW, ...over };
-  return { load: { kind: "ready", model: m, view: casePanelView(m, actor, NOW, 3) } };
+  return { load: { kind: "ready", model: m, view: casePanelView(m, actor, NOW, settings) } };
 }
 
 function setup(state: CasePanelState, over: Partial<CasePanelProps> = {}) {

@@ -69,6 +69,26 @@ describe("changeExpiry", () => {
     expect(crm.calls).toEqual([]);
   });
 
+  it("refuses a date more than 10 years away, and changes nothing", async () => {
+    const crm = new FakeCrm();
+    const far = new Date(NOW.getTime() + 3651 * 24 * 60 * 60 * 1000);
+    await expect(
+      changeExpiry(ports(crm, new FakeLibrary()), {
+        caseRecord,
+        exchange: backupExchange(),
+        expiresOn: far,
+        reason: "Forever",
+        actor: admin,
+      }),
+    ).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "expiryTooFar",
+      field: "expiresOn",
+      message: expect.stringContaining("Keep with no expiry"),
+    });
+    expect(crm.calls).toEqual([]);
+  });
+
   it("is the administrator's alone, and not for a deleted folder or one already kept", async () => {
     const crm = new FakeCrm();
     const p = ports(crm, new FakeLibrary());

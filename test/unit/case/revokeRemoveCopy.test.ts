@@ -1,7 +1,11 @@
+import { createGraph } from "../../../src/adapters/graph/createGraph";
+import { GraphClient } from "../../../src/adapters/graph/GraphClient";
+import { GraphDocumentLibrary } from "../../../src/adapters/graph/GraphDocumentLibrary";
 import { copyLink } from "../../../src/app/copyLink";
 import { removeNow } from "../../../src/app/removeNow";
 import { revokeAccess } from "../../../src/app/revokeAccess";
 import { ExchangeStage, IncidentState } from "../../../src/model";
+import { fakeFetch, json, recordingSleep, staticTokens } from "../graph/fakeFetch";
 import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, ports, recipient, settings, supervisor } from "./fakes";
 
 const shared = () => backupExchange({ stage: ExchangeStage.shared, sharedOn: new Date("2026-11-21T09:00:00Z") });
@@ -75,6 +79,20 @@ describe("revokeAccess", () => {
     expect(out.notes).toMatchObject({ written: 1, refused: 1, pending: [] });
   });
 
+  it("completes when the folder is gone from SharePoint, marking the person revoked", async () => {
+    const crm = new FakeCrm();
+    const { lib } = libraryWithoutTheFolder();
+    const out = await revokeAccess(ports(crm, new FakeLibrary(), { library: lib }), {
+      caseRecord,
+      exchange: shared(),
+      recipients: [recipient()],
+      target: { recipientId: "r1" },
+      actor: agent,
+    });
+    expect(out).toMatchObject({ stage: ExchangeStage.revoked, removed: 0 });
+    expect(crm.recipients.get("r1")?.revokedOn).toBeDefined();
+  });
+
   it("is not allowed for a supervisor", async () => {
     const p = revokeAccess(ports(new FakeCrm(), libraryWith("ana@clinic.example")), {
       caseRecord,
@@ -87,7 +105,35 @@ describe("revokeAccess", () => {
   });
 });
 
+/** The Graph adapter over a fake fetch whose SharePoint no longer has any item: every item request is a 404. */
+function libraryWithoutTheFolder() {
+  const fetch = fakeFetch(() => json(404, { error: { code: "itemNotFound", message: "The resource could not be found." } }));
+  const sleep = recordingSleep();
+  const graph = new GraphClient(
+    createGraph({ graphEndpoint: "https://graph.example.test", tokens: staticTokens, scopes: ["x"], fetch, retry: { sleep } }),
+  );
+  const lib = new GraphDocumentLibrary({ graph, siteUrl: settings.siteUrl, libraryName: "Documents", batch: { sleep } });
+  return { lib, fetch };
+}
+
 describe("removeNow", () => {
+  it("completes when the folder the exchange records is gone from SharePoint: nothing left to revoke, recorded deleted, noted", async () => {
+    const crm = new FakeCrm();
+    const { lib, fetch } = libraryWithoutTheFolder();
+    const out = await removeNow(ports(crm, new FakeLibrary(), { library: lib }), {
+      caseRecord,
+      exchange: shared(),
+      recipients: [recipient()],
+      actor: agent,
+    });
+    expect(out.permanent).toBe(false);
+    expect(crm.exchanges.get("x1")).toMatchObject({ stage: ExchangeStage.deleted, deletedOn: expect.any(Date) });
+    expect(crm.recipients.get("r1")?.revokedOn).toBeDefined();
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident"]);
+    expect(crm.notes[0].note.text).toContain("ana@clinic.example");
+    expect(fetch.requests.map((r) => r.method)).toEqual(["GET", "DELETE"]);
+  });
+
   it("revokes every direct permission, sends the folder to the recycle bin by default and notes what happens", async () => {
     const crm = new FakeCrm();
     const lib = libraryWith("ana@clinic.example", "hand@other.example");
@@ -141,6 +187,19 @@ describe("removeNow", () => {
 });
 
 describe("copyLink", () => {
+  it("refuses to copy a web URL that is not an https link to the SharePoint site, and notes nothing", async () => {
+    const crm = new FakeCrm();
+    const copied: string[] = [];
+    const p = copyLink(
+      ports(crm, new FakeLibrary()),
+      { copy: async (t) => void copied.push(t) },
+      { exchange: backupExchange({ stage: ExchangeStage.shared, webUrl: "javascript:alert(1)" }), actor: agent },
+    );
+    await expect(p).rejects.toMatchObject({ code: "actionNotAllowed" });
+    expect(copied).toEqual([]);
+    expect(crm.notes).toEqual([]);
+  });
+
   it("copies the folder's address and notes it on the exchange", async () => {
     const crm = new FakeCrm();
     const copied: string[] = [];

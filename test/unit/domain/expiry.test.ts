@@ -6,6 +6,7 @@ import {
   initialExpiry,
   isExpired,
   isExpiringSoon,
+  latestExpiry,
   retentionDays,
   validateExpiryChange,
 } from "../../../src/domain/expiry";
@@ -81,10 +82,22 @@ describe("changing the expiry", () => {
     [at("2026-11-09T00:00:00Z"), "Too late", "expiryInPast"],
     [now, "Now", "expiryInPast"],
     [new Date("nonsense"), "Bad", "expiryInvalid"],
+    [at("2036-11-07T00:00:00Z"), "Ten years, exactly 3650 days", null],
+    [at("2036-11-07T00:00:00.001Z"), "A moment past 3650 days", "expiryTooFar"],
+    [at("2100-01-01T00:00:00Z"), "Far", "expiryTooFar"],
+    [new Date(8.64e15), "The last date there is", "expiryTooFar"],
   ])("%p with reason %p → %p", (expiresOn, reason, code) => {
     if (code) expect(() => validateExpiryChange({ expiresOn, reason }, now)).toThrow(expect.objectContaining({ code }));
     else expect(validateExpiryChange({ expiresOn, reason }, now)).toEqual({ expiresOn, reason: reason.trim() });
   });
+});
+
+test("a date too far says how far it may go and that keeping with no expiry is the way to keep for good", () => {
+  const now = at("2026-11-10T00:00:00Z");
+  expect(latestExpiry(now).toISOString()).toBe("2036-11-07T00:00:00.000Z");
+  expect(() => validateExpiryChange({ expiresOn: at("2999-01-01T00:00:00Z"), reason: "x" }, now)).toThrow(
+    "The new expiry can be at most 10 years (3650 days) from now, so no later than 7 November 2036 (UTC). To keep the folder longer, choose Keep with no expiry.",
+  );
 });
 
 test("expiry dates are shown in the user's language and time zone", () => {

@@ -24,7 +24,13 @@ describe("case numbers", () => {
   test.each<[string | null, ValidationCode | "ok"]>([
     ["CAS-01234-A1B2C3", "ok"],
     ["CAS-123456-ZZZZZZ", "ok"],
-    [" CAS-01234-A1B2C3 ", "ok"],
+    [" CAS-01234-A1B2C3", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3 ", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3\t", "caseNumberWhitespace"],
+    ["\u00a0CAS-01234-A1B2C3", "caseNumberWhitespace"],
+    ["CAS-01234-A1B2C3\u200b", "caseNumberWhitespace"],
+    ["CAS-01234\u200d-A1B2C3", "caseNumberWhitespace"],
+    ["   ", "caseNumberMissing"],
     ["", "caseNumberMissing"],
     [null, "caseNumberMissing"],
     ["CAS-01234/A1B2C3", "namePathSeparator"],
@@ -47,6 +53,25 @@ describe("case numbers", () => {
 
   test("an invalid pattern setting is named as such", () => {
     expect(codeOf(() => validateCaseNumber("CAS-01234-A1B2C3", "(["))).toBe("casePatternInvalid");
+  });
+
+  test.each<[string, string, ValidationCode | "ok"]>([
+    ["CAS-[0-9]+", "CAS-01234", "ok"],
+    ["CAS-[0-9]+", "CAS-01234-A1B2C3", "caseNumberPattern"],
+    ["CAS-[0-9]+", "xCAS-01234", "caseNumberPattern"],
+    ["[0-9]+|CAS-[0-9]+", "CAS-01234", "ok"],
+    ["^CAS-[0-9]+", "CAS-01234 (copy)", "caseNumberPattern"],
+  ])("an unanchored pattern %p must match the whole number: %p → %s", (loose, input, expected) => {
+    expect(codeOf(() => validateCaseNumber(input, loose))).toBe(expected);
+  });
+
+  test("a number with surrounding spaces is refused with a sentence that says so, never trimmed into another case's", () => {
+    expect(() => validateCaseNumber("CAS-01002-D4E5F6 ", pattern)).toThrow(/"CAS-01002-D4E5F6 " starts or ends with a space/);
+    expect(() => validateCaseNumber("CAS-01002-D4E5F6 ", ".*")).toThrow(expect.objectContaining({ code: "caseNumberWhitespace" }));
+  });
+
+  test("a number with characters the pattern does not allow says the whole number must match", () => {
+    expect(() => validateCaseNumber("CAS-01234 (copy)", "^CAS-[0-9]+")).toThrow(/whole case number must match/);
   });
 
   test("a widened pattern admits another prefix", () => {
@@ -119,6 +144,14 @@ describe("account names are sanitised, not rejected", () => {
     ["a -- b", "a-b"],
     ["///", ""],
     ["CON", "CON-account"],
+    ["desktop.ini", "desktop.ini-account"],
+    [" Desktop.INI ", "Desktop.INI-account"],
+    ["com0", "com0-account"],
+    ["LPT9.", "LPT9-account"],
+    ["Forms", "Forms"],
+    ["_vti_", "-vti-"],
+    ["~$Acme", "$Acme"],
+    ["Smith &amp; Sons", ""],
     ["<script>x</script>Clinic", "script-x-script-Clinic"],
     ["~Tilde", "Tilde"],
   ])("%p → %p", (input, expected) => {
@@ -139,6 +172,13 @@ describe("folder locations", () => {
     ],
     ["{account}/{case}", ExchangeDirection.backupForCustomer, "CAS-01234-A1B2C3", null, "Customer Data Migration/CAS-01234-A1B2C3"],
     ["{account}/{case}", ExchangeDirection.backupForCustomer, "CAS-01234-A1B2C3", "...", "Customer Data Migration/CAS-01234-A1B2C3"],
+    [
+      "{account}/{case}",
+      ExchangeDirection.backupForCustomer,
+      "CAS-01234-A1B2C3",
+      "desktop.ini",
+      "Customer Data Migration/desktop.ini-account/CAS-01234-A1B2C3",
+    ],
   ])("layout %s, direction %s → %s", (layout, direction, caseNumber, account, expected) => {
     const loc = folderLocation({ direction, caseNumber, accountName: account }, { ...settings, folderLayout: layout as "{case}" });
     expect(loc.path).toBe(expected);

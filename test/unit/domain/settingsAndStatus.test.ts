@@ -63,6 +63,26 @@ describe("settings", () => {
     [{ cfx_CaseNumberPattern: "([" }, "settingInvalid", /regular expression/],
     [{ cfx_ContactColumn: "primary contact" }, "settingInvalid", /logical name/],
     [{ cfx_BackupRootFolder: "Customer: Data" }, "settingInvalid", /character SharePoint does not allow/],
+    [
+      { cfx_UploadRootFolder: "Customer Data Migration" },
+      "settingInvalid",
+      /^The setting cfx_UploadRootFolder .* must differ from cfx_BackupRootFolder/,
+    ],
+    [{ cfx_UploadRootFolder: "  customer data MIGRATION " }, "settingInvalid", /cfx_UploadRootFolder .* ignoring letter case/],
+    [
+      { cfx_BackupRootFolder: "External Data Transfer", cfx_UploadRootFolder: "EXTERNAL DATA TRANSFER" },
+      "settingInvalid",
+      /cfx_UploadRootFolder .* must differ from cfx_BackupRootFolder \("External Data Transfer"\)/,
+    ],
+    [{ cfx_BackupRootFolder: "CON" }, "settingInvalid", /^The setting cfx_BackupRootFolder .* "CON" is a name SharePoint reserves/],
+    [{ cfx_UploadRootFolder: "desktop.ini" }, "settingInvalid", /^The setting cfx_UploadRootFolder .* reserves/],
+    [{ cfx_BackupRootFolder: "lpt1" }, "settingInvalid", /reserves/],
+    [{ cfx_BackupRootFolder: "_vti_bin" }, "settingInvalid", /reserves/],
+    [{ cfx_BackupRootFolder: "~$Backups" }, "settingInvalid", /reserves/],
+    [{ cfx_BackupRootFolder: "Forms" }, "settingInvalid", /"Forms" is a name SharePoint reserves at the top of a library/],
+    [{ cfx_UploadRootFolder: "forms" }, "settingInvalid", /^The setting cfx_UploadRootFolder .* reserves/],
+    [{ cfx_BackupRootFolder: ".lock" }, "settingInvalid", /cfx_BackupRootFolder .* starts or ends with/],
+    [{ cfx_BackupRootFolder: "<b>Backups</b>" }, "settingInvalid", /cfx_BackupRootFolder .* (HTML|character)/],
     [{ cfx_RecipientAllowedDomains: "clinic" }, "settingInvalid", /not a domain name/],
     [{ cfx_ShareMessageTemplates: "{" }, "settingInvalid", /not valid JSON/],
     [{ cfx_ShareMessageTemplates: '{"backup":{"de":"x"},"upload":{"en":"y"}}' }, "settingInvalid", /English/],
@@ -72,6 +92,17 @@ describe("settings", () => {
     expect(() => parseSettings({ ...required, ...override })).toThrow(
       expect.objectContaining({ code, message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe("root folder settings", () => {
+  test.each<[string, string]>([
+    ["Backups", "Uploads"],
+    [" Customer Data Migration ", "Customer Data Migration 2"],
+    ["Forms of data", "Formsets"],
+  ])("%p and %p are two different folders", (backup, upload) => {
+    const s = parseSettings({ ...required, cfx_BackupRootFolder: backup, cfx_UploadRootFolder: upload });
+    expect([s.backupRoot, s.uploadRoot]).toEqual([backup.trim(), upload.trim()]);
   });
 });
 

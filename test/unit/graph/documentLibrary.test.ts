@@ -197,6 +197,19 @@ describe("GraphDocumentLibrary", () => {
     await expect(lib.removePermission(folder, "p")).resolves.toBeUndefined();
   });
 
+  it("lists no permissions on a folder that is gone: nothing is left to revoke", async () => {
+    const { lib, calls } = library(() => json(404, { error: { code: "itemNotFound", message: "The resource could not be found." } }));
+    const folder = { driveId: "d", itemId: "i", path: "R/C", webUrl: "", createdOn: new Date() };
+    await expect(lib.listPermissions(folder)).resolves.toEqual([]);
+    expect(calls()).toEqual(["GET drives/d/items/i/permissions"]);
+  });
+
+  it("still fails on other errors while listing permissions", async () => {
+    const { lib } = library(() => json(403, { error: { code: "accessDenied", message: "No." } }));
+    const folder = { driveId: "d", itemId: "i", path: "R/C", webUrl: "", createdOn: new Date() };
+    await expect(lib.listPermissions(folder)).rejects.toMatchObject({ name: "GraphError", status: 403 });
+  });
+
   it("deletes to the recycle bin with DELETE and permanently with permanentDelete", async () => {
     const { lib, calls } = library(() => json(204, null));
     const folder = { driveId: "d", itemId: "i", path: "R/C", webUrl: "", createdOn: new Date() };

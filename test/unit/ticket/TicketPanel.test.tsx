@@ -9,7 +9,7 @@ import type { CurrentUser } from "../../../src/ports/CrmGateway";
 import { PanelRoot } from "../../../src/ui/common/PanelRoot";
 import { TicketPanel, type TicketPanelState } from "../../../src/ui/ticket/TicketPanel";
 import { TicketPanelApp } from "../../../src/ui/ticket/TicketPanelApp";
-import { aCase, agent, FakeCrm, ports, specialist, ticket } from "./fakes";
+import { aCase, agent, FakeCrm, ports, settings, specialist, ticket } from "./fakes";
 
 const now = new Date("2026-11-22T03:00:00Z");
 
@@ -21,7 +21,7 @@ function exchange(overrides: Partial<Exchange> = {}): Exchange {
     direction: ExchangeDirection.backupForCustomer,
     stage: ExchangeStage.folderCreated,
     folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
-    webUrl: "https://sp.example/CAS-01234-A1B2C3",
+    webUrl: "https://contoso.sharepoint.com/sites/files/Shared%20Documents/Customer%20Data%20Migration/CAS-01234-A1B2C3",
     folderCreatedOn: now,
     expiresOn: new Date("2026-12-22T03:00:00Z"),
     fileCount: 0,
@@ -39,7 +39,7 @@ function ready(
 ): TicketPanelState {
   return {
     kind: "ready",
-    model: ticketPanelModel(ticket, kase, ex ? [ex] : [], user, now, 3),
+    model: ticketPanelModel(ticket, kase, ex ? [ex] : [], user, now, settings),
     backupRoot: "Customer Data Migration",
     ...extra,
   };
@@ -102,13 +102,22 @@ describe("TicketPanel", () => {
     expect(screen.getByText(/The case is resolved or cancelled/)).toBeInTheDocument();
   });
 
+  it.each(["javascript:alert(document.cookie)", "https://contoso.sharepoint.com.evil.com/x", "http://contoso.sharepoint.com/x"])(
+    "shows the folder as plain text, with no link, when its web URL is %p",
+    (webUrl) => {
+      show(ready(exchange({ webUrl })));
+      expect(screen.getByText("Customer Data Migration/CAS-01234-A1B2C3").closest("a")).toBeNull();
+      expect(document.querySelector("[href]")).toBeNull();
+    },
+  );
+
   it("offers Upload backup on a new folder and explains when Notify Support comes", () => {
     show(ready(exchange()));
     expect(buttons()).toEqual(["Upload backup"]);
     expect(screen.getByRole("status")).toHaveTextContent("Backup being prepared");
     expect(screen.getByRole("link", { name: "Customer Data Migration/CAS-01234-A1B2C3" })).toHaveAttribute(
       "href",
-      "https://sp.example/CAS-01234-A1B2C3",
+      "https://contoso.sharepoint.com/sites/files/Shared%20Documents/Customer%20Data%20Migration/CAS-01234-A1B2C3",
     );
     expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
     expect(screen.getByText(/Notify Support becomes available once at least one file is uploaded/)).toBeInTheDocument();

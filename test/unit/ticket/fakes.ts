@@ -2,7 +2,7 @@ import type { Exchange, FileReceipt, Recipient } from "../../../src/domain";
 import { parseSettings } from "../../../src/domain";
 import type { ExchangeDirection } from "../../../src/model";
 import { roleDefs } from "../../../src/model";
-import type { CrmGateway, CurrentUser, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
+import type { CrmGateway, CurrentUser, FolderHolder, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type { DocumentLibrary, FolderRef, StoredFile } from "../../../src/ports/DocumentLibrary";
 import type {
   AppNotificationInput,
@@ -56,7 +56,10 @@ export function aCase(overrides: Partial<CaseSummary> = {}): CaseSummary {
 /** Dataverse in memory: holds real state, records every write, fails loudly on what it does not do. */
 export class FakeCrm implements CrmGateway, TicketGateway {
   kase: CaseSummary = aCase();
+  /** Every case's exchanges: the panel's case and, for the folder checks, others. */
   exchanges: Exchange[] = [];
+  /** Numbers of cases other than `kase`, by id. */
+  otherCases = new Map<string, string>();
   receipts: FileReceipt[] = [];
   notes: { target: TimelineTarget; note: NoteInput }[] = [];
   notifications: AppNotificationInput[] = [];
@@ -89,6 +92,15 @@ export class FakeCrm implements CrmGateway, TicketGateway {
     const i = this.exchanges.findIndex((e) => e.id === id);
     if (i < 0) throw new Error(`no exchange ${id}`);
     this.exchanges[i] = { ...this.exchanges[i], ...changes };
+  }
+  async exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
+    this.enter("exchangesRecordingFolder");
+    return this.exchanges
+      .filter((e) => e.itemId === folder.itemId || e.folderPath.toLowerCase() === folder.path.toLowerCase())
+      .map((exchange) => ({
+        exchange,
+        caseNumber: exchange.caseId === this.kase.id ? (this.kase.number ?? undefined) : this.otherCases.get(exchange.caseId),
+      }));
   }
   addRecipient = notImplemented("addRecipient") as unknown as (input: Omit<Recipient, "id">) => Promise<Recipient>;
   updateRecipient = notImplemented("updateRecipient") as unknown as () => Promise<void>;
@@ -163,7 +175,7 @@ export class FakeLibrary implements DocumentLibrary {
       driveId: "drive-1",
       itemId: `item-${this.folders.size + 1}`,
       path,
-      webUrl: `https://sp.example/${encodeURI(path)}`,
+      webUrl: `https://contoso.sharepoint.com/sites/files/Shared%20Documents/${encodeURI(path)}`,
       createdOn: this.now,
     };
     this.folders.set(path, folder);

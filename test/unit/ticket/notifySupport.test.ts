@@ -40,6 +40,19 @@ describe("notifySupport", () => {
     });
   });
 
+  it("puts the folder's address in the note only when it is an https link to the SharePoint site", async () => {
+    const { p, exchange, input } = await prepared();
+    await p.crm.updateExchange(exchange.id, { webUrl: "javascript:alert(document.cookie)" });
+    p.crm.calls = [];
+    await notifySupport(p, input);
+    expect(p.crm.notes[0].note.text).not.toContain("javascript:");
+    const good = await prepared();
+    await notifySupport(good.p, good.input);
+    expect(good.p.crm.notes[0].note.text).toContain(
+      "https://contoso.sharepoint.com/sites/files/Shared%20Documents/Customer%20Data%20Migration/",
+    );
+  });
+
   it("writes 'backup is ready' with folder, file count and size on the ticket, the exchange and the case", async () => {
     const { p, input } = await prepared();
     await notifySupport(p, input);

@@ -1,5 +1,5 @@
 import { prepareFolder } from "../../../src/app/prepareFolder";
-import { isValidationError } from "../../../src/domain";
+import { isValidationError, type Exchange } from "../../../src/domain";
 import { ExchangeDirection, ExchangeStage } from "../../../src/model";
 import { aCase, admin, agent, FakeCrm, ports, specialist, ticket } from "./fakes";
 
@@ -38,6 +38,72 @@ describe("prepareFolder", () => {
     const result = await prepareFolder(p, ticket, specialist);
     expect(result.folderCreated).toBe(false);
     expect(p.crm.notes[0].note.text).toContain("adopted the existing backup folder");
+  });
+
+  describe("a folder that is already there", () => {
+    const path = "Customer Data Migration/CAS-01234-A1B2C3";
+    const otherCase = (over: Partial<Exchange> = {}): Exchange => ({
+      id: "ex-other",
+      name: "CAS-01234-A1B2C3",
+      caseId: "case-2",
+      direction: ExchangeDirection.backupForCustomer,
+      stage: ExchangeStage.shared,
+      folderPath: path,
+      driveId: "drive-1",
+      itemId: "item-1",
+      expiresOn: null,
+      fileCount: 3,
+      totalBytes: 3000,
+      ownerId: "user-other",
+      ...over,
+    });
+
+    it("is refused when another case's exchange records it by item id, naming that case, and nothing is written", async () => {
+      const p = ports();
+      await p.library.ensureFolder(path);
+      p.crm.otherCases.set("case-2", "CAS-01234-A1B2C3 ");
+      p.crm.exchanges.push(otherCase({ folderPath: "Customer Data Migration/moved" }));
+      await expect(prepareFolder(p, ticket, specialist)).rejects.toMatchObject({
+        name: "ValidationError",
+        code: "folderHeldByAnotherCase",
+        message: expect.stringMatching(/"Customer Data Migration\/CAS-01234-A1B2C3" .* exchange of case "CAS-01234-A1B2C3 "/),
+      });
+      expect(p.crm.exchanges).toHaveLength(1);
+      expect(p.crm.notes).toEqual([]);
+    });
+
+    it("is refused when another case's live exchange records it by path, in another letter case", async () => {
+      const p = ports();
+      await p.library.ensureFolder(path);
+      p.crm.otherCases.set("case-2", "CAS-09999-Z9Z9Z9");
+      p.crm.exchanges.push(otherCase({ itemId: "item-gone", folderPath: path.toUpperCase() }));
+      await expect(prepareFolder(p, ticket, specialist)).rejects.toMatchObject({
+        code: "folderHeldByAnotherCase",
+        message: expect.stringContaining("CAS-09999-Z9Z9Z9"),
+      });
+    });
+
+    it("is adopted when only a deleted exchange of another case recorded another folder at that path", async () => {
+      const p = ports();
+      await p.library.ensureFolder(path);
+      p.crm.exchanges.push(otherCase({ itemId: "item-old", stage: ExchangeStage.deleted }));
+      const result = await prepareFolder(p, ticket, specialist);
+      expect(result).toMatchObject({ folderCreated: false, exchangeCreated: true });
+    });
+
+    it("is adopted when it is this case's own (an earlier exchange, since deleted)", async () => {
+      const p = ports();
+      await p.library.ensureFolder(path);
+      p.crm.exchanges.push(otherCase({ caseId: "case-1", stage: ExchangeStage.deleted }));
+      const result = await prepareFolder(p, ticket, specialist);
+      expect(result.exchangeCreated).toBe(true);
+    });
+
+    it("is checked only then: creating a new folder asks Dataverse nothing more", async () => {
+      const p = ports();
+      await prepareFolder(p, ticket, specialist);
+      expect(p.crm.calls).not.toContain("exchangesRecordingFolder");
+    });
   });
 
   it("writes the note on the exchange, the ticket and the case", async () => {

@@ -106,6 +106,35 @@ describe("XrmCrmGateway", () => {
     });
   });
 
+  it("finds the exchanges that record a folder by item id or path, with their case's number, in one request", async () => {
+    const api = new FakeWebApi();
+    api.reads.set("cfx_fileexchange", [
+      {
+        cfx_fileexchangeid: "x9",
+        cfx_name: "CAS-01002-D4E5F6",
+        _cfx_caseid_value: "c9",
+        cfx_stage: ExchangeStage.shared,
+        cfx_folderpath: "Customer Data Migration/Smith & Sons/CAS-01002-D4E5F6",
+        cfx_itemid: "01ABC",
+        cfx_CaseId: { incidentid: "c9", ticketnumber: "CAS-01002-D4E5F6" },
+      },
+    ]);
+    const holders = await new XrmCrmGateway(api).exchangesRecordingFolder({
+      driveId: "d1",
+      itemId: "01ABC",
+      path: "Customer Data Migration/Smith & Sons/CAS-01002-D4E5F6",
+    });
+    expect(holders).toEqual([
+      expect.objectContaining({ caseNumber: "CAS-01002-D4E5F6", exchange: expect.objectContaining({ id: "x9", caseId: "c9" }) }),
+    ]);
+    expect(api.calls).toHaveLength(1);
+    const options = api.calls[0].options!;
+    expect(options).toContain(
+      "$filter=cfx_itemid eq '01ABC' or cfx_folderpath eq 'Customer%20Data%20Migration%2FSmith%20%26%20Sons%2FCAS-01002-D4E5F6'",
+    );
+    expect(options).toContain("$expand=cfx_CaseId($select=ticketnumber)");
+  });
+
   it("writes a note to the case timeline through the objectid navigation property", async () => {
     const api = new FakeWebApi();
     await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "{C1}" }, { subject: "S", text: "T" })).resolves.toBe(true);
