@@ -271,7 +271,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   registerDataverse(app, ctx);
   registerImport(app, installer);
   registerWebResources(app);
-  registerShell(app, ctx);
+  registerShell(app, ctx, () => installer.jobs());
 
   const parts: [string, string, FastifyInstance][] = [
     ["./identity/index", "registerIdentity", app],

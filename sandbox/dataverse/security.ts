@@ -13,8 +13,17 @@ export type AccessRight = "read" | "write" | "create" | "delete" | "assign";
 const governed = new Set(["cfx_fileexchange", "cfx_exchangerecipient", "cfx_filereceipt", "cfx_hardwareticket"]);
 /** Children that follow their parent exchange's access (parental relationship). */
 const childOfExchange = new Set(["cfx_exchangerecipient", "cfx_filereceipt"]);
+/** Tables the platform writes itself (at import): nobody changes them through the Web API. */
+const platformOwned = new Set(["solution", "role", "savedquery", "systemform"]);
 /** Tables only an administrator (or the platform) changes. */
-const adminOnlyWrites = new Set(["environmentvariabledefinition", "environmentvariablevalue", "systemuser", "businessunit"]);
+const adminOnlyWrites = new Set([
+  "environmentvariabledefinition",
+  "environmentvariablevalue",
+  "systemuser",
+  "businessunit",
+  "team",
+  "queue",
+]);
 
 /**
  * Record-level access as DESIGN.md settles the roles. Agent: user level (owned, on a case they own,
@@ -26,6 +35,7 @@ export class Security {
 
   /** Throws Dataverse's privilege error when the caller's role lacks the right on the table at all. */
   assertTablePrivilege(caller: Caller, meta: EntityMeta, right: AccessRight): void {
+    if (right !== "read" && caller.kind === "user" && platformOwned.has(meta.name)) throw privilegeError(caller.user, meta, right);
     if (caller.kind === "app" || caller.user.role === "administrator") return;
     if (right === "read") return;
     if (caller.user.role === "supervisor" || adminOnlyWrites.has(meta.name)) throw privilegeError(caller.user, meta, right);

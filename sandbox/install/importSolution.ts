@@ -12,7 +12,7 @@ import { readSolution, unzipSolution, type ReadSolution } from "./readSolution";
 import { readUi, type ReadUi } from "./readUi";
 import { validateAgainstSchema } from "./schemaValidation";
 import { isSolutionImportError, SolutionImportError } from "./SolutionImportError";
-import { validateSolution } from "./validate";
+import { importWarnings, validateSolution } from "./validate";
 
 /** One line of an import's log, as Dataverse's import job records it. */
 export interface ImportLogEntry {
@@ -135,6 +135,7 @@ export class SolutionInstaller {
         `Solution ${read.solution.uniqueName} ${read.solution.version} (${read.solution.managed ? "managed" : "unmanaged"}), publisher ${read.solution.publisher.uniqueName}.`,
       );
       validateSolution(read, ui, catalog());
+      for (const w of importWarnings(read, ui)) note("warning", w.message, { file: w.file, element: w.element });
       const previous = this.installed.get(read.solution.uniqueName);
       this.installed.set(read.solution.uniqueName, { solution: { ...read.solution, installedOn: this.o.now().toISOString() }, read, ui });
       this.apply();

@@ -213,3 +213,62 @@ function checkPrivileges(solution: ReadSolution, current: Catalog): void {
     }
   }
 }
+
+/** Something Dataverse imports without a word but that shows up later; the sandbox's log says so. */
+export interface ImportWarning {
+  readonly file: string;
+  readonly element: string;
+  readonly message: string;
+}
+
+/**
+ * What the import accepts but people would meet as a defect: a script pointing the browser at a
+ * source map the solution does not carry (a 404 in every developer console), a public view
+ * without its table's primary name column (its rows cannot be opened from the grid), choice
+ * values outside the publisher's option value prefix (they collide with the solution whose
+ * prefix they carry).
+ */
+export function importWarnings(solution: ReadSolution, ui: ReadUi): ImportWarning[] {
+  const out: ImportWarning[] = [];
+  const names = new Set(solution.webResources.map((w) => w.name));
+  for (const w of solution.webResources.filter((r) => r.type === "js")) {
+    const map = /\/\/[#@] sourceMappingURL=(\S+)\s*$/.exec(new TextDecoder().decode(w.content))?.[1];
+    if (map && !map.startsWith("data:")) {
+      const target = new URL(map, `https://org.example/WebResources/${w.name}`).pathname.replace(/^\/WebResources\//, "");
+      if (!names.has(decodeURIComponent(target))) {
+        out.push({
+          file: "customizations.xml",
+          element: `WebResources/WebResource[${w.name}]`,
+          message: `points the browser at the source map ${map}, which the solution does not carry`,
+        });
+      }
+    }
+  }
+  const tables = new Map(solution.tables.map((t) => [t.logicalName, t]));
+  for (const view of ui.views.filter((v) => v.kind === "public")) {
+    const table = tables.get(view.table);
+    if (table && !view.columns.some((c) => c.column === table.primaryNameColumn && !c.link)) {
+      out.push({
+        file: "customizations.xml",
+        element: `Entity[${table.schemaName}]/savedquery {${view.key}}`,
+        message: `the view "${view.name}" has no ${table.primaryNameColumn} column: its rows cannot be opened from the grid`,
+      });
+    }
+  }
+  const prefix = solution.solution.publisher.optionValuePrefix;
+  const choices = [
+    ...solution.choices,
+    ...solution.tables.flatMap((t) => t.columns.filter((c) => c.type === "picklist" && c.choice && !c.choice.global).map((c) => c.choice!)),
+  ];
+  for (const choice of choices) {
+    const outside = choice.options.filter((o) => Math.floor(o.value / 10000) !== prefix);
+    if (outside.length > 0) {
+      out.push({
+        file: "customizations.xml",
+        element: `optionset[${choice.name}]`,
+        message: `values ${outside.map((o) => o.value).join(", ")} are outside the publisher's option value prefix ${prefix}`,
+      });
+    }
+  }
+  return out;
+}

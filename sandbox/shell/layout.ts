@@ -103,6 +103,8 @@ export function page(o: PageOptions): string {
     <div class="nav-group">My Work</div>
     <a class="nav-item${o.activeTable === "dashboard" ? " active" : ""}" href="/main.aspx?pagetype=dashboard">${icons.dashboard}<span>Dashboards</span></a>
     ${nav}
+    <div class="nav-group">Settings</div>
+    <a class="nav-item${o.activeTable === "solutions" ? " active" : ""}" href="/main.aspx?pagetype=solutions">${icons.gear}<span>Solutions</span></a>
   </nav>
   <main class="content">
     <div class="command-bar" role="menubar">${o.commandBar}</div>

@@ -101,7 +101,7 @@ export function viewGrid(
     .map((r) => {
       const id = String(r[meta.primaryId]);
       const cells = columns
-        .map((c, i) => {
+        .map((c) => {
           const linkDef = c.link ? view?.links?.find((l) => l.key === c.link) : undefined;
           if (linkDef) {
             const linkedId = r[`_${linkDef.to}_value`];
@@ -110,8 +110,9 @@ export function viewGrid(
             const named = c.column === data.meta(linkDef.table).primaryName;
             return `<td>${cell(data, linkDef.table, linked, c.column, named, String(linkedId ?? ""))}</td>`;
           }
-          const primary = c.column === meta.primaryName || (i === 0 && !columns.some((x) => x.column === meta.primaryName && !x.link));
-          return `<td>${cell(data, table, r, c.column, primary, id)}</td>`;
+          // Only the table's primary name column opens the row, as in a Unified Interface grid:
+          // a view without it lists rows nobody can open from there.
+          return `<td>${cell(data, table, r, c.column, c.column === meta.primaryName, id)}</td>`;
         })
         .join("");
       return `<tr data-id="${esc(id)}"><td class="check"><span class="checkbox"></span></td>${cells}</tr>`;

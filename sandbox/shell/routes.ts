@@ -12,11 +12,14 @@ import { renderList } from "./listPage";
 import { ShellData } from "./records";
 import { webResourceCacheSegment } from "./webResources";
 import { renderDashboard } from "./dashboardPage";
+import { catalog } from "../install/catalog";
+import type { ImportJob } from "../install/importSolution";
+import { renderSolutions } from "./solutionsPage";
 
 const guid = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
 /** The model-driven app shell: `/main.aspx` lists, forms and web resource pages, as Unified Interface's URLs. */
-export function registerShell(app: FastifyInstance, ctx: SandboxContext): void {
+export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJobs: () => readonly ImportJob[] = () => []): void {
   const data = new ShellData(ctx);
   const css = readFileSync(join(__dirname, "assets/shell.css"), "utf8");
 
@@ -50,6 +53,9 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext): void {
     const pagetype = (q.pagetype ?? "").toLowerCase();
     const tail = jsonScript("cfx-shell-context", shellContext(user, ctx.origins));
     if (pagetype === "dashboard") return html(reply, renderDashboard(data, user, q.id, req.url).replace("</body>", `${tail}\n</body>`));
+    if (pagetype === "solutions") {
+      return html(reply, renderSolutions(user, catalog().solutions, importJobs(), req.url).replace("</body>", `${tail}\n</body>`));
+    }
     if (pagetype === "entitylist") {
       if (!q.etn || !entityByName(q.etn)) return notFound(reply, user, req.url, `There is no table "${q.etn ?? ""}" in this app.`);
       return html(reply, renderList(data, user, q.etn, q.viewid, req.url).replace("</body>", `${tail}\n</body>`));

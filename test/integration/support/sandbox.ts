@@ -38,6 +38,8 @@ export interface TestSandboxOptions {
   readonly port?: number;
   /** Serve web resources from this folder instead of webresources/dist (stand-in panels for shell tests). */
   readonly webResourcesDir?: string;
+  /** Import this solution zip at start (as `npm start` does) instead of one packed from the web resources. */
+  readonly solutionZip?: string;
 }
 
 const root = resolve(__dirname, "../../..");
@@ -52,7 +54,7 @@ function randomPort(): number {
 }
 
 /** Runs `sandbox/main.ts` as `npm start` does and resolves once it printed its URL. */
-function launch(port: number, dataDir: string, webResourcesDir?: string): Promise<ChildProcess> {
+function launch(port: number, dataDir: string, webResourcesDir?: string, solutionZip?: string): Promise<ChildProcess> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", join(root, "sandbox/main.ts")], {
       cwd: root,
@@ -62,6 +64,7 @@ function launch(port: number, dataDir: string, webResourcesDir?: string): Promis
         SANDBOX_DATA_DIR: dataDir,
         NODE_OPTIONS: "",
         ...(webResourcesDir ? { SANDBOX_WEBRESOURCES_DIR: webResourcesDir } : {}),
+        ...(solutionZip ? { SANDBOX_SOLUTION_ZIP: solutionZip } : {}),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -98,7 +101,7 @@ export async function startSandbox(options: TestSandboxOptions = {}): Promise<Te
   let port = options.port ?? randomPort();
   for (let attempt = 0; !child; attempt++) {
     try {
-      child = await launch(port, dataDir, options.webResourcesDir);
+      child = await launch(port, dataDir, options.webResourcesDir, options.solutionZip);
     } catch (e) {
       if ((e as { code?: string }).code !== "EADDRINUSE" || options.port || attempt >= 8) throw e;
       port = randomPort();
