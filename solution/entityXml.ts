@@ -51,7 +51,10 @@ export function customEntity(table: TableDef, parts: EntityParts): XmlElement {
 /**
  * A table another solution owns (the Case, from Dynamics 365 Customer Service), present only as
  * the holder of components of ours: its definition is not shipped (`unmodified`, root component
- * behaviour 2), only our form.
+ * behaviour 2), only our form. No `SavedQueries` (CustomizationsSolution.xsd makes it optional in
+ * `Entity` but requires a `savedqueries` child when present, and we ship no Case view) and no
+ * `RibbonDiffXml` (also optional): an empty one stands for "this table's command bar has no
+ * changes" and could replace the organization's own unmanaged command bar changes to the Case.
  */
 export function shellEntity(table: TableDef, forms: readonly FormDef[]): XmlElement {
   return el(
@@ -60,8 +63,6 @@ export function shellEntity(table: TableDef, forms: readonly FormDef[]): XmlElem
     text("Name", table.schemaName, { LocalizedName: table.displayName, OriginalName: table.displayName }),
     el("EntityInfo", {}, el("entity", { Name: table.schemaName, unmodified: "1" }, el("attributes"))),
     formXml(forms),
-    el("SavedQueries"),
-    el("RibbonDiffXml"),
   );
 }
 
