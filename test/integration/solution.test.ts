@@ -178,6 +178,13 @@ describe("the built solution zip", () => {
     for (const m of panels) expect(shipped.get(m[1])).toBe(m[2]);
     for (const name of all(customizations, /<Library name="([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
     for (const name of all(customizations, /Library="\$webresource:([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
+    // Command bar icons: an SVG web resource of ours, never a guessed platform icon name.
+    const icons = all(customizations, /ModernImage="([^"]+)"/g);
+    expect(icons.length).toBeGreaterThan(0);
+    for (const icon of icons) {
+      expect(icon).toMatch(/^\$webresource:cfx_\/icons\/[^"]+\.svg$/);
+      expect(shipped.has(icon.slice("$webresource:".length))).toBe(true);
+    }
   });
 
   it("differs between unmanaged and managed only in the manifest's Managed flag", async () => {
