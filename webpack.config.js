@@ -94,7 +94,11 @@ module.exports = (_env, argv) => {
       publicPath: "auto",
       clean: true,
     },
-    devtool: production ? "source-map" : "eval-source-map",
+    // Production writes each map beside its script but puts no `//# sourceMappingURL=` in the
+    // script: maps are never shipped (Dataverse has no web resource type for them and the packer
+    // refuses them), so a reference would point the browser's developer tools at a file that is
+    // not there. Keep the maps for reading a stack trace from the field.
+    devtool: production ? "hidden-source-map" : "eval-source-map",
     resolve: { extensions: [".tsx", ".ts", ".js"] },
     module: {
       rules: [

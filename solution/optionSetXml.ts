@@ -3,7 +3,7 @@ import { introducedVersion } from "./attributes";
 import { labels } from "./labels";
 import { el, text, type XmlElement } from "./xml";
 
-/** A global choice (top-level `<optionset>`), its values taken from the publisher's prefix 58443. */
+/** A global choice (top-level `<optionset>`), its values taken from the publisher's option value prefix (`optionValuePrefix` in src/model/choices.ts). */
 export function globalOptionSet(choice: ChoiceDef): XmlElement {
   return el(
     "optionset",

@@ -1,3 +1,5 @@
+import { optionValuePrefix } from "../src/model/choices";
+
 /**
  * The platform version written into solution.xml and customizations.xml: the one of the real
  * export the layout is modelled on (9.2.26043, `generatedBy="CrmLive"`). Import reads these as
@@ -21,7 +23,7 @@ export const publisher = {
   displayName: "Case File Exchange",
   description: "Publisher of the Case File Exchange solution.",
   prefix: "cfx",
-  optionValuePrefix: 58443,
+  optionValuePrefix,
 } as const;
 
 export const solutionInfo = {

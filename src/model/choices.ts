@@ -1,7 +1,16 @@
 import type { ChoiceDef } from "./schema";
 
-/** Option values start at the publisher's option value prefix (58443 → 584430000). */
-const base = 584430000;
+/**
+ * The publisher's option value prefix: Dataverse takes 10000–99999 (the publisher table's
+ * `CustomizationOptionValuePrefix`, MinValue 10000, MaxValue 99999, in Microsoft's table reference).
+ * Derived from our customization prefix so that anyone can recompute it and no other publisher's
+ * number is borrowed: the first four bytes of SHA-256("cfx") read big-endian (0x72db96d3), modulo
+ * 90000, plus 10000.
+ */
+export const optionValuePrefix = 13619;
+
+/** Option values are the prefix followed by four digits, as the maker portal numbers them (13619 → 136190000). */
+const base = optionValuePrefix * 10000;
 
 export const ExchangeDirection = {
   backupForCustomer: base,

@@ -23,8 +23,13 @@ export interface RolePrivileges {
 }
 
 /**
- * The name Dataverse gives a table's privileges (`prv<Verb><base>`). Custom tables use their schema
- * name; Microsoft's tables have historic names (annotation → Note, email → Activity, systemuser → User).
+ * The name Dataverse gives a table's privileges (`prv<Verb><base>`). Custom tables and newer system
+ * tables use their schema name as it is spelled (`prvAssign<Table Schema Name>`, Microsoft's
+ * AssignRequest reference); older Microsoft tables have historic names (annotation → Note, every
+ * activity table such as email → Activity, systemuser → User). Each name the roles write, with the
+ * page that confirms it, is in sandbox/install/platformPrivileges.ts; docs/deploy.md lists them.
+ *
+ * `environmentvariablevalue` has no entry: it has no privileges of its own (below, `settings`).
  */
 export const privilegeBase: Readonly<Record<string, string>> = {
   cfx_hardwareticket: "cfx_HardwareTicket",
@@ -37,9 +42,12 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   annotation: "Note",
   email: "Activity",
   systemuser: "User",
-  appnotification: "AppNotification",
+  // The table's schema name is all lower case (`appnotification`, Microsoft's table reference), and
+  // generated names keep the schema name's spelling, as `prvReadconnectionreference` does for
+  // `connectionreference`. Microsoft's Customer Service docs write "prvReadAppNotification"; the
+  // exact case of the stored name could not be checked here.
+  appnotification: "appnotification",
   environmentvariabledefinition: "EnvironmentVariableDefinition",
-  environmentvariablevalue: "EnvironmentVariableValue",
 };
 
 const all = (depth: PrivilegeDepth): Record<PrivilegeVerb, PrivilegeDepth> => ({
@@ -53,21 +61,36 @@ const all = (depth: PrivilegeDepth): Record<PrivilegeVerb, PrivilegeDepth> => ({
   Share: depth,
 });
 
-/** Reading the settings: environment variables are organization-owned, Global is their only level. */
-const settings: TableGrant[] = [
-  { table: "environmentvariabledefinition", verbs: { Read: "organization" } },
-  { table: "environmentvariablevalue", verbs: { Read: "organization" } },
-];
+/**
+ * Reading the settings: Read on the environment variable definition, organization-wide. The
+ * definition table is user-owned (Microsoft's table reference, OwnershipType UserOwned) and its rows
+ * belong to whoever imported the solution, so only Global reaches them all; its privileges are
+ * named `prv<Verb>EnvironmentVariableDefinition` (microsoft/coe-starter-kit,
+ * CenterofExcellenceCoreComponents/SolutionPackage/src/Roles/Power Platform Admin SR.xml).
+ *
+ * Nothing on `environmentvariablevalue`: there is no prvReadEnvironmentVariableValue. The value table's
+ * ownership is None in current environments (metadata read from a live organization:
+ * rappen/Rappen.XTB.Helper, Rappen.XRM.Helpers/RappSack/EnvironmentVariablesConsts.cs, 2025), and
+ * Microsoft's current table reference for it lists no Assign, GrantAccess or ModifyAccess message,
+ * which every user-owned table has; the same CoE administrator role grants the definition's eight
+ * privileges and nothing on the value table; public projects that looked the name up in a live
+ * organization's privilege table found none. Values are read through their definition.
+ */
+const settings: TableGrant[] = [{ table: "environmentvariabledefinition", verbs: { Read: "organization" } }];
 
 /**
  * Timeline notes, e-mails sent with SendEmail (needs Read and Write on the activity and Read on
- * users) and in-app notifications, at the given depth.
+ * users) and in-app notifications, at the given depth. `notifies` is the depth at which the role
+ * creates notifications: whoever notifies someone else (Notify Support tells the case's owner) needs
+ * Create at the depth that reaches the receiving user's business unit, and Read at user level
+ * receives (Microsoft's "Send in-app notifications within model-driven apps", Managing security for
+ * notifications). Creating the row directly, as the product does, needs no prvSendAppNotification.
  */
-function messaging(depth: PrivilegeDepth): TableGrant[] {
+function messaging(depth: PrivilegeDepth, notifies: PrivilegeDepth = depth): TableGrant[] {
   return [
     { table: "annotation", verbs: { Create: depth, Read: depth, Write: depth, Append: depth } },
     { table: "email", verbs: { Create: depth, Read: depth, Write: depth, Append: depth } },
-    { table: "appnotification", verbs: { Create: depth, Read: depth } },
+    { table: "appnotification", verbs: { Create: notifies, Read: depth } },
     { table: "systemuser", verbs: { Read: "organization" } },
   ];
 }
@@ -129,7 +152,8 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       { table: "cfx_exchangerecipient", verbs: { Read: "businessUnit" } },
       { table: "incident", verbs: { Read: "businessUnit", AppendTo: "businessUnit" } },
       ...customers,
-      ...messaging("user"),
+      // Notify Support notifies the case's owner, who may sit in any business unit.
+      ...messaging("user", "organization"),
       ...settings,
     ],
   },

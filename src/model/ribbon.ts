@@ -12,7 +12,12 @@ export interface CommandDef {
   readonly location: "form";
   readonly label: string;
   readonly tooltip: string;
-  /** Fluent icon name for Unified Interface (`ModernImage`). */
+  /**
+   * The command bar icon (`ModernImage`): `$webresource:` and an SVG web resource of ours. No list of
+   * the platform's icon names is published; Microsoft's own ribbons point `ModernImage` at SVG web
+   * resources (`$webresource:PowerBI.svg`, `$webresource:msdyn_/fps/Icons/CommandBar/CalendarButton.svg`
+   * in a RetrieveEntityRibbon output for account), so a shipped SVG is valid wherever the button is.
+   */
   readonly modernImage: string;
   readonly library: string;
   readonly functionName: string;
@@ -29,7 +34,7 @@ export const notifySupportCommand: CommandDef = {
   location: "form",
   label: "Notify Support",
   tooltip: "Tell Level 2 support that the backup is uploaded and ready to share with the customer.",
-  modernImage: "Send",
+  modernImage: "$webresource:cfx_/icons/notify-support.svg",
   library: formScript.library,
   functionName: formScript.notifySupport,
   parameters: ["PrimaryControl"],

@@ -128,6 +128,7 @@ export const supervisorView: ViewDef = {
   isDefault: true,
   links: [{ key: "case", table: "incident", from: "incidentid", to: "cfx_caseid" }],
   columns: [
+    { column: "cfx_name", width: 200 },
     { column: "ticketnumber", width: 150, link: "case" },
     { column: "title", width: 200, link: "case" },
     { column: "customerid", width: 150, link: "case" },
@@ -135,7 +136,6 @@ export const supervisorView: ViewDef = {
     { column: "cfx_direction", width: 150 },
     { column: "cfx_stage", width: 125 },
     { column: "cfx_expireson", width: 125 },
-    { column: "cfx_name", width: 200 },
   ],
   order: [
     { column: "cfx_stage", descending: false },
@@ -144,9 +144,14 @@ export const supervisorView: ViewDef = {
   filter: [active],
 };
 
-/** The case's number, title and owner beside an exchange (the supervisors' lists). */
+/**
+ * The exchange's own name, then the case's number, title and owner (the supervisors' lists). The
+ * primary name column comes first in every view: it is the cell the grid shows as the link that
+ * opens the row (the layout's `jump` column), and a linked table's cell opens the case instead.
+ */
 const caseLink: ViewLinkDef = { key: "case", table: "incident", from: "incidentid", to: "cfx_caseid" };
-const caseColumns: readonly ViewColumnDef[] = [
+const nameAndCaseColumns: readonly ViewColumnDef[] = [
+  { column: "cfx_name", width: 180 },
   { column: "ticketnumber", width: 150, link: "case" },
   { column: "title", width: 180, link: "case" },
   { column: "ownerid", width: 140, link: "case" },
@@ -162,7 +167,7 @@ export const supervisorAttentionViews: readonly ViewDef[] = [
     description: "Active exchanges whose folder is deleted within a week, soonest first.",
     isDefault: false,
     links: [caseLink],
-    columns: [...caseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expireson", width: 125 }],
+    columns: [...nameAndCaseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expireson", width: 125 }],
     order: [{ column: "cfx_expireson", descending: false }],
     filter: [active, { column: "cfx_expireson", operator: "next-x-days", value: "7" }],
   },
@@ -174,7 +179,7 @@ export const supervisorAttentionViews: readonly ViewDef[] = [
     description: "Backups support was told about that no agent has shared with the customer yet, longest waiting first.",
     isDefault: false,
     links: [caseLink],
-    columns: [...caseColumns, { column: "cfx_readyon", width: 125 }, { column: "cfx_filecount", width: 80 }],
+    columns: [...nameAndCaseColumns, { column: "cfx_readyon", width: 125 }, { column: "cfx_filecount", width: 80 }],
     order: [{ column: "cfx_readyon", descending: false }],
     filter: [active, { column: "cfx_stage", operator: "eq", value: String(ExchangeStage.backupReady) }],
   },
@@ -186,7 +191,7 @@ export const supervisorAttentionViews: readonly ViewDef[] = [
     description: "Active exchanges an administrator keeps with no expiry, with the reason given.",
     isDefault: false,
     links: [caseLink],
-    columns: [...caseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expiryreason", width: 220 }],
+    columns: [...nameAndCaseColumns, { column: "cfx_stage", width: 120 }, { column: "cfx_expiryreason", width: 220 }],
     order: [{ column: "cfx_foldercreatedon", descending: false }],
     filter: [active, { column: "cfx_expireson", operator: "null" }],
   },

@@ -98,6 +98,12 @@ export const webResources: readonly WebResourceDef[] = [
     type: "svg",
     description: "Icon of the File Exchange table.",
   },
+  {
+    name: "cfx_/icons/notify-support.svg",
+    displayName: "Case File Exchange: Notify Support icon",
+    type: "svg",
+    description: "Icon of the Notify Support command on the Hardware Ticket form's command bar.",
+  },
 ];
 
 /** The form script library and its handlers, as forms and the ribbon reference them. */

@@ -1,4 +1,4 @@
-import { ExchangeStage } from "../../src/model";
+import { ExchangeDirection, ExchangeStage } from "../../src/model";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
 
 let sb: TestSandbox;
@@ -219,7 +219,7 @@ describe("Dataverse writes", () => {
       {
         cfx_name: "CAS-01000-Z9Y8X7",
         "cfx_CaseId@odata.bind": `/incidents(${id})`,
-        cfx_direction: 584430000,
+        cfx_direction: ExchangeDirection.backupForCustomer,
         cfx_stage: ExchangeStage.folderCreated,
         "ownerid@odata.bind": `/systemusers(${agentId})`,
       },
@@ -329,7 +329,7 @@ describe("record-level security", () => {
     const ex = await send("admin", "POST", "cfx_fileexchanges", {
       cfx_name: String(created.body.ticketnumber),
       "cfx_CaseId@odata.bind": `/incidents(${id})`,
-      cfx_direction: 584430000,
+      cfx_direction: ExchangeDirection.backupForCustomer,
       cfx_stage: ExchangeStage.folderCreated,
     });
     const exId = /\(([^)]+)\)$/.exec(ex.headers.get("odata-entityid") ?? "")?.[1];

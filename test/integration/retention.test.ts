@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { onceId } from "../../src/adapters/dataverse/onceId";
 import type { SweepReport } from "../../src/app/sweepExpired";
-import { ExchangeDirection, ExchangeStage } from "../../src/model";
+import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../src/model";
 import { retentionJobClientId } from "../../sandbox/identity/clients";
 import { tenantId } from "../../sandbox/seed/people";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
@@ -128,7 +128,7 @@ async function exchangeCreatedToday(caseNumber: string): Promise<{ id: string; p
     body: JSON.stringify({
       cfx_name: "ret.guest@fabrikam.example",
       "cfx_ExchangeId@odata.bind": `/cfx_fileexchanges(${id})`,
-      cfx_role: 584430001,
+      cfx_role: RecipientRole.write,
       cfx_permissionid: permissionId,
     }),
   });
@@ -154,7 +154,7 @@ beforeEach(async () => {
 test("a folder created today is warned once, kept after 29 days, deleted after 31 with access revoked first; a kept one never", async () => {
   const x = await exchangeCreatedToday("CAS-07001-TODAY1");
   const [kept] = await rows(
-    "cfx_fileexchanges?$select=cfx_fileexchangeid,cfx_folderpath&$filter=cfx_expireson eq null and cfx_stage ne 584430005",
+    `cfx_fileexchanges?$select=cfx_fileexchangeid,cfx_folderpath&$filter=cfx_expireson eq null and cfx_stage ne ${ExchangeStage.deleted}`,
   );
   expect(kept).toBeDefined();
 
@@ -217,7 +217,9 @@ test("twice in a row: the second run changes nothing (it only reads)", async () 
 });
 
 test("with the services throttling 10% of requests the job still finishes, and a rerun leaves no duplicate notes", async () => {
-  const expiring = await rows(`cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_expireson ne null and cfx_stage ne 584430005`);
+  const expiring = await rows(
+    `cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_expireson ne null and cfx_stage ne ${ExchangeStage.deleted}`,
+  );
   await advanceDays(31);
   await control("PUT", "/_sandbox/faults", { throttleRate: 0.1 });
   const faulted = await runCli();
@@ -239,7 +241,7 @@ test("a dry run reports what it would do and changes nothing", async () => {
   expect(dry.report.dryRun).toBe(true);
   expect(dry.report.counts.deleted).toBeGreaterThan(0);
   const live = await rows(
-    `cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_stage eq 584430005 and cfx_deletedon ge ${(await sandboxNow()).slice(0, 10)}T00:00:00Z`,
+    `cfx_fileexchanges?$select=cfx_fileexchangeid&$filter=cfx_stage eq ${ExchangeStage.deleted} and cfx_deletedon ge ${(await sandboxNow()).slice(0, 10)}T00:00:00Z`,
   );
   expect(live).toEqual([]);
 });

@@ -17,6 +17,7 @@ import { dashboardDefs, supervisorDashboard } from "../../src/model/dashboards";
 import { viewByKey } from "../../src/model/views";
 import { dashboardId } from "../../solution/dashboardXml";
 import { viewId } from "../../solution/savedQueryXml";
+import { webResourcePart } from "../../solution/webResources";
 
 const root = resolve(__dirname, "../..");
 const dist = join(root, "webresources", "dist");
@@ -68,6 +69,17 @@ describe("the built solution zip", () => {
 
   it("ships no source maps or fonts", () => {
     expect(all(customizations, /<Name>(cfx_\/[^<]+)<\/Name>/g).filter((n) => /\.(map|woff2?|ttf|eot)$/.test(n))).toEqual([]);
+  });
+
+  it("ships no script that points the browser at a source map it does not ship", async () => {
+    // A `//# sourceMappingURL=` comment makes the browser's developer tools fetch a map that is not
+    // in the zip (maps are never web resources), so the shipped scripts must carry none.
+    const scripts = webResources.filter((w) => w.type === "js");
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const w of scripts) {
+      const body = await zip.file(webResourcePart(w.name))!.async("string");
+      expect({ name: w.name, mapped: body.includes("sourceMappingURL") }).toEqual({ name: w.name, mapped: false });
+    }
   });
 
   it("declares every component as a root component", () => {
@@ -166,6 +178,13 @@ describe("the built solution zip", () => {
     for (const m of panels) expect(shipped.get(m[1])).toBe(m[2]);
     for (const name of all(customizations, /<Library name="([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
     for (const name of all(customizations, /Library="\$webresource:([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
+    // Command bar icons: an SVG web resource of ours, never a guessed platform icon name.
+    const icons = all(customizations, /ModernImage="([^"]+)"/g);
+    expect(icons.length).toBeGreaterThan(0);
+    for (const icon of icons) {
+      expect(icon).toMatch(/^\$webresource:cfx_\/icons\/[^"]+\.svg$/);
+      expect(shipped.has(icon.slice("$webresource:".length))).toBe(true);
+    }
   });
 
   it("differs between unmanaged and managed only in the manifest's Managed flag", async () => {
