@@ -180,8 +180,10 @@ function checkDependencies(solution: ReadSolution, ui: ReadUi, current: Catalog)
     for (const link of view.links ?? []) if (!tables.has(link.table)) missing(at, `the view links to the table ${link.table}`);
   }
   for (const command of ui.commands) {
-    if (!webResources.has(command.library))
-      missing(`Entity[${command.table}]/RibbonDiffXml`, `the command ${command.key} calls the web resource ${command.library}`);
+    const at = `Entity[${command.table}]/RibbonDiffXml`;
+    if (!webResources.has(command.library)) missing(at, `the command ${command.key} calls the web resource ${command.library}`);
+    const image = command.modernImage.startsWith("$webresource:") ? command.modernImage.slice("$webresource:".length) : undefined;
+    if (image && !webResources.has(image)) missing(at, `the command ${command.key} shows the image ${image}`);
   }
   for (const dashboard of ui.dashboards) {
     for (const list of [...dashboard.top, dashboard.wide]) {

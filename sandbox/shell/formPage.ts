@@ -155,7 +155,10 @@ export function renderForm(
     ...commands.map((c) =>
       commandButton(
         c.label,
-        c.modernImage === "Send" ? "send" : "add",
+        // A ModernImage naming a web resource draws that image, as Unified Interface does.
+        c.modernImage.startsWith("$webresource:")
+          ? { src: `/${webResourceCacheSegment}/WebResources/${c.modernImage.slice("$webresource:".length)}` }
+          : "add",
         `data-command="custom" data-function="${esc(c.functionName)}" data-library="${esc(c.library)}" title="${esc(c.tooltip)}"`,
       ),
     ),

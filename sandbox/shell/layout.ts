@@ -119,8 +119,9 @@ ${o.tail ?? ""}
 }
 
 /** A command bar button (`data-command` is handled by the page's script). */
-export function commandButton(label: string, icon: IconName, attrs: string): string {
-  return `<button class="cmd" role="menuitem" ${attrs}>${icons[icon]}<span>${esc(label)}</span></button>`;
+export function commandButton(label: string, icon: IconName | { readonly src: string }, attrs: string): string {
+  const image = typeof icon === "string" ? icons[icon] : `<img class="cmd-icon" src="${esc(icon.src)}" alt="" width="16" height="16" />`;
+  return `<button class="cmd" role="menuitem" ${attrs}>${image}<span>${esc(label)}</span></button>`;
 }
 
 /** The sign-in page: who to be, as Entra's account picker. */

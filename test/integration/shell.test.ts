@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { roleDefs } from "../../src/model";
+import { viewByKey } from "../../src/model/views";
+import { viewId } from "../../solution/savedQueryXml";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 let sb: TestSandbox;
@@ -84,8 +86,9 @@ describe("the app shell over HTTP", () => {
     expect(cases("Backups Ready, Not Yet Shared")).toEqual(["CAS-01002-D4E5F6"]);
     expect(cases("Exchanges Kept Without Expiry")).toEqual(["CAS-01012-H8J9K2"]);
     expect(tile("File Exchanges with Their Cases")).toContain("Fabrikam, Inc.");
-    // Each tile opens its view as a full list.
-    expect(html).toContain('href="/main.aspx?pagetype=entitylist&etn=cfx_fileexchange&viewid=cfx_fileexchange%2Fexpiring"');
+    // Each tile opens its view, by the id the solution gave it, as a full list.
+    const expiring = viewId(viewByKey("cfx_fileexchange/expiring")).replace(/[{}]/g, "").toLowerCase();
+    expect(html).toContain(`href="/main.aspx?pagetype=entitylist&etn=cfx_fileexchange&viewid=${expiring}"`);
   });
 
   test("a case form renders its fields, the panel host and a timeline of notes and e-mails", async () => {

@@ -1,14 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
 import { formDefs, caseForm } from "../../src/model/forms";
 import { roleDefs } from "../../src/model";
 import { webResources } from "../../src/model/webresources";
 import { solutionParts, zipParts, type SolutionPart } from "../../solution/buildSolution";
+import { webResourcePart } from "../../solution/webResources";
 import { formId } from "../../solution/formXml";
 import { canValidate } from "../../sandbox/install/schemaValidation";
-import { chromiumLaunchOptions, chromiumPath } from "../support/chromium";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 /**
@@ -19,7 +18,6 @@ import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 const root = resolve(__dirname, "../..");
 const schemas = resolve(root, "../shared/schemas");
-const artifacts = join(root, "test-results", "solution-import");
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -41,7 +39,6 @@ async function zipWith(path: string, change: (xml: string) => string, version = 
 let sb: TestSandbox;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), "cfx-import-zip-"));
   const zip = join(dir, "CaseFileExchange_0.1.0.0.zip");
   writeFileSync(zip, await zipParts(shippedParts()));
@@ -60,7 +57,11 @@ interface Job {
 }
 
 async function importZip(zip: Uint8Array): Promise<{ status: number; job: Job }> {
-  const r = await fetch(`${sb.origins.app}/_sandbox/import`, { method: "POST", headers: { "content-type": "application/zip" }, body: zip });
+  const r = await fetch(`${sb.origins.app}/_sandbox/import`, {
+    method: "POST",
+    headers: { "content-type": "application/zip" },
+    body: Buffer.from(zip),
+  });
   return { status: r.status, job: (await r.json()) as Job };
 }
 
@@ -144,7 +145,8 @@ describe("refuses what Dataverse's import refuses, and changes nothing", () => {
       "an element it cannot read",
       "customizations.xml",
       (xml) => xml.replace("<Type>nvarchar</Type>", "<Type>hologram</Type>"),
-      /customizations\.xml: .*attribute\[[^\]]+\]\/Type: unknown attribute Type "hologram"/,
+      // Microsoft's schema catches it where the schemas are; the reader does everywhere else.
+      /customizations\.xml: .*Type: (unknown attribute Type "hologram"|does not match Microsoft's schema \(.*'hologram')/,
     ],
   ];
 
@@ -177,7 +179,7 @@ describe("refuses what Dataverse's import refuses, and changes nothing", () => {
 describe("accepts, with a warning in its log, what Dataverse accepts but people would meet as a defect", () => {
   test("a script pointing at a source map the zip does not carry", async () => {
     const parts = shippedParts().map((p) =>
-      p.path.endsWith("forms.js") ? { ...p, data: utf8(`${text(p.data)}\n//# sourceMappingURL=forms.js.map`) } : p,
+      p.path === webResourcePart("cfx_/js/forms.js") ? { ...p, data: utf8(`${text(p.data)}\n//# sourceMappingURL=forms.js.map`) } : p,
     );
     const { status, job } = await importZip(await zipParts(parts));
     expect(status).toBe(200);
@@ -220,34 +222,4 @@ describe("an upgrade keeps ids and data", () => {
     expect(await installedVersion()).toBe("0.2.0.0");
     expect(await cases()).toEqual(before);
   });
-});
-
-describe("what a customizer sees", () => {
-  (existsSync(chromiumPath) ? test : test.skip)(
-    "the import log and a form drawn from the imported XML (screenshots in test-results/solution-import)",
-    async () => {
-      const browser = await chromium.launch(chromiumLaunchOptions());
-      try {
-        const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });
-        const page = await context.newPage();
-        await page.goto(`${sb.origins.app}/_sandbox/signin?user=admin&returnTo=${encodeURIComponent("/main.aspx?pagetype=solutions")}`);
-        await page.getByRole("table", { name: "Installed solutions" }).waitFor();
-        expect(await page.getByRole("table", { name: "Installed solutions" }).innerText()).toMatch(/CaseFileExchange\s+0\.2\.0\.0/);
-        expect(await page.locator(".import-status.failed").count()).toBeGreaterThan(0);
-        await page.screenshot({ path: join(artifacts, "import-log.png"), fullPage: true });
-
-        const r = await sb.fetchAs("admin", `${sb.dataverse}cfx_hardwaretickets?$select=cfx_hardwareticketid&$top=1`);
-        const ticket = ((await r.json()) as { value: { cfx_hardwareticketid: string }[] }).value[0].cfx_hardwareticketid;
-        await page.goto(`${sb.origins.app}/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${ticket}`);
-        await page.locator(".record-sub .form-selector").waitFor();
-        expect(await page.locator(".record-sub .form-selector").innerText()).toContain("Hardware Ticket");
-        expect(await page.getByRole("menubar").innerText()).toContain("Notify Support");
-        await page.screenshot({ path: join(artifacts, "form-from-imported-xml.png") });
-        console.log(`Screenshots: ${join(artifacts, "import-log.png")}, ${join(artifacts, "form-from-imported-xml.png")}`);
-      } finally {
-        await browser.close();
-      }
-    },
-    60_000,
-  );
 });
