@@ -1,4 +1,13 @@
-import { globalChoices, productTables, relationships, roleDefs, settingDefs, type ColumnDef, type TableDef } from "../../../src/model";
+import {
+  globalChoices,
+  optionValuePrefix,
+  productTables,
+  relationships,
+  roleDefs,
+  settingDefs,
+  type ColumnDef,
+  type TableDef,
+} from "../../../src/model";
 import { rolePrivileges, type PrivilegeDepth } from "../../../src/model/privileges";
 import { webResources } from "../../../src/model/webresources";
 import { readSolution, unzipSolution, type ReadSolution, type SolutionPackage } from "../../../sandbox/install/readSolution";
@@ -89,7 +98,7 @@ describe("reading the solution zip the packer writes", () => {
       friendlyName: solutionInfo.displayName,
       version: "0.1.0.0",
       managed: false,
-      publisher: { uniqueName: publisher.uniqueName, prefix: "cfx", optionValuePrefix: 58443 },
+      publisher: { uniqueName: publisher.uniqueName, prefix: "cfx", optionValuePrefix },
     });
   });
 
