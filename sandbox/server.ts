@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { platformTables } from "./install/baseline";
 import { catalog, tableByName } from "./install/catalog";
-import { ImportRefused, SolutionInstaller, type ImportJob } from "./install/importSolution";
+import { ImportRefused, installationState, SolutionInstaller, type ImportJob } from "./install/importSolution";
 import { packFolder } from "./install/packFolder";
 import type { Faults, MailSink, Origins, RegisterPart, SandboxClock, SandboxContext, TokenService } from "./context";
 import { loadOrCreateCertificate } from "./cert";
@@ -202,14 +202,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const seeded = rows.get(tableByName("systemuser"), userByKey("agent")?.id ?? "") !== undefined;
   if (!seeded) seedDataverse(rows, clock, origins);
   else refreshSandboxSettings(rows, origins);
+  // The seed made the business units: each now gets its copy of every imported role.
+  installer.writePlatformRows();
   ctx.onReset(() => {
-    clearDatabase(db, catalog().tables);
-    installer.writePlatformRows();
+    clearDatabase(db, catalog().tables, installationState);
     clock.reset();
     policy.reset();
     faults = noFaults;
     log.clear();
     seedDataverse(rows, clock, origins);
+    installer.writePlatformRows();
   });
 
   const https = { key: tls.key, cert: tls.cert };

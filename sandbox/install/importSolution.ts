@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { v5 as uuidv5 } from "uuid";
-import type { TableDef } from "../../src/model";
+import { businessUnitTable, type TableDef } from "../../src/model";
 import { rootBusinessUnitId } from "../seed/people";
 import { ensureSchema, readState, writeState } from "../store/database";
 import type { Row, RowStore } from "../store/rows";
@@ -55,6 +55,9 @@ export class ImportRefused extends Error {
 }
 
 const jobsKey = "importJobs";
+const installedKey = "installedSolutions";
+/** The sandbox state a reset keeps: a reset restores the seeded data, not the organization's installed solutions. */
+export const installationState: readonly string[] = [jobsKey, installedKey];
 const keptJobs = 20;
 /** The namespace of the ids the platform gives rows it creates at import (environment variable definitions, role copies). */
 const platformNamespace = "7b1c5c7e-2f8e-4a57-9d0c-6e0b2f8f4a10";
@@ -95,7 +98,7 @@ export class SolutionInstaller {
       .sort()) {
       try {
         const { read, ui } = await readPackage(new Uint8Array(readFileSync(join(this.folder, name))));
-        const previous = (readState(this.o.db, "installedSolutions", {}) as Record<string, string>)[read.solution.uniqueName];
+        const previous = (readState(this.o.db, installedKey, {}) as Record<string, string>)[read.solution.uniqueName];
         this.installed.set(read.solution.uniqueName, {
           solution: { ...read.solution, installedOn: previous ?? this.o.now().toISOString() },
           read,
@@ -178,15 +181,20 @@ export class SolutionInstaller {
           publisheruniquename: solution.publisher.uniqueName,
           installedon: solution.installedOn,
         });
+        // Every business unit holds its own copy of an imported role: the root unit's has the
+        // solution's id, the others a new one, all with parentrootroleid → the solution's role.
+        const units = new Set([rootBusinessUnitId, ...rows.all(businessUnitTable).map((u) => String(u.businessunitid))]);
         for (const role of read.roles) {
-          upsert(roleTable, {
-            roleid: role.id.toLowerCase(),
-            name: role.name,
-            businessunitid: rootBusinessUnitId,
-            businessunitid__table: "businessunit",
-            parentrootroleid: role.id.toLowerCase(),
-            parentrootroleid__table: "role",
-          });
+          for (const unit of units) {
+            upsert(roleTable, {
+              roleid: roleCopyId(role.id, unit),
+              name: role.name,
+              businessunitid: unit,
+              businessunitid__table: "businessunit",
+              parentrootroleid: role.id.toLowerCase(),
+              parentrootroleid__table: "role",
+            });
+          }
         }
         for (const view of ui.views) {
           upsert(savedQueryTable, {
@@ -239,7 +247,7 @@ export class SolutionInstaller {
     this.writePlatformRows();
     writeState(
       this.o.db,
-      "installedSolutions",
+      installedKey,
       Object.fromEntries([...this.installed.values()].map((i) => [i.solution.uniqueName, i.solution.installedOn])),
     );
   }
@@ -282,6 +290,12 @@ async function readPackage(zip: Uint8Array): Promise<{ read: ReadSolution; ui: R
   const read = readSolution(pkg);
   const ui = readUi(new TextDecoder().decode(pkg.parts.get("customizations.xml")));
   return { read, ui };
+}
+
+/** The id of a business unit's copy of a role: the root unit holds the solution's own id. */
+export function roleCopyId(rootRoleId: string, businessUnitId: string): string {
+  const root = rootRoleId.replace(/[{}]/g, "").toLowerCase();
+  return businessUnitId === rootBusinessUnitId ? root : uuidv5(`role/${root}/${businessUnitId}`, platformNamespace);
 }
 
 /** The id the organization gives an environment variable definition: fixed per schema name, so seeded values find it. */

@@ -1,6 +1,7 @@
 import { roleDefs, type ColumnDef } from "../../src/model";
 import type { FormDef, FormItemDef } from "../../src/model/forms";
 import { catalog } from "../install/catalog";
+import { roleCopyId } from "../install/importSolution";
 import type { Origins } from "../context";
 import { allEntities, propertyNameOf } from "../dataverse/metadata";
 import { organizationId, organizationName, type SandboxUser } from "../seed/people";
@@ -204,9 +205,9 @@ ${inactive ? `<div class="form-notice info">Read-only: this record's status is $
 
 /** What `Xrm.Utility.getGlobalContext()` and `Xrm.WebApi` need in the page. */
 export function shellContext(user: SandboxUser, origins: Origins): Record<string, unknown> {
-  // The seeded person's role, by the solution's role id, as the imported role row names it.
-  const roleId = roleDefs.find((r) => r.key === user.role)?.id;
-  const role = catalog().roles.find((r) => r.id === roleId);
+  // The seeded person holds their business unit's copy of the product role, as in Dataverse.
+  const rootId = roleDefs.find((r) => r.key === user.role)?.id;
+  const role = catalog().roles.find((r) => r.id === rootId);
   return {
     clientUrl: origins.app,
     orgName: organizationName,
@@ -217,7 +218,7 @@ export function shellContext(user: SandboxUser, origins: Origins): Record<string
       id: user.id,
       name: user.fullName,
       upn: user.upn,
-      roles: role ? [{ id: role.id, name: role.name }] : [],
+      roles: role ? [{ id: roleCopyId(role.id, user.businessUnitId), name: role.name }] : [],
       languageId: 1033,
       businessUnitId: user.businessUnitId,
     },

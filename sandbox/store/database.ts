@@ -33,13 +33,13 @@ export function ensureSchema(db: Database.Database, tables: readonly TableDef[])
   }
 }
 
-/** Empties every table (reset drops state, then the seed writes it again). */
-export function clearDatabase(db: Database.Database, tables: readonly TableDef[]): void {
+/** Empties every table (reset drops state, then the seed writes it again); `keepState` keys survive (what was installed). */
+export function clearDatabase(db: Database.Database, tables: readonly TableDef[], keepState: readonly string[] = []): void {
   const tx = db.transaction(() => {
     for (const table of tables) db.exec(`DELETE FROM "${table.logicalName}"`);
     db.exec("DELETE FROM sandbox_shares");
     db.exec("DELETE FROM sandbox_sequences");
-    db.exec("DELETE FROM sandbox_state");
+    db.prepare(`DELETE FROM sandbox_state WHERE key NOT IN (${keepState.map(() => "?").join(", ")})`).run(...keepState);
   });
   tx();
 }

@@ -48,6 +48,7 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   // exact case of the stored name could not be checked here.
   appnotification: "appnotification",
   environmentvariabledefinition: "EnvironmentVariableDefinition",
+  role: "Role",
 };
 
 const all = (depth: PrivilegeDepth): Record<PrivilegeVerb, PrivilegeDepth> => ({
@@ -76,7 +77,12 @@ const all = (depth: PrivilegeDepth): Record<PrivilegeVerb, PrivilegeDepth> => ({
  * privileges and nothing on the value table; public projects that looked the name up in a live
  * organization's privilege table found none. Values are read through their definition.
  */
-const settings: TableGrant[] = [{ table: "environmentvariabledefinition", verbs: { Read: "organization" } }];
+const settings: TableGrant[] = [
+  { table: "environmentvariabledefinition", verbs: { Read: "organization" } },
+  // The panels recognise a role by its root role: every business unit holds its own copy of an
+  // imported role, and the copy the user holds is in their own unit, so business unit suffices.
+  { table: "role", verbs: { Read: "businessUnit" } },
+];
 
 /**
  * Timeline notes, e-mails sent with SendEmail (needs Read and Write on the activity and Read on

@@ -101,6 +101,26 @@ describe("npm start's import of the solution zip", () => {
     expect(who.UserId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test("every business unit holds its own copy of each imported role, pointing at the root role", async () => {
+    const r = await sb.fetchAs("admin", `${sb.dataverse}roles?$select=roleid,name,_businessunitid_value,_parentrootroleid_value`);
+    const roles = (
+      (await r.json()) as { value: { roleid: string; name: string; _businessunitid_value: string; _parentrootroleid_value: string }[] }
+    ).value;
+    const units = (
+      (await (await sb.fetchAs("admin", `${sb.dataverse}businessunits?$select=businessunitid`)).json()) as {
+        value: { businessunitid: string }[];
+      }
+    ).value;
+    expect(units.length).toBeGreaterThanOrEqual(2);
+    for (const role of roleDefs) {
+      const copies = roles.filter((x) => x._parentrootroleid_value === role.id);
+      expect(copies.map((c) => c._businessunitid_value).sort()).toEqual(units.map((u) => u.businessunitid).sort());
+      expect(new Set(copies.map((c) => c.roleid)).size).toBe(units.length);
+      expect(copies.filter((c) => c.roleid === role.id)).toHaveLength(1);
+      expect(copies.every((c) => c.name === role.name)).toBe(true);
+    }
+  });
+
   test("serves the web resources from the zip's bytes", async () => {
     for (const name of ["cfx_/js/forms.js", "cfx_/panels/case.html"]) {
       const r = await fetch(`${sb.origins.app}/WebResources/${name}`);
@@ -203,6 +223,17 @@ describe("accepts, with a warning in its log, what Dataverse accepts but people 
         expect.objectContaining({ level: "warning", message: expect.stringMatching(/outside the publisher's option value prefix 58443/) }),
       ]),
     );
+  });
+});
+
+describe("a reset restores the seeded data, not the organization", () => {
+  test("the installed solution, its import history and its role copies stay", async () => {
+    const before = (await (await fetch(`${sb.origins.app}/_sandbox/imports`)).json()) as Job[];
+    expect((await fetch(`${sb.origins.app}/_sandbox/reset`, { method: "POST" })).ok).toBe(true);
+    expect(await installedVersion()).toBe("0.1.0.0");
+    expect(((await (await fetch(`${sb.origins.app}/_sandbox/imports`)).json()) as Job[]).length).toBe(before.length);
+    const r = await sb.fetchAs("admin", `${sb.dataverse}roles?$select=roleid`);
+    expect(((await r.json()) as { value: unknown[] }).value.length).toBe(roleDefs.length * 2);
   });
 });
 

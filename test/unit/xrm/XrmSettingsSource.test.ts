@@ -2,6 +2,7 @@ import { memoryCache } from "../../../src/adapters/xrm/SessionCache";
 import { SETTINGS_QUERY, XrmSettingsSource, rawSettingsFromRows } from "../../../src/adapters/xrm/XrmSettingsSource";
 import { loadCurrentUser } from "../../../src/adapters/xrm/XrmUserSource";
 import { FakeWebApi } from "./FakeWebApi";
+import { rolesFromIds } from "../../../src/domain/lifecycle";
 
 const rows = [
   {
@@ -54,9 +55,10 @@ describe("loadCurrentUser", () => {
     roles: { get: () => [{ id: "{242ED2D9-4B32-533C-BF1E-4B15ABEEED14}" }] },
   };
 
-  it("reads the sign-in name once per session and takes the rest from userSettings", async () => {
+  it("reads the sign-in name and the roles' roots once per session and takes the rest from userSettings", async () => {
     const api = new FakeWebApi();
     api.reads.set("systemuser", { domainname: "alex@contoso.example" });
+    api.reads.set("role", [{ roleid: "242ed2d9-4b32-533c-bf1e-4b15abeeed14", _parentrootroleid_value: "242ed2d9-4b32-533c-bf1e-4b15abeeed14" }]);
     const cache = memoryCache();
     const user = await loadCurrentUser(userSettings, api, cache);
     expect(user).toEqual({
@@ -67,6 +69,28 @@ describe("loadCurrentUser", () => {
       languageCode: 1031,
     });
     await loadCurrentUser(userSettings, api, cache);
-    expect(api.calls).toHaveLength(1);
+    expect(api.calls).toHaveLength(2);
+  });
+
+  it("recognises a business unit's copy of a role by its root role", async () => {
+    // A user in a child business unit holds that unit's copy of the specialist role: its own id,
+    // with parentrootroleid pointing at the solution's role.
+    const copy = "0c0c0c0c-1111-4222-8333-444444444444";
+    const api = new FakeWebApi();
+    api.reads.set("systemuser", { domainname: "sam@contoso.example" });
+    api.reads.set("role", [{ roleid: copy, _parentrootroleid_value: "8dd0a57d-17a1-53f8-b026-73510c4bc49e" }]);
+    const settings = { ...userSettings, roles: { get: () => [{ id: `{${copy.toUpperCase()}}` }] } };
+    const user = await loadCurrentUser(settings, api, memoryCache());
+    expect(rolesFromIds(user.roleIds)).toEqual(["specialist"]);
+    expect(rolesFromIds([copy])).toEqual([]);
+    expect(api.calls.find((c) => c.entity === "role")?.options).toBe(`?$select=roleid,_parentrootroleid_value&$filter=roleid eq ${copy}`);
+  });
+
+  it("reads nothing about roles for a user who holds none", async () => {
+    const api = new FakeWebApi();
+    api.reads.set("systemuser", { domainname: "x@contoso.example" });
+    const user = await loadCurrentUser({ ...userSettings, roles: { get: () => [] } }, api, memoryCache());
+    expect(user.roleIds).toEqual([]);
+    expect(api.calls.map((c) => c.entity)).toEqual(["systemuser"]);
   });
 });
