@@ -58,7 +58,9 @@ describe("loadCurrentUser", () => {
   it("reads the sign-in name and the roles' roots once per session and takes the rest from userSettings", async () => {
     const api = new FakeWebApi();
     api.reads.set("systemuser", { domainname: "alex@contoso.example" });
-    api.reads.set("role", [{ roleid: "242ed2d9-4b32-533c-bf1e-4b15abeeed14", _parentrootroleid_value: "242ed2d9-4b32-533c-bf1e-4b15abeeed14" }]);
+    api.reads.set("role", [
+      { roleid: "242ed2d9-4b32-533c-bf1e-4b15abeeed14", _parentrootroleid_value: "242ed2d9-4b32-533c-bf1e-4b15abeeed14" },
+    ]);
     const cache = memoryCache();
     const user = await loadCurrentUser(userSettings, api, cache);
     expect(user).toEqual({
