@@ -1,43 +1,9 @@
-import { tableByName, type CascadeType, type RelationshipDef, type TableDef } from "../src/model";
+import { cascadeActions, tableByName, type CascadeActions, type RelationshipDef, type TableDef } from "../src/model";
 import { introducedVersion } from "./attributes";
 import { labels } from "./labels";
 import { el, text, type XmlElement } from "./xml";
 
-type Cascade = "Cascade" | "NoCascade" | "RemoveLink" | "Restrict";
-
-interface CascadeConfiguration {
-  readonly assign: Cascade;
-  readonly delete: Cascade;
-  readonly archive: Cascade;
-  readonly reparent: Cascade;
-  readonly share: Cascade;
-  readonly unshare: Cascade;
-}
-
-/**
- * Parental: the child follows its parent (assign, share, unshare, reparent) and goes with it.
- * Referential: the lookup is cleared when the parent is deleted. Restrict: the parent cannot be
- * deleted while children exist.
- */
-const cascades: Readonly<Record<CascadeType, CascadeConfiguration>> = {
-  parental: { assign: "Cascade", delete: "Cascade", archive: "Cascade", reparent: "Cascade", share: "Cascade", unshare: "Cascade" },
-  referential: {
-    assign: "NoCascade",
-    delete: "RemoveLink",
-    archive: "RemoveLink",
-    reparent: "NoCascade",
-    share: "NoCascade",
-    unshare: "NoCascade",
-  },
-  restrict: {
-    assign: "NoCascade",
-    delete: "Restrict",
-    archive: "Restrict",
-    reparent: "NoCascade",
-    share: "NoCascade",
-    unshare: "NoCascade",
-  },
-};
+type CascadeConfiguration = CascadeActions;
 
 /** One of the model's own one-to-many relationships (a lookup column of ours). */
 export function modelRelationship(r: RelationshipDef): XmlElement {
@@ -50,7 +16,7 @@ export function modelRelationship(r: RelationshipDef): XmlElement {
     referencing: child.schemaName,
     referenced: parent.schemaName,
     attribute: lookup.schemaName,
-    cascade: cascades[r.cascade],
+    cascade: cascadeActions(r),
     description: lookup.description ?? "",
     roles: { single: r.singleNavigationProperty, collection: r.collectionNavigationProperty },
     // A user's record gets no "Exchange Recipients (Invited By)" entry in its related list.
@@ -61,7 +27,7 @@ export function modelRelationship(r: RelationshipDef): XmlElement {
 /** The relationships the platform gives every user-owned custom table (owner, business unit, audit stamps). */
 export function platformRelationships(table: TableDef): XmlElement[] {
   const t = table.logicalName;
-  const none = cascades.referential;
+  const none = cascadeActions({ cascade: "referential" });
   const noCascade: CascadeConfiguration = { ...none, delete: "NoCascade", archive: "NoCascade" };
   const list: [string, string, string, CascadeConfiguration, string][] = [
     [

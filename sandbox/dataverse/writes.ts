@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import { IncidentState, type ColumnDef } from "../../src/model";
+import { cascadeActions, IncidentState, type ColumnDef } from "../../src/model";
 import { catalog, tableByName } from "../install/catalog";
 import type { SandboxClock } from "../context";
 import { isReference, targetColumnOf } from "../store/columns";
@@ -302,7 +302,7 @@ function assign(scope: WriteScope, meta: EntityMeta, id: string, ownerId: string
   if (meta.columns.has("owningbusinessunit"))
     Object.assign(changes, { owningbusinessunit: businessUnitOf(scope.rows, ownerId), owningbusinessunit__table: "businessunit" });
   scope.rows.update(meta.table, id, { ...changes, ownerid: ownerId, ownerid__table: "systemuser" });
-  for (const rel of catalog().relationships.filter((r) => r.referencedTable === meta.name && r.cascade === "parental")) {
+  for (const rel of catalog().relationships.filter((r) => r.referencedTable === meta.name && cascadeActions(r).assign === "Cascade")) {
     const child = entityByName(rel.referencingTable);
     if (!child) continue;
     for (const childRow of scope.rows.where(child.table, rel.referencingColumn, id))
@@ -333,7 +333,7 @@ function cascadeDelete(scope: WriteScope, meta: EntityMeta, id: string): void {
       const children = scope.rows.where(child.table, column.logicalName, id).filter((r) => r[targetColumnOf(column)] === meta.name);
       for (const childRow of children) {
         const childId = String(childRow[child.primaryId]);
-        if (declared?.cascade === "parental" || goesWithParent.has(child.name)) cascadeDelete(scope, child, childId);
+        if ((declared && cascadeActions(declared).delete === "Cascade") || goesWithParent.has(child.name)) cascadeDelete(scope, child, childId);
         else scope.rows.update(child.table, childId, { [column.logicalName]: null, [targetColumnOf(column)]: null });
       }
     }

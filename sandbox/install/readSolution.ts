@@ -1,6 +1,18 @@
 import { DOMParser, type Element } from "@xmldom/xmldom";
 import JSZip from "jszip";
-import type { CascadeType, ChoiceDef, ChoiceOption, ColumnDef, ColumnType, RelationshipDef, SettingDef, TableDef } from "../../src/model";
+import {
+  cascadeActions as modelCascadeActions,
+  type CascadeActions,
+  type CascadeBehavior,
+  type CascadeType,
+  type ChoiceDef,
+  type ChoiceOption,
+  type ColumnDef,
+  type ColumnType,
+  type RelationshipDef,
+  type SettingDef,
+  type TableDef,
+} from "../../src/model";
 import type { PrivilegeDepth } from "../../src/model/privileges";
 import type { WebResourceType } from "../../src/model/webresources";
 import type { InstalledRole, InstalledSolution, InstalledWebResource, RolePrivilege } from "./catalog";
@@ -395,6 +407,7 @@ interface RelationshipElement {
   /** The lookup's schema name, as the relationship writes it (`cfx_CaseId`). */
   readonly referencingAttribute: string;
   readonly cascade: CascadeType;
+  readonly actions?: CascadeActions;
   /** From the roles, when the relationship has them (the platform's own relationships do not). */
   readonly singleNavigationProperty?: string;
   readonly collectionNavigationProperty?: string;
@@ -425,27 +438,40 @@ function readRelationship(e: Element, top: At): RelationshipElement {
     referencedTable: text(e, "ReferencedEntityName", at).toLowerCase(),
     referencingColumn: referencingAttribute.toLowerCase(),
     referencingAttribute,
-    cascade: readCascade(e, at),
+    ...readCascade(e, at),
     ...readRoles(e, at),
     at,
   };
 }
 
 /**
- * Parental when every action cascades, restrict when delete is restricted, else referential.
- * A delete that cascades without the rest (a configurable cascade) has no kind in the model, and
- * reading it as referential would keep children Dataverse deletes: it is refused.
+ * The relationship's kind from its cascade actions, as Dataverse's designer names them: parental
+ * when every action cascades, referential or restrict when they match those presets, and
+ * configurable (with the actions themselves) for anything else.
  */
-function readCascade(e: Element, at: At): CascadeType {
+function readCascade(e: Element, at: At): Pick<RelationshipDef, "cascade" | "actions"> {
   const actions: string[] = [...cascadeActions, ...(optionalChild(e, "CascadeArchive") ? ["CascadeArchive"] : [])];
   const values = new Map(actions.map((name) => [name, text(e, name, at)]));
   for (const [name, value] of values) if (!cascadeValues.has(value)) fail(within(at, name), `unknown cascade behavior "${value}"`);
-  if ([...values.values()].every((v) => v === "Cascade")) return "parental";
-  const onDelete = values.get("CascadeDelete");
-  if (onDelete === "Restrict") return "restrict";
-  if (onDelete === "Cascade")
-    fail(within(at, "CascadeDelete"), "a delete that cascades without assign, share, unshare and reparent is not supported");
-  return "referential";
+  const read: CascadeActions = {
+    assign: values.get("CascadeAssign") as CascadeBehavior,
+    delete: values.get("CascadeDelete") as CascadeBehavior,
+    // An export without CascadeArchive archives as it deletes.
+    archive: (values.get("CascadeArchive") ?? values.get("CascadeDelete")) as CascadeBehavior,
+    reparent: values.get("CascadeReparent") as CascadeBehavior,
+    share: values.get("CascadeShare") as CascadeBehavior,
+    unshare: values.get("CascadeUnshare") as CascadeBehavior,
+  };
+  const same = (kind: "parental" | "referential" | "restrict") => {
+    const preset = presetActions(kind);
+    return (Object.keys(read) as (keyof CascadeActions)[]).every((k) => read[k] === preset[k]);
+  };
+  for (const kind of ["parental", "referential", "restrict"] as const) if (same(kind)) return { cascade: kind };
+  return { cascade: "configurable", actions: read };
+}
+
+function presetActions(kind: "parental" | "referential" | "restrict"): CascadeActions {
+  return modelCascadeActions({ cascade: kind });
 }
 
 /**
@@ -489,6 +515,7 @@ function toRelationshipDef(r: RelationshipElement): RelationshipDef {
     collectionNavigationProperty: r.collectionNavigationProperty ?? r.schemaName,
     singleNavigationProperty: r.singleNavigationProperty ?? r.referencingAttribute,
     cascade: r.cascade,
+    ...(r.actions ? { actions: r.actions } : {}),
   };
 }
 

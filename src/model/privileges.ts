@@ -91,10 +91,12 @@ const settings: TableGrant[] = [
  * Create at the depth that reaches the receiving user's business unit, and Read at user level
  * receives (Microsoft's "Send in-app notifications within model-driven apps", Managing security for
  * notifications). Creating the row directly, as the product does, needs no prvSendAppNotification.
+ * `readsNotes` is the depth at which the role reads notes others wrote.
  */
-function messaging(depth: PrivilegeDepth, notifies: PrivilegeDepth = depth): TableGrant[] {
+function messaging(depth: PrivilegeDepth, notifies: PrivilegeDepth = depth, readsNotes: PrivilegeDepth = depth): TableGrant[] {
   return [
-    { table: "annotation", verbs: { Create: depth, Read: depth, Write: depth, Append: depth } },
+    // Notes are owned by whoever wrote them: reading a colleague's note on a timeline needs more than user level.
+    { table: "annotation", verbs: { Create: depth, Read: readsNotes, Write: depth, Append: depth } },
     { table: "email", verbs: { Create: depth, Read: depth, Write: depth, Append: depth } },
     { table: "appnotification", verbs: { Create: notifies, Read: depth } },
     { table: "systemuser", verbs: { Read: "organization" } },
@@ -109,24 +111,32 @@ const customers: TableGrant[] = [
 
 export const rolePrivileges: readonly RolePrivileges[] = [
   {
-    // Level 2: exchanges follow the case (parental), so user level sees the exchanges of cases the
-    // agent owns or that were shared with them. Tickets are owned by the service team: reading
-    // them (and adding notes to them) needs business-unit level.
+    // Level 2. An exchange belongs to whoever created it (the specialist who prepared the backup,
+    // the agent who asked for files) and does not follow the case's owner (assign does not cascade:
+    // see the relationship in tables.ts). So that the case's owner — also after the case was
+    // reassigned — reaches its exchanges, agents read and write exchanges, their recipients and
+    // receipts, and read tickets, at parent: child business units (Deep): their own unit and the
+    // units below it, where the service teams sit. Agents create at user level (the row is theirs).
     role: "agent",
     grants: [
-      { table: "cfx_fileexchange", verbs: { Create: "user", Read: "user", Write: "user", Append: "user", AppendTo: "user" } },
-      { table: "cfx_exchangerecipient", verbs: { Create: "user", Read: "user", Write: "user", Append: "user" } },
-      { table: "cfx_filereceipt", verbs: { Create: "user", Read: "user", Write: "user", Append: "user" } },
-      { table: "cfx_hardwareticket", verbs: { Read: "businessUnit", AppendTo: "businessUnit" } },
+      {
+        table: "cfx_fileexchange",
+        verbs: { Create: "user", Read: "parentChild", Write: "parentChild", Append: "parentChild", AppendTo: "parentChild" },
+      },
+      { table: "cfx_exchangerecipient", verbs: { Create: "user", Read: "parentChild", Write: "parentChild", Append: "parentChild" } },
+      { table: "cfx_filereceipt", verbs: { Create: "user", Read: "parentChild", Write: "parentChild", Append: "parentChild" } },
+      { table: "cfx_hardwareticket", verbs: { Read: "parentChild", AppendTo: "parentChild" } },
+      // The cases the agent owns or that were shared with them; the Customer Service role gives the rest.
       { table: "incident", verbs: { Read: "user", AppendTo: "user" } },
       ...customers,
-      ...messaging("user"),
+      ...messaging("user", "user", "parentChild"),
       ...settings,
     ],
   },
   {
-    // Service team: tickets, exchanges and receipts of their business unit; Assign gives a new
-    // exchange to the case's owner so the agent's user-level read sees it.
+    // Service team: tickets, exchanges and receipts of their business unit (what they and their
+    // colleagues created). The ticket's case belongs to support, usually in another business unit:
+    // reading it and attaching an exchange or a note to it needs organization level.
     role: "specialist",
     grants: [
       {
@@ -142,24 +152,14 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       },
       {
         table: "cfx_fileexchange",
-        verbs: {
-          Create: "businessUnit",
-          Read: "businessUnit",
-          Write: "businessUnit",
-          Append: "businessUnit",
-          AppendTo: "businessUnit",
-          Assign: "businessUnit",
-        },
+        verbs: { Create: "businessUnit", Read: "businessUnit", Write: "businessUnit", Append: "businessUnit", AppendTo: "businessUnit" },
       },
-      {
-        table: "cfx_filereceipt",
-        verbs: { Create: "businessUnit", Read: "businessUnit", Write: "businessUnit", Append: "businessUnit", Assign: "businessUnit" },
-      },
+      { table: "cfx_filereceipt", verbs: { Create: "businessUnit", Read: "businessUnit", Write: "businessUnit", Append: "businessUnit" } },
       { table: "cfx_exchangerecipient", verbs: { Read: "businessUnit" } },
-      { table: "incident", verbs: { Read: "businessUnit", AppendTo: "businessUnit" } },
+      { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
       ...customers,
       // Notify Support notifies the case's owner, who may sit in any business unit.
-      ...messaging("user", "organization"),
+      ...messaging("user", "organization", "businessUnit"),
       ...settings,
     ],
   },

@@ -1,6 +1,7 @@
 /**
- * The shapes of the data model. Plain data only: the product's adapters, the sandbox's Dataverse
- * and the solution packer all read the same values, so nothing here may import anything.
+ * The shapes of the data model. Plain data only (and the small pure functions that read it): the
+ * product's adapters, the sandbox's Dataverse and the solution packer all read the same values,
+ * so nothing here may import anything.
  */
 
 /** Column types the product uses, named as Dataverse's attribute types. */
@@ -66,7 +67,25 @@ export interface ChoiceDef {
   readonly options: readonly ChoiceOption[];
 }
 
-export type CascadeType = "parental" | "referential" | "restrict";
+/**
+ * The kind of a one-to-many relationship. Parental: the child follows its parent in every action
+ * and goes with it. Referential: the lookup is cleared when the parent is deleted. Restrict: the
+ * parent cannot be deleted while children exist. Configurable: each action as `actions` says.
+ */
+export type CascadeType = "parental" | "referential" | "restrict" | "configurable";
+
+/** What one action on the parent does to its children, in Dataverse's words (`CascadeAssign` and so on). */
+export type CascadeBehavior = "Cascade" | "NoCascade" | "RemoveLink" | "Restrict" | "Active" | "UserOwned";
+
+/** Dataverse's cascade configuration of a relationship, action by action. */
+export interface CascadeActions {
+  readonly assign: CascadeBehavior;
+  readonly delete: CascadeBehavior;
+  readonly archive: CascadeBehavior;
+  readonly reparent: CascadeBehavior;
+  readonly share: CascadeBehavior;
+  readonly unshare: CascadeBehavior;
+}
 
 /** A one-to-many relationship, seen from both ends. */
 export interface RelationshipDef {
@@ -79,6 +98,37 @@ export interface RelationshipDef {
   /** Single-valued navigation property on the referencing (child) table. */
   readonly singleNavigationProperty: string;
   readonly cascade: CascadeType;
+  /** For a configurable relationship: what each action does. The other kinds imply theirs (`cascadeActions`). */
+  readonly actions?: CascadeActions;
+}
+
+const cascadeOfKind: Readonly<Record<Exclude<CascadeType, "configurable">, CascadeActions>> = {
+  parental: { assign: "Cascade", delete: "Cascade", archive: "Cascade", reparent: "Cascade", share: "Cascade", unshare: "Cascade" },
+  referential: {
+    assign: "NoCascade",
+    delete: "RemoveLink",
+    archive: "RemoveLink",
+    reparent: "NoCascade",
+    share: "NoCascade",
+    unshare: "NoCascade",
+  },
+  restrict: {
+    assign: "NoCascade",
+    delete: "Restrict",
+    archive: "Restrict",
+    reparent: "NoCascade",
+    share: "NoCascade",
+    unshare: "NoCascade",
+  },
+};
+
+/** What each action on the parent does to the children of this relationship. */
+export function cascadeActions(r: Pick<RelationshipDef, "cascade" | "actions">): CascadeActions {
+  if (r.cascade === "configurable") {
+    if (!r.actions) throw new Error("A configurable relationship needs its actions.");
+    return r.actions;
+  }
+  return cascadeOfKind[r.cascade];
 }
 
 export interface TableDef {

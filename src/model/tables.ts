@@ -358,7 +358,15 @@ export const relationships: readonly RelationshipDef[] = [
     referencingColumn: "cfx_caseid",
     collectionNavigationProperty: "cfx_incident_cfx_fileexchange_CaseId",
     singleNavigationProperty: "cfx_CaseId",
-    cascade: "parental",
+    // Configurable cascading: an exchange is shared, unshared, reparented and deleted with its case,
+    // but assigning the case never touches it. A cascaded assign would make the case's new owner
+    // the exchange's, and fail the whole assignment when that owner (a person or a team with only
+    // the standard Customer Service roles) holds no privilege on exchanges; whether the assigning
+    // user also needs Assign on the children is not documented. Without the cascade neither can
+    // matter: the exchange keeps the owner who created it, and the agents' roles reach it (README,
+    // Decisions).
+    cascade: "configurable",
+    actions: { assign: "NoCascade", delete: "Cascade", archive: "Cascade", reparent: "Cascade", share: "Cascade", unshare: "Cascade" },
   },
   {
     schemaName: "cfx_incident_cfx_hardwareticket_CaseId",
