@@ -17,7 +17,8 @@ export interface PrepareFolderResult {
 
 /**
  * **Prepare folder**: creates the case's backup folder under the root (layout setting), or adopts
- * it when no other case's exchange records it, and records it as a File Exchange owned by the case's owner. Idempotent: a second call (or a
+ * it when no other case's exchange records it, and records it as a File Exchange owned by the specialist who prepared it (the
+ * case's agents reach it through their role's depth, not through ownership). Idempotent: a second call (or a
  * retry after a failure half-way) finds the folder and the exchange and makes neither again.
  */
 export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user: CurrentUser): Promise<PrepareFolderResult> {
@@ -53,8 +54,9 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
       { direction, folderCreatedOn: folder.createdOn, createdByAdministrator: roles.includes("administrator") },
       ports.settings,
     ),
-    // The agent's user-level read sees the exchange only when they own it (the specialist may assign).
-    ownerId: kase.ownerId,
+    // Whoever creates the exchange owns it: assigning it to the case's owner would need Assign, and
+    // the case's later owners would not follow it (assigning a case does not cascade to exchanges).
+    ownerId: user.id,
     fileCount: 0,
     totalBytes: 0,
   });

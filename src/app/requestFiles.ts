@@ -73,7 +73,8 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
     folderCreatedOn: folder.createdOn,
     expiresOn,
     sharedOn: now,
-    ownerId: caseRecord.ownerId || actor.id,
+    // The agent who asks owns the request; the case's other agents reach it through their role.
+    ownerId: actor.id,
   });
   const recipient = await ports.crm.addRecipient({
     exchangeId: exchange.id,

@@ -4,7 +4,7 @@ import { ExchangeDirection, ExchangeStage } from "../../../src/model";
 import { aCase, admin, agent, FakeCrm, ports, specialist, ticket } from "./fakes";
 
 describe("prepareFolder", () => {
-  it("creates the case folder under the backup root and an exchange owned by the case's owner", async () => {
+  it("creates the case folder under the backup root and an exchange owned by the specialist who prepared it", async () => {
     const p = ports();
     const result = await prepareFolder(p, ticket, specialist);
     expect(p.library.created).toEqual(["Customer Data Migration/CAS-01234-A1B2C3"]);
@@ -16,7 +16,7 @@ describe("prepareFolder", () => {
       direction: ExchangeDirection.backupForCustomer,
       stage: ExchangeStage.folderCreated,
       folderPath: "Customer Data Migration/CAS-01234-A1B2C3",
-      ownerId: "user-agent",
+      ownerId: "user-specialist",
       fileCount: 0,
     });
   });
