@@ -292,7 +292,7 @@ describe("a package the import refuses", () => {
   });
 
   it("stops at a role privilege of a depth it does not know", () => {
-    const depth = withEdit("customizations.xml", (xml) => xml.replace(/(name="prvReadcfx_FileExchange" level=)"Basic"/, '$1"Everywhere"'));
+    const depth = withEdit("customizations.xml", (xml) => xml.replace(/(name="prvReadcfx_FileExchange" level=)"Deep"/, '$1"Everywhere"'));
     expect(() => readSolution(depth)).toThrow(
       importError(
         "customizations.xml",
@@ -309,12 +309,27 @@ describe("a package the import refuses", () => {
     );
   });
 
-  it("stops at a relationship that cascades delete without cascading the rest", () => {
+  it("reads a relationship whose actions match no preset as configurable, action by action", () => {
     const configurable = withEdit("customizations.xml", (xml) =>
       xml.replace(/(<EntityRelationship Name="cfx_fileexchange_cfx_filereceipt_ExchangeId">[\s\S]*?<CascadeAssign>)Cascade/, "$1NoCascade"),
     );
-    expect(() => readSolution(configurable)).toThrow(
-      importError("customizations.xml", /EntityRelationship\[cfx_fileexchange_cfx_filereceipt_ExchangeId\]\/CascadeDelete$/, /cascades/),
+    const rel = readSolution(configurable).relationships.find((r) => r.schemaName === "cfx_fileexchange_cfx_filereceipt_ExchangeId");
+    expect(rel).toMatchObject({
+      cascade: "configurable",
+      actions: { assign: "NoCascade", delete: "Cascade", reparent: "Cascade", share: "Cascade", unshare: "Cascade" },
+    });
+  });
+
+  it("stops at a cascade behaviour it does not know", () => {
+    const unknown = withEdit("customizations.xml", (xml) =>
+      xml.replace(/(<EntityRelationship Name="cfx_fileexchange_cfx_filereceipt_ExchangeId">[\s\S]*?<CascadeShare>)Cascade/, "$1Sometimes"),
+    );
+    expect(() => readSolution(unknown)).toThrow(
+      importError(
+        "customizations.xml",
+        /EntityRelationship\[cfx_fileexchange_cfx_filereceipt_ExchangeId\]\/CascadeShare$/,
+        /unknown cascade behavior "Sometimes"/,
+      ),
     );
   });
 
