@@ -10,7 +10,7 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../ports/TicketGateway";
-import { onceId } from "../dataverse/onceId";
+import { onceId } from "../../domain/onceId";
 import { isDataverseError, toDataverseError } from "./DataverseError";
 import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
 import { EXCHANGE_SELECT, RECEIPT_SELECT, type XrmWebApi } from "./XrmCrmGateway";
