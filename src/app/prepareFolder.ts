@@ -1,4 +1,5 @@
 import { folderLocation, initialExpiry, nextStage, rolesFromIds, type Exchange } from "../domain";
+import { noteRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
 import { ensureCaseFolder } from "./caseFolder";
@@ -87,6 +88,7 @@ async function writeFolderNotes(
     { table: "incident", id: exchange.caseId },
   ] as const;
   const refused: string[] = [];
-  for (const target of targets) if (!(await ports.crm.addNote(target, note))) refused.push(target.table);
+  for (const target of targets)
+    if (!(await ports.crm.addNote(target, note, noteRowId(`folderPrepared:${exchange.id}`, target)))) refused.push(target.table);
   return refused;
 }

@@ -12,7 +12,7 @@ import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { isShareRefusedError } from "./ShareRefusedError";
 import { existingPermission, inviteOne, type ShareRequest } from "./shareWithCustomer";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 export interface RequestFilesInput {
   readonly caseRecord: CaseRecord;
@@ -98,10 +98,14 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
   };
   const notes = await writeNotes(
     ports.crm,
-    [
-      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-      { target: { table: "incident", id: caseRecord.id }, note },
-    ],
+    notesAbout(
+      `shared:${recipient.id}`,
+      [
+        { table: "cfx_fileexchange", id: exchange.id },
+        { table: "incident", id: caseRecord.id },
+      ],
+      note,
+    ),
     ports.notes,
   );
   return { exchange, recipient, notes };

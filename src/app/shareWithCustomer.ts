@@ -4,12 +4,13 @@ import { approveRecipient } from "../domain/recipientPolicy";
 import { validateMessage } from "../domain/shareMessage";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
+import type { TimelineTarget } from "../ports/CrmGateway";
 import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { keptMessageProblem } from "./shareDraft";
 import { ShareRefusedError } from "./ShareRefusedError";
-import { writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
 
 /** What the agent filled in the share dialog. */
 export interface ShareRequest {
@@ -145,13 +146,12 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   // Seed 000's words for a backup; a folder for files from the customer says what it is for.
   const subject = exchange.direction === ExchangeDirection.backupForCustomer ? caseNoteSubjects.shared : caseNoteSubjects.requested;
   const note = { subject, text };
-  const notes: PendingNote[] =
-    alreadyShared && row
-      ? [] // a complete earlier share already noted it
-      : [
-          { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-          { target: { table: "incident", id: caseRecord.id }, note },
-          ...(exchange.ticketId ? [{ target: { table: "cfx_hardwareticket" as const, id: exchange.ticketId }, note }] : []),
-        ];
+  const targets: TimelineTarget[] = [
+    { table: "cfx_fileexchange", id: exchange.id },
+    { table: "incident", id: caseRecord.id },
+    ...(exchange.ticketId ? [{ table: "cfx_hardwareticket" as const, id: exchange.ticketId }] : []),
+  ];
+  // A complete earlier share already noted it; otherwise the notes are about this invitation row.
+  const notes: PendingNote[] = alreadyShared && row ? [] : notesAbout(`shared:${recipient.id}`, targets, note);
   return { recipient, alreadyShared, stage: stage ?? ExchangeStage.shared, notes: await writeNotes(ports.crm, notes, ports.notes) };
 }

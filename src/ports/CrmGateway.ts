@@ -44,6 +44,11 @@ export interface CrmGateway {
    * meant to create was already there, so it costs nothing on the common path.
    */
   exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]>;
-  /** Writes a note; resolves false when the platform refuses it on an inactive record. */
-  addNote(target: TimelineTarget, note: NoteInput): Promise<boolean>;
+  /**
+   * Writes a note with the id it is given (derived from the event it records, see
+   * domain/recordIds.ts): a note with this id already on record counts as written, so a retry
+   * after a lost answer writes nothing twice. Resolves false when the platform refuses it on an
+   * inactive record.
+   */
+  addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean>;
 }

@@ -3,7 +3,7 @@ import { annotation, fileExchange, hardwareTicket, incident } from "../../model"
 import type { CasePanelData, CaseReads } from "../../ports/CaseReads";
 import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
 import type { FolderRef } from "../../ports/DocumentLibrary";
-import { toDataverseError } from "./DataverseError";
+import { isDataverseError, toDataverseError } from "./DataverseError";
 import {
   caseFromRow,
   EXCHANGES_NAV,
@@ -214,20 +214,34 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     }
   }
 
-  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+  /**
+   * Creates a row whose body carries its own primary key. Dataverse refuses a second create with
+   * that key as a duplicate (`0x80040237`): the row is there, written by an earlier attempt whose
+   * answer was lost, so that counts as done.
+   */
+  private async createOnce(table: string, body: Record<string, unknown>, operation: string): Promise<void> {
+    try {
+      await this.webApi.createRecord(table, body);
+    } catch (e) {
+      const err = toDataverseError(e, operation);
+      if (err.code !== "duplicate") throw err;
+    }
+  }
+
+  async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     const body = {
+      annotationid: normalizeId(id),
       subject: note.subject,
       notetext: note.text,
       [`objectid_${target.table}@odata.bind`]: `/${entitySets[target.table]}(${normalizeId(target.id)})`,
     };
     try {
-      await this.webApi.createRecord(annotation.logicalName, body);
+      await this.createOnce(annotation.logicalName, body, "Writing the note");
       return true;
     } catch (e) {
-      const err = toDataverseError(e, "Writing the note");
       // A resolved or cancelled case refuses notes: expected, the exchange's own timeline has it.
-      if (err.code === "inactiveRecord") return false;
-      throw err;
+      if (isDataverseError(e) && e.code === "inactiveRecord") return false;
+      throw e;
     }
   }
 }

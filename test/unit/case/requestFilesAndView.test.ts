@@ -3,6 +3,7 @@ import { loadCasePanel } from "../../../src/app/loadCasePanel";
 import { requestFiles } from "../../../src/app/requestFiles";
 import { shareDraft } from "../../../src/app/shareDraft";
 import { writeNotes } from "../../../src/app/timelineNotes";
+import { noteRowId } from "../../../src/domain/recordIds";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState } from "../../../src/model";
 import {
   agent,
@@ -264,9 +265,21 @@ describe("writeNotes", () => {
   it("retries a note before giving it back as pending", async () => {
     const crm = new FakeCrm();
     crm.noteFailures = 1;
-    const out = await writeNotes(crm, [{ target: { table: "incident", id: "c1" }, note: { subject: "s", text: "t" } }], {
+    const target = { table: "incident" as const, id: "c1" };
+    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
       sleep: async () => undefined,
     });
+    expect(out).toMatchObject({ written: 1, pending: [] });
+  });
+
+  it("writes a note once when its answer is lost after Dataverse wrote it: the retry meets the same id", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("addNote");
+    const target = { table: "incident" as const, id: "c1" };
+    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
+      sleep: async () => undefined,
+    });
+    expect(crm.notes).toHaveLength(1);
     expect(out).toMatchObject({ written: 1, pending: [] });
   });
 });

@@ -131,6 +131,14 @@ describe("shareWithCustomer", () => {
     expect(out.notes.error).toMatchObject({ name: "DataverseError" });
   });
 
+  it("writes each note once when Dataverse wrote it but the answer was lost", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("addNote");
+    const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident", "cfx_hardwareticket"]);
+    expect(out.notes).toMatchObject({ written: 3, pending: [] });
+  });
+
   it("treats a note refused by a resolved case as expected", async () => {
     const crm = new FakeCrm();
     crm.refuseNotesOn.add("c1");

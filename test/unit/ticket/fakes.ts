@@ -16,6 +16,9 @@ import type {
 import type { UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
 import type { TicketPorts } from "../../../src/app/ticketPorts";
 
+/** What a dropped connection looks like once the gateway has wrapped it: no answer, status 0. */
+export const lostAnswer = () => Object.assign(new Error("Failed to fetch"), { name: "DataverseError", code: "networkError", status: 0 });
+
 const notImplemented = (what: string) => () => {
   throw new Error(`fake: ${what} is not implemented`);
 };
@@ -61,7 +64,7 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   /** Numbers of cases other than `kase`, by id. */
   otherCases = new Map<string, string>();
   receipts: FileReceipt[] = [];
-  notes: { target: TimelineTarget; note: NoteInput }[] = [];
+  notes: { target: TimelineTarget; note: NoteInput; id: string }[] = [];
   notifications: AppNotificationInput[] = [];
   emails: (EmailInput & { id: string; status: EmailStatus })[] = [];
   mailboxApproved = true;
@@ -69,8 +72,17 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   refuseNotesOn = new Set<string>();
   /** Throws once from the named method, to test a failure half-way. */
   failOnce = new Map<string, Error>();
+  /**
+   * Methods whose next call is carried out and then loses its answer (the connection drops after
+   * Dataverse wrote): the row is there, the caller sees a network error.
+   */
+  loseAnswer = new Set<string>();
   calls: string[] = [];
   private ids = 0;
+
+  private answer(method: string): void {
+    if (this.loseAnswer.delete(method)) throw lostAnswer();
+  }
 
   private enter(method: string): void {
     this.calls.push(method);
@@ -110,10 +122,12 @@ export class FakeCrm implements CrmGateway, TicketGateway {
     this.receipts.push(r);
     return r;
   }
-  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+  async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     this.enter("addNote");
     if (this.refuseNotesOn.has(target.table)) return false;
-    this.notes.push({ target, note });
+    // A note with this id already written counts as written, as Dataverse's duplicate key does.
+    if (!this.notes.some((n) => n.id === id)) this.notes.push({ target, note, id });
+    this.answer("addNote");
     return true;
   }
 

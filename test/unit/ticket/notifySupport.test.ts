@@ -113,6 +113,16 @@ describe("notifySupport", () => {
     expect(crm.exchanges[0].notifiedOn).toBeDefined();
   });
 
+  it("writes the notes a lost answer left out, each once, when clicked again", async () => {
+    const crm = new FakeCrm();
+    const { p, input } = await prepared(crm);
+    crm.loseAnswer.add("addNote");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "networkError" });
+    expect(crm.notes).toHaveLength(1);
+    await notifySupport(p, input);
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_hardwareticket", "cfx_fileexchange", "incident"]);
+  });
+
   it("does not notify the agent twice when recording the notification failed after it was sent", async () => {
     const crm = new FakeCrm();
     const { p, input } = await prepared(crm);

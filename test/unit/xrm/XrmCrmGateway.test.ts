@@ -1,3 +1,4 @@
+import { noteRowId } from "../../../src/domain/recordIds";
 import { XrmCrmGateway, casePanelQuery } from "../../../src/adapters/xrm/XrmCrmGateway";
 import { isDataverseError } from "../../../src/adapters/xrm/DataverseError";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../../src/model";
@@ -137,20 +138,39 @@ describe("XrmCrmGateway", () => {
 
   it("writes a note to the case timeline through the objectid navigation property", async () => {
     const api = new FakeWebApi();
-    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "{C1}" }, { subject: "S", text: "T" })).resolves.toBe(true);
-    expect(api.calls[0].data).toEqual({ subject: "S", notetext: "T", "objectid_incident@odata.bind": "/incidents(c1)" });
+    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "{C1}" }, { subject: "S", text: "T" }, "{N1}")).resolves.toBe(
+      true,
+    );
+    expect(api.calls[0].data).toEqual({
+      annotationid: "n1",
+      subject: "S",
+      notetext: "T",
+      "objectid_incident@odata.bind": "/incidents(c1)",
+    });
+  });
+
+  it("writes a note with the id it is given, and counts a second create refused as a duplicate key as written", async () => {
+    const api = new FakeWebApi();
+    const gateway = new XrmCrmGateway(api);
+    const id = noteRowId("shared:r1", { table: "incident", id: "c1" });
+    api.loseAnswer.add("annotation");
+    const first = gateway.addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, id);
+    await expect(first).rejects.toMatchObject({ name: "DataverseError", code: "networkError" });
+    await expect(gateway.addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, id)).resolves.toBe(true);
+    expect(api.calls.map((c) => c.data?.annotationid)).toEqual([id, id]);
+    expect(api.rows.get("annotation")?.size).toBe(1);
   });
 
   it("treats a note refused on a resolved case as expected, not as a failure", async () => {
     const api = new FakeWebApi();
     api.failures.set("annotation", { errorCode: -2147220273, message: "This case has already been resolved." });
-    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" })).resolves.toBe(false);
+    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, "n1")).resolves.toBe(false);
   });
 
   it("turns other refusals into a DataverseError with a stable code", async () => {
     const api = new FakeWebApi();
     api.failures.set("annotation", { errorCode: 0x80040220, message: "Principal user is missing prvCreateNote" });
-    const p = new XrmCrmGateway(api).addNote({ table: "cfx_fileexchange", id: "x1" }, { subject: "S", text: "T" });
+    const p = new XrmCrmGateway(api).addNote({ table: "cfx_fileexchange", id: "x1" }, { subject: "S", text: "T" }, "n1");
     await expect(p).rejects.toMatchObject({ name: "DataverseError", code: "accessDenied", dataverseCode: "0x80040220" });
     await p.catch((e: unknown) => expect(isDataverseError(e)).toBe(true));
   });
