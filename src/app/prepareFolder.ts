@@ -1,5 +1,5 @@
 import { folderLocation, initialExpiry, nextStage, rolesFromIds, type Exchange } from "../domain";
-import { noteRowId } from "../domain/recordIds";
+import { exchangeRowId, noteRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
 import { ensureCaseFolder } from "./caseFolder";
@@ -38,7 +38,10 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
   }
   const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);
   const folder = await ensureCaseFolder(ports, location.path, kase.id);
+  // Derived from the case, the direction and the folder: a retry after a lost answer meets the
+  // exchange it recorded. No live exchange here, so every earlier one of this direction is deleted.
   const exchange = await ports.crm.createExchange({
+    id: exchangeRowId({ caseId: kase.id, direction, folder, earlier: exchanges.length }),
     name: location.name,
     caseId: kase.id,
     ticketId: ticket.id,

@@ -1,4 +1,5 @@
 import { isValidationError, validateUploadFile, type Exchange } from "../domain";
+import { receiptRowId } from "../domain/recordIds";
 import { FileIntegrity } from "../model";
 import type { CrmGateway, CurrentUser } from "../ports/CrmGateway";
 import type { DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
@@ -272,12 +273,15 @@ export class BackupUpload {
     }
     const integrity = integrityOf(uploaded);
     e.bytesSent = e.local.size;
+    const quickXorHash = uploaded.storedHash ?? uploaded.localHash;
+    const exchangeId = this.options.exchange.id;
     await this.ports.crm.addReceipt({
-      exchangeId: this.options.exchange.id,
+      id: receiptRowId({ exchangeId, path: e.path, itemId: uploaded.itemId, size: uploaded.size, quickXorHash }),
+      exchangeId,
       path: e.path,
       itemId: uploaded.itemId,
       size: uploaded.size,
-      quickXorHash: uploaded.storedHash ?? uploaded.localHash,
+      quickXorHash,
       integrity,
       uploadedOn: this.ports.clock.now(),
       uploadedBy: this.options.user.id,

@@ -15,18 +15,21 @@ const pathKey = (path: string) => path.trim().replace(/\/+$/, "").toLowerCase();
 
 /**
  * The exchange that records one folder for one case and direction. The folder counts by its item
- * id (with its drive): a folder deleted and made again at the same path is a new item, so a new
- * exchange, while the deleted one keeps its row. The path stands in only when no item id is known.
+ * id (with its drive); the path stands in only when no item id is known. `earlier` counts the
+ * case's exchanges of that direction that came before (all deleted when a new one is due: a case
+ * has one live exchange per direction), so a retry finds the same id while the next exchange after
+ * a deletion gets a new one, even for a folder restored from the recycle bin with its old item id.
  */
 export function exchangeRowId(input: {
   readonly caseId: string;
   readonly direction: ExchangeDirection;
   readonly folder: { readonly driveId?: string; readonly itemId?: string; readonly path: string };
+  readonly earlier: number;
 }): string {
   const { folder } = input;
   // Drive item ids are case-sensitive; they are kept as SharePoint gave them.
   const where = folder.itemId ? `item:${folder.driveId ?? ""}:${folder.itemId}` : `path:${pathKey(folder.path)}`;
-  return onceId(`exchange:${bare(input.caseId)}:${input.direction}:${where}`);
+  return onceId(`exchange:${bare(input.caseId)}:${input.direction}:${where}:${input.earlier}`);
 }
 
 /**

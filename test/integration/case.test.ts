@@ -182,6 +182,7 @@ describe("the case panel's use cases against the sandbox", () => {
     const model = await loadCasePanel(ports, { caseId });
     const p = requestFiles(ports, {
       caseRecord: model.case,
+      exchanges: model.exchanges.map((r) => r.exchange),
       request: { email: "maria.lopez@fabrikam.example", role: "write", message: "Please upload." },
       actor,
     });
@@ -235,6 +236,7 @@ describe("the case panel's use cases against the sandbox", () => {
     const draft = shareDraft(ports.settings, { caseRecord: model.case, language: "en", now: new Date() });
     const out = await requestFiles(ports, {
       caseRecord: model.case,
+      exchanges: model.exchanges.map((r) => r.exchange),
       request: { email: "maria.lopez@fabrikam.example", role: "write", message: draft.message },
       actor,
     });

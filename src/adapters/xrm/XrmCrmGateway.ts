@@ -128,16 +128,13 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
   }
 
   async createExchange(
-    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+    input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange> {
-    const body = exchangeToRow({ fileCount: 0, totalBytes: 0, ...input });
+    const id = normalizeId(input.id);
+    const body = { [fileExchange.primaryIdColumn]: id, ...exchangeToRow({ fileCount: 0, totalBytes: 0, ...input }) };
     if (!input.ticketId) delete body["cfx_HardwareTicketId@odata.bind"];
-    try {
-      const created = await this.webApi.createRecord(fileExchange.logicalName, body);
-      return { fileCount: 0, totalBytes: 0, ...input, id: normalizeId(created.id) };
-    } catch (e) {
-      throw toDataverseError(e, "Recording the folder");
-    }
+    await this.createOnce(fileExchange.logicalName, body, "Recording the folder");
+    return { fileCount: 0, totalBytes: 0, ...input, id };
   }
 
   async exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
@@ -162,8 +159,10 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     }
   }
 
-  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+  async addRecipient(input: Recipient): Promise<Recipient> {
+    const id = normalizeId(input.id);
     const body: Record<string, unknown> = {
+      cfx_exchangerecipientid: id,
       cfx_name: input.email,
       "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
       cfx_role: input.role,
@@ -172,12 +171,8 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     if (input.invitedOn) body.cfx_invitedon = input.invitedOn.toISOString();
     if (input.invitedBy) body["cfx_InvitedById@odata.bind"] = `/systemusers(${normalizeId(input.invitedBy)})`;
     if (input.reason) body.cfx_reason = input.reason;
-    try {
-      const created = await this.webApi.createRecord("cfx_exchangerecipient", body);
-      return { ...input, id: normalizeId(created.id) };
-    } catch (e) {
-      throw toDataverseError(e, "Recording the recipient");
-    }
+    await this.createOnce("cfx_exchangerecipient", body, "Recording the recipient");
+    return { ...input, id };
   }
 
   async updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void> {
@@ -196,8 +191,10 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     }
   }
 
-  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+  async addReceipt(input: FileReceipt): Promise<FileReceipt> {
+    const id = normalizeId(input.id);
     const body: Record<string, unknown> = {
+      cfx_filereceiptid: id,
       cfx_name: input.path,
       "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
       cfx_size: input.size,
@@ -206,12 +203,8 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     };
     if (input.itemId) body.cfx_itemid = input.itemId;
     if (input.quickXorHash) body.cfx_quickxorhash = input.quickXorHash;
-    try {
-      const created = await this.webApi.createRecord("cfx_filereceipt", body);
-      return { ...input, id: normalizeId(created.id) };
-    } catch (e) {
-      throw toDataverseError(e, "Recording the file");
-    }
+    await this.createOnce("cfx_filereceipt", body, "Recording the file");
+    return { ...input, id };
   }
 
   /**

@@ -85,6 +85,8 @@ export class FakeCrm implements CrmGateway, CaseReads {
   recipients = new Map<string, Recipient>();
   notes: Array<{ target: TimelineTarget; note: NoteInput; id: string }> = [];
   panel?: CasePanelData;
+  /** When set, the panel's read is built from the rows written so far, as a reload would see them. */
+  liveCase?: CaseRecord;
   /** Case numbers by case id, for the exchanges that record a folder. */
   caseNumbers = new Map<string, string>([["c1", "CAS-01234-A1B2C3"]]);
   /** Notes fail this many times before they work. */
@@ -98,7 +100,6 @@ export class FakeCrm implements CrmGateway, CaseReads {
    */
   loseAnswer = new Set<string>();
   calls: string[] = [];
-  private seq = 0;
 
   private answer(op: string): void {
     if (this.loseAnswer.delete(op)) throw lostAnswer();
@@ -114,14 +115,23 @@ export class FakeCrm implements CrmGateway, CaseReads {
   }
   async loadCasePanel(): Promise<CasePanelData> {
     this.maybeFail("loadCasePanel");
+    if (this.liveCase)
+      return {
+        case: this.liveCase,
+        exchanges: [...this.exchanges.values()].map((exchange) => ({
+          exchange,
+          recipients: [...this.recipients.values()].filter((r) => r.exchangeId === exchange.id),
+          receipts: [],
+        })),
+      };
     if (!this.panel) throw new Error("FakeCrm: no panel data");
     return this.panel;
   }
   async createExchange(
-    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+    input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange> {
     this.maybeFail("createExchange");
-    const x = { fileCount: 0, totalBytes: 0, ...input, id: (input as { id?: string }).id ?? `x${++this.seq}-new` };
+    const x = { fileCount: 0, totalBytes: 0, ...input };
     // A row with this id is already there: as Dataverse's duplicate key, counted as written.
     if (!this.exchanges.has(x.id)) this.exchanges.set(x.id, x);
     this.answer("createExchange");
@@ -131,12 +141,11 @@ export class FakeCrm implements CrmGateway, CaseReads {
     this.maybeFail("updateExchange");
     this.exchanges.set(id, { ...(this.exchanges.get(id) ?? ({ id } as Exchange)), ...changes });
   }
-  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+  async addRecipient(input: Recipient): Promise<Recipient> {
     this.maybeFail("addRecipient");
-    const r = { ...input, id: (input as { id?: string }).id ?? `r${++this.seq}-new` };
-    if (!this.recipients.has(r.id)) this.recipients.set(r.id, r);
+    if (!this.recipients.has(input.id)) this.recipients.set(input.id, input);
     this.answer("addRecipient");
-    return r;
+    return input;
   }
   async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
     this.maybeFail("updateRecipient");

@@ -26,7 +26,7 @@ describe("requestFiles", () => {
   it("creates the folder under the upload root, invites the contact and records a shared exchange expiring in 7 days", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
-    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
     expect(lib.folders.has("External Data Transfer/CAS-01234-A1B2C3")).toBe(true);
     expect(lib.invites[0].request).toEqual({ recipients: ["ana@clinic.example"], role: "write", message: request.message });
     expect(out.exchange).toMatchObject({
@@ -43,7 +43,9 @@ describe("requestFiles", () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
     lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({ name: "ShareRefusedError" });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      name: "ShareRefusedError",
+    });
     expect(lib.folders.size).toBe(0);
     expect(crm.calls).toEqual([]);
   });
@@ -52,10 +54,37 @@ describe("requestFiles", () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
     crm.failNext.set("createExchange", new Error("Dataverse down"));
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toThrow("Dataverse down");
-    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toThrow("Dataverse down");
+    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
     expect(lib.invites).toHaveLength(1);
     expect(crm.exchanges.size).toBe(1);
+  });
+
+  it("records one exchange when the answer to recording it was lost and the request is sent again", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.loseAnswer.add("createExchange");
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      code: "networkError",
+    });
+    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
+    expect(crm.exchanges.size).toBe(1);
+    expect(crm.recipients.size).toBe(1);
+    expect(lib.invites).toHaveLength(1);
+    expect(crm.notes).toHaveLength(2);
+  });
+
+  it("records one exchange and one recipient when the answer to recording the recipient was lost", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.loseAnswer.add("addRecipient");
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      code: "networkError",
+    });
+    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
+    expect([...crm.exchanges.keys()]).toEqual([out.exchange.id]);
+    expect([...crm.recipients.values()]).toEqual([expect.objectContaining({ exchangeId: out.exchange.id })]);
+    expect(lib.invites).toHaveLength(1);
   });
 
   it("refuses a folder that is already there when another case's exchange records it, and invites nobody", async () => {
@@ -74,7 +103,7 @@ describe("requestFiles", () => {
         itemId: existing.itemId,
       }),
     );
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
       name: "ValidationError",
       code: "folderHeldByAnotherCase",
       message: expect.stringContaining("exchange of case"),
@@ -87,6 +116,7 @@ describe("requestFiles", () => {
   it("refuses a case number that is not a valid folder name", async () => {
     const p = requestFiles(ports(new FakeCrm(), new FakeLibrary([])), {
       caseRecord: { ...caseRecord, number: "CAS/../x" },
+      exchanges: [],
       request,
       actor: agent,
     });

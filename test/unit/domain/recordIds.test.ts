@@ -12,52 +12,50 @@ describe("ids derived from what a row records", () => {
     expect(onceId("k")).toBe(onceId("k"));
   });
 
-  test.each<[string, Parameters<typeof exchangeRowId>[0], boolean]>([
-    ["the case id braced and in capitals", { caseId: `{${CASE.toUpperCase()}}`, direction: backup, folder }, true],
-    ["the path in other letter case (the item id decides)", { caseId: CASE, direction: backup, folder: { ...folder, path: "x" } }, true],
-    ["the other direction", { caseId: CASE, direction: ExchangeDirection.filesFromCustomer, folder }, false],
-    ["another case", { caseId: X, direction: backup, folder }, false],
-    [
-      "a folder made again at the same path (a new item)",
-      { caseId: CASE, direction: backup, folder: { ...folder, itemId: "01XYZ" } },
-      false,
-    ],
-    ["the same item id on another drive", { caseId: CASE, direction: backup, folder: { ...folder, driveId: "b!other" } }, false],
-  ])("an exchange for %s: same id %s", (_what, input, same) => {
-    expect(exchangeRowId(input) === exchangeRowId({ caseId: CASE, direction: backup, folder })).toBe(same);
+  const exchange = { caseId: CASE, direction: backup, folder, earlier: 0 };
+  test.each<[string, boolean, Parameters<typeof exchangeRowId>[0]]>([
+    ["the case id braced and in capitals", true, { ...exchange, caseId: `{${CASE.toUpperCase()}}` }],
+    ["another path (the item id decides)", true, { ...exchange, folder: { ...folder, path: "x" } }],
+    ["the other direction", false, { ...exchange, direction: ExchangeDirection.filesFromCustomer }],
+    ["another case", false, { ...exchange, caseId: X }],
+    ["a folder made again at the same path (a new item)", false, { ...exchange, folder: { ...folder, itemId: "01XYZ" } }],
+    ["the same item id on another drive", false, { ...exchange, folder: { ...folder, driveId: "b!other" } }],
+    ["the next exchange after a deletion (a folder restored with its item id)", false, { ...exchange, earlier: 1 }],
+  ])("an exchange for %s: same id %s", (_what, same, input) => {
+    expect(exchangeRowId(input) === exchangeRowId(exchange)).toBe(same);
   });
 
   test("an exchange without an item id counts by its path, ignoring letter case and a trailing slash", () => {
-    const byPath = (path: string) => exchangeRowId({ caseId: CASE, direction: backup, folder: { path } });
+    const byPath = (path: string) => exchangeRowId({ caseId: CASE, direction: backup, folder: { path }, earlier: 0 });
     expect(byPath("Customer Data Migration/CAS-1/")).toBe(byPath("customer data migration/cas-1"));
     expect(byPath("Customer Data Migration/CAS-1")).not.toBe(byPath("Customer Data Migration/CAS-2"));
   });
 
-  test.each<[string, Parameters<typeof recipientRowId>[0], boolean]>([
-    ["the address in capitals with spaces", { exchangeId: X, email: " Ana@Clinic.example ", round: 0 }, true],
-    ["the exchange id braced", { exchangeId: `{${X.toUpperCase()}}`, email: "ana@clinic.example", round: 0 }, true],
-    ["the next invitation after a revoke", { exchangeId: X, email: "ana@clinic.example", round: 1 }, false],
-    ["another address", { exchangeId: X, email: "ben@clinic.example", round: 0 }, false],
-  ])("a recipient with %s: same id %s", (_what, input, same) => {
-    expect(recipientRowId(input) === recipientRowId({ exchangeId: X, email: "ana@clinic.example", round: 0 })).toBe(same);
+  const recipient = { exchangeId: X, email: "ana@clinic.example", round: 0 };
+  test.each<[string, boolean, Parameters<typeof recipientRowId>[0]]>([
+    ["the address in capitals with spaces", true, { ...recipient, email: " Ana@Clinic.example " }],
+    ["the exchange id braced", true, { ...recipient, exchangeId: `{${X.toUpperCase()}}` }],
+    ["the next invitation after a revoke", false, { ...recipient, round: 1 }],
+    ["another address", false, { ...recipient, email: "ben@clinic.example" }],
+  ])("a recipient with %s: same id %s", (_what, same, input) => {
+    expect(recipientRowId(input) === recipientRowId(recipient)).toBe(same);
   });
 
-  test.each<[string, Parameters<typeof receiptRowId>[0], boolean]>([
-    ["the same upload", { exchangeId: X, path: "photos/a.jpg", itemId: "01F", size: 10, quickXorHash: "h" }, true],
-    ["the path in other letter case", { exchangeId: X, path: "Photos/A.jpg", itemId: "01F", size: 10, quickXorHash: "h" }, true],
-    ["other content at the same path", { exchangeId: X, path: "photos/a.jpg", itemId: "01F", size: 10, quickXorHash: "h2" }, false],
-    ["another size", { exchangeId: X, path: "photos/a.jpg", itemId: "01F", size: 11, quickXorHash: "h" }, false],
-    ["another file", { exchangeId: X, path: "photos/b.jpg", itemId: "01G", size: 10, quickXorHash: "h" }, false],
-  ])("a receipt for %s: same id %s", (_what, input, same) => {
-    expect(receiptRowId(input) === receiptRowId({ exchangeId: X, path: "photos/a.jpg", itemId: "01F", size: 10, quickXorHash: "h" })).toBe(
-      same,
-    );
+  const receipt = { exchangeId: X, path: "photos/a.jpg", itemId: "01F", size: 10, quickXorHash: "h" };
+  test.each<[string, boolean, Parameters<typeof receiptRowId>[0]]>([
+    ["the same upload written again", true, { ...receipt }],
+    ["the path in other letter case", true, { ...receipt, path: "Photos/A.jpg" }],
+    ["other content at the same path", false, { ...receipt, quickXorHash: "h2" }],
+    ["another size", false, { ...receipt, size: 11 }],
+    ["another file", false, { ...receipt, path: "photos/b.jpg", itemId: "01G" }],
+  ])("a receipt for %s: same id %s", (_what, same, input) => {
+    expect(receiptRowId(input) === receiptRowId(receipt)).toBe(same);
   });
 
   test("a note is one per event and timeline", () => {
-    const exchange = { table: "cfx_fileexchange", id: X };
-    expect(noteRowId("shared:r1", exchange)).toBe(noteRowId("shared:r1", { table: "cfx_fileexchange", id: `{${X.toUpperCase()}}` }));
-    expect(noteRowId("shared:r1", exchange)).not.toBe(noteRowId("shared:r1", { table: "incident", id: X }));
-    expect(noteRowId("shared:r1", exchange)).not.toBe(noteRowId("shared:r2", exchange));
+    const onExchange = { table: "cfx_fileexchange", id: X };
+    expect(noteRowId("shared:r1", onExchange)).toBe(noteRowId("shared:r1", { table: "cfx_fileexchange", id: `{${X.toUpperCase()}}` }));
+    expect(noteRowId("shared:r1", onExchange)).not.toBe(noteRowId("shared:r1", { table: "incident", id: X }));
+    expect(noteRowId("shared:r1", onExchange)).not.toBe(noteRowId("shared:r2", onExchange));
   });
 });

@@ -95,8 +95,10 @@ export class FakeCrm implements CrmGateway, TicketGateway {
 
   async createExchange(input: Parameters<CrmGateway["createExchange"]>[0]): Promise<Exchange> {
     this.enter("createExchange");
-    const ex: Exchange = { fileCount: 0, totalBytes: 0, ...input, id: `ex-${++this.ids}` };
-    this.exchanges.push(ex);
+    const ex: Exchange = { fileCount: 0, totalBytes: 0, ...input };
+    // A row with this id is already there: as Dataverse's duplicate key, counted as written.
+    if (!this.exchanges.some((e) => e.id === ex.id)) this.exchanges.push(ex);
+    this.answer("createExchange");
     return ex;
   }
   async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
@@ -114,13 +116,13 @@ export class FakeCrm implements CrmGateway, TicketGateway {
         caseNumber: exchange.caseId === this.kase.id ? (this.kase.number ?? undefined) : this.otherCases.get(exchange.caseId),
       }));
   }
-  addRecipient = notImplemented("addRecipient") as unknown as (input: Omit<Recipient, "id">) => Promise<Recipient>;
+  addRecipient = notImplemented("addRecipient") as unknown as (input: Recipient) => Promise<Recipient>;
   updateRecipient = notImplemented("updateRecipient") as unknown as () => Promise<void>;
-  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+  async addReceipt(input: FileReceipt): Promise<FileReceipt> {
     this.enter("addReceipt");
-    const r = { ...input, id: `r-${++this.ids}` };
-    this.receipts.push(r);
-    return r;
+    if (!this.receipts.some((r) => r.id === input.id)) this.receipts.push(input);
+    this.answer("addReceipt");
+    return input;
   }
   async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     this.enter("addNote");

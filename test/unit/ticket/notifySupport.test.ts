@@ -12,6 +12,7 @@ async function prepared(
   const { exchange } = await prepareFolder(p, ticket, specialist);
   for (const f of files)
     await crm.addReceipt({
+      id: `f-${f.path}`,
       exchangeId: exchange.id,
       path: f.path,
       size: f.size,
