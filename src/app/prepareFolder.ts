@@ -19,7 +19,8 @@ export interface PrepareFolderResult {
 /**
  * **Prepare folder**: creates the case's backup folder under the root (layout setting), or adopts
  * it when no other case's exchange records it, and records it as a File Exchange owned by the case's owner. Idempotent: a second call (or a
- * retry after a failure half-way) finds the folder and the exchange and makes neither again.
+ * retry after a failure half-way) finds the folder and the exchange, makes neither again, and
+ * writes whichever of the notes on the exchange, the ticket and the case are missing.
  */
 export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user: CurrentUser): Promise<PrepareFolderResult> {
   const direction = ExchangeDirection.backupForCustomer;
@@ -30,10 +31,9 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
   // Throws a ValidationError the panel shows as it is: the role may not prepare folders.
   nextStage({ direction, stage: null }, "prepareFolder", roles, now);
   if (live) {
-    // A retry after the exchange was written but not its notes: write the notes now, once.
-    const refused = (await ports.tickets.hasNote({ table: "cfx_fileexchange", id: live.id }, noteSubjects.folderPrepared))
-      ? []
-      : await writeFolderNotes(ports, ticket, live, user, true);
+    // A retry after the exchange was written: its three notes carry ids derived from the exchange
+    // and the timeline, so those an earlier attempt wrote count as written and the rest are written.
+    const refused = await writeFolderNotes(ports, ticket, live, user, true);
     return { exchange: live, folderCreated: false, exchangeCreated: false, notesRefused: refused };
   }
   const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);

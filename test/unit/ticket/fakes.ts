@@ -148,10 +148,6 @@ export class FakeCrm implements CrmGateway, TicketGateway {
     this.enter("listReceipts");
     return this.receipts.filter((r) => r.exchangeId === exchangeId);
   }
-  async hasNote(target: TimelineTarget, subject: string): Promise<boolean> {
-    this.enter("hasNote");
-    return this.notes.some((n) => n.target.id === target.id && n.note.subject === subject);
-  }
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     this.enter("createAppNotification");
     // As Dataverse does with the id derived from the key: the second create is refused, quietly.
