@@ -214,7 +214,10 @@ function insert(scope: WriteScope, meta: EntityMeta, body: unknown, parent?: { c
   const { changes, deep } = changesFromBody(scope, meta, body, true);
   const id = (changes[meta.primaryId] as string | undefined) ?? randomUUID();
   if (scope.rows.get(meta.table, id)) {
-    throw new DataverseError(412, DataverseCode.duplicate, "A record with matching key values already exists.");
+    // A create whose primary key is taken: DuplicateRecord, 412, with the message Dataverse gives
+    // a primary-key collision (an upsert with If-None-Match: * says "A record with matching key
+    // values already exists." instead, see routes.ts).
+    throw new DataverseError(412, DataverseCode.duplicate, "Cannot insert duplicate key.");
   }
   const now = dataverseDate(scope.clock.now());
   const row: Row = { ...changes, [meta.primaryId]: id };

@@ -1,4 +1,6 @@
+import { isValidationError } from "../domain/errors";
 import type { Action } from "../domain/lifecycle";
+import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { changeExpiry } from "./changeExpiry";
 import { casePanelView, type CasePanelView, type ExchangeView } from "./casePanelView";
@@ -187,6 +189,10 @@ export class CasePanelSession {
       this.set({ busy: undefined, outcome: { ...outcome, notesPending: pending.length } as Outcome, retryWaitMs: undefined });
       await this.load(true);
     } catch (e) {
+      // Part of the action may have happened (a write whose answer was lost, a step before the one
+      // that failed): the panel reads what is true before it offers the action again, so a retry
+      // starts from there. Input the domain refused changed nothing and needs no read.
+      if (!isValidationError(e)) await this.load(true);
       this.set({ busy: undefined, retryWaitMs: undefined, actionError: rethrow ? undefined : e });
       if (rethrow) throw e;
     }
@@ -194,16 +200,42 @@ export class CasePanelSession {
 
   /** Share with customer (an exchange) or Request files (a new one); rejects so the dialog can show why. */
   share(target: ShareTarget, request: ShareRequest): Promise<void> {
-    const { view } = this.ready();
-    if (target.kind === "request")
+    const { view, model } = this.ready();
+    if (target.kind === "request") {
+      // A request sent again after a failure half-way finds the exchange it recorded (the panel read
+      // it after the failure): sharing that exchange completes the request on the same folder.
+      const recorded = model.exchanges.find(
+        (r) => r.exchange.direction === ExchangeDirection.filesFromCustomer && r.exchange.stage !== ExchangeStage.deleted,
+      );
+      if (recorded)
+        return this.run(
+          { action: "shareWithCustomer", exchangeId: recorded.exchange.id },
+          async (ports, actor) => {
+            const out = await shareWithCustomer(ports, {
+              caseRecord: view.caseRecord,
+              exchange: recorded.exchange,
+              recipients: recorded.recipients,
+              request,
+              actor,
+            });
+            return { kind: "requested", email: out.recipient.email, notesPending: 0, notes: out.notes };
+          },
+          true,
+        );
       return this.run(
         { action: "requestFiles" },
         async (ports, actor) => {
-          const out = await requestFiles(ports, { caseRecord: view.caseRecord, request, actor });
+          const out = await requestFiles(ports, {
+            caseRecord: view.caseRecord,
+            exchanges: model.exchanges.map((r) => r.exchange),
+            request,
+            actor,
+          });
           return { kind: "requested", email: out.recipient.email, notesPending: 0, notes: out.notes };
         },
         true,
       );
+    }
     const { record } = this.exchange(target.exchangeId);
     return this.run(
       { action: "shareWithCustomer", exchangeId: target.exchangeId },

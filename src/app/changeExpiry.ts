@@ -5,7 +5,8 @@ import { allowedActions, type Action } from "../domain/lifecycle";
 import type { CaseRecord } from "../ports/CaseReads";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, expiryChangedNoteText } from "./caseWording";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { eventInstant } from "../domain/recordIds";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 export interface ChangeExpiryInput {
   readonly caseRecord: CaseRecord;
@@ -55,12 +56,18 @@ export async function changeExpiry(ports: CasePorts, input: ChangeExpiryInput): 
       reason: change.reason,
     }),
   };
+  // The same change may be made again later: the event carries its instant as well as the dates.
+  const event = `expiry:${exchange.id}:${eventInstant(exchange.expiresOn)}:${eventInstant(change.expiresOn)}:${eventInstant(now)}`;
   const notes = await writeNotes(
     ports.crm,
-    [
-      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-      { target: { table: "incident", id: input.caseRecord.id }, note },
-    ],
+    notesAbout(
+      event,
+      [
+        { table: "cfx_fileexchange", id: exchange.id },
+        { table: "incident", id: input.caseRecord.id },
+      ],
+      note,
+    ),
     ports.notes,
   );
   return { expiresOn: change.expiresOn, reason: change.reason, notes };

@@ -4,7 +4,8 @@ import type { Exchange } from "../domain/exchange";
 import { sharePointLink } from "../domain/folderLink";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, linkCopiedNoteText } from "./caseWording";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { eventInstant } from "../domain/recordIds";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 /** Where the link goes: the clipboard, passed in by the host. */
 export interface Clipboard {
@@ -33,15 +34,15 @@ export async function copyLink(
     ).includes("copyLink")
   )
     throw new ValidationError("actionNotAllowed", "This folder has no link to copy.", "copyLink");
+  const now = ports.clock.now();
   await clipboard.copy(url);
+  // Every copy is noted: the event carries who copied and when.
   const notes = await writeNotes(
     ports.crm,
-    [
-      {
-        target: { table: "cfx_fileexchange", id: exchange.id },
-        note: { subject: caseNoteSubjects.linkCopied, text: linkCopiedNoteText({ by: actor.name, webUrl: url }) },
-      },
-    ],
+    notesAbout(`linkCopied:${exchange.id}:${actor.id}:${eventInstant(now)}`, [{ table: "cfx_fileexchange", id: exchange.id }], {
+      subject: caseNoteSubjects.linkCopied,
+      text: linkCopiedNoteText({ by: actor.name, webUrl: url }),
+    }),
     ports.notes,
   );
   return { url, notes };

@@ -1,4 +1,5 @@
 import { nextStage, rolesFromIds, sharePointLink, ValidationError, type Exchange } from "../domain";
+import { noteRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser, TimelineTarget } from "../ports/CrmGateway";
 import type { EmailStatus } from "../ports/TicketGateway";
@@ -106,11 +107,8 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     { table: "cfx_fileexchange", id: exchange.id },
     { table: "incident", id: kase.id },
   ];
-  for (const target of targets) {
-    // Only a retry needs to look: on the first pass the stage change proves no note was written.
-    if (!firstPass && (await tickets.hasNote(target, note.subject))) continue;
-    await crm.addNote(target, note);
-  }
+  // Each note's id is derived from the exchange and the timeline: a retry writes the ones missing.
+  for (const target of targets) await crm.addNote(target, note, noteRowId(`backupReady:${exchange.id}`, target));
 
   const message = mail(totals);
   let email = firstPass ? null : await tickets.findEmail(kase.id, message.subject);

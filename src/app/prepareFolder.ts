@@ -1,4 +1,5 @@
 import { folderLocation, initialExpiry, nextStage, rolesFromIds, type Exchange } from "../domain";
+import { exchangeRowId, noteRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
 import { ensureCaseFolder } from "./caseFolder";
@@ -19,7 +20,8 @@ export interface PrepareFolderResult {
  * **Prepare folder**: creates the case's backup folder under the root (layout setting), or adopts
  * it when no other case's exchange records it, and records it as a File Exchange owned by the specialist who prepared it (the
  * case's agents reach it through their role's depth, not through ownership). Idempotent: a second call (or a
- * retry after a failure half-way) finds the folder and the exchange and makes neither again.
+ * retry after a failure half-way) finds the folder and the exchange, makes neither again, and
+ * writes whichever of the notes on the exchange, the ticket and the case are missing.
  */
 export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user: CurrentUser): Promise<PrepareFolderResult> {
   const direction = ExchangeDirection.backupForCustomer;
@@ -30,15 +32,17 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
   // Throws a ValidationError the panel shows as it is: the role may not prepare folders.
   nextStage({ direction, stage: null }, "prepareFolder", roles, now);
   if (live) {
-    // A retry after the exchange was written but not its notes: write the notes now, once.
-    const refused = (await ports.tickets.hasNote({ table: "cfx_fileexchange", id: live.id }, noteSubjects.folderPrepared))
-      ? []
-      : await writeFolderNotes(ports, ticket, live, user, true);
+    // A retry after the exchange was written: its three notes carry ids derived from the exchange
+    // and the timeline, so those an earlier attempt wrote count as written and the rest are written.
+    const refused = await writeFolderNotes(ports, ticket, live, user, true);
     return { exchange: live, folderCreated: false, exchangeCreated: false, notesRefused: refused };
   }
   const location = folderLocation({ direction, caseNumber: kase.number ?? "", accountName: kase.accountName }, ports.settings);
   const folder = await ensureCaseFolder(ports, location.path, kase.id);
+  // Derived from the case, the direction and the folder: a retry after a lost answer meets the
+  // exchange it recorded. No live exchange here, so every earlier one of this direction is deleted.
   const exchange = await ports.crm.createExchange({
+    id: exchangeRowId({ caseId: kase.id, direction, folder, earlier: exchanges.length }),
     name: location.name,
     caseId: kase.id,
     ticketId: ticket.id,
@@ -89,6 +93,7 @@ async function writeFolderNotes(
     { table: "incident", id: exchange.caseId },
   ] as const;
   const refused: string[] = [];
-  for (const target of targets) if (!(await ports.crm.addNote(target, note))) refused.push(target.table);
+  for (const target of targets)
+    if (!(await ports.crm.addNote(target, note, noteRowId(`folderPrepared:${exchange.id}`, target)))) refused.push(target.table);
   return refused;
 }

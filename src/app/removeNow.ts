@@ -4,7 +4,7 @@ import { ExchangeStage } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, removedNoteText } from "./caseWording";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 export interface RemoveNowInput {
   readonly caseRecord: CaseRecord;
@@ -51,12 +51,17 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
     subject: caseNoteSubjects.removed,
     text: removedNoteText({ by: actor.name, folderPath: exchange.folderPath, permanent, expiresOn: exchange.expiresOn, revoked: emails }),
   };
+  // An exchange is removed once ("deleted" is final).
   const notes = await writeNotes(
     ports.crm,
-    [
-      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-      { target: { table: "incident", id: input.caseRecord.id }, note },
-    ],
+    notesAbout(
+      `removed:${exchange.id}`,
+      [
+        { table: "cfx_fileexchange", id: exchange.id },
+        { table: "incident", id: input.caseRecord.id },
+      ],
+      note,
+    ),
     ports.notes,
   );
   return { permanent, notes };

@@ -5,6 +5,7 @@ import { allowedActions } from "../domain/lifecycle";
 import { approveRecipient } from "../domain/recipientPolicy";
 import { validateMessage } from "../domain/shareMessage";
 import { ValidationError } from "../domain/errors";
+import { exchangeRowId, recipientRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../model";
 import type { CaseRecord } from "../ports/CaseReads";
 import { ensureCaseFolder } from "./caseFolder";
@@ -12,10 +13,12 @@ import type { CaseActor, CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { isShareRefusedError } from "./ShareRefusedError";
 import { existingPermission, inviteOne, type ShareRequest } from "./shareWithCustomer";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 export interface RequestFilesInput {
   readonly caseRecord: CaseRecord;
+  /** The case's exchanges, any direction and stage: earlier ones make the new exchange's id. */
+  readonly exchanges: readonly Exchange[];
   /** The case's account name, for the `{account}/{case}` layout. */
   readonly accountName?: string | null;
   readonly request: ShareRequest;
@@ -61,7 +64,11 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
   }
   // The expiry counts from now, the moment the message promised, even when an earlier attempt made the folder.
   const expiresOn = initialExpiry({ direction, folderCreatedOn: now, createdByAdministrator: false }, ports.settings);
+  // Derived from the case, the direction and the folder: a retry after a lost answer meets the
+  // exchange it recorded instead of making a second one for the same folder.
+  const earlier = input.exchanges.filter((x) => x.direction === direction && x.stage === ExchangeStage.deleted).length;
   const exchange = await ports.crm.createExchange({
+    id: exchangeRowId({ caseId: caseRecord.id, direction, folder, earlier }),
     name: location.name,
     caseId: caseRecord.id,
     direction,
@@ -77,6 +84,8 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
     ownerId: actor.id,
   });
   const recipient = await ports.crm.addRecipient({
+    // The first invitation on a new exchange.
+    id: recipientRowId({ exchangeId: exchange.id, email: approved.email, round: 0 }),
     exchangeId: exchange.id,
     email: approved.email,
     role: request.role === "write" ? RecipientRole.write : RecipientRole.read,
@@ -99,10 +108,14 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
   };
   const notes = await writeNotes(
     ports.crm,
-    [
-      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-      { target: { table: "incident", id: caseRecord.id }, note },
-    ],
+    notesAbout(
+      `shared:${recipient.id}`,
+      [
+        { table: "cfx_fileexchange", id: exchange.id },
+        { table: "incident", id: caseRecord.id },
+      ],
+      note,
+    ),
     ports.notes,
   );
   return { exchange, recipient, notes };

@@ -6,7 +6,7 @@ import { ExchangeStage } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, revokedNoteText } from "./caseWording";
-import { writeNotes, type NotesOutcome } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 export interface RevokeAccessInput {
   readonly caseRecord: CaseRecord;
@@ -76,12 +76,18 @@ export async function revokeAccess(ports: CasePorts, input: RevokeAccessInput): 
     subject: caseNoteSubjects.revoked,
     text: revokedNoteText({ email, by: actor.name, folderPath: exchange.folderPath, last: remaining === 0 }),
   };
+  // One revocation per invitation row; a permission given by hand is revoked once too.
+  const event = row ? `revoked:${row.id}` : `revoked:${exchange.id}:${permissionId || email.toLowerCase()}`;
   const notes = await writeNotes(
     ports.crm,
-    [
-      { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-      { target: { table: "incident", id: input.caseRecord.id }, note },
-    ],
+    notesAbout(
+      event,
+      [
+        { table: "cfx_fileexchange", id: exchange.id },
+        { table: "incident", id: input.caseRecord.id },
+      ],
+      note,
+    ),
     ports.notes,
   );
   return { stage, removed, notes };

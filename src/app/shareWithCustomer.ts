@@ -1,15 +1,17 @@
 import type { Exchange, Recipient } from "../domain/exchange";
 import { nextStage } from "../domain/lifecycle";
+import { recipientRowId } from "../domain/recordIds";
 import { approveRecipient } from "../domain/recipientPolicy";
 import { validateMessage } from "../domain/shareMessage";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
+import type { TimelineTarget } from "../ports/CrmGateway";
 import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { keptMessageProblem } from "./shareDraft";
 import { ShareRefusedError } from "./ShareRefusedError";
-import { writeNotes, type NotesOutcome, type PendingNote } from "./timelineNotes";
+import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 /** What the agent filled in the share dialog. */
 export interface ShareRequest {
@@ -109,7 +111,8 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   const folder = await folderOf(ports.library, exchange);
   if (!folder) throw new ShareRefusedError("itemNotFound", approved.email, "The exchange's folder is not in SharePoint any more.");
 
-  const row = active.find((r) => r.email.toLowerCase() === approved.email.toLowerCase());
+  const sameAddress = (r: Recipient) => r.email.toLowerCase() === approved.email.toLowerCase();
+  const row = active.find(sameAddress);
   let permissionId = await existingPermission(ports.library, folder, approved.email, row?.permissionId);
   const alreadyShared = permissionId !== undefined;
   if (!permissionId) permissionId = await inviteOne(ports.library, folder, approved.email, request.role, message);
@@ -120,7 +123,11 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
     if (row.permissionId !== permissionId) await ports.crm.updateRecipient(row.id, { permissionId });
     recipient = { ...row, permissionId };
   } else {
+    // A new invitation is a new access-list row; the address's earlier rows (all revoked) stay as
+    // they are and count the round, so this invitation's id is the same for every retry of it.
+    const round = input.recipients.filter(sameAddress).length;
     recipient = await ports.crm.addRecipient({
+      id: recipientRowId({ exchangeId: exchange.id, email: approved.email, round }),
       exchangeId: exchange.id,
       email: approved.email,
       role,
@@ -145,13 +152,13 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   // Seed 000's words for a backup; a folder for files from the customer says what it is for.
   const subject = exchange.direction === ExchangeDirection.backupForCustomer ? caseNoteSubjects.shared : caseNoteSubjects.requested;
   const note = { subject, text };
-  const notes: PendingNote[] =
-    alreadyShared && row
-      ? [] // a complete earlier share already noted it
-      : [
-          { target: { table: "cfx_fileexchange", id: exchange.id }, note },
-          { target: { table: "incident", id: caseRecord.id }, note },
-          ...(exchange.ticketId ? [{ target: { table: "cfx_hardwareticket" as const, id: exchange.ticketId }, note }] : []),
-        ];
-  return { recipient, alreadyShared, stage: stage ?? ExchangeStage.shared, notes: await writeNotes(ports.crm, notes, ports.notes) };
+  const targets: TimelineTarget[] = [
+    { table: "cfx_fileexchange", id: exchange.id },
+    { table: "incident", id: caseRecord.id },
+    ...(exchange.ticketId ? [{ table: "cfx_hardwareticket" as const, id: exchange.ticketId }] : []),
+  ];
+  // The notes are about this invitation row, under ids derived from it: an earlier attempt that
+  // stopped after the row wrote none or some, and those it wrote count as written.
+  const notes = await writeNotes(ports.crm, notesAbout(`shared:${recipient.id}`, targets, note), ports.notes);
+  return { recipient, alreadyShared, stage: stage ?? ExchangeStage.shared, notes };
 }

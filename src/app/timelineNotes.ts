@@ -1,9 +1,16 @@
+import { noteRowId } from "../domain/recordIds";
 import type { CrmGateway, NoteInput, TimelineTarget } from "../ports/CrmGateway";
 
-/** A note to write on one timeline. */
+/** A note to write on one timeline, with the id it is written under (the same for every attempt). */
 export interface PendingNote {
   readonly target: TimelineTarget;
   readonly note: NoteInput;
+  readonly id: string;
+}
+
+/** The same note about one event on several timelines, each with its id derived from the event and the timeline. */
+export function notesAbout(event: string, targets: readonly TimelineTarget[], note: NoteInput): PendingNote[] {
+  return targets.map((target) => ({ target, note, id: noteRowId(event, target) }));
 }
 
 /** What became of a set of notes: written, refused by an inactive record (expected), or still to write. */
@@ -29,7 +36,8 @@ const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /**
  * Writes notes after an action that already happened (a share, a revocation): each is retried a
  * few times, and those that still fail are returned for the user to retry, so the action itself is
- * never repeated to get its note written.
+ * never repeated to get its note written. Every attempt writes the note under its one id, so an
+ * attempt whose answer was lost after Dataverse wrote the note is not written again by the next.
  */
 export async function writeNotes(
   crm: Pick<CrmGateway, "addNote">,
@@ -45,7 +53,7 @@ export async function writeNotes(
   for (const n of notes) {
     for (let attempt = 1; ; attempt++) {
       try {
-        if (await crm.addNote(n.target, n.note)) written++;
+        if (await crm.addNote(n.target, n.note, n.id)) written++;
         else refused++;
         break;
       } catch (e) {

@@ -1,5 +1,7 @@
 import { isValidationError, validateUploadFile, type Exchange } from "../domain";
+import { receiptRowId } from "../domain/recordIds";
 import { FileIntegrity } from "../model";
+import type { FileReceipt } from "../domain/exchange";
 import type { CrmGateway, CurrentUser } from "../ports/CrmGateway";
 import type { DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import type { UploadResult, UploadSource, Uploader } from "../ports/Uploader";
@@ -77,6 +79,12 @@ export function integrityOf(result: Pick<UploadResult, "verdict">): FileIntegrit
 const code = (e: unknown): string | undefined =>
   typeof e === "object" && e !== null && typeof (e as { code?: unknown }).code === "string" ? (e as { code: string }).code : undefined;
 
+/** A file SharePoint holds in full whose receipt is still to be written, and what "done" will say. */
+interface Stored {
+  readonly receipt: FileReceipt;
+  readonly done: Extract<FileState, { kind: "done" }>;
+}
+
 interface Entry {
   readonly local: LocalFile;
   readonly path: string;
@@ -84,6 +92,8 @@ interface Entry {
   bytesSent: number;
   replace: boolean;
   rate: { bytesPerSecond: number; secondsLeft: number | null };
+  /** Set between the end of the upload and its receipt: a resume writes the receipt, it sends nothing. */
+  stored?: Stored;
 }
 
 /**
@@ -182,6 +192,8 @@ export class BackupUpload {
     await this.run;
     for (const e of this.entries) {
       if (e.state.kind !== "queued" && e.state.kind !== "paused" && e.state.kind !== "failed" && e.state.kind !== "conflict") continue;
+      // Stored in full, its receipt still to write: nothing to cancel in SharePoint, kept for a later start.
+      if (e.stored) continue;
       if (e.bytesSent > 0) await this.ports.uploader.cancel(this.options.folder, this.source(e)).catch(() => undefined);
       e.state = { kind: "cancelled" };
       e.bytesSent = 0;
@@ -202,6 +214,11 @@ export class BackupUpload {
       for (const e of this.entries) {
         if (e.state.kind !== "queued") continue;
         if (this.abortReason) break;
+        if (e.stored) {
+          // Uploaded by an earlier start whose receipt failed: the file is there, only the receipt is missing.
+          if (await this.writeReceipt(e, e.stored)) wroteReceipt = true;
+          continue;
+        }
         if (!e.replace && existing.has(e.path.toLowerCase())) {
           const answer = await this.ask(e);
           if (answer === "skip") {
@@ -272,17 +289,40 @@ export class BackupUpload {
     }
     const integrity = integrityOf(uploaded);
     e.bytesSent = e.local.size;
-    await this.ports.crm.addReceipt({
-      exchangeId: this.options.exchange.id,
-      path: e.path,
-      itemId: uploaded.itemId,
-      size: uploaded.size,
-      quickXorHash: uploaded.storedHash ?? uploaded.localHash,
-      integrity,
-      uploadedOn: this.ports.clock.now(),
-      uploadedBy: this.options.user.id,
+    const quickXorHash = uploaded.storedHash ?? uploaded.localHash;
+    const exchangeId = this.options.exchange.id;
+    return this.writeReceipt(e, {
+      receipt: {
+        // Derived from the upload it records: a receipt written again after a lost answer is the same row.
+        id: receiptRowId({ exchangeId, path: e.path, itemId: uploaded.itemId, size: uploaded.size, quickXorHash }),
+        exchangeId,
+        path: e.path,
+        itemId: uploaded.itemId,
+        size: uploaded.size,
+        quickXorHash,
+        integrity,
+        uploadedOn: this.ports.clock.now(),
+        uploadedBy: this.options.user.id,
+      },
+      done: { kind: "done", integrity, quickXorHash: uploaded.localHash, resumedFrom: uploaded.resumedFrom },
     });
-    e.state = { kind: "done", integrity, quickXorHash: uploaded.localHash, resumedFrom: uploaded.resumedFrom };
+  }
+
+  /**
+   * Writes a stored file's receipt; true when written. A failure leaves the file "failed" with the
+   * receipt kept, so the next start writes it (under the same id) without sending the file again.
+   */
+  private async writeReceipt(e: Entry, stored: Stored): Promise<boolean> {
+    e.stored = stored;
+    try {
+      await this.ports.crm.addReceipt(stored.receipt);
+    } catch (error) {
+      e.state = { kind: "failed", reason: error instanceof Error ? error.message : String(error), error };
+      this.emit();
+      return false;
+    }
+    e.stored = undefined;
+    e.state = stored.done;
     this.emit();
     return true;
   }

@@ -11,3 +11,5 @@ export * from "./shareMessage";
 export * from "./recipientPolicy";
 export * from "./lifecycle";
 export * from "./statusSummary";
+export * from "./onceId";
+export * from "./recordIds";

@@ -31,19 +31,31 @@ export interface CurrentUser {
  * Panel-specific reads are added by the use cases that need them.
  */
 export interface CrmGateway {
+  /**
+   * Creates the exchange under the id it is given (derived from what it records, see
+   * domain/recordIds.ts). Creates, here and below, count as done when a row with that id is
+   * already there: an earlier attempt wrote it and its answer was lost.
+   */
   createExchange(
-    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+    input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange>;
   updateExchange(id: string, changes: Partial<Omit<Exchange, "id" | "caseId" | "direction">>): Promise<void>;
-  addRecipient(input: Omit<Recipient, "id">): Promise<Recipient>;
+  /** Records one invitation under its derived id (an access-list row). */
+  addRecipient(input: Recipient): Promise<Recipient>;
   updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void>;
-  addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt>;
+  /** Records one finished upload under its derived id. */
+  addReceipt(input: FileReceipt): Promise<FileReceipt>;
   /**
    * The exchanges, of any case and stage, that record this folder by its item id or its path
    * (ignoring letter case), as far as the user may read them. Asked only when a folder a use case
    * meant to create was already there, so it costs nothing on the common path.
    */
   exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]>;
-  /** Writes a note; resolves false when the platform refuses it on an inactive record. */
-  addNote(target: TimelineTarget, note: NoteInput): Promise<boolean>;
+  /**
+   * Writes a note with the id it is given (derived from the event it records, see
+   * domain/recordIds.ts): a note with this id already on record counts as written, so a retry
+   * after a lost answer writes nothing twice. Resolves false when the platform refuses it on an
+   * inactive record.
+   */
+  addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean>;
 }

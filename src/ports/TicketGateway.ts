@@ -1,6 +1,5 @@
 import type { Exchange, FileReceipt } from "../domain/exchange";
 import type { ExchangeDirection } from "../model";
-import type { TimelineTarget } from "./CrmGateway";
 
 /** The case behind a hardware ticket, as the ticket panel shows it. */
 export interface CaseSummary {
@@ -64,8 +63,6 @@ export interface TicketGateway {
   /** The exchange as it is now (stage, notified on, counts). */
   getExchange(id: string): Promise<Exchange>;
   listReceipts(exchangeId: string): Promise<FileReceipt[]>;
-  /** Whether a note with this subject is already on the record's timeline (so a retry does not write it twice). */
-  hasNote(target: TimelineTarget, subject: string): Promise<boolean>;
   createAppNotification(input: AppNotificationInput): Promise<void>;
   /** The e-mail activity with this subject regarding the case, if one was created before. */
   findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null>;

@@ -6,6 +6,7 @@ import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
 import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
 import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
 import type { CaseActor, CasePorts } from "../../src/app/casePorts";
+import { CasePanelSession } from "../../src/app/casePanelSession";
 import { casePanelView } from "../../src/app/casePanelView";
 import { loadCasePanel } from "../../src/app/loadCasePanel";
 import { removeNow } from "../../src/app/removeNow";
@@ -182,6 +183,7 @@ describe("the case panel's use cases against the sandbox", () => {
     const model = await loadCasePanel(ports, { caseId });
     const p = requestFiles(ports, {
       caseRecord: model.case,
+      exchanges: model.exchanges.map((r) => r.exchange),
       request: { email: "maria.lopez@fabrikam.example", role: "write", message: "Please upload." },
       actor,
     });
@@ -235,6 +237,7 @@ describe("the case panel's use cases against the sandbox", () => {
     const draft = shareDraft(ports.settings, { caseRecord: model.case, language: "en", now: new Date() });
     const out = await requestFiles(ports, {
       caseRecord: model.case,
+      exchanges: model.exchanges.map((r) => r.exchange),
       request: { email: "maria.lopez@fabrikam.example", role: "write", message: draft.message },
       actor,
     });
@@ -245,5 +248,46 @@ describe("the case panel's use cases against the sandbox", () => {
     });
     expect(Math.round((out.exchange.expiresOn!.getTime() - Date.now()) / 86_400_000)).toBe(7);
     expect((await mailTo("maria.lopez@fabrikam.example")).some((m) => m.text.includes(draft.message))).toBe(true);
+  });
+
+  it("completes a request for files whose writes lost their answers when it is sent again from the panel, each written once", async () => {
+    const { ports, actor } = await casePorts("agent");
+    const webApi = retryingWebApi(fetchWebApi(sandbox, "agent"), { baseDelayMs: 200, attempts: 8 });
+    // The first create of each of these is carried out, then its connection drops before the answer.
+    const losing = new Set(["cfx_fileexchange", "cfx_exchangerecipient", "annotation"]);
+    const dropping: typeof webApi = {
+      ...webApi,
+      createRecord: (async (entity: string, data: Record<string, unknown>) => {
+        const created = await webApi.createRecord(entity, data);
+        if (losing.delete(entity)) throw new TypeError("Failed to fetch");
+        return created;
+      }) as unknown as typeof webApi.createRecord,
+    };
+    const p: CasePorts = { ...ports, crm: new XrmCrmGateway(dropping) };
+    const caseId = caseIdOf("CAS-01001-A1B2C3");
+    const session = new CasePanelSession({
+      ports: async () => p,
+      actor: async () => actor,
+      caseId,
+      clipboard: { copy: async () => undefined },
+      language: "en",
+    });
+    await session.load();
+    const view = () => (session.state.load.kind === "ready" ? session.state.load.view : undefined);
+    const email = view()!.caseRecord.contact!.email!;
+    const request = { email, role: "write" as const, message: "Please upload the export." };
+    // Each failure is followed by a read of the case, and the same request is sent again.
+    await expect(session.share({ kind: "request" }, request)).rejects.toMatchObject({ code: "networkError" }); // the exchange's answer
+    await expect(session.share({ kind: "request" }, request)).rejects.toMatchObject({ code: "networkError" }); // the recipient's answer
+    await session.share({ kind: "request" }, request); // the first note's answer, written again under its id
+    expect(session.state.outcome).toMatchObject({ kind: "requested", notesPending: 0 });
+    const files = (await loadCasePanel(p, { caseId })).exchanges.filter(
+      (r) => r.exchange.direction === ExchangeDirection.filesFromCustomer,
+    );
+    expect(files).toHaveLength(1);
+    expect(files[0].recipients.map((r) => r.email.toLowerCase())).toEqual([email.toLowerCase()]);
+    expect((await mailTo(email.toLowerCase())).filter((m) => m.text.includes("Please upload the export."))).toHaveLength(1);
+    const notes = await webApi.retrieveMultipleRecords("annotation", `?$select=subject&$filter=_objectid_value eq ${files[0].exchange.id}`);
+    expect(notes.entities).toHaveLength(1);
   });
 });

@@ -209,6 +209,39 @@ describe("Dataverse writes", () => {
     expect(rep.body).toMatchObject({ subject: "Second", objecttypecode: "incident", _objectid_value: id });
   });
 
+  test("a create with the id of an existing row is refused as a duplicate key (412, 0x80040237) and changes nothing", async () => {
+    const id = await caseId("CAS-01000-Z9Y8X7");
+    const noteId = "7d0c5a1e-3b2f-5c4d-8e9f-0a1b2c3d4e5f";
+    const note = { annotationid: noteId, subject: "Once", notetext: "First", "objectid_incident@odata.bind": `/incidents(${id})` };
+    expect((await send("agent", "POST", "annotations", note)).status).toBe(204);
+    const again = await send("agent", "POST", "annotations", { ...note, notetext: "Second" });
+    expect(again.status).toBe(412);
+    expect(again.body.error).toEqual({ code: "0x80040237", message: "Cannot insert duplicate key." });
+    const kept = await get("agent", `annotations(${noteId})?$select=notetext`);
+    expect(kept.body.notetext).toBe("First");
+    // The same in a $batch part: the retention job's writes take that answer as done.
+    const boundary = "batch_once";
+    const batch = await sb.fetchAs("agent", `${sb.dataverse}$batch`, {
+      method: "POST",
+      headers: { "content-type": `multipart/mixed; boundary=${boundary}` },
+      body: [
+        `--${boundary}`,
+        "Content-Type: application/http",
+        "Content-Transfer-Encoding: binary",
+        "",
+        `POST ${sb.dataverse}annotations HTTP/1.1`,
+        "Content-Type: application/json",
+        "",
+        JSON.stringify({ ...note, notetext: "Third" }),
+        `--${boundary}--`,
+        "",
+      ].join("\r\n"),
+    });
+    const text = await batch.text();
+    expect(text).toContain("HTTP/1.1 412 Precondition Failed");
+    expect(text).toContain('"code":"0x80040237"');
+  });
+
   test("an exchange created by a specialist can be owned by the case's owner, whom it then follows", async () => {
     const id = await caseId("CAS-01000-Z9Y8X7");
     const agentId = "5e1a0001-0000-4000-8000-0000000000a1";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
-import { onceId } from "../../src/adapters/dataverse/onceId";
+import { onceId } from "../../src/domain/onceId";
 import type { SweepReport } from "../../src/app/sweepExpired";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../src/model";
 import { retentionJobClientId } from "../../sandbox/identity/clients";

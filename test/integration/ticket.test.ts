@@ -47,7 +47,7 @@ async function faults(body: object) {
 
 describe("the ticket panel's use cases against the sandbox", () => {
   it("prepares the folder, uploads (resumed after a pause, under throttling, without resending what SharePoint has), and notifies support once despite throttling", async () => {
-    const { ports, uploader, user } = await ticketPorts(sandbox, "specialist");
+    const { ports, uploader, user, webApi } = await ticketPorts(sandbox, "specialist");
 
     // Prepare folder: SharePoint folder + exchange owned by the case's owner (the agent).
     const prepared = await prepareFolder(ports, ticket, user);
@@ -152,8 +152,11 @@ describe("the ticket panel's use cases against the sandbox", () => {
     const ready = notes.entities.filter((n) => n.subject === "Backup is ready");
     expect(ready).toHaveLength(1);
     expect(String(ready[0].notetext)).toContain(`3 files`);
-    const ticketNotes = await ports.tickets.hasNote({ table: "cfx_hardwareticket", id: ticket.id }, "Backup is ready");
-    expect(ticketNotes).toBe(true);
+    const ticketNotes = await webApi.retrieveMultipleRecords(
+      "annotation",
+      `?$select=subject&$filter=_objectid_value eq ${ticket.id} and subject eq 'Backup is ready'`,
+    );
+    expect(ticketNotes.entities).toHaveLength(1);
     expect(await ports.tickets.getExchange(prepared.exchange.id)).toMatchObject({ stage: ExchangeStage.backupReady });
   });
 

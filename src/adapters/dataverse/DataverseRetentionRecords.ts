@@ -12,7 +12,7 @@ import type {
 } from "../../ports/RetentionRecords";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
 import { isDataverseError, type DataverseError } from "./DataverseError";
-import { onceId } from "./onceId";
+import { onceId } from "../../domain/onceId";
 
 type Row = Readonly<Record<string, unknown>>;
 

@@ -3,7 +3,7 @@ import { annotation, fileExchange, hardwareTicket, incident } from "../../model"
 import type { CasePanelData, CaseReads } from "../../ports/CaseReads";
 import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
 import type { FolderRef } from "../../ports/DocumentLibrary";
-import { toDataverseError } from "./DataverseError";
+import { isDataverseError, toDataverseError } from "./DataverseError";
 import {
   caseFromRow,
   EXCHANGES_NAV,
@@ -128,16 +128,13 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
   }
 
   async createExchange(
-    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+    input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange> {
-    const body = exchangeToRow({ fileCount: 0, totalBytes: 0, ...input });
+    const id = normalizeId(input.id);
+    const body = { [fileExchange.primaryIdColumn]: id, ...exchangeToRow({ fileCount: 0, totalBytes: 0, ...input }) };
     if (!input.ticketId) delete body["cfx_HardwareTicketId@odata.bind"];
-    try {
-      const created = await this.webApi.createRecord(fileExchange.logicalName, body);
-      return { fileCount: 0, totalBytes: 0, ...input, id: normalizeId(created.id) };
-    } catch (e) {
-      throw toDataverseError(e, "Recording the folder");
-    }
+    await this.createOnce(fileExchange.logicalName, body, "Recording the folder");
+    return { fileCount: 0, totalBytes: 0, ...input, id };
   }
 
   async exchangesRecordingFolder(folder: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
@@ -162,8 +159,10 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     }
   }
 
-  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+  async addRecipient(input: Recipient): Promise<Recipient> {
+    const id = normalizeId(input.id);
     const body: Record<string, unknown> = {
+      cfx_exchangerecipientid: id,
       cfx_name: input.email,
       "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
       cfx_role: input.role,
@@ -172,12 +171,8 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     if (input.invitedOn) body.cfx_invitedon = input.invitedOn.toISOString();
     if (input.invitedBy) body["cfx_InvitedById@odata.bind"] = `/systemusers(${normalizeId(input.invitedBy)})`;
     if (input.reason) body.cfx_reason = input.reason;
-    try {
-      const created = await this.webApi.createRecord("cfx_exchangerecipient", body);
-      return { ...input, id: normalizeId(created.id) };
-    } catch (e) {
-      throw toDataverseError(e, "Recording the recipient");
-    }
+    await this.createOnce("cfx_exchangerecipient", body, "Recording the recipient");
+    return { ...input, id };
   }
 
   async updateRecipient(id: string, changes: Partial<Omit<Recipient, "id" | "exchangeId">>): Promise<void> {
@@ -196,8 +191,10 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     }
   }
 
-  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+  async addReceipt(input: FileReceipt): Promise<FileReceipt> {
+    const id = normalizeId(input.id);
     const body: Record<string, unknown> = {
+      cfx_filereceiptid: id,
       cfx_name: input.path,
       "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
       cfx_size: input.size,
@@ -206,28 +203,38 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
     };
     if (input.itemId) body.cfx_itemid = input.itemId;
     if (input.quickXorHash) body.cfx_quickxorhash = input.quickXorHash;
+    await this.createOnce("cfx_filereceipt", body, "Recording the file");
+    return { ...input, id };
+  }
+
+  /**
+   * Creates a row whose body carries its own primary key. Dataverse refuses a second create with
+   * that key as a duplicate (`0x80040237`): the row is there, written by an earlier attempt whose
+   * answer was lost, so that counts as done.
+   */
+  private async createOnce(table: string, body: Record<string, unknown>, operation: string): Promise<void> {
     try {
-      const created = await this.webApi.createRecord("cfx_filereceipt", body);
-      return { ...input, id: normalizeId(created.id) };
+      await this.webApi.createRecord(table, body);
     } catch (e) {
-      throw toDataverseError(e, "Recording the file");
+      const err = toDataverseError(e, operation);
+      if (err.code !== "duplicate") throw err;
     }
   }
 
-  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+  async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     const body = {
+      annotationid: normalizeId(id),
       subject: note.subject,
       notetext: note.text,
       [`objectid_${target.table}@odata.bind`]: `/${entitySets[target.table]}(${normalizeId(target.id)})`,
     };
     try {
-      await this.webApi.createRecord(annotation.logicalName, body);
+      await this.createOnce(annotation.logicalName, body, "Writing the note");
       return true;
     } catch (e) {
-      const err = toDataverseError(e, "Writing the note");
       // A resolved or cancelled case refuses notes: expected, the exchange's own timeline has it.
-      if (err.code === "inactiveRecord") return false;
-      throw err;
+      if (isDataverseError(e) && e.code === "inactiveRecord") return false;
+      throw e;
     }
   }
 }

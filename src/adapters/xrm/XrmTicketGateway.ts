@@ -1,6 +1,5 @@
 import type { Exchange, FileReceipt } from "../../domain/exchange";
 import { fileExchange, incident, type ExchangeDirection } from "../../model";
-import type { TimelineTarget } from "../../ports/CrmGateway";
 import type {
   AppNotificationInput,
   CaseSummary,
@@ -10,7 +9,7 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../ports/TicketGateway";
-import { onceId } from "../dataverse/onceId";
+import { onceId } from "../../domain/onceId";
 import { isDataverseError, toDataverseError } from "./DataverseError";
 import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
 import { EXCHANGE_SELECT, RECEIPT_SELECT, type XrmWebApi } from "./XrmCrmGateway";
@@ -107,16 +106,6 @@ export class XrmTicketGateway implements TicketGateway {
       options = page.nextLink ? new URL(page.nextLink).search : undefined;
     }
     return out;
-  }
-
-  async hasNote(target: TimelineTarget, subject: string): Promise<boolean> {
-    const result = await this.call("Reading the timeline", () =>
-      this.webApi.retrieveMultipleRecords(
-        "annotation",
-        `?$select=annotationid&$filter=_objectid_value eq ${normalizeId(target.id)} and subject eq ${odataString(subject)}&$top=1`,
-      ),
-    );
-    return result.entities.length > 0;
   }
 
   async createAppNotification(input: AppNotificationInput): Promise<void> {

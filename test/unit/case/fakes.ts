@@ -21,6 +21,9 @@ export const settings: Settings = parseSettings({
   cfx_EntraClientId: "c",
 });
 
+/** What a dropped connection looks like once the gateway has wrapped it: no answer, status 0. */
+export const lostAnswer = () => Object.assign(new Error("Failed to fetch"), { name: "DataverseError", code: "networkError", status: 0 });
+
 export const agent: CaseActor = { id: "u-agent", name: "Alex Agent", roles: ["agent"] };
 export const supervisor: CaseActor = { id: "u-sup", name: "Sue Supervisor", roles: ["supervisor"] };
 
@@ -80,8 +83,10 @@ export function recipient(over: Partial<RecipientRecord> = {}): RecipientRecord 
 export class FakeCrm implements CrmGateway, CaseReads {
   exchanges = new Map<string, Exchange>();
   recipients = new Map<string, Recipient>();
-  notes: Array<{ target: TimelineTarget; note: NoteInput }> = [];
+  notes: Array<{ target: TimelineTarget; note: NoteInput; id: string }> = [];
   panel?: CasePanelData;
+  /** When set, the panel's read is built from the rows written so far, as a reload would see them. */
+  liveCase?: CaseRecord;
   /** Case numbers by case id, for the exchanges that record a folder. */
   caseNumbers = new Map<string, string>([["c1", "CAS-01234-A1B2C3"]]);
   /** Notes fail this many times before they work. */
@@ -89,8 +94,16 @@ export class FakeCrm implements CrmGateway, CaseReads {
   /** Targets whose notes are refused as on a resolved case. */
   refuseNotesOn = new Set<string>();
   failNext = new Map<string, unknown>();
+  /**
+   * Operations whose next call is carried out and then loses its answer (the connection drops
+   * after Dataverse wrote): the row is there, the caller sees a network error.
+   */
+  loseAnswer = new Set<string>();
   calls: string[] = [];
-  private seq = 0;
+
+  private answer(op: string): void {
+    if (this.loseAnswer.delete(op)) throw lostAnswer();
+  }
 
   private maybeFail(op: string): void {
     this.calls.push(op);
@@ -102,26 +115,37 @@ export class FakeCrm implements CrmGateway, CaseReads {
   }
   async loadCasePanel(): Promise<CasePanelData> {
     this.maybeFail("loadCasePanel");
+    if (this.liveCase)
+      return {
+        case: this.liveCase,
+        exchanges: [...this.exchanges.values()].map((exchange) => ({
+          exchange,
+          recipients: [...this.recipients.values()].filter((r) => r.exchangeId === exchange.id),
+          receipts: [],
+        })),
+      };
     if (!this.panel) throw new Error("FakeCrm: no panel data");
     return this.panel;
   }
   async createExchange(
-    input: Omit<Exchange, "id" | "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
+    input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange> {
     this.maybeFail("createExchange");
-    const x = { fileCount: 0, totalBytes: 0, ...input, id: `x${++this.seq}-new` };
-    this.exchanges.set(x.id, x);
+    const x = { fileCount: 0, totalBytes: 0, ...input };
+    // A row with this id is already there: as Dataverse's duplicate key, counted as written.
+    if (!this.exchanges.has(x.id)) this.exchanges.set(x.id, x);
+    this.answer("createExchange");
     return x;
   }
   async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
     this.maybeFail("updateExchange");
     this.exchanges.set(id, { ...(this.exchanges.get(id) ?? ({ id } as Exchange)), ...changes });
   }
-  async addRecipient(input: Omit<Recipient, "id">): Promise<Recipient> {
+  async addRecipient(input: Recipient): Promise<Recipient> {
     this.maybeFail("addRecipient");
-    const r = { ...input, id: `r${++this.seq}-new` };
-    this.recipients.set(r.id, r);
-    return r;
+    if (!this.recipients.has(input.id)) this.recipients.set(input.id, input);
+    this.answer("addRecipient");
+    return input;
   }
   async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
     this.maybeFail("updateRecipient");
@@ -136,14 +160,15 @@ export class FakeCrm implements CrmGateway, CaseReads {
   async addReceipt(): Promise<FileReceipt> {
     throw new Error("FakeCrm: addReceipt is not used by the case panel");
   }
-  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+  async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     this.calls.push("addNote");
     if (this.noteFailures > 0) {
       this.noteFailures--;
       throw Object.assign(new Error("Service unavailable"), { name: "DataverseError", code: "failed" });
     }
     if (this.refuseNotesOn.has(target.id)) return false;
-    this.notes.push({ target, note });
+    if (!this.notes.some((n) => n.id === id)) this.notes.push({ target, note, id });
+    this.answer("addNote");
     return true;
   }
 }

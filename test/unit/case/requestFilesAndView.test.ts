@@ -3,6 +3,7 @@ import { loadCasePanel } from "../../../src/app/loadCasePanel";
 import { requestFiles } from "../../../src/app/requestFiles";
 import { shareDraft } from "../../../src/app/shareDraft";
 import { writeNotes } from "../../../src/app/timelineNotes";
+import { noteRowId } from "../../../src/domain/recordIds";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState } from "../../../src/model";
 import {
   agent,
@@ -25,7 +26,7 @@ describe("requestFiles", () => {
   it("creates the folder under the upload root, invites the contact and records a shared exchange expiring in 7 days", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
-    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
     expect(lib.folders.has("External Data Transfer/CAS-01234-A1B2C3")).toBe(true);
     expect(lib.invites[0].request).toEqual({ recipients: ["ana@clinic.example"], role: "write", message: request.message });
     expect(out.exchange).toMatchObject({
@@ -42,7 +43,9 @@ describe("requestFiles", () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
     lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({ name: "ShareRefusedError" });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      name: "ShareRefusedError",
+    });
     expect(lib.folders.size).toBe(0);
     expect(crm.calls).toEqual([]);
   });
@@ -51,10 +54,37 @@ describe("requestFiles", () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
     crm.failNext.set("createExchange", new Error("Dataverse down"));
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toThrow("Dataverse down");
-    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toThrow("Dataverse down");
+    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
     expect(lib.invites).toHaveLength(1);
     expect(crm.exchanges.size).toBe(1);
+  });
+
+  it("records one exchange when the answer to recording it was lost and the request is sent again", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.loseAnswer.add("createExchange");
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      code: "networkError",
+    });
+    await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
+    expect(crm.exchanges.size).toBe(1);
+    expect(crm.recipients.size).toBe(1);
+    expect(lib.invites).toHaveLength(1);
+    expect(crm.notes).toHaveLength(2);
+  });
+
+  it("records one exchange and one recipient when the answer to recording the recipient was lost", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.loseAnswer.add("addRecipient");
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      code: "networkError",
+    });
+    const out = await requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] });
+    expect([...crm.exchanges.keys()]).toEqual([out.exchange.id]);
+    expect([...crm.recipients.values()]).toEqual([expect.objectContaining({ exchangeId: out.exchange.id })]);
+    expect(lib.invites).toHaveLength(1);
   });
 
   it("refuses a folder that is already there when another case's exchange records it, and invites nobody", async () => {
@@ -73,7 +103,7 @@ describe("requestFiles", () => {
         itemId: existing.itemId,
       }),
     );
-    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent })).rejects.toMatchObject({
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
       name: "ValidationError",
       code: "folderHeldByAnotherCase",
       message: expect.stringContaining("exchange of case"),
@@ -86,6 +116,7 @@ describe("requestFiles", () => {
   it("refuses a case number that is not a valid folder name", async () => {
     const p = requestFiles(ports(new FakeCrm(), new FakeLibrary([])), {
       caseRecord: { ...caseRecord, number: "CAS/../x" },
+      exchanges: [],
       request,
       actor: agent,
     });
@@ -264,9 +295,21 @@ describe("writeNotes", () => {
   it("retries a note before giving it back as pending", async () => {
     const crm = new FakeCrm();
     crm.noteFailures = 1;
-    const out = await writeNotes(crm, [{ target: { table: "incident", id: "c1" }, note: { subject: "s", text: "t" } }], {
+    const target = { table: "incident" as const, id: "c1" };
+    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
       sleep: async () => undefined,
     });
+    expect(out).toMatchObject({ written: 1, pending: [] });
+  });
+
+  it("writes a note once when its answer is lost after Dataverse wrote it: the retry meets the same id", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("addNote");
+    const target = { table: "incident" as const, id: "c1" };
+    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
+      sleep: async () => undefined,
+    });
+    expect(crm.notes).toHaveLength(1);
     expect(out).toMatchObject({ written: 1, pending: [] });
   });
 });

@@ -112,14 +112,14 @@ describe("shareWithCustomer", () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary();
     lib.permissions.set(folder.path, [{ id: "p1", roles: ["write"], email: "ana@clinic.example", inherited: false, isLink: false }]);
-    const out = await shareWithCustomer(ports(crm, lib), {
-      ...base,
-      exchange: backupExchange({ stage: ExchangeStage.shared, sharedOn: new Date() }),
-      recipients: [recipient()],
-    });
+    const input = { ...base, exchange: backupExchange({ stage: ExchangeStage.shared, sharedOn: new Date() }), recipients: [recipient()] };
+    const out = await shareWithCustomer(ports(crm, lib), input);
+    await shareWithCustomer(ports(crm, lib), input);
     expect(out.alreadyShared).toBe(true);
     expect(lib.invites).toHaveLength(0);
-    expect(crm.calls).toEqual([]);
+    expect(crm.calls.filter((c) => c !== "addNote")).toEqual([]);
+    // The invitation's notes, under ids derived from its row: written once, counted as written after.
+    expect(crm.notes).toHaveLength(3);
   });
 
   it("retries a failed note and keeps the share when the note still fails, returning it to retry later", async () => {
@@ -129,6 +129,43 @@ describe("shareWithCustomer", () => {
     expect(crm.exchanges.get("x1")?.stage).toBe(ExchangeStage.shared);
     expect(out.notes.pending.length).toBeGreaterThan(0);
     expect(out.notes.error).toMatchObject({ name: "DataverseError" });
+  });
+
+  it("writes each note once when Dataverse wrote it but the answer was lost", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("addNote");
+    const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident", "cfx_hardwareticket"]);
+    expect(out.notes).toMatchObject({ written: 3, pending: [] });
+  });
+
+  it("records the recipient once when the answer to recording them was lost and Share is clicked again", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    crm.loseAnswer.add("addRecipient");
+    await expect(shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() })).rejects.toMatchObject({
+      code: "networkError",
+    });
+    // The same click again, with what the panel knew before it.
+    await shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() });
+    expect(crm.recipients.size).toBe(1);
+    expect(lib.invites).toHaveLength(1);
+    expect(crm.notes).toHaveLength(3);
+  });
+
+  it("shares again after a revoke as a new row of the access list, once, leaving the revoked row as it was", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary();
+    const revoked = recipient({ revokedOn: new Date("2026-11-21T12:00:00Z"), revokedBy: "u-agent" });
+    const input = { ...base, exchange: backupExchange({ stage: ExchangeStage.revoked, sharedOn: new Date() }), recipients: [revoked] };
+    crm.loseAnswer.add("addRecipient");
+    await expect(shareWithCustomer(ports(crm, lib), input)).rejects.toMatchObject({ code: "networkError" });
+    const out = await shareWithCustomer(ports(crm, lib), input);
+    expect(crm.recipients.size).toBe(1);
+    expect(out.recipient.id).not.toBe(revoked.id);
+    expect(out.recipient).toMatchObject({ email: "ana@clinic.example", invitedOn: expect.any(Date) });
+    expect(crm.calls).not.toContain("updateRecipient");
+    expect(lib.invites).toHaveLength(1);
   });
 
   it("treats a note refused by a resolved case as expected", async () => {

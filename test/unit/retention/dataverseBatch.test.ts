@@ -1,7 +1,7 @@
 import { DataverseClient, type BatchOperation, type FetchLike } from "../../../src/adapters/dataverse/DataverseClient";
 import { DataverseRetentionRecords } from "../../../src/adapters/dataverse/DataverseRetentionRecords";
 import { decodeBatchResponse, encodeBatch } from "../../../src/adapters/dataverse/batchFormat";
-import { onceId } from "../../../src/adapters/dataverse/onceId";
+import { onceId } from "../../../src/domain/onceId";
 import { ExchangeStage } from "../../../src/model";
 import type { RetentionWrite } from "../../../src/ports/RetentionRecords";
 

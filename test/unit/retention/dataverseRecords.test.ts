@@ -1,7 +1,7 @@
 import { DataverseClient, webApiBase, type FetchLike } from "../../../src/adapters/dataverse/DataverseClient";
 import { isDataverseError } from "../../../src/adapters/dataverse/DataverseError";
 import { DataverseRetentionRecords } from "../../../src/adapters/dataverse/DataverseRetentionRecords";
-import { onceId } from "../../../src/adapters/dataverse/onceId";
+import { onceId } from "../../../src/domain/onceId";
 import { ExchangeStage } from "../../../src/model";
 
 const ORG = "https://contoso.crm.dynamics.com";

@@ -235,7 +235,7 @@ describe("TicketPanelApp", () => {
     crm.mailboxApproved = false;
     const p = ports(crm);
     const { exchange: ex } = await prepareFolder(p, ticket, specialist);
-    await crm.addReceipt({ exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.addReceipt({ id: "f-a", exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
     await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
     let commandBar: (() => Promise<void>) | undefined;
     render(

@@ -16,6 +16,9 @@ import type {
 import type { UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
 import type { TicketPorts } from "../../../src/app/ticketPorts";
 
+/** What a dropped connection looks like once the gateway has wrapped it: no answer, status 0. */
+export const lostAnswer = () => Object.assign(new Error("Failed to fetch"), { name: "DataverseError", code: "networkError", status: 0 });
+
 const notImplemented = (what: string) => () => {
   throw new Error(`fake: ${what} is not implemented`);
 };
@@ -61,7 +64,7 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   /** Numbers of cases other than `kase`, by id. */
   otherCases = new Map<string, string>();
   receipts: FileReceipt[] = [];
-  notes: { target: TimelineTarget; note: NoteInput }[] = [];
+  notes: { target: TimelineTarget; note: NoteInput; id: string }[] = [];
   notifications: AppNotificationInput[] = [];
   emails: (EmailInput & { id: string; status: EmailStatus })[] = [];
   mailboxApproved = true;
@@ -69,8 +72,17 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   refuseNotesOn = new Set<string>();
   /** Throws once from the named method, to test a failure half-way. */
   failOnce = new Map<string, Error>();
+  /**
+   * Methods whose next call is carried out and then loses its answer (the connection drops after
+   * Dataverse wrote): the row is there, the caller sees a network error.
+   */
+  loseAnswer = new Set<string>();
   calls: string[] = [];
   private ids = 0;
+
+  private answer(method: string): void {
+    if (this.loseAnswer.delete(method)) throw lostAnswer();
+  }
 
   private enter(method: string): void {
     this.calls.push(method);
@@ -83,8 +95,10 @@ export class FakeCrm implements CrmGateway, TicketGateway {
 
   async createExchange(input: Parameters<CrmGateway["createExchange"]>[0]): Promise<Exchange> {
     this.enter("createExchange");
-    const ex: Exchange = { fileCount: 0, totalBytes: 0, ...input, id: `ex-${++this.ids}` };
-    this.exchanges.push(ex);
+    const ex: Exchange = { fileCount: 0, totalBytes: 0, ...input };
+    // A row with this id is already there: as Dataverse's duplicate key, counted as written.
+    if (!this.exchanges.some((e) => e.id === ex.id)) this.exchanges.push(ex);
+    this.answer("createExchange");
     return ex;
   }
   async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
@@ -102,18 +116,20 @@ export class FakeCrm implements CrmGateway, TicketGateway {
         caseNumber: exchange.caseId === this.kase.id ? (this.kase.number ?? undefined) : this.otherCases.get(exchange.caseId),
       }));
   }
-  addRecipient = notImplemented("addRecipient") as unknown as (input: Omit<Recipient, "id">) => Promise<Recipient>;
+  addRecipient = notImplemented("addRecipient") as unknown as (input: Recipient) => Promise<Recipient>;
   updateRecipient = notImplemented("updateRecipient") as unknown as () => Promise<void>;
-  async addReceipt(input: Omit<FileReceipt, "id">): Promise<FileReceipt> {
+  async addReceipt(input: FileReceipt): Promise<FileReceipt> {
     this.enter("addReceipt");
-    const r = { ...input, id: `r-${++this.ids}` };
-    this.receipts.push(r);
-    return r;
+    if (!this.receipts.some((r) => r.id === input.id)) this.receipts.push(input);
+    this.answer("addReceipt");
+    return input;
   }
-  async addNote(target: TimelineTarget, note: NoteInput): Promise<boolean> {
+  async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     this.enter("addNote");
     if (this.refuseNotesOn.has(target.table)) return false;
-    this.notes.push({ target, note });
+    // A note with this id already written counts as written, as Dataverse's duplicate key does.
+    if (!this.notes.some((n) => n.id === id)) this.notes.push({ target, note, id });
+    this.answer("addNote");
     return true;
   }
 
@@ -131,10 +147,6 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   async listReceipts(exchangeId: string): Promise<FileReceipt[]> {
     this.enter("listReceipts");
     return this.receipts.filter((r) => r.exchangeId === exchangeId);
-  }
-  async hasNote(target: TimelineTarget, subject: string): Promise<boolean> {
-    this.enter("hasNote");
-    return this.notes.some((n) => n.target.id === target.id && n.note.subject === subject);
   }
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     this.enter("createAppNotification");

@@ -12,6 +12,7 @@ async function prepared(
   const { exchange } = await prepareFolder(p, ticket, specialist);
   for (const f of files)
     await crm.addReceipt({
+      id: `f-${f.path}`,
       exchangeId: exchange.id,
       path: f.path,
       size: f.size,
@@ -111,6 +112,16 @@ describe("notifySupport", () => {
     expect(crm.notifications).toHaveLength(1);
     expect(crm.notes).toHaveLength(3);
     expect(crm.exchanges[0].notifiedOn).toBeDefined();
+  });
+
+  it("writes the notes a lost answer left out, each once, when clicked again", async () => {
+    const crm = new FakeCrm();
+    const { p, input } = await prepared(crm);
+    crm.loseAnswer.add("addNote");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "networkError" });
+    expect(crm.notes).toHaveLength(1);
+    await notifySupport(p, input);
+    expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_hardwareticket", "cfx_fileexchange", "incident"]);
   });
 
   it("does not notify the agent twice when recording the notification failed after it was sent", async () => {

@@ -171,6 +171,26 @@ describe("prepareFolder", () => {
     expect(p.crm.notes.filter((n) => n.target.table === "cfx_fileexchange")).toHaveLength(1);
   });
 
+  it("writes the ticket's and the case's notes on a retry after the exchange's note was written but its answer lost", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("addNote");
+    const p = ports(crm);
+    await expect(prepareFolder(p, ticket, specialist)).rejects.toMatchObject({ code: "networkError" });
+    await prepareFolder(p, ticket, specialist);
+    expect(p.crm.exchanges).toHaveLength(1);
+    expect(p.crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "cfx_hardwareticket", "incident"]);
+  });
+
+  it("records the exchange once when the answer to recording it was lost", async () => {
+    const crm = new FakeCrm();
+    crm.loseAnswer.add("createExchange");
+    const p = ports(crm);
+    await expect(prepareFolder(p, ticket, specialist)).rejects.toMatchObject({ code: "networkError" });
+    const again = await prepareFolder(p, ticket, specialist);
+    expect(p.crm.exchanges).toEqual([again.exchange]);
+    expect(p.crm.notes).toHaveLength(3);
+  });
+
   it("prepares a new folder record after the previous exchange was deleted", async () => {
     const p = ports();
     const { exchange } = await prepareFolder(p, ticket, specialist);

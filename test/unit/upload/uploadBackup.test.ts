@@ -151,6 +151,36 @@ describe("BackupUpload", () => {
     expect(states(upload)).toEqual([["a.bin", "done"]]);
   });
 
+  it("shows a file whose receipt could not be written as failed, and the next start writes the receipt without sending the file again", async () => {
+    const { upload, uploader, crm } = await setUp([file("a.bin", 10), file("b.bin", 20)]);
+    crm.failOnce.set(
+      "addReceipt",
+      Object.assign(new Error("Dataverse answered 503."), { name: "DataverseError", code: "failed", status: 503 }),
+    );
+    await upload.start();
+    expect(upload.snapshot().files[0].state).toMatchObject({ kind: "failed", reason: "Dataverse answered 503." });
+    expect(states(upload)[1]).toEqual(["b.bin", "done"]);
+    await upload.start();
+    expect(states(upload)).toEqual([
+      ["a.bin", "done"],
+      ["b.bin", "done"],
+    ]);
+    expect(uploader.requests.map((r) => r.path)).toEqual(["a.bin", "b.bin"]);
+    expect(crm.receipts.map((r) => r.path)).toEqual(["b.bin", "a.bin"]);
+    expect(crm.exchanges[0]).toMatchObject({ fileCount: 2, totalBytes: 30 });
+  });
+
+  it("writes a receipt once when Dataverse wrote it but the answer was lost", async () => {
+    const { upload, uploader, crm } = await setUp([file("a.bin", 10)]);
+    crm.loseAnswer.add("addReceipt");
+    await upload.start();
+    expect(upload.snapshot().files[0].state).toMatchObject({ kind: "failed" });
+    await upload.start();
+    expect(states(upload)).toEqual([["a.bin", "done"]]);
+    expect(uploader.requests).toHaveLength(1);
+    expect(crm.receipts).toHaveLength(1);
+  });
+
   it("cancels: stops, deletes the unfinished upload session and writes no receipt", async () => {
     const { upload, uploader, crm } = await setUp([file("a.bin", 1000), file("b.bin", 10)]);
     let cancelling: Promise<void> | undefined;

@@ -13,6 +13,8 @@ export class FakeWebApi implements XrmWebApi {
   readonly reads = new Map<string, unknown>();
   /** Make the next call on an entity reject with this. */
   readonly failures = new Map<string, unknown>();
+  /** Entities whose next create is carried out and then rejects as a dropped connection does in the browser. */
+  readonly loseAnswer = new Set<string>();
   private seq = 0;
 
   private fail(entity: string): void {
@@ -26,9 +28,17 @@ export class FakeWebApi implements XrmWebApi {
   createRecord(entity: string, data: Record<string, unknown>) {
     this.calls.push({ op: "create", entity, data });
     this.fail(entity);
-    const id = `00000000-0000-4000-8000-${String(++this.seq).padStart(12, "0")}`;
+    // A primary key in the body is kept, as Dataverse keeps it; a second create with it is refused.
+    const given = data[`${entity}id`];
+    const id = typeof given === "string" ? given : `00000000-0000-4000-8000-${String(++this.seq).padStart(12, "0")}`;
     if (!this.rows.has(entity)) this.rows.set(entity, new Map());
+    if (this.rows.get(entity)!.has(id))
+      return Promise.reject(
+        Object.assign(new Error("Cannot insert duplicate key."), { errorCode: 0x80040237, status: 412 }),
+      ) as unknown as Xrm.Async.PromiseLike<Xrm.CreateResponse>;
     this.rows.get(entity)!.set(id, { ...data });
+    if (this.loseAnswer.delete(entity))
+      return Promise.reject(new TypeError("Failed to fetch")) as unknown as Xrm.Async.PromiseLike<Xrm.CreateResponse>;
     return Promise.resolve({ entityType: entity, id: `{${id.toUpperCase()}}` }) as unknown as Xrm.Async.PromiseLike<Xrm.CreateResponse>;
   }
 

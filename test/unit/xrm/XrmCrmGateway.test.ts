@@ -1,3 +1,4 @@
+import { noteRowId } from "../../../src/domain/recordIds";
 import { XrmCrmGateway, casePanelQuery } from "../../../src/adapters/xrm/XrmCrmGateway";
 import { isDataverseError } from "../../../src/adapters/xrm/DataverseError";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../../src/model";
@@ -137,27 +138,47 @@ describe("XrmCrmGateway", () => {
 
   it("writes a note to the case timeline through the objectid navigation property", async () => {
     const api = new FakeWebApi();
-    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "{C1}" }, { subject: "S", text: "T" })).resolves.toBe(true);
-    expect(api.calls[0].data).toEqual({ subject: "S", notetext: "T", "objectid_incident@odata.bind": "/incidents(c1)" });
+    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "{C1}" }, { subject: "S", text: "T" }, "{N1}")).resolves.toBe(
+      true,
+    );
+    expect(api.calls[0].data).toEqual({
+      annotationid: "n1",
+      subject: "S",
+      notetext: "T",
+      "objectid_incident@odata.bind": "/incidents(c1)",
+    });
+  });
+
+  it("writes a note with the id it is given, and counts a second create refused as a duplicate key as written", async () => {
+    const api = new FakeWebApi();
+    const gateway = new XrmCrmGateway(api);
+    const id = noteRowId("shared:r1", { table: "incident", id: "c1" });
+    api.loseAnswer.add("annotation");
+    const first = gateway.addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, id);
+    await expect(first).rejects.toMatchObject({ name: "DataverseError", code: "networkError" });
+    await expect(gateway.addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, id)).resolves.toBe(true);
+    expect(api.calls.map((c) => c.data?.annotationid)).toEqual([id, id]);
+    expect(api.rows.get("annotation")?.size).toBe(1);
   });
 
   it("treats a note refused on a resolved case as expected, not as a failure", async () => {
     const api = new FakeWebApi();
     api.failures.set("annotation", { errorCode: -2147220273, message: "This case has already been resolved." });
-    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" })).resolves.toBe(false);
+    await expect(new XrmCrmGateway(api).addNote({ table: "incident", id: "c1" }, { subject: "S", text: "T" }, "n1")).resolves.toBe(false);
   });
 
   it("turns other refusals into a DataverseError with a stable code", async () => {
     const api = new FakeWebApi();
     api.failures.set("annotation", { errorCode: 0x80040220, message: "Principal user is missing prvCreateNote" });
-    const p = new XrmCrmGateway(api).addNote({ table: "cfx_fileexchange", id: "x1" }, { subject: "S", text: "T" });
+    const p = new XrmCrmGateway(api).addNote({ table: "cfx_fileexchange", id: "x1" }, { subject: "S", text: "T" }, "n1");
     await expect(p).rejects.toMatchObject({ name: "DataverseError", code: "accessDenied", dataverseCode: "0x80040220" });
     await p.catch((e: unknown) => expect(isDataverseError(e)).toBe(true));
   });
 
-  it("records a recipient with its lookups bound by navigation property", async () => {
+  it("records a recipient under its id with its lookups bound by navigation property", async () => {
     const api = new FakeWebApi();
     const r = await new XrmCrmGateway(api).addRecipient({
+      id: "{R1}",
       exchangeId: "x1",
       email: "ana@clinic.example",
       role: RecipientRole.write,
@@ -165,8 +186,9 @@ describe("XrmCrmGateway", () => {
       invitedOn: new Date("2026-11-21T09:00:00Z"),
       invitedBy: "{U1}",
     });
-    expect(r.id).toMatch(/^0{8}-/);
+    expect(r.id).toBe("r1");
     expect(api.calls[0].data).toEqual({
+      cfx_exchangerecipientid: "r1",
       cfx_name: "ana@clinic.example",
       "cfx_ExchangeId@odata.bind": "/cfx_fileexchanges(x1)",
       cfx_role: RecipientRole.write,
@@ -180,6 +202,7 @@ describe("XrmCrmGateway", () => {
     const api = new FakeWebApi();
     const gw = new XrmCrmGateway(api);
     const x = await gw.createExchange({
+      id: "X1",
       name: "CAS-1",
       caseId: "c1",
       direction: ExchangeDirection.filesFromCustomer,
@@ -188,7 +211,9 @@ describe("XrmCrmGateway", () => {
       expiresOn: null,
       ownerId: "u1",
     });
+    expect(x.id).toBe("x1");
     expect(api.calls[0].data).toMatchObject({
+      cfx_fileexchangeid: "x1",
       "cfx_CaseId@odata.bind": "/incidents(c1)",
       "ownerid@odata.bind": "/systemusers(u1)",
       cfx_expireson: null,
@@ -196,5 +221,30 @@ describe("XrmCrmGateway", () => {
     expect(api.calls[0].data).not.toHaveProperty("cfx_HardwareTicketId@odata.bind");
     await gw.updateExchange(x.id, { stage: ExchangeStage.revoked });
     expect(api.calls[1].data).toEqual({ cfx_stage: ExchangeStage.revoked });
+  });
+
+  it("counts an exchange, a recipient or a receipt already recorded under its id as recorded", async () => {
+    const api = new FakeWebApi();
+    const gw = new XrmCrmGateway(api);
+    const exchange = {
+      id: "x1",
+      name: "CAS-1",
+      caseId: "c1",
+      direction: ExchangeDirection.filesFromCustomer,
+      stage: ExchangeStage.shared,
+      folderPath: "External Data Transfer/CAS-1",
+      expiresOn: null,
+      ownerId: "u1",
+    };
+    const recipient = { id: "r1", exchangeId: "x1", email: "ana@clinic.example", role: RecipientRole.write };
+    const receipt = { id: "f1", exchangeId: "x1", path: "a.bin", size: 1, integrity: FileIntegrity.verified, uploadedOn: new Date() };
+    api.loseAnswer.add("cfx_fileexchange");
+    await expect(gw.createExchange(exchange)).rejects.toMatchObject({ code: "networkError" });
+    await expect(gw.createExchange(exchange)).resolves.toMatchObject({ id: "x1" });
+    await gw.addRecipient(recipient);
+    await expect(gw.addRecipient(recipient)).resolves.toMatchObject({ id: "r1" });
+    await gw.addReceipt(receipt);
+    await expect(gw.addReceipt(receipt)).resolves.toMatchObject({ id: "f1" });
+    expect([...api.rows.values()].map((t) => t.size)).toEqual([1, 1, 1]);
   });
 });
