@@ -49,7 +49,23 @@ const supported = new Set(["$select", "$filter", "$orderby", "$top", "$expand", 
  * characters OData's syntax uses, so a decoded value parses the same as the URL did.
  */
 function toParserText(decoded: string): string {
-  return decoded.replace(/[^A-Za-z0-9\-._~!$'()*,;=:@/ ]/g, (ch) => encodeURIComponent(ch));
+  let out = "";
+  let inString = false;
+  for (const ch of decoded) {
+    if (ch === "'") {
+      // A quote opens or closes a string literal; a doubled quote inside one closes and reopens it,
+      // which leaves both quotes in place, as OData escapes them.
+      inString = !inString;
+      out += ch;
+    } else if (inString) {
+      // Inside a string literal only unreserved characters stand for themselves: a slash or a
+      // space in a folder path ('External Data Transfer/CAS-…') is data, not syntax.
+      out += /[A-Za-z0-9\-._~]/.test(ch) ? ch : encodeURIComponent(ch);
+    } else {
+      out += /[A-Za-z0-9\-._~!$()*,;=:@/ ]/.test(ch) ? ch : encodeURIComponent(ch);
+    }
+  }
+  return out;
 }
 
 function parseOption(name: string, value: string): Token {
