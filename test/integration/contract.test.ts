@@ -364,6 +364,8 @@ describe("restart (POST /_sandbox/restart)", () => {
     expect((await sb.fetchAs("agent", `${sb.graph}sites/root`)).status).toBe(200);
     const clockAfter = Date.parse(((await (await fetch(`${sb.origins.app}/_sandbox/clock`)).json()) as { now: string }).now);
     expect(clockAfter).toBeGreaterThanOrEqual(clockBefore);
+    // The new servers registered the retention job again: the clock control still runs it.
+    expect(await (await fetch(`${sb.origins.app}/_sandbox/clock`, json({ advanceDays: 0 }))).json()).toMatchObject({ swept: true });
     // The cut fragment was not stored; the session itself survived and takes it again.
     expect(((await (await fetch(session.uploadUrl)).json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual(["0-"]);
     const again = await fetch(session.uploadUrl, {
