@@ -21,6 +21,11 @@ export interface Faults {
   readonly throttleRate: number;
   /** 0..1: share of requests whose connection is dropped (mid-body for upload fragments). */
   readonly dropRate: number;
+  /**
+   * 0..1: share of requests that are handled (their writes happen) and then lose their answer:
+   * the connection is cut before the status line. Absent means 0 (hosts that predate it).
+   */
+  readonly lostAnswerRate?: number;
 }
 
 /** Tenant switches that make SharePoint refuse invitations, to show the product's messages. */

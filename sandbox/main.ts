@@ -22,6 +22,12 @@ async function main(): Promise<void> {
       }
       if (job.succeeded) console.log(`Imported solution ${job.solution} ${job.version} (${job.source}).`);
     },
+    onRestart: (error) => {
+      if (!error) return console.log("Restarted (POST /_sandbox/restart).");
+      // Nothing listens any more: end the process once the restart's answer (500) is out.
+      console.error("The sandbox did not come back after POST /_sandbox/restart:", error);
+      setTimeout(() => process.exit(1), 1000);
+    },
   });
   const { app, graph, sharepoint } = sandbox.origins;
   console.log(app);

@@ -1,4 +1,6 @@
 import { mkdirSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { existsSync, readFileSync } from "node:fs";
@@ -8,9 +10,10 @@ import { catalog, tableByName } from "./install/catalog";
 import { ImportRefused, installationState, SolutionInstaller, type ImportJob } from "./install/importSolution";
 import { packFolder } from "./install/packFolder";
 import type { Faults, MailSink, Origins, RegisterPart, SandboxClock, SandboxContext, TokenService } from "./context";
-import { loadOrCreateCertificate } from "./cert";
+import { loadOrCreateCertificate, type TlsFiles } from "./cert";
 import { createClock } from "./controls/clock";
 import { installFaults, noFaults } from "./controls/faults";
+import { listenHttps, probe, type Listener } from "./controls/listeners";
 import { createPolicyStore } from "./controls/policy";
 import { RequestLog } from "./controls/requestLog";
 import { registerControls, sessionCookie } from "./controls/routes";
@@ -42,12 +45,38 @@ export interface StartSandboxOptions {
   readonly onImportLog?: (job: ImportJob) => void;
   /** Fastify's request logging (off by default: the request log is at `/_sandbox/requests`). */
   readonly logger?: boolean;
+  /** Called after each `POST /_sandbox/restart`, with the error when the servers did not come back. */
+  readonly onRestart?: (error?: unknown) => void;
 }
 
 export interface RunningSandbox {
   readonly origins: Origins;
+  /** The running servers' context; a restart builds a new one over the same files. */
   readonly ctx: SandboxContext;
+  /**
+   * Stops the three origins (their connections are cut, `keep` excepted), closes the database and
+   * starts everything again on the same ports over the same data folder, as a new process would;
+   * resolves once `/healthz` answers 200.
+   */
+  restart(keep?: Socket): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What a restart carries over besides the files: the test harness's own switches and log. */
+interface Carried {
+  readonly log: RequestLog;
+  faults: Faults;
+  /** The in-memory mail stand-in (only while sandbox/mail is absent). */
+  fallbackMail?: MailSink & { messages: unknown[] };
+}
+
+/** One start of the sandbox: three origins over one open database. */
+interface Servers {
+  readonly ctx: SandboxContext;
+  /** Cuts every connection (`keep` excepted), closes the Fastify instances and the database. Idempotent. */
+  stop(keep?: Socket): Promise<void>;
+  /** Resolves once every connection has ended. */
+  readonly closed: Promise<void>;
 }
 
 export const repoRoot = resolve(__dirname, "..");
@@ -149,14 +178,77 @@ function registerImport(app: FastifyInstance, installer: SolutionInstaller): voi
   app.get("/_sandbox/imports", async () => installer.jobs());
 }
 
-/** Starts the sandbox: three https origins over one SQLite store, seeded on first start. */
+/**
+ * Starts the sandbox: three https origins over one SQLite store, seeded on first start.
+ * `POST /_sandbox/restart` stops and starts them again in this process over the same files.
+ */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const port = options.port ?? 8400;
   const dataDir = resolve(options.dataDir ?? join(repoRoot, ".sandbox"));
+  const origins = originsFor(port);
+  const tls = await loadOrCreateCertificate(dataDir);
+  const carried: Carried = { log: new RequestLog(), faults: noFaults };
+  // Restarts and the final close run one at a time, each on the servers the previous one left.
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = queue.then(step);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const restart = (keep?: Socket) =>
+    oneAtATime(async () => {
+      try {
+        await current.stop(keep);
+        current = await startServers(options, { port, dataDir, tls, carried, restart, afterRestart: true });
+        await untilHealthy(`${origins.app}/healthz`, tls.cert);
+        options.onRestart?.();
+      } catch (e) {
+        options.onRestart?.(e);
+        throw e;
+      }
+    });
+  let current = await startServers(options, { port, dataDir, tls, carried, restart, afterRestart: false });
+  return {
+    origins,
+    get ctx() {
+      return current.ctx;
+    },
+    restart,
+    close: () =>
+      oneAtATime(async () => {
+        await current.stop();
+        await current.closed;
+      }),
+  };
+}
+
+/** Waits for `/healthz` to answer 200 (ten seconds at most). */
+async function untilHealthy(url: string, ca: string): Promise<void> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const status = await probe(url, ca);
+    if (status === 200) return;
+    if (Date.now() > until) throw new Error(`${url} answered ${status || "nothing"} after the restart.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface StartParts {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly tls: TlsFiles;
+  readonly carried: Carried;
+  readonly restart: (keep?: Socket) => Promise<void>;
+  /** A restart: the ports may still be held for a moment by the servers just closed. */
+  readonly afterRestart: boolean;
+}
+
+/** Opens the store, imports the solution, builds the three origins and listens. */
+async function startServers(options: StartSandboxOptions, start: StartParts): Promise<Servers> {
+  const { port, dataDir, tls, carried } = start;
   const blobDir = join(dataDir, "blobs");
   mkdirSync(blobDir, { recursive: true });
   const origins = originsFor(port);
-  const tls = await loadOrCreateCertificate(dataDir);
   const db = openDatabase(dataDir, platformTables);
   const rows = new RowStore(db);
   const clock = createClock(db);
@@ -172,8 +264,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     throw e;
   });
   const policy = createPolicyStore(db);
-  const log = new RequestLog();
-  let faults: Faults = noFaults;
+  const log = carried.log;
 
   const tokensModule = await optionalModule<{
     createTokenService(o: { dataDir: string; origins: Origins; clock: SandboxClock }): Promise<TokenService>;
@@ -181,7 +272,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   if (!tokensModule) throw new Error("sandbox/identity/tokens.ts is missing: the sandbox cannot issue tokens.");
   const tokens = await tokensModule.createTokenService({ dataDir, origins, clock });
   const mailModule = await optionalModule<{ createMailSink(db: unknown, clock?: SandboxClock): MailSink }>("./mail/sink");
-  const fallbackMail = mailModule ? undefined : memoryMailSink();
+  if (!mailModule) carried.fallbackMail ??= memoryMailSink();
+  const fallbackMail = mailModule ? undefined : carried.fallbackMail;
   const mail = mailModule ? mailModule.createMailSink(db, clock) : (fallbackMail as MailSink);
 
   const resetSteps: (() => void | Promise<void>)[] = [];
@@ -191,7 +283,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     blobDir,
     origins,
     clock,
-    faults: () => faults,
+    faults: () => carried.faults,
     policy: policy.get,
     tokens,
     mail,
@@ -208,19 +300,17 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     clearDatabase(db, catalog().tables, installationState);
     clock.reset();
     policy.reset();
-    faults = noFaults;
+    carried.faults = noFaults;
     log.clear();
     seedDataverse(rows, clock, origins);
     installer.writePlatformRows();
   });
 
-  const https = { key: tls.key, cert: tls.cert };
+  // The instances never listen themselves: listenHttps serves their routing (see there why).
   const make = () =>
     Fastify({
-      https,
       logger: options.logger ?? false,
       bodyLimit: 64 * 1024 * 1024,
-      forceCloseConnections: true,
     }) as unknown as FastifyInstance;
   const app = make();
   const graph = make();
@@ -257,7 +347,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ctx,
     log,
     setFaults: (f) => {
-      faults = f;
+      carried.faults = f;
     },
     updatePolicy: (patch) => {
       const wasApproved = policy.get().mailboxApproved;
@@ -269,6 +359,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     reset: async () => {
       for (const step of resetSteps) await step();
     },
+    restart: start.restart,
   });
   registerDataverse(app, ctx);
   registerImport(app, installer);
@@ -291,22 +382,40 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     app.get("/_sandbox/mail", async () => fallbackMail?.messages ?? []);
   }
 
-  try {
-    await app.listen({ port, host: "localhost" });
-    await graph.listen({ port: port + 1, host: "localhost" });
-    await sharepoint.listen({ port: port + 2, host: "127.0.0.1" });
-  } catch (e) {
-    await Promise.allSettled([app.close(), graph.close(), sharepoint.close()]);
+  const instances = [app, graph, sharepoint];
+  const closeAll = async () => {
+    await Promise.allSettled(instances.map((i) => i.close()));
     db.close();
+  };
+  const listeners: Listener[] = [];
+  try {
+    await Promise.all(instances.map((i) => i.ready()));
+    const binds: [FastifyInstance, string, number][] = [
+      [app, "localhost", port],
+      [graph, "localhost", port + 1],
+      [sharepoint, "127.0.0.1", port + 2],
+    ];
+    for (const [instance, host, p] of binds) {
+      const serve = (req: IncomingMessage, res: ServerResponse) => instance.routing(req, res);
+      listeners.push(await listenHttps(serve, { host, port: p, key: tls.key, cert: tls.cert, retryWhileInUse: start.afterRestart }));
+    }
+  } catch (e) {
+    await Promise.all(listeners.map((l) => l.stop()));
+    await closeAll();
     throw e;
   }
 
+  let stopped: Promise<void> | undefined;
   return {
-    origins,
     ctx,
-    async close() {
-      await Promise.all([app.close(), graph.close(), sharepoint.close()]);
-      db.close();
-    },
+    closed: Promise.all(listeners.map((l) => l.closed)).then(() => undefined),
+    stop: (keep) =>
+      (stopped ??= (async () => {
+        await Promise.all(listeners.map((l) => l.stop(keep)));
+        // A handler still running on a cut connection fails at its next use of the closed
+        // database, as work stops in a process killed mid-request (each SQLite write commits
+        // whole or not at all).
+        await closeAll();
+      })()),
   };
 }

@@ -2,17 +2,25 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Faults } from "../context";
 import type { RequestLog } from "./requestLog";
 
-export const noFaults: Faults = { latencyMs: 0, throttleRate: 0, dropRate: 0 };
+export const noFaults: Required<Faults> = { latencyMs: 0, throttleRate: 0, dropRate: 0, lostAnswerRate: 0 };
 
 /** Validates `PUT /_sandbox/faults`; `{}` turns every fault off. */
-export function parseFaults(body: unknown): Faults {
+export function parseFaults(body: unknown): Required<Faults> {
   const b = (body ?? {}) as Record<string, unknown>;
   const num = (name: keyof Faults, max: number) => {
     const v = b[name] ?? 0;
     if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > max) throw new Error(`${name} must be a number from 0 to ${max}.`);
     return v;
   };
-  return { latencyMs: num("latencyMs", 60_000), throttleRate: num("throttleRate", 1), dropRate: num("dropRate", 1) };
+  const known = Object.keys(noFaults);
+  const unknown = Object.keys(b).filter((name) => !known.includes(name));
+  if (unknown.length) throw new Error(`Unknown fault "${unknown[0]}". Known: ${known.join(", ")}.`);
+  return {
+    latencyMs: num("latencyMs", 60_000),
+    throttleRate: num("throttleRate", 1),
+    dropRate: num("dropRate", 1),
+    lostAnswerRate: num("lostAnswerRate", 1),
+  };
 }
 
 export type ServiceKind = "dataverse" | "graph" | "sharepoint";
@@ -40,9 +48,10 @@ function throttleBody(kind: ServiceKind, status: number): unknown {
 }
 
 /**
- * Latency, throttling (429/503 with Retry-After, as the real services answer) and dropped
- * connections, as one hook per origin. Upload fragments on the SharePoint host are dropped
- * mid-body by that route itself (it reads `faults()`), so this hook leaves PUTs there alone.
+ * Latency, throttling (429/503 with Retry-After, as the real services answer), dropped
+ * connections and lost answers, as hooks per origin. Upload fragments on the SharePoint host are
+ * dropped mid-body by that route itself (it reads `faults()`), so the drop here leaves PUTs there
+ * alone; their answers are lost here like any other.
  */
 export function installFaults(instance: FastifyInstance, options: FaultHookOptions): void {
   let throttled = 0;
@@ -64,5 +73,17 @@ export function installFaults(instance: FastifyInstance, options: FaultHookOptio
       req.raw.socket.destroy();
       return reply.hijack();
     }
+  });
+  // onSend runs once the handler has answered: every write it made is committed (SQLite writes
+  // are synchronous, fragment bytes are on disk and the session row updated), and nothing of the
+  // answer has been written yet. Cutting the connection here is a response lost on the way back.
+  instance.addHook("onSend", async (req, reply, payload) => {
+    if (req.method === "OPTIONS" || !options.applies(req)) return payload;
+    const rate = options.faults().lostAnswerRate ?? 0;
+    if (rate > 0 && Math.random() < rate) {
+      options.log.addLostAnswer(req, options.origin, reply.statusCode, reply.elapsedTime);
+      req.raw.socket.destroy();
+    }
+    return payload;
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Socket } from "node:net";
 import type { Faults, SandboxContext } from "../context";
 import { userByKey } from "../seed/people";
 import { parseFaults } from "./faults";
@@ -13,6 +14,8 @@ export interface ControlDeps {
   setFaults(faults: Faults): void;
   updatePolicy(patch: Record<string, unknown>): unknown;
   reset(): Promise<void>;
+  /** Stops and starts the servers over the same files, keeping `keep` open; resolves once `/healthz` answers 200. */
+  restart(keep: Socket): Promise<void>;
 }
 
 /** The test controls of the fixed contract (`/healthz`, `/_sandbox/*` on the app origin). */
@@ -91,5 +94,19 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
   app.post("/_sandbox/reset", async () => {
     await deps.reset();
     return { reset: true, now: ctx.clock.now().toISOString() };
+  });
+
+  // The restart closes the servers this request came in on, except this one connection: the
+  // answer waits on it until the new servers answer /healthz, and then ends it (this instance
+  // and its database are closed by then, so the handler touches neither).
+  app.post("/_sandbox/restart", async (req, reply) => {
+    const started = Date.now();
+    reply.header("connection", "close");
+    try {
+      await deps.restart(req.raw.socket);
+    } catch (e) {
+      return reply.code(500).send({ error: { code: "restartFailed", message: `The sandbox did not come back: ${(e as Error).message}` } });
+    }
+    return { restarted: true, ms: Date.now() - started };
   });
 }
