@@ -1,5 +1,6 @@
 import { ExchangeStage } from "../model";
 import { daysLeft } from "../domain/expiry";
+import { MAX_NOTIFIED_MEMBERS, notificationAudience, type NotificationAudience } from "../domain/notificationAudience";
 import {
   classifyFolder,
   deletionNote,
@@ -16,7 +17,7 @@ import {
 import type { Clock } from "../ports/Clock";
 import { systemClock } from "../ports/Clock";
 import type { FolderAddress, FolderInventory, InventoryFolder } from "../ports/FolderInventory";
-import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome } from "../ports/RetentionRecords";
+import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome, TeamMembers } from "../ports/RetentionRecords";
 
 /** What the sweep talks to. */
 export interface SweepPorts {
@@ -124,6 +125,10 @@ class SweepRun {
   private readonly orphans: OrphanEntry[] = [];
   private readonly unrecognised: string[] = [];
   private stopped = false;
+  /** The members of the teams that own the cases to warn, read once per run. */
+  private teams: ReadonlyMap<string, TeamMembers> = new Map();
+  /** Why the teams could not be read: their cases' exchanges are not warned this run. */
+  private teamsUnreadable: unknown;
 
   constructor(
     private readonly ports: SweepPorts,
@@ -149,6 +154,7 @@ class SweepRun {
     const toDelete = due.filter((x) => retentionAction(x, this.now, settings) === "delete");
     this.log(`${due.length} exchange(s) need attention: ${toWarn.length} to warn, ${toDelete.length} expired.`);
 
+    if (!this.dryRun) await this.readTeams(toWarn);
     for (let i = 0; i < toWarn.length && !this.pastDeadline(); i += this.batch) {
       await this.warn(toWarn.slice(i, i + this.batch));
     }
@@ -162,9 +168,34 @@ class SweepRun {
   // --- 1. warn ---
 
   /**
+   * The members of every team that owns a case to warn, in one call to the records port (20 teams
+   * to a request): the cost grows with the teams, not with the exchanges, and a run with no
+   * team-owned case due reads nothing.
+   */
+  private async readTeams(toWarn: readonly RetentionExchange[]): Promise<void> {
+    const ids = [...new Set(toWarn.flatMap((x) => (x.caseOwner?.kind === "team" ? [x.caseOwner.id] : [])))];
+    if (ids.length === 0) return;
+    try {
+      this.teams = await this.ports.records.teamMembers(ids, MAX_NOTIFIED_MEMBERS + 1);
+    } catch (e) {
+      this.teamsUnreadable = e ?? new Error("The teams could not be read.");
+    }
+  }
+
+  /** Who is warned about an exchange: its case's owner, or the owning team's members (at most 50, by name). */
+  private audienceOf(exchange: RetentionExchange): NotificationAudience | undefined {
+    const owner = exchange.caseOwner;
+    if (!owner) return undefined;
+    if (owner.kind === "user") return notificationAudience(owner);
+    const team = this.teams.get(owner.id);
+    return notificationAudience({ ...owner, name: owner.name ?? team?.name }, team?.members ?? []);
+  }
+
+  /**
    * Notes and notifications first (one call to the records port: `$batch` requests of 20), then
    * `cfx_warnedon` for the exchanges whose warning was fully written (a second call): never marked
-   * warned without the note. The
+   * warned without the note. The note says who was notified: the case's owner, or the owning team's
+   * members, one notification each (a team with no members: the note says nobody could be). The
    * writes are keyed, so a rerun after a crash between the two does not double them.
    */
   private async warn(chunk: readonly RetentionExchange[]): Promise<void> {
@@ -175,10 +206,17 @@ class SweepRun {
     }
     const writes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
     for (const exchange of chunk) {
+      if (exchange.caseOwner?.kind === "team" && this.teamsUnreadable !== undefined) {
+        // Without the members the note could not say who was told: the next run warns it.
+        this.fail("warn", this.teamsUnreadable, exchange);
+        continue;
+      }
+      const audience = this.audienceOf(exchange);
       const note = warningNote({
         folderName: exchange.name,
         expiresOn: exchange.expiresOn!,
         daysLeft: daysLeft(exchange.expiresOn, this.now) ?? 0,
+        audience,
       });
       writes.push({
         exchange,
@@ -189,14 +227,15 @@ class SweepRun {
           options: { onceKey: `warn:${exchange.id}:note` },
         },
       });
-      if (!exchange.ownerIsTeam && exchange.ownerId) {
+      for (const person of audience?.people ?? []) {
         writes.push({
           exchange,
           write: {
             kind: "notifyUser",
-            userId: exchange.ownerId,
+            userId: person.id,
             notification: { title: note.subject, body: note.text },
-            options: { onceKey: `warn:${exchange.id}:notification` },
+            // One per exchange and person: a team's members each get their own, and a rerun none twice.
+            options: { onceKey: `warn:${exchange.id}:notification:${person.id}` },
           },
         });
       }
@@ -207,7 +246,7 @@ class SweepRun {
       written.map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { warnedOn: this.now } } })),
     );
     this.counts.warned -= chunk.length - warned.length;
-    for (const x of warned) this.log(`warned the owner of ${x.folderPath ?? x.name}`);
+    for (const x of warned) this.log(`warned the case's owner of ${x.folderPath ?? x.name}`);
   }
 
   /**
