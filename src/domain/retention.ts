@@ -208,6 +208,23 @@ export function warningNote(input: {
   };
 }
 
+/** The subject of the note written when every guest's access ends before the solution is removed. */
+export const ACCESS_ENDED_SUBJECT = "Access ended before the solution was removed";
+
+/**
+ * The note on the exchange and the case when the retention job ends every guest's access before
+ * Case File Exchange is removed from the environment (`cfx-retention --end-all-access`).
+ */
+export function accessEndedNote(input: { readonly folderName: string; readonly folderPath?: string }): { subject: string; text: string } {
+  const where = input.folderPath
+    ? `Every external permission on the SharePoint folder "${input.folderPath}" was removed (inherited entries and the site owners' own stay), and every recipient was marked revoked.`
+    : `No SharePoint folder is recorded for ${input.folderName}; every recipient was marked revoked.`;
+  return {
+    subject: ACCESS_ENDED_SUBJECT,
+    text: `${where} Case File Exchange is being removed from this environment, so nothing would end this access later. The folder itself was not deleted. (Retention job)`,
+  };
+}
+
 function toldSentences(audience: NotificationAudience): string[] {
   const { people } = audience;
   if (people.length === 0) return [nobodyNotifiedSentence(audience)];

@@ -82,6 +82,8 @@ export interface RetentionRecords {
    * is absent). Reads go 20 teams to a request: the cost grows with the teams, not the exchanges.
    */
   teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>>;
+  /** Every exchange not deleted, kept ones included (for ending all access before the solution is removed). */
+  exchangesNotDeleted(): Promise<RetentionExchange[]>;
   /** The folder of every exchange not deleted (kept ones included). */
   exchangeFolders(): Promise<ExchangeFolder[]>;
   /** Recipients of these exchanges whose access is not revoked yet. */

@@ -92,6 +92,14 @@ export class DataverseRetentionRecords implements RetentionRecords {
     return rows.map(exchangeFromRow);
   }
 
+  async exchangesNotDeleted(): Promise<RetentionExchange[]> {
+    const rows = await this.client.getAll<Row>(
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(`cfx_stage ne ${ExchangeStage.deleted}`)}&$orderby=cfx_fileexchangeid asc`,
+      this.options.pageSize,
+    );
+    return rows.map(exchangeFromRow);
+  }
+
   /**
    * `teammembership_association` is the N:N between team and systemuser (Learn, Team table
    * reference, Many-To-Many Relationships). It cannot be nested under the case's owner (Learn, Web

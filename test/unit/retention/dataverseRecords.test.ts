@@ -147,6 +147,24 @@ test("no team owns a case due: no team request at all", async () => {
   expect(sent).toHaveLength(0);
 });
 
+test("every exchange not deleted is read for ending all access, every page", async () => {
+  const { sent, records } = setup(
+    () =>
+      json(200, {
+        value: [{ cfx_fileexchangeid: X1, cfx_stage: ExchangeStage.shared }],
+        "@odata.nextLink": `${API}cfx_fileexchanges?$skiptoken=1`,
+      }),
+    () => json(200, { value: [{ cfx_fileexchangeid: X2, cfx_stage: ExchangeStage.revoked, cfx_expireson: null }] }),
+  );
+  const live = await records.exchangesNotDeleted();
+  expect(live.map((x) => [x.id, x.stage, x.expiresOn])).toEqual([
+    [X1, ExchangeStage.shared, null],
+    [X2, ExchangeStage.revoked, null],
+  ]);
+  expect(decodeURIComponent(sent[0].url)).toContain(`$filter=cfx_stage ne ${ExchangeStage.deleted}`);
+  expect(sent).toHaveLength(2);
+});
+
 test("a throttled request waits the Retry-After Dataverse asks for, then goes through", async () => {
   const { sleeps, records } = setup(
     () => json(429, { error: { code: "0x80072322", message: "Number of requests exceeded the limit" } }, { "Retry-After": "2.128" }),

@@ -88,6 +88,11 @@ export class FakeRecords implements RetentionRecords {
       .map((x) => ({ ...x }));
   }
 
+  async exchangesNotDeleted(): Promise<RetentionExchange[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    return [...this.exchanges.values()].filter((x) => x.stage !== ExchangeStage.deleted).map((x) => ({ ...x }));
+  }
+
   async exchangeFolders(): Promise<ExchangeFolder[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
     return [...this.exchanges.values()]
