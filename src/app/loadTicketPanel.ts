@@ -61,8 +61,18 @@ export function ticketPanelModel(
     storedFileCount: exchange?.fileCount ?? 0,
   };
   const allowed = allowedActions(state, roles, now);
-  // A resolved or cancelled case gets no new folder; what exists can still be finished.
-  const actions = panelActions.filter((a) => allowed.includes(a) && (kase.active || a !== "prepareFolder"));
+  // Notify Support whose stage moved but that told nobody yet (a failure half-way, or a team with
+  // no members) is offered again to whoever could start it: running it again finishes it.
+  const notifyUnfinished =
+    exchange?.stage === ExchangeStage.backupReady &&
+    !exchange.notifiedOn &&
+    allowedActions({ ...state, stage: ExchangeStage.folderCreated }, roles, now).includes("notifySupport");
+  const actions = panelActions.filter(
+    (a) =>
+      (allowed.includes(a) || (a === "notifySupport" && notifyUnfinished)) &&
+      // A resolved or cancelled case gets no new folder; what exists can still be finished.
+      (kase.active || a !== "prepareFolder"),
+  );
   const readOnlyReason = !kase.active && !exchange ? "caseInactive" : roles.length === 0 ? "noRole" : undefined;
   return {
     ticket,

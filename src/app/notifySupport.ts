@@ -1,8 +1,15 @@
 import { nextStage, rolesFromIds, sharePointLink, ValidationError, type Exchange } from "../domain";
-import { noteRowId } from "../domain/recordIds";
+import {
+  MAX_NOTIFIED_MEMBERS,
+  notificationAudience,
+  type CaseOwner,
+  type NotificationAudience,
+  type Person,
+} from "../domain/notificationAudience";
+import { emailRowId, noteRowId, notificationRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser, TimelineTarget } from "../ports/CrmGateway";
-import type { EmailStatus } from "../ports/TicketGateway";
+import type { CaseSummary, EmailStatus } from "../ports/TicketGateway";
 import { storedTotals } from "./storedFiles";
 import type { TicketPorts, TicketRef } from "./ticketPorts";
 import { backupReadyEmail, backupReadyNoteText, noteSubjects } from "./ticketWording";
@@ -16,14 +23,21 @@ export interface NotifySupportInput {
 }
 
 export interface NotifySupportResult {
-  /** `alreadyNotified`: an earlier click did it; nothing was sent again. */
-  readonly outcome: "notified" | "alreadyNotified";
+  /**
+   * `alreadyNotified`: an earlier click did it; nothing was sent again. `nobodyNotified`: the backup
+   * is marked ready and noted, but the case's owning team has no members to tell (Notify Support
+   * stays open for when it has).
+   */
+  readonly outcome: "notified" | "alreadyNotified" | "nobodyNotified";
   readonly exchange: Exchange;
-  /** `pending`: the org's mailbox does not send yet; the e-mail waits in Dataverse. */
-  readonly email: EmailStatus | "unknown";
+  /** `pending`: the org's mailbox does not send yet; the e-mail waits in Dataverse. `none`: nobody to write to. */
+  readonly email: EmailStatus | "unknown" | "none";
   readonly fileCount: number;
   readonly totalBytes: number;
+  /** The case owner's name: the agent's, or the owning team's. */
   readonly agentName?: string;
+  /** Who was told (absent when an earlier click did it). */
+  readonly audience?: NotificationAudience;
 }
 
 /** A record's address in the app, as notifications and e-mails link to it. */
@@ -31,18 +45,29 @@ export function recordPath(table: string, id: string): string {
   return `main.aspx?pagetype=entityrecord&etn=${table}&id=${id}`;
 }
 
+/** The case's owner as the domain's audience rule takes it. */
+export function caseOwnerOf(kase: Pick<CaseSummary, "ownerId" | "ownerName" | "ownerIsTeam">): CaseOwner {
+  return { kind: kase.ownerIsTeam ? "team" : "user", id: kase.ownerId, name: kase.ownerName };
+}
+
+/** Notifications go out this many at a time: a team's members are told in a few round trips, not fifty. */
+const NOTIFICATIONS_AT_ONCE = 5;
+
 /**
  * **Notify Support**: marks the backup ready, writes "backup is ready" on the timelines and tells
- * the case's owning agent (in-app notification and an e-mail regarding the case). Every step is
- * safe to repeat: a second click, or a retry after a failure half-way, sends nothing twice.
+ * the case's owner — the agent, or each member of the owning team (at most 50, by name) — with an
+ * in-app notification each and one e-mail regarding the case. Every step is safe to repeat: a
+ * second click, or a retry after a failure half-way, sends nothing twice (the e-mail and each
+ * notification carry ids derived from the exchange, and the person for notifications).
  */
 export async function notifySupport(ports: TicketPorts, input: NotifySupportInput): Promise<NotifySupportResult> {
   const { tickets, crm, clock } = ports;
   let exchange = await tickets.getExchange(input.exchangeId);
   const { case: kase } = await tickets.loadCaseWithExchanges(exchange.caseId, ExchangeDirection.backupForCustomer);
   const caseNumber = kase.number ?? exchange.name;
-  const mail = (totals: { fileCount: number; totalBytes: number }) =>
+  const mail = (totals: { fileCount: number; totalBytes: number }, teamName?: string) =>
     backupReadyEmail({
+      teamName,
       caseNumber,
       caseTitle: kase.title,
       caseUrl: `${input.appUrl.replace(/\/$/, "")}/${recordPath("incident", kase.id)}`,
@@ -51,8 +76,10 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       ...totals,
     });
 
+  const event = `backupReady:${exchange.id}`;
+  const emailId = emailRowId(event);
   if (exchange.notifiedOn) {
-    const email = await tickets.findEmail(kase.id, mail(exchange).subject);
+    const email = await tickets.getEmail(emailId);
     return {
       outcome: "alreadyNotified",
       exchange,
@@ -89,6 +116,12 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     );
   }
 
+  // The team's members are read only now, on Notify Support, never when the panel opens.
+  const owner = caseOwnerOf(kase);
+  const members: Person[] = owner.kind === "team" ? await tickets.teamMembers(owner.id, MAX_NOTIFIED_MEMBERS + 1) : [];
+  const audience = notificationAudience(owner, members);
+  const nobody = audience.people.length === 0;
+
   const note = {
     subject: noteSubjects.backupReady,
     text: backupReadyNoteText({
@@ -99,7 +132,7 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       webUrl: sharePointLink(exchange.webUrl, ports.settings.siteUrl),
       fileCount: totals.fileCount,
       totalBytes: totals.totalBytes,
-      agentName: kase.ownerName ?? "the case's owner",
+      audience,
     }),
   };
   const targets: TimelineTarget[] = [
@@ -107,21 +140,53 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     { table: "cfx_fileexchange", id: exchange.id },
     { table: "incident", id: kase.id },
   ];
-  // Each note's id is derived from the exchange and the timeline: a retry writes the ones missing.
-  for (const target of targets) await crm.addNote(target, note, noteRowId(`backupReady:${exchange.id}`, target));
+  // Each note's id is derived from the event and the timeline: a retry writes the ones missing. A
+  // "nobody could be notified" note is an event of its own, so that notifying the team once it has
+  // members writes the usual note beside it.
+  const noteEvent = nobody ? `${event}:nobody` : event;
+  for (const target of targets) await crm.addNote(target, note, noteRowId(noteEvent, target));
 
-  const message = mail(totals);
-  let email = firstPass ? null : await tickets.findEmail(kase.id, message.subject);
-  email ??= await tickets.createEmail({ regardingCaseId: kase.id, toUserId: kase.ownerId, subject: message.subject, html: message.html });
+  if (nobody) {
+    // notifiedOn stays empty: nobody was told, and Notify Support can run again once somebody can be.
+    return {
+      outcome: "nobodyNotified",
+      exchange,
+      email: "none",
+      fileCount: totals.fileCount,
+      totalBytes: totals.totalBytes,
+      agentName: kase.ownerName,
+      audience,
+    };
+  }
+
+  const message = mail(totals, owner.kind === "team" ? (kase.ownerName ?? "") : undefined);
+  const email = await tickets.createEmail({
+    id: emailId,
+    regardingCaseId: kase.id,
+    toUserIds: audience.people.map((p) => p.id),
+    subject: message.subject,
+    html: message.html,
+  });
   const emailStatus = email.status === "draft" ? await tickets.sendEmail(email.id) : email.status;
 
-  await tickets.createAppNotification({
-    userId: kase.ownerId,
-    title: `Backup ready for ${caseNumber}`,
-    body: `${input.user.name} uploaded the customer's backup (${totals.fileCount} file${totals.fileCount === 1 ? "" : "s"}). Share it with the customer from the case.`,
-    link: { table: "incident", id: kase.id },
-    onceKey: `backupReady:${exchange.id}`,
-  });
+  const files = `${totals.fileCount} file${totals.fileCount === 1 ? "" : "s"}`;
+  const why =
+    owner.kind === "team"
+      ? ` You receive this as a member of the team that owns the case${kase.ownerName ? `, ${kase.ownerName}` : ""}.`
+      : "";
+  for (let i = 0; i < audience.people.length; i += NOTIFICATIONS_AT_ONCE) {
+    await Promise.all(
+      audience.people.slice(i, i + NOTIFICATIONS_AT_ONCE).map((person) =>
+        tickets.createAppNotification({
+          id: notificationRowId(event, person.id),
+          userId: person.id,
+          title: `Backup ready for ${caseNumber}`,
+          body: `${input.user.name} uploaded the customer's backup (${files}). Share it with the customer from the case.${why}`,
+          link: { table: "incident", id: kase.id },
+        }),
+      ),
+    );
+  }
   // Last: once this is written a further click is a no-op.
   await crm.updateExchange(exchange.id, { notifiedOn: now });
   return {
@@ -131,5 +196,6 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     fileCount: totals.fileCount,
     totalBytes: totals.totalBytes,
     agentName: kase.ownerName,
+    audience,
   };
 }

@@ -1,9 +1,8 @@
 import { ExchangeStage } from "../model";
 import { daysLeft } from "../domain/expiry";
+import { MAX_NOTIFIED_MEMBERS, notificationAudience, type NotificationAudience } from "../domain/notificationAudience";
 import {
-  classifyFolder,
   deletionNote,
-  isRevocable,
   knownFolders,
   lifetimeDays,
   mayDeleteOrphan,
@@ -16,7 +15,9 @@ import {
 import type { Clock } from "../ports/Clock";
 import { systemClock } from "../ports/Clock";
 import type { FolderAddress, FolderInventory, InventoryFolder } from "../ports/FolderInventory";
-import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome } from "../ports/RetentionRecords";
+import { revokeFolderAccess } from "./revokeFolderAccess";
+import { walkRootFolders } from "./walkRootFolders";
+import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome, TeamMembers } from "../ports/RetentionRecords";
 
 /** What the sweep talks to. */
 export interface SweepPorts {
@@ -124,6 +125,10 @@ class SweepRun {
   private readonly orphans: OrphanEntry[] = [];
   private readonly unrecognised: string[] = [];
   private stopped = false;
+  /** The members of the teams that own the cases to warn, read once per run. */
+  private teams: ReadonlyMap<string, TeamMembers> = new Map();
+  /** Why the teams could not be read: their cases' exchanges are not warned this run. */
+  private teamsUnreadable: unknown;
 
   constructor(
     private readonly ports: SweepPorts,
@@ -149,6 +154,7 @@ class SweepRun {
     const toDelete = due.filter((x) => retentionAction(x, this.now, settings) === "delete");
     this.log(`${due.length} exchange(s) need attention: ${toWarn.length} to warn, ${toDelete.length} expired.`);
 
+    if (!this.dryRun) await this.readTeams(toWarn);
     for (let i = 0; i < toWarn.length && !this.pastDeadline(); i += this.batch) {
       await this.warn(toWarn.slice(i, i + this.batch));
     }
@@ -162,9 +168,34 @@ class SweepRun {
   // --- 1. warn ---
 
   /**
+   * The members of every team that owns a case to warn, in one call to the records port (20 teams
+   * to a request): the cost grows with the teams, not with the exchanges, and a run with no
+   * team-owned case due reads nothing.
+   */
+  private async readTeams(toWarn: readonly RetentionExchange[]): Promise<void> {
+    const ids = [...new Set(toWarn.flatMap((x) => (x.caseOwner?.kind === "team" ? [x.caseOwner.id] : [])))];
+    if (ids.length === 0) return;
+    try {
+      this.teams = await this.ports.records.teamMembers(ids, MAX_NOTIFIED_MEMBERS + 1);
+    } catch (e) {
+      this.teamsUnreadable = e ?? new Error("The teams could not be read.");
+    }
+  }
+
+  /** Who is warned about an exchange: its case's owner, or the owning team's members (at most 50, by name). */
+  private audienceOf(exchange: RetentionExchange): NotificationAudience | undefined {
+    const owner = exchange.caseOwner;
+    if (!owner) return undefined;
+    if (owner.kind === "user") return notificationAudience(owner);
+    const team = this.teams.get(owner.id);
+    return notificationAudience({ ...owner, name: owner.name ?? team?.name }, team?.members ?? []);
+  }
+
+  /**
    * Notes and notifications first (one call to the records port: `$batch` requests of 20), then
    * `cfx_warnedon` for the exchanges whose warning was fully written (a second call): never marked
-   * warned without the note. The
+   * warned without the note. The note says who was notified: the case's owner, or the owning team's
+   * members, one notification each (a team with no members: the note says nobody could be). The
    * writes are keyed, so a rerun after a crash between the two does not double them.
    */
   private async warn(chunk: readonly RetentionExchange[]): Promise<void> {
@@ -175,10 +206,17 @@ class SweepRun {
     }
     const writes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
     for (const exchange of chunk) {
+      if (exchange.caseOwner?.kind === "team" && this.teamsUnreadable !== undefined) {
+        // Without the members the note could not say who was told: the next run warns it.
+        this.fail("warn", this.teamsUnreadable, exchange);
+        continue;
+      }
+      const audience = this.audienceOf(exchange);
       const note = warningNote({
         folderName: exchange.name,
         expiresOn: exchange.expiresOn!,
         daysLeft: daysLeft(exchange.expiresOn, this.now) ?? 0,
+        audience,
       });
       writes.push({
         exchange,
@@ -189,14 +227,15 @@ class SweepRun {
           options: { onceKey: `warn:${exchange.id}:note` },
         },
       });
-      if (!exchange.ownerIsTeam && exchange.ownerId) {
+      for (const person of audience?.people ?? []) {
         writes.push({
           exchange,
           write: {
             kind: "notifyUser",
-            userId: exchange.ownerId,
+            userId: person.id,
             notification: { title: note.subject, body: note.text },
-            options: { onceKey: `warn:${exchange.id}:notification` },
+            // One per exchange and person: a team's members each get their own, and a rerun none twice.
+            options: { onceKey: `warn:${exchange.id}:notification:${person.id}` },
           },
         });
       }
@@ -207,7 +246,7 @@ class SweepRun {
       written.map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { warnedOn: this.now } } })),
     );
     this.counts.warned -= chunk.length - warned.length;
-    for (const x of warned) this.log(`warned the owner of ${x.folderPath ?? x.name}`);
+    for (const x of warned) this.log(`warned the case's owner of ${x.folderPath ?? x.name}`);
   }
 
   /**
@@ -250,10 +289,12 @@ class SweepRun {
       return;
     }
     const addressable = chunk.filter((x) => x.itemId || x.folderPath);
-    const revoked = await this.revokeAll(
+    const { done: revoked, removed } = await revokeFolderAccess(
+      this.ports.folders,
       addressable.map((x) => ({ address: addressOf(x), exchange: x })),
-      (item, e, step) => this.fail(step, e, item.exchange),
+      (item, e) => this.fail("revoke", e, item.exchange),
     );
+    this.counts.permissionsRevoked += removed;
     const revokedCount = new Map(revoked.map((r) => [r.item.exchange.id, r.revoked]));
     // Exchanges with nothing to address have no folder left to delete.
     let ready = [...revoked.map((r) => r.item.exchange), ...chunk.filter((x) => !x.itemId && !x.folderPath)];
@@ -343,54 +384,6 @@ class SweepRun {
     for (const x of recorded) this.log(`deleted ${x.folderPath ?? x.name}`);
   }
 
-  /**
-   * Lists the permissions of each folder and removes every revocable one, in batches. Returns the
-   * items whose access is fully removed (or whose folder is already gone) with the number removed.
-   */
-  private async revokeAll<T extends { readonly address: FolderAddress }>(
-    items: readonly T[],
-    onFailure: (item: T, error: unknown, step: SweepStep) => void,
-  ): Promise<Array<{ item: T; revoked: number }>> {
-    if (items.length === 0) return [];
-    const { folders } = this.ports;
-    let listed;
-    try {
-      listed = await folders.listPermissions(items.map((i) => i.address));
-    } catch (e) {
-      for (const item of items) onFailure(item, e, "revoke");
-      return [];
-    }
-    const removals: Array<{ index: number; permissionId: string }> = [];
-    const alive: number[] = [];
-    listed.forEach((outcome, index) => {
-      if (!outcome.ok) return onFailure(items[index], outcome.error, "revoke");
-      alive.push(index);
-      if ("permissions" in outcome) for (const p of outcome.permissions.filter(isRevocable)) removals.push({ index, permissionId: p.id });
-    });
-    const failed = new Set<number>();
-    const removed = new Map<number, number>();
-    if (removals.length > 0) {
-      let results;
-      try {
-        results = await folders.removePermissions(removals.map((r) => ({ folder: items[r.index].address, permissionId: r.permissionId })));
-      } catch (e) {
-        for (const index of alive) onFailure(items[index], e, "revoke");
-        return [];
-      }
-      results.forEach((o, k) => {
-        const index = removals[k].index;
-        if (o.ok) {
-          removed.set(index, (removed.get(index) ?? 0) + 1);
-          this.counts.permissionsRevoked++;
-        } else if (!failed.has(index)) {
-          failed.add(index);
-          onFailure(items[index], o.error, "revoke");
-        }
-      });
-    }
-    return alive.filter((i) => !failed.has(i)).map((i) => ({ item: items[i], revoked: removed.get(i) ?? 0 }));
-  }
-
   private async deleteFolders(addresses: readonly FolderAddress[]) {
     try {
       return await this.ports.folders.deleteFolders(addresses, { permanent: this.options.settings.permanentDelete });
@@ -424,45 +417,27 @@ class SweepRun {
 
     const deletable: InventoryFolder[] = [];
     const toDelete: Array<{ folder: InventoryFolder; deletableFrom: Date }> = [];
-    const queue = [settings.backupRoot, settings.uploadRoot];
-    let scanned = true;
-    while (queue.length > 0) {
-      const path = queue.shift()!;
-      let next: string | undefined;
-      do {
-        if (this.pastDeadline()) {
-          scanned = false;
-          break;
-        }
-        let page;
-        try {
-          page = await this.ports.folders.listFolders(path, next);
-        } catch (e) {
-          this.fail("orphans", e, { path });
-          scanned = false;
-          break;
-        }
-        for (const folder of page.folders) {
-          const kind = classifyFolder(folder, known, settings);
-          if (kind.kind === "container") queue.push(folder.path);
-          else if (kind.kind === "unrecognised") {
-            this.counts.unrecognised++;
-            this.unrecognised.push(folder.path);
-          } else if (kind.kind === "orphan") {
-            this.counts.orphans++;
-            const eligible = kind.deletableFrom.getTime() <= this.now.getTime();
-            if (eligible) deletable.push(folder);
-            if (mayDeleteOrphan({ itemId: folder.itemId, deletableFrom: kind.deletableFrom }, this.now, previous, settings)) {
-              toDelete.push({ folder, deletableFrom: kind.deletableFrom });
-            } else {
-              this.orphans.push(orphanEntry(folder, kind.deletableFrom, "reported"));
-            }
+    const scanned = await walkRootFolders(
+      this.ports.folders,
+      settings,
+      known,
+      (folder, kind) => {
+        if (kind.kind === "unrecognised") {
+          this.counts.unrecognised++;
+          this.unrecognised.push(folder.path);
+        } else if (kind.kind === "orphan") {
+          this.counts.orphans++;
+          const eligible = kind.deletableFrom.getTime() <= this.now.getTime();
+          if (eligible) deletable.push(folder);
+          if (mayDeleteOrphan({ itemId: folder.itemId, deletableFrom: kind.deletableFrom }, this.now, previous, settings)) {
+            toDelete.push({ folder, deletableFrom: kind.deletableFrom });
+          } else {
+            this.orphans.push(orphanEntry(folder, kind.deletableFrom, "reported"));
           }
         }
-        next = page.next;
-      } while (next);
-      if (!scanned) break;
-    }
+      },
+      { stop: () => this.pastDeadline(), onError: (path, e) => this.fail("orphans", e, { path }) },
+    );
 
     const deletedIds = new Set<string>();
     for (let i = 0; i < toDelete.length; i += this.batch) {
@@ -473,10 +448,11 @@ class SweepRun {
       }
       const items = chunk.map((o) => ({ address: { itemId: o.folder.itemId, path: o.folder.path }, orphan: o }));
       const failedHere = new Set<string>();
-      const revoked = await this.revokeAll(items, (item, e, step) => {
+      const { done: revoked, removed } = await revokeFolderAccess(this.ports.folders, items, (item, e) => {
         failedHere.add(item.orphan.folder.itemId);
-        this.fail(step === "revoke" ? "orphans" : step, e, { path: item.orphan.folder.path });
+        this.fail("orphans", e, { path: item.orphan.folder.path });
       });
+      this.counts.permissionsRevoked += removed;
       const ready = revoked.map((r) => r.item.orphan);
       const outcomes =
         ready.length > 0 ? await this.deleteFolders(ready.map((o) => ({ itemId: o.folder.itemId, path: o.folder.path }))) : [];

@@ -1,3 +1,5 @@
+import { audienceCapSentence, audienceNames, nobodyNotifiedSentence, type NotificationAudience } from "../domain/notificationAudience";
+
 /**
  * The plain-words texts the ticket's use cases write (timeline notes, the notification, the
  * e-mail). They are records, not UI: they stay in English like the rest of the timeline.
@@ -49,12 +51,19 @@ export function backupReadyNoteText(input: {
   readonly webUrl?: string;
   readonly fileCount: number;
   readonly totalBytes: number;
-  readonly agentName: string;
+  /** Who was told: the case's owner, or its owning team's members (none when the team has none). */
+  readonly audience: NotificationAudience;
 }): string {
   const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"}, ${bytesInWords(input.totalBytes)}`;
+  const told =
+    input.audience.people.length > 0
+      ? [`${input.by} notified ${audienceNames(input.audience)} to share it with the customer.`, audienceCapSentence(input.audience)]
+      : [
+          nobodyNotifiedSentence(input.audience),
+          "Add members to the team or assign the case to a person, then select Notify Support again on the hardware ticket.",
+        ];
   return (
-    `The backup is ready for case ${input.caseNumber}: ${files} in "${input.folderPath}". ` +
-    `${input.by} notified ${input.agentName} to share it with the customer.` +
+    [`The backup is ready for case ${input.caseNumber}: ${files} in "${input.folderPath}".`, ...told].filter(Boolean).join(" ") +
     (input.webUrl ? `\n${input.webUrl}` : "")
   );
 }
@@ -69,6 +78,8 @@ export function backupReadyEmail(input: {
   readonly fileCount: number;
   readonly totalBytes: number;
   readonly by: string;
+  /** Set when the case is owned by a team: the e-mail goes to its members and says why. */
+  readonly teamName?: string;
 }): { subject: string; html: string } {
   const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"} (${bytesInWords(input.totalBytes)})`;
   return {
@@ -77,6 +88,9 @@ export function backupReadyEmail(input: {
       `<p>The customer's backup for case <a href="${escapeHtml(input.caseUrl)}">${escapeHtml(input.caseNumber)}: ${escapeHtml(input.caseTitle)}</a> ` +
       `is uploaded and verified: ${files} in the SharePoint folder "${escapeHtml(input.folderPath)}".</p>` +
       `<p>Open the case and use <b>Share with customer</b> in the Case File Exchange panel.</p>` +
+      (input.teamName !== undefined
+        ? `<p>You receive this as a member of the team that owns the case${input.teamName ? `, ${escapeHtml(input.teamName)}` : ""}.</p>`
+        : "") +
       `<p>${escapeHtml(input.by)}, service team</p>`,
   };
 }

@@ -13,3 +13,4 @@ export * from "./lifecycle";
 export * from "./statusSummary";
 export * from "./onceId";
 export * from "./recordIds";
+export * from "./notificationAudience";

@@ -69,3 +69,17 @@ export function noteRowId(event: string, target: { readonly table: string; reado
 
 /** An instant as note events carry it (milliseconds, UTC). */
 export const eventInstant = (d: Date | null | undefined): string => (d ? d.toISOString() : "none");
+
+/**
+ * One in-app notification about one event to one person. Notifications belong to their recipient
+ * (the sender cannot look them up), so each person's is keyed on its own: a team's members each
+ * get one, and a retry after a lost answer writes none twice.
+ */
+export function notificationRowId(event: string, userId: string): string {
+  return onceId(`notification:${event}:${bare(userId)}`);
+}
+
+/** The one e-mail activity about an event, however many recipients it has (`activityid`). */
+export function emailRowId(event: string): string {
+  return onceId(`email:${event}`);
+}

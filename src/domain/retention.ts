@@ -1,5 +1,6 @@
 import { ExchangeDirection, ExchangeStage } from "../model";
 import { DAY_MS, isExpired, isExpiringSoon, retentionDays } from "./expiry";
+import { audienceCapSentence, audienceNames, nobodyNotifiedSentence, type NotificationAudience } from "./notificationAudience";
 import type { Settings } from "./settings";
 
 /** The settings the retention rules read. */
@@ -186,16 +187,49 @@ export function deletionNote(input: {
   };
 }
 
-/** The note and in-app notification that warn the owner before the folder is deleted. */
-export function warningNote(input: { readonly folderName: string; readonly expiresOn: Date; readonly daysLeft: number }): {
+/**
+ * The note and in-app notification that warn the case's owner before the folder is deleted. With
+ * `audience`, the note also says who was notified (or why nobody could be).
+ */
+export function warningNote(input: {
+  readonly folderName: string;
+  readonly expiresOn: Date;
+  readonly daysLeft: number;
+  readonly audience?: NotificationAudience;
+}): {
   subject: string;
   text: string;
 } {
   const when = input.daysLeft <= 1 ? "within a day" : `in ${input.daysLeft} days`;
+  const base = `The SharePoint folder ${input.folderName} expires on ${input.expiresOn.toISOString().slice(0, 10)} (UTC) and will then be deleted, as announced to the customer. An administrator can keep it or change its expiry before then.`;
   return {
     subject: `Folder ${input.folderName} will be deleted ${when}`,
-    text: `The SharePoint folder ${input.folderName} expires on ${input.expiresOn.toISOString().slice(0, 10)} (UTC) and will then be deleted, as announced to the customer. An administrator can keep it or change its expiry before then. (Retention job)`,
+    text: [base, ...(input.audience ? toldSentences(input.audience) : []), "(Retention job)"].filter(Boolean).join(" "),
   };
+}
+
+/** The subject of the note written when every guest's access ends before the solution is removed. */
+export const ACCESS_ENDED_SUBJECT = "Access ended before the solution was removed";
+
+/**
+ * The note on the exchange and the case when the retention job ends every guest's access before
+ * Case File Exchange is removed from the environment (`cfx-retention --end-all-access`).
+ */
+export function accessEndedNote(input: { readonly folderName: string; readonly folderPath?: string }): { subject: string; text: string } {
+  const where = input.folderPath
+    ? `Every external permission on the SharePoint folder "${input.folderPath}" was removed (inherited entries and the site owners' own stay), and every recipient was marked revoked.`
+    : `No SharePoint folder is recorded for ${input.folderName}; every recipient was marked revoked.`;
+  return {
+    subject: ACCESS_ENDED_SUBJECT,
+    text: `${where} Case File Exchange is being removed from this environment, so nothing would end this access later. The folder itself was not deleted. (Retention job)`,
+  };
+}
+
+function toldSentences(audience: NotificationAudience): string[] {
+  const { people } = audience;
+  if (people.length === 0) return [nobodyNotifiedSentence(audience)];
+  const one = audience.owner.kind === "user" || (people.length === 1 && !audience.capped);
+  return [`${capitalise(audienceNames(audience))} ${one ? "was" : "were"} notified.`, audienceCapSentence(audience)];
 }
 
 function capitalise(s: string): string {

@@ -2,14 +2,24 @@ import type { Clock } from "../ports/Clock";
 import { appOnlyTokens } from "./appOnlyTokens";
 import { createRetentionJob, type CreateRetentionJobOptions } from "./createRetentionJob";
 import { ExitCode, exitCodeFor } from "./exitCodes";
+import { formatEndAllAccessReport } from "./formatEndAllAccessReport";
 import { formatReport } from "./formatReport";
 import { readJobConfig, type Env } from "./jobConfig";
 
 const USAGE = `Usage: cfx-retention [--dry-run] [--now <ISO date-time>] [--max-minutes <n>] [--json] [--verbose]
+       cfx-retention --end-all-access [--dry-run] [--max-minutes <n>] [--json] [--verbose]
 
-Warns owners of folders about to expire, revokes access to and deletes expired folders, and reports
-orphan folders (deleting them only when the orphan setting is on), as docs/retention.md describes.
+Warns the owners of cases whose folders are about to expire, revokes access to and deletes expired
+folders, and reports orphan folders (deleting them only when the orphan setting is on), as
+docs/retention.md describes.
 
+With --end-all-access, before the solution is removed (docs/deploy.md, "Removing the solution"):
+for every exchange not deleted, removes every direct permission on its folder, marks its recipients
+revoked, sets its stage to revoked and notes it on the exchange and the case; then removes the
+direct permissions of every folder under the two roots that no exchange records. Deletes nothing.
+A second run finds nothing to do.
+
+  --end-all-access   end every guest's access (see above) instead of the retention sweep
   --dry-run          decide and report, change nothing
   --now <instant>    decide as of this instant instead of the machine's clock (e.g. 2027-01-01T00:00:00Z)
   --max-minutes <n>  start no new work after n minutes (default CFX_RETENTION_MAX_MINUTES, else none)
@@ -29,11 +39,18 @@ export interface CliArgs {
   readonly json: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
+  readonly endAllAccess: boolean;
 }
 
 /** Parses the command line; throws an Error whose message is for the user. */
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: { -readonly [K in keyof CliArgs]: CliArgs[K] } = { dryRun: false, json: false, verbose: false, help: false };
+  const args: { -readonly [K in keyof CliArgs]: CliArgs[K] } = {
+    dryRun: false,
+    json: false,
+    verbose: false,
+    help: false,
+    endAllAccess: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] =
@@ -49,6 +66,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--json":
         args.json = true;
+        break;
+      case "--end-all-access":
+        args.endAllAccess = true;
         break;
       case "--verbose":
       case "-v":
@@ -123,15 +143,20 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
   const now = args.now;
   const clock: Clock = now ? { now: () => now } : { now: () => new Date() };
   const deadline = job.maxMinutes ? new Date(started.getTime() + job.maxMinutes * 60_000) : undefined;
-  let report;
+  const options = { clock, dryRun: args.dryRun, deadline, log };
   try {
-    report = await job.job.run({ clock, dryRun: args.dryRun, deadline, log });
+    if (args.endAllAccess) {
+      const report = await job.job.endAllAccess(options);
+      io.out(args.json ? JSON.stringify(report, null, 2) : formatEndAllAccessReport(report));
+      return exitCodeFor(report);
+    }
+    const report = await job.job.run(options);
+    io.out(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return exitCodeFor(report);
   } catch (e) {
     io.err(`The retention job stopped unexpectedly: ${describe(e)}`);
     return ExitCode.couldNotRun;
   }
-  io.out(args.json ? JSON.stringify(report, null, 2) : formatReport(report));
-  return exitCodeFor(report);
 }
 
 function describe(e: unknown): string {

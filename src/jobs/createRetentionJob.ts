@@ -5,6 +5,7 @@ import { GraphClient } from "../adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
 import { GraphFolderInventory } from "../adapters/graph/GraphFolderInventory";
 import type { FetchLike } from "../adapters/graph/retryPolicy";
+import { endAllAccess, type EndAllAccessReport } from "../app/endAllAccess";
 import { sweepExpired, type SweepReport } from "../app/sweepExpired";
 import { parseSettings, type Settings } from "../domain/settings";
 import type { Clock } from "../ports/Clock";
@@ -40,6 +41,8 @@ export interface RunRetentionOptions {
 export interface RetentionJob {
   readonly settings: Settings;
   run(options: RunRetentionOptions): Promise<SweepReport>;
+  /** Ends every guest's access before the solution is removed (`cfx-retention --end-all-access`). */
+  endAllAccess(options: RunRetentionOptions): Promise<EndAllAccessReport>;
 }
 
 const SETTINGS_QUERY =
@@ -78,6 +81,7 @@ export async function createRetentionJob(options: CreateRetentionJobOptions): Pr
   return {
     settings,
     run: (run) => sweepExpired(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log }),
+    endAllAccess: (run) => endAllAccess(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log }),
   };
 }
 

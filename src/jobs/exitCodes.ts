@@ -9,8 +9,8 @@ import type { SweepReport } from "../app/sweepExpired";
 export const ExitCode = { ok: 0, someFailed: 1, usage: 2, couldNotRun: 3, incomplete: 4 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** The exit code for a finished run: failures first (they need a look), then an unfinished pass. */
-export function exitCodeFor(report: SweepReport): ExitCode {
+/** The exit code for a finished run (a sweep, or ending all access): failures first (they need a look), then an unfinished pass. */
+export function exitCodeFor(report: Pick<SweepReport, "failures" | "complete">): ExitCode {
   if (report.failures.length > 0) return ExitCode.someFailed;
   if (!report.complete) return ExitCode.incomplete;
   return ExitCode.ok;

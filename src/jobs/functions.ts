@@ -5,12 +5,17 @@ import { exitCodeFor, ExitCode } from "./exitCodes";
 import { readJobConfig, type Env } from "./jobConfig";
 
 /** Builds the job from the app settings (the real wiring; tests pass their own). */
-export type JobFactory = (env: Env) => Promise<{ readonly job: Pick<RetentionJob, "run">; readonly maxMinutes?: number }>;
+export type JobFactory = (env: Env) => Promise<{
+  readonly job: Pick<RetentionJob, "run"> & Partial<Pick<RetentionJob, "endAllAccess">>;
+  readonly maxMinutes?: number;
+  /** CFX_RETENTION_END_ALL_ACCESS: end every guest's access instead of sweeping. */
+  readonly endAllAccess?: boolean;
+}>;
 
 const realJob: JobFactory = async (env) => {
   const config = readJobConfig(env);
   const job = await createRetentionJob({ dataverseUrl: config.dataverseUrl, tokens: appOnlyTokens(config) });
-  return { job, maxMinutes: config.maxMinutes };
+  return { job, maxMinutes: config.maxMinutes, endAllAccess: config.endAllAccess };
 };
 
 /**
@@ -18,16 +23,22 @@ const realJob: JobFactory = async (env) => {
  * Consumption plan a run is stopped after 5 minutes by default (10 at most), so the job stops
  * starting new work after CFX_RETENTION_MAX_MINUTES (default 4) and the next run continues.
  * The report is logged as one JSON line (a warning when something failed or is left); a job that
- * cannot start throws, so the invocation shows as failed.
+ * cannot start throws, so the invocation shows as failed. With CFX_RETENTION_END_ALL_ACCESS set, it
+ * ends every guest's access instead (before the solution is removed).
  */
 export function retentionTimer(factory: JobFactory = realJob, env: Env = process.env) {
   return async (_timer: Timer, context: InvocationContext): Promise<void> => {
     const started = Date.now();
-    const { job, maxMinutes } = await factory(env);
+    const { job, maxMinutes, endAllAccess } = await factory(env);
     const deadline = new Date(started + (maxMinutes ?? 4) * 60_000);
-    const report = await job.run({ clock: { now: () => new Date() }, deadline, log: (line) => context.debug(line) });
+    const options = { clock: { now: () => new Date() }, deadline, log: (line: string) => context.debug(line) };
+    // Before the solution is removed, CFX_RETENTION_END_ALL_ACCESS turns the timer into
+    // `--end-all-access`: run it (Code + Test, or the next schedule) until the report shows nothing left.
+    if (endAllAccess && !job.endAllAccess) throw new Error("This job cannot end all access.");
+    const report = endAllAccess && job.endAllAccess ? await job.endAllAccess(options) : await job.run(options);
     // One JSON line: Application Insights keeps it as a trace that can be queried.
-    const line = JSON.stringify({ event: "cfx-retention-report", ...report });
+    const event = "command" in report ? "cfx-retention-end-all-access-report" : "cfx-retention-report";
+    const line = JSON.stringify({ event, ...report });
     if (exitCodeFor(report) === ExitCode.ok) context.log(line);
     else context.warn(line);
   };

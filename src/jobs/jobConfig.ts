@@ -19,6 +19,8 @@ export interface JobConfig {
   };
   /** Minutes a run may take before it stops starting new work (Azure Functions Consumption: 5–10). */
   readonly maxMinutes?: number;
+  /** The Functions timer ends every guest's access instead of sweeping (before the solution is removed). */
+  readonly endAllAccess: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -28,7 +30,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * Functions, where the key can be a Key Vault reference):
  * CFX_DATAVERSE_URL, CFX_TENANT_ID, CFX_CLIENT_ID, CFX_AUTHORITY (optional),
  * CFX_CERTIFICATE_PATH + CFX_PRIVATE_KEY_PATH, or CFX_CERTIFICATE_PEM + CFX_PRIVATE_KEY_PEM,
- * CFX_RETENTION_MAX_MINUTES (optional).
+ * CFX_RETENTION_MAX_MINUTES (optional), CFX_RETENTION_END_ALL_ACCESS (optional, the Functions host).
  */
 export function readJobConfig(env: Env): JobConfig {
   const need = (name: string): string => {
@@ -68,7 +70,24 @@ export function readJobConfig(env: Env): JobConfig {
     authority,
     certificate: { privateKeyPem, certificatePem: certPem, thumbprintSha256 },
     maxMinutes,
+    endAllAccess: endAllAccessSetting(env),
   };
+}
+
+/**
+ * CFX_RETENTION_END_ALL_ACCESS: `true`/`yes`/`1` makes the Functions timer end every guest's
+ * access (what `cfx-retention --end-all-access` does) instead of sweeping; unset or `false`/`no`/`0`
+ * sweeps. Anything else is refused, so a typo cannot start the wrong job.
+ */
+export function endAllAccessSetting(env: Env): boolean {
+  const v = env.CFX_RETENTION_END_ALL_ACCESS?.trim().toLowerCase();
+  if (!v || ["false", "no", "0"].includes(v)) return false;
+  if (["true", "yes", "1"].includes(v)) return true;
+  throw new JobConfigError(
+    "configInvalid",
+    `CFX_RETENTION_END_ALL_ACCESS must be true or false, not "${env.CFX_RETENTION_END_ALL_ACCESS}".`,
+    "CFX_RETENTION_END_ALL_ACCESS",
+  );
 }
 
 const descriptions: Readonly<Record<string, string>> = {

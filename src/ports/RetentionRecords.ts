@@ -1,4 +1,5 @@
 import type { Exchange, Recipient } from "../domain/exchange";
+import type { CaseOwner, Person } from "../domain/notificationAudience";
 import type { NoteInput, TimelineTarget } from "./CrmGateway";
 
 /** An exchange as the retention job reads it. */
@@ -18,9 +19,18 @@ export type RetentionExchange = Pick<
   | "deletedOn"
   | "ownerId"
 > & {
-  /** The owner is a team: in-app notifications go to users only, so the note alone warns. */
-  readonly ownerIsTeam?: boolean;
+  /**
+   * The owner of the exchange's case, read with the exchange: who is warned before the folder goes
+   * (the exchange itself belongs to whoever created it). Absent when the case could not be read.
+   */
+  readonly caseOwner?: CaseOwner;
 };
+
+/** A team's name and its members who can be told (enabled users), ordered by name. */
+export interface TeamMembers {
+  readonly name?: string;
+  readonly members: readonly Person[];
+}
 
 /** A live exchange's folder, for telling orphan folders apart. */
 export interface ExchangeFolder {
@@ -67,6 +77,13 @@ export type RetentionWriteOutcome = { readonly ok: true; readonly refused?: bool
 export interface RetentionRecords {
   /** Exchanges not deleted, with an expiry, that expired by `now` or expire by `horizon` and were not warned. */
   exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]>;
+  /**
+   * The members of these teams, at most `atMost` per team, by team id (a team that cannot be found
+   * is absent). Reads go 20 teams to a request: the cost grows with the teams, not the exchanges.
+   */
+  teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>>;
+  /** Every exchange not deleted, kept ones included (for ending all access before the solution is removed). */
+  exchangesNotDeleted(): Promise<RetentionExchange[]>;
   /** The folder of every exchange not deleted (kept ones included). */
   exchangeFolders(): Promise<ExchangeFolder[]>;
   /** Recipients of these exchanges whose access is not revoked yet. */

@@ -1,4 +1,5 @@
 import type { Exchange, FileReceipt } from "../domain/exchange";
+import type { Person } from "../domain/notificationAudience";
 import type { ExchangeDirection } from "../model";
 
 /** The case behind a hardware ticket, as the ticket panel shows it. */
@@ -12,8 +13,11 @@ export interface CaseSummary {
   readonly accountName?: string;
   readonly contactId?: string;
   readonly contactName?: string;
+  /** A user's or a team's id: cases are often owned by a team (queues, routing). */
   readonly ownerId: string;
   readonly ownerName?: string;
+  /** The owner is a team (`_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname` is "team"), not a person. */
+  readonly ownerIsTeam?: boolean;
   /** false for a resolved or cancelled case (read-only in Dataverse). */
   readonly active: boolean;
 }
@@ -25,21 +29,24 @@ export interface CaseWithExchanges {
 }
 
 export interface AppNotificationInput {
+  /**
+   * The notification's id, derived from the event and the person (`notificationRowId`): a second
+   * create with it (a retry after a failure half-way) is refused as a duplicate and sends nothing.
+   */
+  readonly id: string;
   readonly userId: string;
   readonly title: string;
   readonly body: string;
   /** The record the notification opens (the case). */
   readonly link: { readonly table: "incident"; readonly id: string };
-  /**
-   * What the notification is about, written once: a second create with the same key (a retry
-   * after a failure half-way) leaves the first notification alone and sends nothing.
-   */
-  readonly onceKey: string;
 }
 
 export interface EmailInput {
+  /** The activity's id, derived from the event (`emailRowId`): a second create is refused as a duplicate. */
+  readonly id: string;
   readonly regardingCaseId: string;
-  readonly toUserId: string;
+  /** Users in To (activity parties of type systemuser): the case's owner, or its owning team's members. */
+  readonly toUserIds: readonly string[];
   readonly subject: string;
   /** HTML body: Dataverse stores e-mail descriptions as HTML. */
   readonly html: string;
@@ -64,9 +71,18 @@ export interface TicketGateway {
   getExchange(id: string): Promise<Exchange>;
   listReceipts(exchangeId: string): Promise<FileReceipt[]>;
   createAppNotification(input: AppNotificationInput): Promise<void>;
-  /** The e-mail activity with this subject regarding the case, if one was created before. */
-  findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null>;
-  /** Creates the e-mail activity (from the caller, to the user, regarding the case) as a draft. */
+  /**
+   * The team's members who can be told (enabled users), ordered by name, at most `atMost`: one
+   * request, made only when a team-owned case needs telling.
+   */
+  teamMembers(teamId: string, atMost: number): Promise<Person[]>;
+  /** The e-mail activity with this id, or null when there is none. */
+  getEmail(id: string): Promise<EmailRef | null>;
+  /**
+   * Creates the e-mail activity (from the caller, to the users, regarding the case) as a draft under
+   * its id. When an earlier attempt created it (Dataverse refuses the id as a duplicate key), it
+   * answers that e-mail as it is now, so a retry neither writes nor sends it twice.
+   */
   createEmail(input: EmailInput): Promise<EmailRef>;
   /** `SendEmail` with IssueSend: resolves the status the e-mail ends in. */
   sendEmail(emailId: string): Promise<EmailStatus>;

@@ -9,7 +9,9 @@ import type {
   RetentionRecords,
   RetentionWrite,
   RetentionWriteOutcome,
+  TeamMembers,
 } from "../../ports/RetentionRecords";
+import type { CaseOwner } from "../../domain/notificationAudience";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
 import { isDataverseError, type DataverseError } from "./DataverseError";
 import { onceId } from "../../domain/onceId";
@@ -40,6 +42,15 @@ const entitySets: Readonly<Record<TimelineTarget["table"], string>> = {
 
 /** Recipients are read for this many exchanges per query (an `or` of ids keeps the URL short). */
 const IDS_PER_QUERY = 20;
+
+/**
+ * The exchange's case and its owner, in the same request as the exchange (a single-valued
+ * navigation). The owner is a user or a team: `_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname`
+ * says which (Learn, Web API "Select columns", Lookup property data); the client asks for that annotation.
+ */
+const CASE_OWNER_EXPAND = "cfx_CaseId($select=_ownerid_value)";
+
+const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
 /** The orphan report lives in one note with a fixed id and no regarding record. */
 export const ORPHAN_REPORT_SUBJECT = "Case File Exchange retention: orphan folder report";
@@ -74,10 +85,54 @@ export class DataverseRetentionRecords implements RetentionRecords {
       `cfx_stage ne ${ExchangeStage.deleted} and cfx_expireson ne null and ` +
       `(cfx_expireson le ${iso(now)} or (cfx_warnedon eq null and cfx_expireson le ${iso(horizon)}))`;
     const rows = await this.client.getAll<Row>(
-      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=cfx_expireson asc`,
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=cfx_expireson asc` +
+        `&$expand=${encodeURIComponent(CASE_OWNER_EXPAND)}`,
       this.options.pageSize,
     );
     return rows.map(exchangeFromRow);
+  }
+
+  async exchangesNotDeleted(): Promise<RetentionExchange[]> {
+    const rows = await this.client.getAll<Row>(
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(`cfx_stage ne ${ExchangeStage.deleted}`)}&$orderby=cfx_fileexchangeid asc`,
+      this.options.pageSize,
+    );
+    return rows.map(exchangeFromRow);
+  }
+
+  /**
+   * `teammembership_association` is the N:N between team and systemuser (Learn, Team table
+   * reference, Many-To-Many Relationships). It cannot be nested under the case's owner (Learn, Web
+   * API "Join tables": no nested `$expand` with N:N), so the teams are read on their own, 20 to a
+   * request, each with one level of `$expand`, which takes `$filter`, `$orderby` and `$top` and is
+   * not paged (up to 5,000 related rows per team; `atMost` keeps it small).
+   */
+  async teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>> {
+    const out = new Map<string, TeamMembers>();
+    const ids = [...new Set(teamIds.map(guid))];
+    const expand =
+      "teammembership_association($select=systemuserid,fullname;$filter=isdisabled eq false;$orderby=fullname asc;" +
+      `$top=${Math.max(1, Math.floor(atMost))})`;
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      const filter = ids
+        .slice(i, i + IDS_PER_QUERY)
+        .map((id) => `teamid eq ${id}`)
+        .join(" or ");
+      const rows = await this.client.getAll<Row>(
+        `teams?$select=teamid,name&$filter=${encodeURIComponent(filter)}&$expand=${encodeURIComponent(expand)}`,
+        this.options.pageSize,
+      );
+      for (const r of rows) {
+        const members = Array.isArray(r.teammembership_association) ? (r.teammembership_association as Row[]) : [];
+        out.set(String(r.teamid).toLowerCase(), {
+          name: str(r, "name"),
+          members: members
+            .filter((m) => typeof m.systemuserid === "string")
+            .map((m) => ({ id: String(m.systemuserid).toLowerCase(), name: str(m, "fullname") ?? "" })),
+        });
+      }
+    }
+    return out;
   }
 
   async exchangeFolders(): Promise<ExchangeFolder[]> {
@@ -266,8 +321,17 @@ function exchangeFromRow(r: Row): RetentionExchange {
     warnedOn: date(r, "cfx_warnedon"),
     deletedOn: date(r, "cfx_deletedon"),
     ownerId: str(r, "_ownerid_value") ?? "",
-    ownerIsTeam: str(r, "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname") === "team",
+    caseOwner: caseOwnerOf(r.cfx_CaseId),
   };
+}
+
+/** The expanded case's owner: a user or a team, by the lookup's logical name. */
+function caseOwnerOf(value: unknown): CaseOwner | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const kase = value as Row;
+  const id = str(kase, "_ownerid_value");
+  if (!id) return undefined;
+  return { kind: str(kase, `_ownerid_value${LOOKUP_TABLE}`) === "team" ? "team" : "user", id: id.toLowerCase() };
 }
 
 function str(r: Row, key: string): string | undefined {

@@ -1,4 +1,5 @@
 import type { Exchange, FileReceipt } from "../../domain/exchange";
+import type { Person } from "../../domain/notificationAudience";
 import { fileExchange, incident, type ExchangeDirection } from "../../model";
 import type {
   AppNotificationInput,
@@ -9,7 +10,6 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../ports/TicketGateway";
-import { onceId } from "../../domain/onceId";
 import { isDataverseError, toDataverseError } from "./DataverseError";
 import { EXCHANGES_NAV, exchangeFromRow, formatted, normalizeId, num, receiptFromRow, str, type Row } from "./records";
 import { EXCHANGE_SELECT, RECEIPT_SELECT, type XrmWebApi } from "./XrmCrmGateway";
@@ -44,6 +44,9 @@ export function caseSummaryFromRow(row: Row, contactColumn = "primarycontactid")
     contactName: formatted(row, `_${contactColumn}_value`),
     ownerId: normalizeId(str(row, "_ownerid_value") ?? ""),
     ownerName: formatted(row, "_ownerid_value"),
+    // Owner is polymorphic (user or team): the annotation names the table (Learn, Web API
+    // "Select columns", Lookup property data). Xrm.WebApi returns every annotation.
+    ownerIsTeam: str(row, `_ownerid_value${LOOKUP_TABLE}`) === "team",
     active: (num(row, "statecode") ?? 0) === 0,
   };
 }
@@ -56,7 +59,20 @@ function emailStatus(row: Row): EmailStatus {
   return (num(row, "statecode") ?? 0) === 0 ? "draft" : "sent";
 }
 
-const odataString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/**
+ * A team's members: `teammembership_association` is the N:N between team and systemuser, with that
+ * navigation property on both sides (Learn, Team table reference, Many-To-Many Relationships). One
+ * level of `$expand` on a collection takes `$select`, `$filter`, `$orderby` and `$top` (Learn, Web
+ * API "Join tables", Expand collection-valued navigation properties); Xrm.WebApi cannot address
+ * `teams(<id>)/teammembership_association` itself, so the team is read with its members expanded.
+ * Disabled users are left out: they cannot be told.
+ */
+export function teamMembersQuery(atMost: number): string {
+  return (
+    "?$select=teamid&$expand=teammembership_association(" +
+    `$select=systemuserid,fullname;$filter=isdisabled eq false;$orderby=fullname asc;$top=${Math.max(1, Math.floor(atMost))})`
+  );
+}
 
 /**
  * The ticket panel's reads and writes over Xrm.WebApi (received, never read from a global), as
@@ -110,10 +126,10 @@ export class XrmTicketGateway implements TicketGateway {
 
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     const url = `?pagetype=entityrecord&etn=${input.link.table}&id=${normalizeId(input.link.id)}`;
-    const once = this.call("Notifying the agent in the app", () =>
+    const once = this.call("Notifying support in the app", () =>
       this.webApi.createRecord("appnotification", {
-        // Derived from the key: a retry's create is refused as a duplicate instead of notifying twice.
-        appnotificationid: onceId(input.onceKey),
+        // Derived from the event and the person: a retry's create is refused as a duplicate instead of notifying twice.
+        appnotificationid: normalizeId(input.id),
         title: input.title,
         body: input.body,
         "ownerid@odata.bind": `/systemusers(${normalizeId(input.userId)})`,
@@ -129,31 +145,57 @@ export class XrmTicketGateway implements TicketGateway {
     });
   }
 
-  async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {
-    const result = await this.call("Reading the e-mail", () =>
-      this.webApi.retrieveMultipleRecords(
-        "email",
-        `?$select=activityid,statecode,statuscode&$filter=_regardingobjectid_value eq ${normalizeId(regardingCaseId)} and subject eq ${odataString(subject)}&$top=1`,
-      ),
-    );
-    const row = result.entities[0] as Row | undefined;
-    return row ? { id: normalizeId(String(row.activityid)), status: emailStatus(row) } : null;
+  async teamMembers(teamId: string, atMost: number): Promise<Person[]> {
+    const row = (await this.call("Reading the members of the team that owns the case", () =>
+      this.webApi.retrieveRecord("team", normalizeId(teamId), teamMembersQuery(atMost)),
+    )) as Row;
+    const members = Array.isArray(row.teammembership_association) ? (row.teammembership_association as Row[]) : [];
+    return members
+      .filter((m) => typeof m.systemuserid === "string")
+      .map((m) => ({ id: normalizeId(String(m.systemuserid)), name: str(m, "fullname") ?? "" }));
+  }
+
+  async getEmail(id: string): Promise<EmailRef | null> {
+    try {
+      const row = (await this.call("Reading the e-mail", () =>
+        this.webApi.retrieveRecord("email", normalizeId(id), "?$select=activityid,statecode,statuscode"),
+      )) as Row;
+      return { id: normalizeId(id), status: emailStatus(row) };
+    } catch (e) {
+      if (isDataverseError(e) && e.code === "notFound") return null;
+      throw e;
+    }
   }
 
   async createEmail(input: EmailInput): Promise<EmailRef> {
-    const created = await this.call("Writing the e-mail", () =>
-      this.webApi.createRecord("email", {
-        subject: input.subject,
-        description: input.html,
-        directioncode: true,
-        "regardingobjectid_incident@odata.bind": `/incidents(${normalizeId(input.regardingCaseId)})`,
-        email_activity_parties: [
-          { "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(this.currentUserId)})`, participationtypemask: 1 },
-          { "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(input.toUserId)})`, participationtypemask: 2 },
-        ],
-      }),
-    );
-    return { id: normalizeId(created.id), status: "draft" };
+    const id = normalizeId(input.id);
+    try {
+      await this.call("Writing the e-mail", () =>
+        this.webApi.createRecord("email", {
+          // Derived from the event: a retry's create is refused as a duplicate key instead of writing a second e-mail.
+          activityid: id,
+          subject: input.subject,
+          description: input.html,
+          directioncode: true,
+          "regardingobjectid_incident@odata.bind": `/incidents(${normalizeId(input.regardingCaseId)})`,
+          // Activity parties: 1 Sender, 2 ToRecipient (Learn, ActivityParty table, Activity Party Types).
+          email_activity_parties: [
+            { "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(this.currentUserId)})`, participationtypemask: 1 },
+            ...input.toUserIds.map((to) => ({
+              "partyid_systemuser@odata.bind": `/systemusers(${normalizeId(to)})`,
+              participationtypemask: 2,
+            })),
+          ],
+        }),
+      );
+      return { id, status: "draft" };
+    } catch (e) {
+      if (!(isDataverseError(e) && e.code === "duplicate")) throw e;
+      // Written by an earlier attempt whose answer was lost: carry on from where that e-mail is.
+      const existing = await this.getEmail(id);
+      if (!existing) throw e;
+      return existing;
+    }
   }
 
   async sendEmail(emailId: string): Promise<EmailStatus> {

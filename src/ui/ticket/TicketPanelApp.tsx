@@ -33,12 +33,18 @@ function prepareNotices(r: PrepareFolderResult): TicketNotice[] {
 }
 
 function notifyNotices(r: NotifySupportResult): TicketNotice[] {
-  const agent = r.agentName ?? "the case's owner";
-  const out: TicketNotice[] = [
-    r.outcome === "alreadyNotified"
-      ? { tone: "success", text: s.done.alreadyNotified }
-      : { tone: "success", text: fill(s.done.notified, { agent }) },
-  ];
+  const audience = r.audience;
+  const team = audience?.owner.kind === "team" ? (audience.owner.name ?? r.agentName ?? "") : undefined;
+  if (r.outcome === "nobodyNotified") return [{ tone: "warning", text: fill(s.done.nobodyNotified, { team: team ?? "" }) }];
+  const agent = team !== undefined ? "the team's members" : (r.agentName ?? "the case's owner");
+  const out: TicketNotice[] = [];
+  if (r.outcome === "alreadyNotified") out.push({ tone: "success", text: s.done.alreadyNotified });
+  else if (audience && team !== undefined) {
+    const n = audience.people.length;
+    const text = n === 1 ? s.done.notifiedTeam.one : s.done.notifiedTeam.other;
+    out.push({ tone: "success", text: fill(text, { team, n: String(n), names: audience.people.map((p) => p.name).join(", ") }) });
+    if (audience.capped) out.push({ tone: "warning", text: fill(s.done.teamCapped, { team, cap: String(audience.cap), n: String(n) }) });
+  } else out.push({ tone: "success", text: fill(s.done.notified, { agent }) });
   if (r.email === "pending") out.push({ tone: "warning", text: fill(s.done.emailPending, { agent }) });
   return out;
 }

@@ -56,6 +56,13 @@ export const ticketStrings = {
     folderAdopted: "The folder {path} was already in SharePoint and is now used for this case.",
     notesRefused: "The case is resolved, so its timeline did not take the note; the exchange's and the ticket's timelines have it.",
     notified: "Support is notified: {agent} has an in-app notification and an e-mail.",
+    notifiedTeam: {
+      one: 'Support is notified: the only member of team "{team}", {names}, has an in-app notification and an e-mail.',
+      other: 'Support is notified: the {n} members of team "{team}" have an in-app notification and an e-mail.',
+    },
+    teamCapped: 'Team "{team}" has more than {cap} members: only the first {n} by name were notified. The notes on the timeline say so.',
+    nobodyNotified:
+      'Nobody was notified: the case is owned by team "{team}", which has no members in Dynamics 365. The backup is marked ready and the timeline says nobody was told. Add members to the team or assign the case to a person, then select Notify Support again, or tell support another way.',
     alreadyNotified: "Support was already notified; nothing was sent again.",
     emailPending:
       "The e-mail to {agent} is waiting in Dynamics 365: the organization's mailbox is not approved to send yet. An administrator can approve it in the Power Platform admin center (Email > Mailboxes). The in-app notification was delivered.",

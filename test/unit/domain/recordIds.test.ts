@@ -1,5 +1,5 @@
 import { ExchangeDirection } from "../../../src/model";
-import { exchangeRowId, noteRowId, onceId, receiptRowId, recipientRowId } from "../../../src/domain";
+import { emailRowId, exchangeRowId, noteRowId, notificationRowId, onceId, receiptRowId, recipientRowId } from "../../../src/domain";
 
 const CASE = "6b1f3c2a-0d4e-4f5a-9b8c-7d6e5f4a3b2c";
 const X = "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b";
@@ -57,5 +57,19 @@ describe("ids derived from what a row records", () => {
     expect(noteRowId("shared:r1", onExchange)).toBe(noteRowId("shared:r1", { table: "cfx_fileexchange", id: `{${X.toUpperCase()}}` }));
     expect(noteRowId("shared:r1", onExchange)).not.toBe(noteRowId("shared:r1", { table: "incident", id: X }));
     expect(noteRowId("shared:r1", onExchange)).not.toBe(noteRowId("shared:r2", onExchange));
+  });
+
+  test("an in-app notification is one per event and person: each member of a team gets their own", () => {
+    const event = `backupReady:${X}`;
+    expect(notificationRowId(event, CASE)).toBe(notificationRowId(event, `{${CASE.toUpperCase()}}`));
+    expect(notificationRowId(event, CASE)).not.toBe(notificationRowId(event, X));
+    expect(notificationRowId(event, CASE)).not.toBe(notificationRowId(`backupReady:${CASE}`, CASE));
+    expect(notificationRowId(event, CASE)).not.toBe(noteRowId(event, { table: "systemuser", id: CASE }));
+  });
+
+  test("an e-mail is one per event, however many it goes to", () => {
+    expect(emailRowId(`backupReady:${X}`)).toBe(emailRowId(`backupReady:${X}`));
+    expect(emailRowId(`backupReady:${X}`)).not.toBe(emailRowId(`backupReady:${CASE}`));
+    expect(emailRowId(`backupReady:${X}`)).not.toBe(notificationRowId(`backupReady:${X}`, X));
   });
 });

@@ -1,4 +1,6 @@
+import type { EndAllAccessReport } from "../../../src/app/endAllAccess";
 import type { SweepReport } from "../../../src/app/sweepExpired";
+import { formatEndAllAccessReport } from "../../../src/jobs/formatEndAllAccessReport";
 import { parseArgs, runCli } from "../../../src/jobs/cli";
 import { ExitCode, exitCodeFor } from "../../../src/jobs/exitCodes";
 import { formatReport } from "../../../src/jobs/formatReport";
@@ -43,6 +45,8 @@ describe("command line", () => {
     [["--now", "2027-01-01T00:00:00Z"], { now: new Date("2027-01-01T00:00:00Z") }],
     [["--now=2027-01-01"], { now: new Date("2027-01-01T00:00:00Z") }],
     [["--max-minutes", "4", "--json"], { maxMinutes: 4, json: true }],
+    [[], { endAllAccess: false }],
+    [["--end-all-access", "--dry-run"], { endAllAccess: true, dryRun: true }],
   ])("%j parses", (argv, expected) => {
     expect(parseArgs(argv)).toMatchObject(expected);
   });
@@ -100,4 +104,48 @@ test("the printed report has counts of warned, deleted, orphans and failures, an
   expect(text).toContain("deleted:  2 of 2 expired folder(s) deleted; 3 permission(s) and 2 recipient(s) revoked first");
   expect(text).toContain("orphan reported: Customer Data Migration/CAS-09001-ZZZZZZ");
   expect(text).toContain("failed delete: Customer Data Migration/CAS-01000-AAAAAA: resourceLocked 423: locked");
+});
+
+const ended = (over: Partial<EndAllAccessReport> = {}): EndAllAccessReport => ({
+  command: "endAllAccess",
+  now: "2026-12-01T12:00:00.000Z",
+  startedAt: "2026-12-01T12:00:00.000Z",
+  finishedAt: "2026-12-01T12:00:01.000Z",
+  dryRun: false,
+  complete: true,
+  counts: { exchanges: 5, ended: 4, permissionsRevoked: 6, recipientsRevoked: 3, otherFolders: 2, otherFoldersWithAccess: 1, failures: 0 },
+  folders: [
+    { path: "Customer Data Migration/CAS-01000-AAAAAA", exchangeId: "x1", permissions: 5 },
+    { path: "Customer Data Migration/CAS-09001-ZZZZZZ", permissions: 1 },
+  ],
+  failures: [],
+  ...over,
+});
+
+describe("--end-all-access", () => {
+  test("its printed report says what was removed, from which folders, and what failed", () => {
+    const text = formatEndAllAccessReport(
+      ended({
+        failures: [{ step: "revoke", path: "External Data Transfer/CAS-01001-BBBBBB", code: "accessDenied", status: 403, message: "no" }],
+      }),
+    );
+    expect(text).toContain("End all access run at 2026-12-01T12:00:00.000Z");
+    expect(text).toContain(
+      "exchanges: 4 of 5 not deleted had their access ended (recipients revoked, stage set to revoked, noted on the exchange and the case)",
+    );
+    expect(text).toContain("removed:   6 permission(s), 3 recipient(s) marked revoked");
+    expect(text).toContain("folders no exchange records: 2, 1 of them with permissions removed");
+    expect(text).toContain("folder: Customer Data Migration/CAS-01000-AAAAAA: 5 permission(s) (exchange x1)");
+    expect(text).toContain("folder: Customer Data Migration/CAS-09001-ZZZZZZ: 1 permission(s) (no exchange records it)");
+    expect(text).toContain("failed revoke: External Data Transfer/CAS-01001-BBBBBB: accessDenied 403: no");
+    expect(formatEndAllAccessReport(ended({ dryRun: true }))).toContain("would be removed");
+  });
+
+  test.each<[string, Partial<EndAllAccessReport>, number]>([
+    ["all done", {}, 0],
+    ["something failed", { failures: [{ step: "orphans", code: "x", message: "y" }] }, 1],
+    ["stopped at the deadline", { complete: false }, 4],
+  ])("exits %s → %s", (_label, over, code) => {
+    expect(exitCodeFor(ended(over))).toBe(code);
+  });
 });

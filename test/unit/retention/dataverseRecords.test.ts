@@ -10,6 +10,7 @@ const X1 = "11111111-1111-1111-1111-111111111111";
 const X2 = "22222222-2222-2222-2222-222222222222";
 const CASE = "33333333-3333-3333-3333-333333333333";
 const USER = "44444444-4444-4444-4444-444444444444";
+const TEAM = "55555555-5555-5555-5555-555555555555";
 
 interface Sent {
   method: string;
@@ -54,6 +55,7 @@ test("the Web API base is the org URL plus /api/data/v9.2/, given either way", (
 });
 
 test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize and an app-only token for the org", async () => {
+  const L = "@Microsoft.Dynamics.CRM.lookuplogicalname";
   const row = (id: string, extra: Record<string, unknown> = {}) => ({
     cfx_fileexchangeid: id,
     cfx_name: "CAS-01000-AAAAAA",
@@ -61,29 +63,106 @@ test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize a
     cfx_stage: ExchangeStage.shared,
     cfx_expireson: "2026-12-01T09:00:00Z",
     _ownerid_value: USER,
-    "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "systemuser",
+    [`_ownerid_value${L}`]: "systemuser",
+    cfx_CaseId: { incidentid: CASE, _ownerid_value: USER, [`_ownerid_value${L}`]: "systemuser" },
     ...extra,
   });
   const { sent, scopes, records } = setup(
     () => json(200, { value: [row(X1)], "@odata.nextLink": `${API}cfx_fileexchanges?$skiptoken=abc` }),
     () =>
       json(200, {
-        value: [row(X2, { "_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname": "team", cfx_warnedon: "2026-11-28T09:00:00Z" })],
+        value: [
+          row(X2, {
+            cfx_CaseId: { incidentid: CASE, _ownerid_value: TEAM, [`_ownerid_value${L}`]: "team" },
+            cfx_warnedon: "2026-11-28T09:00:00Z",
+          }),
+        ],
       }),
   );
   const due = await records.exchangesNeedingAttention(new Date("2026-12-01T12:00:00.250Z"), new Date("2026-12-04T12:00:00Z"));
 
   expect(due.map((x) => x.id)).toEqual([X1, X2]);
-  expect(due[0]).toMatchObject({ caseId: CASE, ownerId: USER, ownerIsTeam: false, expiresOn: new Date("2026-12-01T09:00:00Z") });
-  expect(due[1]).toMatchObject({ ownerIsTeam: true, warnedOn: new Date("2026-11-28T09:00:00Z") });
+  expect(due[0]).toMatchObject({
+    caseId: CASE,
+    ownerId: USER,
+    caseOwner: { kind: "user", id: USER },
+    expiresOn: new Date("2026-12-01T09:00:00Z"),
+  });
+  expect(due[1]).toMatchObject({ caseOwner: { kind: "team", id: TEAM }, warnedOn: new Date("2026-11-28T09:00:00Z") });
   expect(sent).toHaveLength(2);
   expect(sent[0].headers.Prefer).toContain("odata.maxpagesize=2");
   expect(sent[0].headers.Authorization).toBe("Bearer app-token");
   expect(decodeURIComponent(sent[0].url)).toContain(
     "cfx_expireson ne null and (cfx_expireson le 2026-12-01T12:00:00Z or (cfx_warnedon eq null and cfx_expireson le 2026-12-04T12:00:00Z))",
   );
+  // The case's owner comes with the exchange, in the same request: warnings go to the case's owner.
+  expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value)");
   expect(sent[1].url).toBe(`${API}cfx_fileexchanges?$skiptoken=abc`);
   expect(scopes[0]).toEqual([`${ORG}/.default`]);
+});
+
+test("the members of the teams that own cases are read 20 teams to a request, each team's enabled members by name", async () => {
+  const teams = Array.from({ length: 21 }, (_, i) => `${String(i + 1).padStart(8, "0")}-5555-5555-5555-555555555555`);
+  const { sent, records } = setup(
+    () =>
+      json(200, {
+        value: [
+          {
+            teamid: teams[0],
+            name: "Tier 2",
+            teammembership_association: [
+              { systemuserid: USER, fullname: "Al Adams" },
+              { systemuserid: X1, fullname: "Bo Brown" },
+            ],
+          },
+          { teamid: teams[1], name: "Empty", teammembership_association: [] },
+        ],
+      }),
+    () => json(200, { value: [{ teamid: teams[20], name: "Last", teammembership_association: [] }] }),
+  );
+  const found = await records.teamMembers(teams, 51);
+  expect(sent).toHaveLength(2);
+  const url = decodeURIComponent(sent[0].url);
+  expect(url).toContain("teams?$select=teamid,name");
+  expect(url).toContain(`teamid eq ${teams[0]} or teamid eq ${teams[1]}`);
+  expect(url).not.toContain(teams[20]);
+  expect(url).toContain(
+    "$expand=teammembership_association($select=systemuserid,fullname;$filter=isdisabled eq false;$orderby=fullname asc;$top=51)",
+  );
+  expect(found.get(teams[0])).toEqual({
+    name: "Tier 2",
+    members: [
+      { id: USER, name: "Al Adams" },
+      { id: X1, name: "Bo Brown" },
+    ],
+  });
+  expect(found.get(teams[1])).toEqual({ name: "Empty", members: [] });
+  expect(found.get(teams[20])).toEqual({ name: "Last", members: [] });
+  expect(found.has(teams[5])).toBe(false);
+});
+
+test("no team owns a case due: no team request at all", async () => {
+  const { sent, records } = setup();
+  expect((await records.teamMembers([], 51)).size).toBe(0);
+  expect(sent).toHaveLength(0);
+});
+
+test("every exchange not deleted is read for ending all access, every page", async () => {
+  const { sent, records } = setup(
+    () =>
+      json(200, {
+        value: [{ cfx_fileexchangeid: X1, cfx_stage: ExchangeStage.shared }],
+        "@odata.nextLink": `${API}cfx_fileexchanges?$skiptoken=1`,
+      }),
+    () => json(200, { value: [{ cfx_fileexchangeid: X2, cfx_stage: ExchangeStage.revoked, cfx_expireson: null }] }),
+  );
+  const live = await records.exchangesNotDeleted();
+  expect(live.map((x) => [x.id, x.stage, x.expiresOn])).toEqual([
+    [X1, ExchangeStage.shared, null],
+    [X2, ExchangeStage.revoked, null],
+  ]);
+  expect(decodeURIComponent(sent[0].url)).toContain(`$filter=cfx_stage ne ${ExchangeStage.deleted}`);
+  expect(sent).toHaveLength(2);
 });
 
 test("a throttled request waits the Retry-After Dataverse asks for, then goes through", async () => {

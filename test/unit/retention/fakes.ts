@@ -1,4 +1,5 @@
 import type { Recipient } from "../../../src/domain/exchange";
+import type { Person } from "../../../src/domain/notificationAudience";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
 import type { NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type { FolderPermission } from "../../../src/ports/DocumentLibrary";
@@ -18,6 +19,7 @@ import type {
   RetentionRecords,
   RetentionWrite,
   RetentionWriteOutcome,
+  TeamMembers,
 } from "../../../src/ports/RetentionRecords";
 
 /** An error shaped like the adapters' (code + status). */
@@ -44,6 +46,11 @@ export class FakeRecords implements RetentionRecords {
   readonly failUpdates = new Set<string>();
   /** Once-keys whose note is refused with an error (not as an inactive case). */
   readonly failNoteKeys = new Set<string>();
+  /** Teams by id: their name and members (teammembership in Dataverse). */
+  readonly teams = new Map<string, { name: string; members: Person[] }>();
+  /** Every `teamMembers` call's team ids, so tests can check that teams are read in batches. */
+  readonly teamReads: string[][] = [];
+  failTeamReads = false;
   report: OrphanReport | null = null;
   reportsSaved = 0;
   failQueries = false;
@@ -61,7 +68,9 @@ export class FakeRecords implements RetentionRecords {
       stage: ExchangeStage.shared,
       folderPath: `Customer Data Migration/${x.id}`,
       itemId: `item-${x.id}`,
-      ownerId: "owner-1",
+      // The exchange belongs to whoever created it; the case belongs to someone else.
+      ownerId: "creator-1",
+      caseOwner: { kind: "user", id: "owner-1" },
       ...x,
     });
   }
@@ -79,11 +88,28 @@ export class FakeRecords implements RetentionRecords {
       .map((x) => ({ ...x }));
   }
 
+  async exchangesNotDeleted(): Promise<RetentionExchange[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    return [...this.exchanges.values()].filter((x) => x.stage !== ExchangeStage.deleted).map((x) => ({ ...x }));
+  }
+
   async exchangeFolders(): Promise<ExchangeFolder[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
     return [...this.exchanges.values()]
       .filter((x) => x.stage !== ExchangeStage.deleted)
       .map((x) => ({ folderPath: x.folderPath, itemId: x.itemId, expiresOn: x.expiresOn }));
+  }
+
+  async teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>> {
+    this.teamReads.push([...teamIds]);
+    if (this.failTeamReads) throw new FakeError("accessDenied", 403);
+    const out = new Map<string, TeamMembers>();
+    for (const id of teamIds) {
+      const team = this.teams.get(id);
+      // As the adapter asks Dataverse: ordered by name, the first `atMost`.
+      if (team) out.set(id, { name: team.name, members: [...team.members].sort((a, b) => a.name.localeCompare(b.name)).slice(0, atMost) });
+    }
+    return out;
   }
 
   async activeRecipients(exchangeIds: readonly string[]): Promise<Recipient[]> {

@@ -1,6 +1,7 @@
 import { InvocationContext, type Timer } from "@azure/functions";
 import type { SweepReport } from "../../../src/app/sweepExpired";
 import { retentionTimer } from "../../../src/jobs/functions";
+import { endAllAccessSetting } from "../../../src/jobs/jobConfig";
 
 const report = (over: Partial<SweepReport> = {}): SweepReport => ({
   now: "2026-12-01T12:00:00.000Z",
@@ -59,4 +60,43 @@ test("a run with failures is logged as a warning", async () => {
 test("a job that cannot start fails the invocation", async () => {
   const { ctx } = context();
   await expect(retentionTimer(undefined, {})(timer, ctx)).rejects.toMatchObject({ name: "JobConfigError", code: "configMissing" });
+});
+
+test("with CFX_RETENTION_END_ALL_ACCESS set, the timer ends all access instead of sweeping, and logs that report", async () => {
+  const { ctx, lines } = context();
+  let swept = false;
+  const job = {
+    run: async () => ((swept = true), report()),
+    endAllAccess: async () => ({
+      command: "endAllAccess" as const,
+      now: "2026-12-01T12:00:00.000Z",
+      startedAt: "2026-12-01T12:00:00.000Z",
+      finishedAt: "2026-12-01T12:00:01.000Z",
+      dryRun: false,
+      complete: true,
+      counts: {
+        exchanges: 2,
+        ended: 2,
+        permissionsRevoked: 3,
+        recipientsRevoked: 1,
+        otherFolders: 0,
+        otherFoldersWithAccess: 0,
+        failures: 0,
+      },
+      folders: [],
+      failures: [],
+    }),
+  };
+  await retentionTimer(async () => ({ job, endAllAccess: true }), {})(timer, ctx);
+  expect(swept).toBe(false);
+  const info = lines.filter((l) => l.level === "information");
+  expect(JSON.parse(info[0].text)).toMatchObject({ event: "cfx-retention-end-all-access-report", counts: { ended: 2 } });
+});
+
+test("CFX_RETENTION_END_ALL_ACCESS is read from the app settings", () => {
+  const base = { CFX_DATAVERSE_URL: "https://contoso.crm.dynamics.com", CFX_TENANT_ID: "t", CFX_CLIENT_ID: "c" };
+  expect(endAllAccessSetting({ ...base, CFX_RETENTION_END_ALL_ACCESS: "true" })).toBe(true);
+  expect(endAllAccessSetting({ ...base, CFX_RETENTION_END_ALL_ACCESS: "yes" })).toBe(true);
+  expect(endAllAccessSetting({ ...base })).toBe(false);
+  expect(() => endAllAccessSetting({ ...base, CFX_RETENTION_END_ALL_ACCESS: "maybe" })).toThrow(/CFX_RETENTION_END_ALL_ACCESS/);
 });

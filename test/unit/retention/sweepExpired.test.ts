@@ -45,13 +45,14 @@ function world() {
 }
 
 describe("warnings", () => {
-  test("an exchange expiring within the warning days gets one note and one notification to its owner, once", async () => {
+  test("an exchange expiring within the warning days gets one note and one notification to its case's owner, once", async () => {
     const w = world();
     w.exchange("1", 28);
     const first = await w.run();
     expect(first.counts.warned).toBe(1);
     expect(w.records.notes).toHaveLength(1);
     expect(w.records.notes[0].target).toEqual({ table: "cfx_fileexchange", id: "1" });
+    expect(w.records.notes[0].note.text).toContain("The case's owner was notified.");
     expect(w.records.notifications).toEqual([expect.objectContaining({ userId: "owner-1" })]);
     expect(w.records.exchanges.get("1")!.warnedOn).toEqual(today);
 
@@ -61,13 +62,102 @@ describe("warnings", () => {
     expect(w.records.writes).toBe(writes);
   });
 
-  test("a team-owned exchange is warned by the note alone (notifications go to users)", async () => {
+  test("the case's owner is warned, not the specialist who created the exchange", async () => {
     const w = world();
     w.exchange("1", 28);
-    w.records.exchanges.get("1")!.ownerIsTeam = true;
+    Object.assign(w.records.exchanges.get("1")!, { ownerId: "specialist-1", caseOwner: { kind: "user", id: "agent-7" } });
     await w.run();
-    expect(w.records.notes).toHaveLength(1);
-    expect(w.records.notifications).toHaveLength(0);
+    expect(w.records.notifications.map((n) => n.userId)).toEqual(["agent-7"]);
+  });
+
+  const teamOwned = (w: ReturnType<typeof world>, id: string, team = "team-1") =>
+    Object.assign(w.records.exchanges.get(id)!, { caseOwner: { kind: "team", id: team } });
+  const members = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `m-${i}`, name: `Member ${String(n - i).padStart(3, "0")}` }));
+
+  test("a team-owned case's members are each notified, once each, and the note names them", async () => {
+    const w = world();
+    w.exchange("1", 28);
+    teamOwned(w, "1");
+    w.records.teams.set("team-1", {
+      name: "Tier 2",
+      members: [
+        { id: "m-2", name: "Bo Brown" },
+        { id: "m-1", name: "Al Adams" },
+      ],
+    });
+    await w.run();
+    expect(w.records.notifications.map((n) => [n.userId, n.key])).toEqual([
+      ["m-1", "warn:1:notification:m-1"],
+      ["m-2", "warn:1:notification:m-2"],
+    ]);
+    expect(w.records.notifications.some((n) => n.userId === "team-1")).toBe(false);
+    expect(w.records.notes[0].note.text).toContain('The 2 members of team "Tier 2" (Al Adams, Bo Brown) were notified.');
+    expect(w.records.exchanges.get("1")!.warnedOn).toEqual(today);
+  });
+
+  test("a team of more than 50 has its first 50 by name notified, and the note says so", async () => {
+    const w = world();
+    w.exchange("1", 28);
+    teamOwned(w, "1");
+    w.records.teams.set("team-1", { name: "Everyone", members: members(70) });
+    await w.run();
+    expect(w.records.notifications).toHaveLength(50);
+    expect(w.records.notifications[0].userId).toBe("m-69");
+    expect(w.records.notes[0].note.text).toContain('Team "Everyone" has more than 50 members: only the first 50 by name were notified.');
+  });
+
+  test("a team with no members: the note says nobody could be notified, and the exchange counts as warned", async () => {
+    const w = world();
+    w.exchange("1", 28);
+    teamOwned(w, "1");
+    w.records.teams.set("team-1", { name: "Night shift", members: [] });
+    const report = await w.run();
+    expect(report.failures).toEqual([]);
+    expect(w.records.notifications).toEqual([]);
+    expect(w.records.notes[0].note.text).toContain(
+      'Nobody could be notified: the case is owned by team "Night shift", which has no members in Dynamics 365.',
+    );
+    expect(w.records.exchanges.get("1")!.warnedOn).toEqual(today);
+  });
+
+  test("the teams' members are read once for the whole run, every team in one call, not per exchange", async () => {
+    const w = world();
+    for (let i = 1; i <= 45; i++) {
+      w.exchange(String(i), 28);
+      teamOwned(w, String(i), `team-${i % 3}`);
+    }
+    for (let t = 0; t < 3; t++) w.records.teams.set(`team-${t}`, { name: `T${t}`, members: members(2) });
+    w.exchange("46", 28);
+    const report = await w.run();
+    expect(report.counts.warned).toBe(46);
+    expect(w.records.teamReads).toEqual([["team-1", "team-2", "team-0"]]);
+    expect(w.records.notifications).toHaveLength(45 * 2 + 1);
+  });
+
+  test("when the teams cannot be read, their cases' exchanges fail this run (not marked warned) and the others are warned", async () => {
+    const w = world();
+    w.exchange("1", 28);
+    w.exchange("2", 28);
+    teamOwned(w, "1");
+    w.records.failTeamReads = true;
+    const first = await w.run();
+    expect(first.failures).toEqual([expect.objectContaining({ step: "warn", exchangeId: "1", code: "accessDenied" })]);
+    expect(w.records.exchanges.get("1")!.warnedOn).toBeUndefined();
+    expect(w.records.exchanges.get("2")!.warnedOn).toEqual(today);
+
+    w.records.failTeamReads = false;
+    w.records.teams.set("team-1", { name: "Tier 2", members: members(1) });
+    const second = await w.run();
+    expect(second.failures).toEqual([]);
+    expect(w.records.exchanges.get("1")!.warnedOn).toEqual(today);
+  });
+
+  test("a dry run reads no team", async () => {
+    const w = world();
+    w.exchange("1", 28);
+    teamOwned(w, "1");
+    await w.run({ dryRun: true });
+    expect(w.records.teamReads).toEqual([]);
   });
 
   test("a warning interrupted before warnedOn was written is not duplicated by the next run", async () => {
@@ -273,7 +363,9 @@ describe("scale: requests grow by batches and pages, not per folder", () => {
     expect(report.counts.warned).toBe(45);
     expect(w.records.writeCalls).toEqual([40, 20, 40, 20, 10, 5]);
     for (let i = 1; i <= 45; i++) {
-      expect(w.records.log.indexOf(`updateExchange:${i}`)).toBeGreaterThan(w.records.log.indexOf(`notifyUser:warn:${i}:notification`));
+      expect(w.records.log.indexOf(`updateExchange:${i}`)).toBeGreaterThan(
+        w.records.log.indexOf(`notifyUser:warn:${i}:notification:owner-1`),
+      );
       expect(w.records.log.indexOf(`updateExchange:${i}`)).toBeGreaterThan(w.records.log.indexOf(`addNote:warn:${i}:note`));
     }
   });

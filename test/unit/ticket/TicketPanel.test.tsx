@@ -253,6 +253,45 @@ describe("TicketPanelApp", () => {
     expect(crm.emails).toHaveLength(1);
   });
 
+  const readyToNotify = async (crm: FakeCrm) => {
+    const p = ports(crm);
+    const { exchange: ex } = await prepareFolder(p, ticket, specialist);
+    await crm.addReceipt({ id: "f-a", exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Notify Support" }));
+    return p;
+  };
+
+  it("says which team's members were told when a team owns the case", async () => {
+    const crm = new FakeCrm();
+    crm.kase = aCase({ ownerId: "team-1", ownerName: "Tier 2 Support", ownerIsTeam: true });
+    crm.teams.set("team-1", [
+      { id: "m-1", name: "Al Adams" },
+      { id: "m-2", name: "Bo Brown" },
+    ]);
+    await readyToNotify(crm);
+    expect(
+      await screen.findByText('Support is notified: the 2 members of team "Tier 2 Support" have an in-app notification and an e-mail.'),
+    ).toBeInTheDocument();
+  });
+
+  it("says plainly that nobody could be notified when the owning team has no members, and offers Notify Support again", async () => {
+    const crm = new FakeCrm();
+    crm.kase = aCase({ ownerId: "team-1", ownerName: "Tier 2 Support", ownerIsTeam: true });
+    crm.teams.set("team-1", []);
+    await readyToNotify(crm);
+    expect(
+      await screen.findByText(/Nobody was notified: the case is owned by team "Tier 2 Support", which has no members in Dynamics 365\./),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/The backup is marked ready/)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Notify Support" })).toBeEnabled();
+  });
+
   it("refreshes in place when the form hands over again, showing what changed", async () => {
     const p = ports();
     let reload: (() => void) | undefined;

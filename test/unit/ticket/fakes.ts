@@ -1,4 +1,4 @@
-import type { Exchange, FileReceipt, Recipient } from "../../../src/domain";
+import type { Exchange, FileReceipt, Person, Recipient } from "../../../src/domain";
 import { parseSettings } from "../../../src/domain";
 import type { ExchangeDirection } from "../../../src/model";
 import { roleDefs } from "../../../src/model";
@@ -66,7 +66,9 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   receipts: FileReceipt[] = [];
   notes: { target: TimelineTarget; note: NoteInput; id: string }[] = [];
   notifications: AppNotificationInput[] = [];
-  emails: (EmailInput & { id: string; status: EmailStatus })[] = [];
+  emails: (EmailInput & { status: EmailStatus })[] = [];
+  /** Members of teams, by team id (teammembership in Dataverse). */
+  teams = new Map<string, Person[]>();
   mailboxApproved = true;
   /** Tables whose notes the platform refuses (an inactive case). */
   refuseNotesOn = new Set<string>();
@@ -78,7 +80,6 @@ export class FakeCrm implements CrmGateway, TicketGateway {
    */
   loseAnswer = new Set<string>();
   calls: string[] = [];
-  private ids = 0;
 
   private answer(method: string): void {
     if (this.loseAnswer.delete(method)) throw lostAnswer();
@@ -151,17 +152,29 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   async createAppNotification(input: AppNotificationInput): Promise<void> {
     this.enter("createAppNotification");
     // As Dataverse does with the id derived from the key: the second create is refused, quietly.
-    if (!this.notifications.some((n) => n.onceKey === input.onceKey)) this.notifications.push(input);
+    if (!this.notifications.some((n) => n.id === input.id)) this.notifications.push(input);
+    this.answer("createAppNotification");
   }
-  async findEmail(regardingCaseId: string, subject: string): Promise<EmailRef | null> {
-    this.enter("findEmail");
-    const e = this.emails.find((m) => m.regardingCaseId === regardingCaseId && m.subject === subject);
+  async teamMembers(teamId: string, atMost: number): Promise<Person[]> {
+    this.enter("teamMembers");
+    const members = this.teams.get(teamId);
+    if (!members) throw new Error(`no team ${teamId}`);
+    // As the adapter asks Dataverse: ordered by name, the first `atMost`.
+    return [...members].sort((a, b) => a.name.localeCompare(b.name)).slice(0, atMost);
+  }
+  async getEmail(id: string): Promise<EmailRef | null> {
+    this.enter("getEmail");
+    const e = this.emails.find((m) => m.id === id);
     return e ? { id: e.id, status: e.status } : null;
   }
   async createEmail(input: EmailInput): Promise<EmailRef> {
     this.enter("createEmail");
-    const e = { ...input, id: `mail-${++this.ids}`, status: "draft" as EmailStatus };
+    // An e-mail with this id already written: the gateway answers it as it is now (duplicate key).
+    const existing = this.emails.find((m) => m.id === input.id);
+    if (existing) return { id: existing.id, status: existing.status };
+    const e = { ...input, status: "draft" as EmailStatus };
     this.emails.push(e);
+    this.answer("createEmail");
     return { id: e.id, status: e.status };
   }
   async sendEmail(emailId: string): Promise<EmailStatus> {
@@ -169,6 +182,7 @@ export class FakeCrm implements CrmGateway, TicketGateway {
     const e = this.emails.find((m) => m.id === emailId)!;
     if (e.status !== "draft") throw new Error("This e-mail has already been sent or cancelled.");
     e.status = this.mailboxApproved ? "sent" : "pending";
+    this.answer("sendEmail");
     return e.status;
   }
 }

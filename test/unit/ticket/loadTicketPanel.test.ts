@@ -21,7 +21,19 @@ describe("loadTicketPanel", () => {
       { stage: ExchangeStage.folderCreated, fileCount: 2 },
       ["uploadBackup", "notifySupport"],
     ],
-    ["a specialist, backup ready", specialist, { stage: ExchangeStage.backupReady, fileCount: 2 }, ["uploadBackup"]],
+    [
+      "a specialist, backup ready, nobody notified yet (a step left half-way, or a team with no members)",
+      specialist,
+      { stage: ExchangeStage.backupReady, fileCount: 2 },
+      ["uploadBackup", "notifySupport"],
+    ],
+    [
+      "a specialist, backup ready and support notified",
+      specialist,
+      { stage: ExchangeStage.backupReady, fileCount: 2, notifiedOn: new Date("2026-11-22T03:00:00Z") },
+      ["uploadBackup"],
+    ],
+    ["an agent, backup ready, nobody notified yet", agent, { stage: ExchangeStage.backupReady, fileCount: 2 }, []],
     ["a specialist, shared", specialist, { stage: ExchangeStage.shared, fileCount: 2 }, []],
   ] as const)("offers %s: %j", async (_what, user, exchange, expected) => {
     const p = ports();

@@ -1,8 +1,9 @@
 import { notifySupport } from "../../../src/app/notifySupport";
+import { emailRowId, notificationRowId, type Person } from "../../../src/domain";
 import { prepareFolder } from "../../../src/app/prepareFolder";
 import { ExchangeStage, FileIntegrity } from "../../../src/model";
 import { bytesInWords } from "../../../src/app/ticketWording";
-import { agent, FakeCrm, ports, specialist, ticket } from "./fakes";
+import { aCase, agent, FakeCrm, ports, specialist, ticket } from "./fakes";
 
 async function prepared(
   crm = new FakeCrm(),
@@ -65,10 +66,11 @@ describe("notifySupport", () => {
   });
 
   it("tells the case's owning agent in the app and by e-mail, both linking to the case", async () => {
-    const { p, input } = await prepared();
+    const { p, exchange, input } = await prepared();
     await notifySupport(p, input);
     expect(p.crm.notifications).toEqual([
       expect.objectContaining({
+        id: notificationRowId(`backupReady:${exchange.id}`, "user-agent"),
         userId: "user-agent",
         title: "Backup ready for CAS-01234-A1B2C3",
         link: { table: "incident", id: "case-1" },
@@ -76,8 +78,9 @@ describe("notifySupport", () => {
     ]);
     expect(p.crm.emails).toEqual([
       expect.objectContaining({
+        id: emailRowId(`backupReady:${exchange.id}`),
         regardingCaseId: "case-1",
-        toUserId: "user-agent",
+        toUserIds: ["user-agent"],
         subject: "Backup ready for case CAS-01234-A1B2C3",
         status: "sent",
         html: expect.stringContaining('href="https://org.example/main.aspx?pagetype=entityrecord&amp;etn=incident&amp;id=case-1"'),
@@ -137,7 +140,7 @@ describe("notifySupport", () => {
     expect(crm.notifications).toHaveLength(1);
     await expect(notifySupport(p, input)).resolves.toMatchObject({ outcome: "notified" });
     expect(crm.notifications).toHaveLength(1);
-    expect(crm.notifications[0].onceKey).toBe(`backupReady:${crm.exchanges[0].id}`);
+    expect(crm.notifications[0].id).toBe(notificationRowId(`backupReady:${crm.exchanges[0].id}`, "user-agent"));
     expect(crm.emails).toHaveLength(1);
     expect(crm.notes).toHaveLength(3);
   });
@@ -171,6 +174,130 @@ describe("notifySupport", () => {
     const { p, exchange, input } = await prepared();
     await p.crm.updateExchange(exchange.id, { stage: ExchangeStage.shared });
     await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "actionNotAllowed" });
+  });
+});
+
+describe("notifySupport on a case owned by a team", () => {
+  const members = (...names: string[]): Person[] => names.map((name, i) => ({ id: `member-${i}`, name }));
+  const teamOwned = async (team: Person[], files?: Parameters<typeof prepared>[1]) => {
+    const crm = new FakeCrm();
+    crm.kase = aCase({ ownerId: "team-1", ownerName: "Tier 2 Support", ownerIsTeam: true });
+    crm.teams.set("team-1", team);
+    return prepared(crm, files);
+  };
+
+  it("notifies each member in the app, each under an id derived from the exchange and the member", async () => {
+    const { p, exchange, input } = await teamOwned(members("Cy Carter", "Al Adams", "Bo Brown"));
+    const result = await notifySupport(p, input);
+    expect(result).toMatchObject({ outcome: "notified", email: "sent", agentName: "Tier 2 Support" });
+    expect(p.crm.notifications.map((n) => [n.userId, n.id])).toEqual(
+      ["member-1", "member-2", "member-0"].map((id) => [id, notificationRowId(`backupReady:${exchange.id}`, id)]),
+    );
+    expect(new Set(p.crm.notifications.map((n) => n.id)).size).toBe(3);
+    // The team itself is never a recipient: notifications and activity parties go to users.
+    expect(p.crm.notifications.some((n) => n.userId === "team-1")).toBe(false);
+  });
+
+  it("sends one e-mail with the members in To, by name, and says on the timeline who was told", async () => {
+    const { p, exchange, input } = await teamOwned(members("Cy Carter", "Al Adams"));
+    await notifySupport(p, input);
+    expect(p.crm.emails).toEqual([
+      expect.objectContaining({ id: emailRowId(`backupReady:${exchange.id}`), toUserIds: ["member-1", "member-0"], status: "sent" }),
+    ]);
+    expect(p.crm.emails[0].html).toContain("Tier 2 Support");
+    expect(p.crm.notes).toHaveLength(3);
+    for (const n of p.crm.notes) expect(n.note.text).toContain('notified the 2 members of team "Tier 2 Support" (Al Adams, Cy Carter)');
+  });
+
+  it("reads the members in one request, only on Notify Support", async () => {
+    const { p, input } = await teamOwned(members("Al Adams"));
+    await notifySupport(p, input);
+    expect(p.crm.calls.filter((c) => c === "teamMembers")).toHaveLength(1);
+  });
+
+  it("tells the first 50 members by name of a larger team, and the notes say so", async () => {
+    const team = Array.from({ length: 60 }, (_, i) => ({ id: `m-${i}`, name: `Member ${String(59 - i).padStart(2, "0")}` }));
+    const { p, input } = await teamOwned(team);
+    const result = await notifySupport(p, input);
+    expect(p.crm.notifications).toHaveLength(50);
+    expect(p.crm.emails[0].toUserIds).toHaveLength(50);
+    expect(p.crm.notifications.map((n) => n.userId)).toEqual(
+      team
+        .slice(10)
+        .reverse()
+        .map((m) => m.id),
+    );
+    expect(result.audience).toMatchObject({ capped: true });
+    expect(p.crm.notes[2].note.text).toContain('Team "Tier 2 Support" has more than 50 members: only the first 50 by name were notified.');
+  });
+
+  it("with a team of no members, still marks the backup ready, tells nobody, and says so plainly on the timeline", async () => {
+    const { p, exchange, input } = await teamOwned([]);
+    const result = await notifySupport(p, input);
+    expect(result).toMatchObject({ outcome: "nobodyNotified", email: "none" });
+    expect(p.crm.notifications).toEqual([]);
+    expect(p.crm.emails).toEqual([]);
+    const now = p.crm.exchanges.find((e) => e.id === exchange.id)!;
+    expect(now.stage).toBe(ExchangeStage.backupReady);
+    // Nobody was notified: Notify Support stays open for when the team has members.
+    expect(now.notifiedOn).toBeUndefined();
+    expect(p.crm.notes.map((n) => n.target.table)).toEqual(["cfx_hardwareticket", "cfx_fileexchange", "incident"]);
+    for (const n of p.crm.notes)
+      expect(n.note.text).toContain(
+        'Nobody could be notified: the case is owned by team "Tier 2 Support", which has no members in Dynamics 365.',
+      );
+  });
+
+  it("notifies the members added after nobody could be told, and the timeline keeps both notes", async () => {
+    const { p, input } = await teamOwned([]);
+    await notifySupport(p, input);
+    p.crm.teams.set("team-1", members("Al Adams"));
+    const result = await notifySupport(p, input);
+    expect(result).toMatchObject({ outcome: "notified" });
+    expect(p.crm.notifications.map((n) => n.userId)).toEqual(["member-0"]);
+    const onCase = p.crm.notes.filter((n) => n.target.table === "incident").map((n) => n.note.text);
+    expect(onCase).toEqual([expect.stringContaining("Nobody could be notified"), expect.stringContaining("Al Adams")]);
+  });
+
+  it("finishes after a lost answer half-way through the members without telling anyone twice", async () => {
+    const { p, input } = await teamOwned(members("Al Adams", "Bo Brown", "Cy Carter"));
+    p.crm.loseAnswer.add("createAppNotification");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "networkError" });
+    await notifySupport(p, input);
+    expect(p.crm.notifications.map((n) => n.userId).sort()).toEqual(["member-0", "member-1", "member-2"]);
+    expect(p.crm.emails).toHaveLength(1);
+  });
+});
+
+describe("notifySupport's e-mail, written once under its derived id", () => {
+  it("a create whose answer was lost is not written or sent twice on the next click", async () => {
+    const crm = new FakeCrm();
+    const { p, input } = await prepared(crm);
+    crm.loseAnswer.add("createEmail");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "networkError" });
+    expect(crm.emails).toHaveLength(1);
+    await expect(notifySupport(p, input)).resolves.toMatchObject({ outcome: "notified", email: "sent" });
+    expect(crm.emails).toEqual([expect.objectContaining({ status: "sent" })]);
+  });
+
+  it("an e-mail sent before the answer was lost is not sent again", async () => {
+    const crm = new FakeCrm();
+    const { p, input } = await prepared(crm);
+    crm.loseAnswer.add("sendEmail");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({ code: "networkError" });
+    await expect(notifySupport(p, input)).resolves.toMatchObject({ outcome: "notified", email: "sent" });
+    expect(crm.calls.filter((c) => c === "sendEmail")).toHaveLength(1);
+  });
+
+  it("a second click reports the e-mail's state from its id", async () => {
+    const crm = new FakeCrm();
+    crm.mailboxApproved = false;
+    const { p, exchange, input } = await prepared(crm);
+    await notifySupport(p, input);
+    crm.calls = [];
+    await expect(notifySupport(p, input)).resolves.toMatchObject({ outcome: "alreadyNotified", email: "pending" });
+    expect(crm.calls).toContain("getEmail");
+    expect(crm.emails[0].id).toBe(emailRowId(`backupReady:${exchange.id}`));
   });
 });
 

@@ -29,7 +29,8 @@ export class FakeWebApi implements XrmWebApi {
     this.calls.push({ op: "create", entity, data });
     this.fail(entity);
     // A primary key in the body is kept, as Dataverse keeps it; a second create with it is refused.
-    const given = data[`${entity}id`];
+    // Activities (e-mail) are keyed by activityid.
+    const given = data[entity === "email" ? "activityid" : `${entity}id`];
     const id = typeof given === "string" ? given : `00000000-0000-4000-8000-${String(++this.seq).padStart(12, "0")}`;
     if (!this.rows.has(entity)) this.rows.set(entity, new Map());
     if (this.rows.get(entity)!.has(id))
