@@ -49,6 +49,7 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   appnotification: "appnotification",
   environmentvariabledefinition: "EnvironmentVariableDefinition",
   role: "Role",
+  team: "Team",
 };
 
 const all = (depth: PrivilegeDepth): Record<PrivilegeVerb, PrivilegeDepth> => ({
@@ -157,6 +158,8 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       { table: "cfx_filereceipt", verbs: { Create: "businessUnit", Read: "businessUnit", Write: "businessUnit", Append: "businessUnit" } },
       { table: "cfx_exchangerecipient", verbs: { Read: "businessUnit" } },
       { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
+      // A case owned by a team is told through the team's members, read with the team.
+      { table: "team", verbs: { Read: "organization" } },
       ...customers,
       // Notify Support notifies the case's owner, who may sit in any business unit.
       ...messaging("user", "organization", "businessUnit"),
@@ -187,6 +190,8 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       { table: "cfx_exchangerecipient", verbs: all("organization") },
       { table: "cfx_filereceipt", verbs: all("organization") },
       { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
+      // The retention job's application user warns a team-owned case's members, read with the team.
+      { table: "team", verbs: { Read: "organization" } },
       ...customers,
       ...messaging("organization"),
       ...settings,
