@@ -110,6 +110,9 @@ module.exports = (_env, argv) => {
       ],
     },
     optimization: {
+      // The HTML shells ship as written: their Content-Security-Policy allows each inline <style>
+      // by the hash of its exact text, which minifying the HTML (and the CSS in it) would change.
+      minimizeOptions: { html: false },
       splitChunks: {
         cacheGroups: {
           // An on-demand chunk keeps its own libraries: a numbered split chunk could not be a web resource.

@@ -13,6 +13,7 @@ import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import type { Settings } from "../domain/settings";
 import type { DocumentLibrary } from "../ports/DocumentLibrary";
 import type { Uploader } from "../ports/Uploader";
+import { narrowContentPolicy } from "./contentPolicy";
 
 export interface GraphServicesOptions {
   readonly settings: Settings;
@@ -38,6 +39,9 @@ export interface GraphServices {
 
 export function createGraphServices(options: GraphServicesOptions): GraphServices {
   const { settings } = options;
+  // Before MSAL starts and the first request to Graph, SharePoint or the authority: from here on
+  // the panel reaches only those hosts and its own origin (src/domain/contentPolicy.ts).
+  narrowContentPolicy(settings);
   const scopes = graphTokenScopes(settings.graphEndpoint, settings.graphScopes);
   const tokens = new MsalBrowserTokenProvider({
     clientId: settings.clientId,
