@@ -336,7 +336,8 @@ function cascadeDelete(scope: WriteScope, meta: EntityMeta, id: string): void {
       const children = scope.rows.where(child.table, column.logicalName, id).filter((r) => r[targetColumnOf(column)] === meta.name);
       for (const childRow of children) {
         const childId = String(childRow[child.primaryId]);
-        if ((declared && cascadeActions(declared).delete === "Cascade") || goesWithParent.has(child.name)) cascadeDelete(scope, child, childId);
+        if ((declared && cascadeActions(declared).delete === "Cascade") || goesWithParent.has(child.name))
+          cascadeDelete(scope, child, childId);
         else scope.rows.update(child.table, childId, { [column.logicalName]: null, [targetColumnOf(column)]: null });
       }
     }
