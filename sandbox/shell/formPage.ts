@@ -1,10 +1,10 @@
-import { roleDefs, type ColumnDef } from "../../src/model";
+import type { ColumnDef } from "../../src/model";
 import type { FormDef, FormItemDef } from "../../src/model/forms";
 import { catalog } from "../install/catalog";
-import { roleCopyId } from "../install/importSolution";
 import type { Origins } from "../context";
 import { allEntities, propertyNameOf } from "../dataverse/metadata";
 import { organizationId, organizationName, type SandboxUser } from "../seed/people";
+import { heldRoles } from "../seed/roles";
 import { isReference } from "../store/columns";
 import { esc, icons, initials, jsonScript, listUrl, recordUrl } from "./html";
 import { commandButton, page } from "./layout";
@@ -205,9 +205,6 @@ ${inactive ? `<div class="form-notice info">Read-only: this record's status is $
 
 /** What `Xrm.Utility.getGlobalContext()` and `Xrm.WebApi` need in the page. */
 export function shellContext(user: SandboxUser, origins: Origins): Record<string, unknown> {
-  // The seeded person holds their business unit's copy of the product role, as in Dataverse.
-  const rootId = roleDefs.find((r) => r.key === user.role)?.id;
-  const role = catalog().roles.find((r) => r.id === rootId);
   return {
     clientUrl: origins.app,
     orgName: organizationName,
@@ -218,7 +215,8 @@ export function shellContext(user: SandboxUser, origins: Origins): Record<string
       id: user.id,
       name: user.fullName,
       upn: user.upn,
-      roles: role ? [{ id: roleCopyId(role.id, user.businessUnitId), name: role.name }] : [],
+      // Every role the person holds and their teams' roles, each the copy of its business unit, as in Dataverse.
+      roles: heldRoles(user),
       languageId: 1033,
       businessUnitId: user.businessUnitId,
     },

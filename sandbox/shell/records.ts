@@ -38,7 +38,7 @@ export class ShellData {
     const row = this.rows.get(meta.table, id);
     if (!row) return undefined;
     const scope = this.scope(user);
-    if (!this.security.canAccess(scope.caller, meta, row, "read")) return undefined;
+    if (!this.security.canAccess(scope.caller, meta, row, "Read")) return undefined;
     return shapeRow(scope, meta, row, {});
   }
 

@@ -134,9 +134,10 @@ describe("the built solution zip", () => {
     expect(Object.keys(zip.files).filter((n) => n.endsWith("environmentvariablevalues.json"))).toEqual([]);
   });
 
-  it("puts the exchange under the case with a parental relationship", () => {
+  it("puts the exchange under the case: delete, reparent, share and unshare cascade, assign does not", () => {
     const rel = customizations.match(/<EntityRelationship Name="cfx_incident_cfx_fileexchange_CaseId">[\s\S]*?<\/EntityRelationship>/)![0];
-    for (const c of ["Assign", "Delete", "Reparent", "Share", "Unshare"]) expect(rel).toContain(`<Cascade${c}>Cascade</Cascade${c}>`);
+    for (const c of ["Delete", "Reparent", "Share", "Unshare"]) expect(rel).toContain(`<Cascade${c}>Cascade</Cascade${c}>`);
+    expect(rel).toContain("<CascadeAssign>NoCascade</CascadeAssign>");
     expect(rel).toContain("<ReferencedEntityName>Incident</ReferencedEntityName>");
   });
 
@@ -199,12 +200,15 @@ describe("the built solution zip", () => {
   it("grants each role only its privileges", () => {
     const role = (name: string) => customizations.match(new RegExp(`<Role id="[^"]*" name="${name}"[^>]*>[\\s\\S]*?</Role>`))![0];
     const agent = role("Case File Exchange Support Agent");
-    expect(agent).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Basic" />');
+    expect(agent).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Deep" />');
+    expect(agent).toContain('<RolePrivilege name="prvCreatecfx_FileExchange" level="Basic" />');
     expect(agent).not.toMatch(/prvDeletecfx_|prvAssigncfx_/);
     const supervisor = role("Case File Exchange Supervisor");
     expect(supervisor).not.toMatch(/prv(Create|Write|Delete|Assign|Share|Append)cfx_/);
     expect(supervisor).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Global" />');
-    expect(role("Case File Exchange Service Specialist")).toContain('<RolePrivilege name="prvAssigncfx_FileExchange" level="Local" />');
+    const specialist = role("Case File Exchange Service Specialist");
+    expect(specialist).toContain('<RolePrivilege name="prvReadcfx_FileExchange" level="Local" />');
+    expect(specialist).not.toContain("prvAssigncfx_FileExchange");
     expect(role("Case File Exchange Administrator")).toContain('<RolePrivilege name="prvDeletecfx_FileExchange" level="Global" />');
   });
 

@@ -49,14 +49,14 @@ describe("the ticket panel's use cases against the sandbox", () => {
   it("prepares the folder, uploads (resumed after a pause, under throttling, without resending what SharePoint has), and notifies support once despite throttling", async () => {
     const { ports, uploader, user } = await ticketPorts(sandbox, "specialist");
 
-    // Prepare folder: SharePoint folder + exchange owned by the case's owner (the agent).
+    // Prepare folder: SharePoint folder + exchange owned by the specialist who prepared it.
     const prepared = await prepareFolder(ports, ticket, user);
     expect(prepared).toMatchObject({ folderCreated: true, exchangeCreated: true, notesRefused: [] });
     expect(prepared.exchange.folderPath).toBe(`Customer Data Migration/${caseNumber}`);
     const again = await prepareFolder(ports, ticket, user);
     expect(again.exchange.id).toBe(prepared.exchange.id);
     const panel = await loadTicketPanel(ports, ticket, user);
-    expect(panel.exchange).toMatchObject({ id: prepared.exchange.id, stage: ExchangeStage.folderCreated, ownerId: panel.case.ownerId });
+    expect(panel.exchange).toMatchObject({ id: prepared.exchange.id, stage: ExchangeStage.folderCreated, ownerId: user.id });
     expect(panel.case).toMatchObject({
       number: caseNumber,
       ownerName: "Alex Agent",
