@@ -73,8 +73,14 @@ function subgrid(data: ShellData, user: SandboxUser, item: Extract<FormItemDef, 
   const rel = catalog().relationships.find((r) => r.schemaName === item.relationship);
   const view = catalog().views.find((v) => v.key === item.view);
   const columns = view?.columns ?? [{ column: child.primaryName, width: 200 }];
-  const rows = rel ? data.related(user, item.table, rel.referencingColumn, id) : [];
   const head = columns.map((c) => `<th>${esc(child.columns.get(c.column)?.displayName ?? c.column)}</th>`).join("");
+  if (!data.canRead(user, item.table)) {
+    // What a subgrid of a table the user may not read shows instead of its rows: "You do not have permission to access
+    // these records. Contact your Microsoft Dynamics 365 administrator for help." (KB 4563997,
+    // https://learn.microsoft.com/troubleshoot/power-platform/dataverse/d365-app-outlook/privilege-error-occurs-when-using-dynamics-365-app-for-outlook).
+    return `<div class="subgrid" data-control="${esc(item.name)}"><div class="subgrid-head"><h4>${esc(item.label)}</h4></div><table class="grid small"><thead><tr>${head}</tr></thead><tbody><tr><td colspan="${columns.length}" class="empty">You do not have permission to access these records. Contact your Microsoft Dynamics 365 administrator for help.</td></tr></tbody></table></div>`;
+  }
+  const rows = rel ? data.related(user, item.table, rel.referencingColumn, id) : [];
   const body = rows
     .map((r) => {
       const cells = columns

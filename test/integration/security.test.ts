@@ -304,6 +304,22 @@ describe("sharing", () => {
   });
 });
 
+describe("the app shell", () => {
+  test("shows the dispatcher's cases, and tells her she may not read exchanges instead of listing them", async () => {
+    const signin = await fetch(`${sb.origins.app}/_sandbox/signin?user=dispatcher&returnTo=/main.aspx`, { redirect: "manual" });
+    const cookie = (signin.headers.get("set-cookie") ?? "").split(";")[0];
+    const open = (path: string) => fetch(`${sb.origins.app}${path}`, { headers: { cookie } });
+    const cases = await open("/main.aspx?pagetype=entitylist&etn=incident");
+    expect(cases.status).toBe(200);
+    expect(await cases.text()).toContain("CAS-01013-T2Q5R8");
+    const exchanges = await open("/main.aspx?pagetype=entitylist&etn=cfx_fileexchange");
+    expect(exchanges.status).toBe(403);
+    expect(await exchanges.text()).toContain("You do not have permission to access these records.");
+    const switcher = await (await open("/main.aspx?pagetype=entitylist&etn=incident")).text();
+    expect(switcher).toContain("Dana Dispatcher");
+  });
+});
+
 describe("the imported roles decide, not the model", () => {
   const stub = (name: string) =>
     new TextEncoder().encode(name.endsWith(".html") ? `<!doctype html><title>${name}</title>` : `/* ${name} */`);
