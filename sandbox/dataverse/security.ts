@@ -121,8 +121,8 @@ interface RowPlace {
  * isinherited 1, "Direct User (Basic) access level and Team privileges" (solution/roleXml.ts).
  * Organization-owned tables have no owner: holding the privilege reaches every row.
  *
- * No privilege at all is Dataverse's privilege error; a privilege that does not reach the row is
- * its access error (SecLib::AccessCheckEx); both 0x80040220, 403. Reads filter rows silently.
+ * No privilege at all is Dataverse's privilege error (0x80040220); a privilege that does not reach
+ * the row is its access error (0x80048306); both 403. Reads filter rows silently.
  * Inherited access to a child row for the owner of its parent (through a relationship whose
  * Reparent cascades) is not modelled: the sandbox is stricter there than Dataverse, whose
  * RetrieveAccessOrigin names it ("PrincipalId is owner of a parent entity of object",
@@ -310,19 +310,18 @@ export class Security {
     return (row?.businessunitid as string | undefined) ?? null;
   }
 
-  /** The access error for a row the caller's privilege does not reach. */
+  /**
+   * The access error for a row the caller's privilege does not reach: "Principal with id <guid> does
+   * not have CreateAccess right(s) for record with id <guid> of entity ____", error code -2147187962
+   * (0x80048306), "a privilege check passed, but the subsequent access check failed"
+   * (https://learn.microsoft.com/troubleshoot/power-platform/dataverse/user-permissions/client-errors).
+   * Older versions wrote the same check as "SecLib::AccessCheckEx failed. Returned hr = -2147187962, …".
+   */
   accessError(context: AccessContext, meta: EntityMeta, row: Row, right: AccessRightName): DataverseError {
-    // Shape as Dataverse writes it (Microsoft's troubleshooting article KB 4052824, "Appointments, contacts, and tasks can't
-    // be synchronized for the mailbox…", https://support.microsoft.com/kb/4052824): "SecLib::AccessCheckEx failed. Returned
-    // hr = -2147187962, ObjectID: …, OwnerId: …, OwnerIdType: 8 and CallingUser: …. ObjectTypeCode: 4120, objectBusinessUnitId: …,
-    // AccessRights: WriteAccess". OwnerIdType is 8 for a user, 9 for a team (their object type codes).
-    const ownerType = row.ownerid__table === "team" ? 9 : 8;
-    const place = this.placeOf(meta, row);
-    const unit = place === "organization" ? "" : (place.unit ?? "");
     return new DataverseError(
       403,
-      DataverseCode.privilege,
-      `SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: ${String(row[meta.primaryId])}, OwnerId: ${String(row.ownerid ?? "")}, OwnerIdType: ${ownerType} and CallingUser: ${context.principal.id}. ObjectTypeCode: ${objectTypeCode(meta)}, objectBusinessUnitId: ${unit}, AccessRights: ${right}`,
+      DataverseCode.accessDenied,
+      `Principal with id ${context.principal.id} does not have ${right} right(s) for record with id ${String(row[meta.primaryId] ?? "")} of entity ${meta.name}`,
     );
   }
 

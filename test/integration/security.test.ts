@@ -64,9 +64,12 @@ const newExchange = (caseNumber: string, caseRowId: string, extra: Record<string
   cfx_stage: ExchangeStage.folderCreated,
   ...extra,
 });
+/** Dataverse's access check failed: the privilege is held, but not at a depth (or share) that reaches the row. */
 const accessError = (right: string) => ({
-  code: "0x80040220",
-  message: expect.stringMatching(new RegExp(`^SecLib::AccessCheckEx failed\\..*AccessRights: ${right}$`)),
+  code: "0x80048306",
+  message: expect.stringMatching(
+    new RegExp(`^Principal with id [0-9a-f-]{36} does not have ${right} right\\(s\\) for record with id [0-9a-f-]{36} of entity `),
+  ),
 });
 const privilegeError = (privilege: string) => ({
   code: "0x80040220",
