@@ -2,6 +2,7 @@
  * `npm start`: the sandbox as a process. Prints the app's base URL on a line of its own (tools
  * wait for it), then the other origins and how to sign in.
  */
+import { users } from "./seed/people";
 import { startSandbox } from "./server";
 
 async function main(): Promise<void> {
@@ -33,7 +34,12 @@ async function main(): Promise<void> {
   console.log(app);
   console.log(`Case File Exchange sandbox ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`  Dynamics 365 app:  ${app}/  (self-signed certificate: accept it once in the browser)`);
-  console.log(`  Sign in as:        ${app}/_sandbox/signin?user=agent  (or specialist, supervisor, admin)`);
+  console.log(
+    `  Sign in as:        ${app}/_sandbox/signin?user=agent  (or ${users
+      .filter((u) => u.key !== "agent")
+      .map((u) => u.key)
+      .join(", ")})`,
+  );
   console.log(`  Dataverse Web API: ${app}/api/data/v9.2/`);
   console.log(`  Microsoft Graph:   ${graph}/v1.0/`);
   console.log(`  SharePoint host:   ${sharepoint}/`);

@@ -291,9 +291,12 @@ async function startServers(options: StartSandboxOptions, start: StartParts): Pr
     onReset: (step) => void resetSteps.push(step),
   };
 
-  const seeded = rows.get(tableByName("systemuser"), userByKey("agent")?.id ?? "") !== undefined;
-  if (!seeded) seedDataverse(rows, clock, origins);
-  else refreshSandboxSettings(rows, origins);
+  const person = (key: string) => rows.get(tableByName("systemuser"), userByKey(key)?.id ?? "") !== undefined;
+  // A data folder seeded before the sandbox knew business units, teams and role assignments is seeded
+  // again as a whole (a reset, once every part is registered): its people would hold no roles.
+  const outdatedSeed = person("agent") && !person("dispatcher");
+  if (!person("agent")) seedDataverse(rows, clock, origins);
+  else if (!outdatedSeed) refreshSandboxSettings(rows, origins);
   // The seed made the business units: each now gets its copy of every imported role.
   installer.writePlatformRows();
   ctx.onReset(() => {
@@ -378,6 +381,7 @@ async function startServers(options: StartSandboxOptions, start: StartParts): Pr
     const mod = await optionalModule<Record<string, RegisterPart>>(path);
     if (mod && typeof mod[name] === "function") await mod[name](instance, ctx);
   }
+  if (outdatedSeed) for (const step of resetSteps) await step();
   if (!app.hasRoute({ method: "GET", url: "/_sandbox/mail" })) {
     app.get("/_sandbox/mail", async () => fallbackMail?.messages ?? []);
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import type { Faults, SandboxContext } from "../context";
-import { userByKey } from "../seed/people";
+import { userByKey, users } from "../seed/people";
 import { parseFaults } from "./faults";
 import type { RequestLog } from "./requestLog";
 import { currentSweep } from "./sweep";
@@ -35,7 +35,7 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
   app.post("/_sandbox/token", async (req, reply) => {
     const body = (req.body ?? {}) as { user?: unknown; resource?: unknown };
     const user = typeof body.user === "string" ? userByKey(body.user) : undefined;
-    if (!user) return reply.code(400).send(bad('user must be one of "agent", "specialist", "supervisor", "admin".'));
+    if (!user) return reply.code(400).send(bad(`user must be one of ${users.map((u) => `"${u.key}"`).join(", ")}.`));
     if (body.resource !== "graph" && body.resource !== "dataverse")
       return reply.code(400).send(bad('resource must be "graph" or "dataverse".'));
     return { access_token: await ctx.tokens.issue(user, body.resource), token_type: "Bearer", expires_in: 3600 };
@@ -44,7 +44,7 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
   app.get("/_sandbox/signin", async (req, reply) => {
     const q = req.query as { user?: string; returnTo?: string };
     const user = q.user ? userByKey(q.user) : undefined;
-    if (!user) return reply.code(400).send(bad('user must be one of "agent", "specialist", "supervisor", "admin".'));
+    if (!user) return reply.code(400).send(bad(`user must be one of ${users.map((u) => `"${u.key}"`).join(", ")}.`));
     // Only same-origin paths: an open redirect would be a bad habit to teach, even in a sandbox.
     const returnTo = q.returnTo && q.returnTo.startsWith("/") && !q.returnTo.startsWith("//") ? q.returnTo : "/main.aspx";
     return reply.header("set-cookie", `${sessionCookie}=${user.key}; Path=/; HttpOnly; Secure; SameSite=Lax`).redirect(returnTo, 302);

@@ -3,8 +3,8 @@ import type { MailSink, TenantPolicy } from "../context";
 import type { Row, RowStore } from "../store/rows";
 import { badRequest, DataverseCode, DataverseError, notFound } from "./errors";
 import { entityByName } from "./metadata";
-import type { Caller, Security } from "./security";
-import { dataverseDate, type WriteScope } from "./writes";
+import { parseAccessMask, type Caller, type Security } from "./security";
+import { dataverseDate, grantAccess, isGuid, revokeAccess, type WriteScope } from "./writes";
 
 /** `WhoAmI()`: the caller's user id and business unit. */
 export function whoAmI(rows: RowStore, caller: Caller, applicationUserId: string, organizationId: string): Record<string, string> {
@@ -93,7 +93,7 @@ export function sendEmail(scope: WriteScope & MailScope, security: Security, ema
   if (!meta) throw new Error("The model has no email table.");
   const email = scope.rows.get(meta.table, emailId);
   if (!email) throw notFound("email", emailId);
-  security.assertRow(scope.caller, meta, email, "write");
+  security.assertRow(scope.caller, meta, email, "Write");
   const issueSend = (body as { IssueSend?: unknown } | null)?.IssueSend;
   if (typeof issueSend !== "boolean")
     throw badRequest("Parameter 'IssueSend' is required and must be a boolean.", DataverseCode.badProperty);
@@ -135,8 +135,16 @@ export function closeIncident(scope: WriteScope, security: Security, body: unkno
   if (!meta) throw new Error("The model has no incident table.");
   const row = scope.rows.get(meta.table, id);
   if (!row) throw notFound("incident", id);
-  security.assertTablePrivilege(scope.caller, meta, "write");
-  security.assertRow(scope.caller, meta, row, "write");
+  // CloseIncident writes the case and creates an incident resolution (an activity) on it: prvWriteIncident,
+  // prvAppendToIncident, prvCreateActivity, prvAppendActivity among others
+  // (https://learn.microsoft.com/previous-versions/dynamicscrm-2015/developers-guide/gg334798(v=crm.7)).
+  security.assertRow(scope.caller, meta, row, "Write");
+  security.assertRow(scope.caller, meta, row, "AppendTo");
+  const activity = entityByName("email");
+  if (activity) {
+    security.assertPrivilege(scope.caller, activity, "Create");
+    security.assertPrivilege(scope.caller, activity, "Append");
+  }
   if (row.statecode !== 0)
     throw new DataverseError(
       400,
@@ -152,4 +160,55 @@ export function closeIncident(scope: WriteScope, security: Security, body: unkno
     statuscode: status,
     modifiedon: dataverseDate(scope.clock.now()),
   });
+}
+
+/** The record a `Target` names: `{"<primary key>": "<id>", "@odata.type": "Microsoft.Dynamics.CRM.<table>"}`. */
+function targetOf(scope: WriteScope, target: unknown): { meta: NonNullable<ReturnType<typeof entityByName>>; row: Row } {
+  const t = (target ?? {}) as Record<string, unknown>;
+  const type = typeof t["@odata.type"] === "string" ? t["@odata.type"].replace(/^#?Microsoft\.Dynamics\.CRM\./, "") : "";
+  const meta = entityByName(type);
+  if (!meta)
+    throw badRequest(
+      'Target needs "@odata.type": "Microsoft.Dynamics.CRM.<table>" and the record\'s primary key.',
+      DataverseCode.badProperty,
+    );
+  const id = t[meta.primaryId];
+  if (typeof id !== "string" || !isGuid(id)) throw badRequest(`Target needs "${meta.primaryId}": "<id>".`, DataverseCode.badProperty);
+  const row = scope.rows.get(meta.table, id);
+  if (!row) throw notFound(meta.name, id);
+  return { meta, row };
+}
+
+/** A security principal: `{"systemuserid"|"teamid": "<id>", "@odata.type": "Microsoft.Dynamics.CRM.systemuser"|"…team"}`. */
+function principalOf(scope: WriteScope, value: unknown): { id: string; type: "systemuser" | "team" } {
+  const p = (value ?? {}) as Record<string, unknown>;
+  const type = typeof p["@odata.type"] === "string" ? p["@odata.type"].replace(/^#?Microsoft\.Dynamics\.CRM\./, "") : "";
+  const kind = type === "team" || (!type && typeof p.teamid === "string") ? "team" : "systemuser";
+  const id = p[kind === "team" ? "teamid" : "systemuserid"];
+  if (typeof id !== "string" || !isGuid(id))
+    throw badRequest(`The principal needs "${kind === "team" ? "teamid" : "systemuserid"}": "<id>".`, DataverseCode.badProperty);
+  if (!scope.rows.get(tableByName(kind), id)) throw notFound(kind, id);
+  return { id: id.toLowerCase(), type: kind };
+}
+
+/**
+ * `GrantAccess` (unbound action): `{"Target": {…}, "PrincipalAccess": {"Principal": {…}, "AccessMask": "ReadAccess, WriteAccess"}}`
+ * (https://learn.microsoft.com/power-apps/developer/data-platform/security-sharing-assigning#grantaccess-example).
+ */
+export function grantAccessAction(scope: WriteScope, body: unknown): void {
+  const b = (body ?? {}) as { Target?: unknown; PrincipalAccess?: { Principal?: unknown; AccessMask?: unknown } };
+  const { meta, row } = targetOf(scope, b.Target);
+  const principal = principalOf(scope, b.PrincipalAccess?.Principal);
+  const mask = parseAccessMask(b.PrincipalAccess?.AccessMask);
+  if (mask === undefined)
+    throw badRequest('PrincipalAccess needs "AccessMask", e.g. "ReadAccess, WriteAccess".', DataverseCode.badProperty);
+  grantAccess(scope, meta, row, principal, mask);
+}
+
+/** `RevokeAccess` (unbound action): `{"Target": {…}, "Revokee": {…}}`. */
+export function revokeAccessAction(scope: WriteScope, body: unknown): void {
+  const b = (body ?? {}) as { Target?: unknown; Revokee?: unknown };
+  const { meta, row } = targetOf(scope, b.Target);
+  const principal = principalOf(scope, b.Revokee);
+  revokeAccess(scope, meta, row, principal.id);
 }

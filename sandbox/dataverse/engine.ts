@@ -113,9 +113,13 @@ function sortKey(value: unknown, column?: ColumnDef): string | number | null {
   return value as number;
 }
 
-/** Filters, sorts and secures the rows of a table (before paging and shaping). */
+/**
+ * Filters, sorts and secures the rows of a table (before paging and shaping): a caller without Read
+ * on the table gets Dataverse's privilege error, one with it only the rows their Read reaches.
+ */
 export function selectRows(scope: QueryScope, meta: EntityMeta, candidates: Row[], query: ODataQuery): Row[] {
-  let result = candidates.filter((row) => scope.security.canAccess(scope.caller, meta, row, "read"));
+  scope.security.assertPrivilege(scope.caller, meta, "Read");
+  let result = candidates.filter((row) => scope.security.canAccess(scope.caller, meta, row, "Read"));
   if (query.filter) {
     const filter = query.filter;
     result = result.filter((row) => matches(scope, meta, row, filter));
@@ -154,7 +158,8 @@ function expand(scope: QueryScope, meta: EntityMeta, row: Row, item: ExpandItem)
     const id = row[single.column.logicalName];
     if (!target || typeof id !== "string" || row[targetColumnOf(single.column)] !== single.target) return null;
     const related = scope.rows.get(target.table, id);
-    if (!related || !scope.security.canAccess(scope.caller, target, related, "read")) return null;
+    scope.security.assertPrivilege(scope.caller, target, "Read");
+    if (!related || !scope.security.canAccess(scope.caller, target, related, "Read")) return null;
     return shapeRow(scope, target, related, item.query);
   }
   const collection = meta.collectionNavs.get(item.navigation);

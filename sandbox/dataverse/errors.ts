@@ -4,7 +4,10 @@ export const DataverseCode = {
   badProperty: "0x80060888",
   badSegment: "0x8006088a",
   badQuery: "0x80060891",
+  /** A privilege missing altogether (-2147220960). */
   privilege: "0x80040220",
+  /** A privilege held that does not reach the record (-2147187962). */
+  accessDenied: "0x80048306",
   validation: "0x80044331",
   outOfRange: "0x8004431a",
   caseResolved: "0x800404cf",

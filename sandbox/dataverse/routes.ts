@@ -3,7 +3,7 @@ import { resourcePath } from "odata-v4-parser";
 import type { SandboxContext } from "../context";
 import { applicationUserId, organizationId } from "../seed/people";
 import { RowStore } from "../store/rows";
-import { closeIncident, retrieveEnvironmentVariableValue, sendEmail, whoAmI } from "./actions";
+import { closeIncident, grantAccessAction, retrieveEnvironmentVariableValue, revokeAccessAction, sendEmail, whoAmI } from "./actions";
 import { parseBatch, runBatch } from "./batch";
 import { selectRows, shapeRow, type QueryScope } from "./engine";
 import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
@@ -187,6 +187,12 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
       closeIncident(scope, security, req.body);
       return reply.code(204).send();
     }
+    if (path === "GrantAccess" || path === "RevokeAccess") {
+      if (req.method !== "POST") throw resourceNotFound(path);
+      if (path === "GrantAccess") grantAccessAction(scope, req.body);
+      else revokeAccessAction(scope, req.body);
+      return reply.code(204).send();
+    }
 
     const aliases = Object.fromEntries(params.filter(([n]) => n.startsWith("@")).map(([n, v]) => [n.slice(1), v]));
     const target = parseTarget(path, aliases);
@@ -232,7 +238,7 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
         if (target.id) {
           const row = rows.get(meta.table, target.id);
           if (!row) throw notFound(meta.name, target.id);
-          security.assertRow(caller, meta, row, "read");
+          security.assertRow(caller, meta, row, "Read");
           return { "@odata.context": `${base}$metadata#${meta.setName}/$entity`, ...shapeRow(scope, meta, row, query) };
         }
         const selected = selectRows(scope, meta, rows.all(meta.table), query);

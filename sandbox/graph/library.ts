@@ -26,7 +26,7 @@ export function siteId(origins: Origins): string {
 /** The site groups on the library root; every item inherits them (SharePoint's default). */
 export const siteGroups = [
   { id: "3", name: "Customer Files Owners", roles: ["owner"], members: ["admin"] },
-  { id: "5", name: "Customer Files Members", roles: ["write"], members: ["agent", "specialist"] },
+  { id: "5", name: "Customer Files Members", roles: ["write"], members: ["agent", "agent2", "serviceagent", "specialist"] },
   { id: "4", name: "Customer Files Visitors", roles: ["read"], members: ["supervisor"] },
 ] as const;
 

@@ -4,7 +4,8 @@ import { users } from "../seed/people";
 export function renderSignInHint(returnTo: string): string {
   const links = users
     .map(
-      (u) => `<li><a href="/_sandbox/signin?user=${u.key}&amp;returnTo=${encodeURIComponent(returnTo)}">${u.fullName}</a> (${u.role})</li>`,
+      (u) =>
+        `<li><a href="/_sandbox/signin?user=${u.key}&amp;returnTo=${encodeURIComponent(returnTo)}">${u.fullName}</a> (${u.title})</li>`,
     )
     .join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in</title></head>

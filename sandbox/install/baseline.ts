@@ -1,6 +1,7 @@
-import type { ColumnDef, TableDef } from "../../src/model";
-import { systemTables } from "../../src/model/system";
+import type { ChoiceDef, ColumnDef, TableDef } from "../../src/model";
+import { businessUnitTable, systemTables } from "../../src/model/system";
 import type { ViewDef } from "../../src/model/views";
+export { platformRoles } from "./platformRoles";
 
 /**
  * The sandbox's organization before anything is imported: Microsoft's tables as a fresh Customer
@@ -129,6 +130,26 @@ export const systemFormTable = platform({
   ],
 });
 
+/** `team.teamtype` (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/team#BKMK_TeamType). */
+export const TeamType = { owner: 0, access: 1, securityGroup: 2, officeGroup: 3 } as const;
+
+const teamTypeChoice: ChoiceDef = {
+  name: "team_teamtype",
+  displayName: "Team Type",
+  global: false,
+  options: [
+    { value: TeamType.owner, name: "owner", label: "Owner" },
+    { value: TeamType.access, name: "access", label: "Access" },
+    { value: TeamType.securityGroup, name: "securityGroup", label: "Microsoft Entra ID Security Group" },
+    { value: TeamType.officeGroup, name: "officeGroup", label: "Microsoft Entra ID Office Group" },
+  ],
+};
+
+/**
+ * Teams. An owner team "owns records and has security roles assigned to the team"; it "belongs to
+ * one business unit, but it can include users from other business units"
+ * (https://learn.microsoft.com/power-platform/admin/manage-teams, types of teams).
+ */
 export const teamTable = platform({
   logicalName: "team",
   schemaName: "Team",
@@ -137,7 +158,57 @@ export const teamTable = platform({
   displayCollectionName: "Teams",
   primaryIdColumn: "teamid",
   primaryNameColumn: "name",
-  columns: [id("teamid", "Team"), text("name", "Team Name", 160), lookup("businessunitid", "Business Unit", "businessunit")],
+  columns: [
+    id("teamid", "Team"),
+    text("name", "Team Name", 160),
+    lookup("businessunitid", "Business Unit", "businessunit"),
+    { logicalName: "teamtype", schemaName: "teamtype", type: "picklist", displayName: "Team Type", choice: teamTypeChoice, system: true },
+  ],
+});
+
+/** Business units as a tree: the root has no parent; Deep (parent: child) depth reaches a unit and all below it. */
+export const businessUnitBaselineTable: TableDef = {
+  ...businessUnitTable,
+  columns: [...businessUnitTable.columns, lookup("parentbusinessunitid", "Parent Business", "businessunit")],
+};
+
+/**
+ * The intersect tables that say who holds which role and who is in which team: users' roles
+ * (`systemuserroles`), team members (`teammembership`) and teams' roles (`teamroles`), as Dataverse
+ * keeps them (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/systemuserroles,
+ * …/teammembership, …/teamroles). The sandbox's seed writes them; nobody changes them through the API.
+ */
+export const systemUserRolesTable = platform({
+  logicalName: "systemuserroles",
+  schemaName: "SystemUserRoles",
+  entitySetName: "systemuserrolescollection",
+  displayName: "System User Roles",
+  displayCollectionName: "System User Roles",
+  primaryIdColumn: "systemuserroleid",
+  primaryNameColumn: "systemuserroleid",
+  columns: [id("systemuserroleid", "System User Role"), lookup("systemuserid", "User", "systemuser"), lookup("roleid", "Role", "role")],
+});
+
+export const teamMembershipTable = platform({
+  logicalName: "teammembership",
+  schemaName: "TeamMembership",
+  entitySetName: "teammemberships",
+  displayName: "Team Membership",
+  displayCollectionName: "Team Memberships",
+  primaryIdColumn: "teammembershipid",
+  primaryNameColumn: "teammembershipid",
+  columns: [id("teammembershipid", "Team Membership"), lookup("teamid", "Team", "team"), lookup("systemuserid", "User", "systemuser")],
+});
+
+export const teamRolesTable = platform({
+  logicalName: "teamroles",
+  schemaName: "TeamRoles",
+  entitySetName: "teamrolescollection",
+  displayName: "Team Roles",
+  displayCollectionName: "Team Roles",
+  primaryIdColumn: "teamroleid",
+  primaryNameColumn: "teamroleid",
+  columns: [id("teamroleid", "Team Role"), lookup("teamid", "Team", "team"), lookup("roleid", "Role", "role")],
 });
 
 export const queueTable = platform({
@@ -152,13 +223,16 @@ export const queueTable = platform({
 });
 
 export const platformTables: readonly TableDef[] = [
-  ...systemTables,
+  ...systemTables.map((t) => (t.logicalName === businessUnitTable.logicalName ? businessUnitBaselineTable : t)),
   solutionTable,
   roleTable,
   savedQueryTable,
   systemFormTable,
   teamTable,
   queueTable,
+  systemUserRolesTable,
+  teamMembershipTable,
+  teamRolesTable,
 ];
 
 /** Views of Microsoft's tables (the solution ships none for them): the columns a stock view shows. */

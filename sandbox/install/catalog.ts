@@ -31,6 +31,7 @@ export interface Catalog {
   readonly webResources: readonly InstalledWebResource[];
   /** Environment variable definitions with their default values. */
   readonly settings: readonly SettingDef[];
+  /** The platform's roles (System Administrator, Customer Service Representative) and the solutions'. */
   readonly roles: readonly InstalledRole[];
   /** The solutions installed, the platform's first. */
   readonly solutions: readonly InstalledSolution[];
@@ -52,11 +53,13 @@ export interface RolePrivilege {
 }
 
 export interface InstalledRole {
-  /** The role's id in the root business unit (the solution's deterministic id). */
+  /** The role's id in the root business unit (the solution's deterministic id, or the platform role's). */
   readonly id: string;
   readonly name: string;
   readonly description: string;
   readonly privileges: readonly RolePrivilege[];
+  /** System Administrator: every privilege the organization has, organization-wide. */
+  readonly everyPrivilege?: boolean;
 }
 
 export interface InstalledSolution {

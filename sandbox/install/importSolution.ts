@@ -2,11 +2,20 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { v5 as uuidv5 } from "uuid";
-import { businessUnitTable, type TableDef } from "../../src/model";
+import type { TableDef } from "../../src/model";
 import { rootBusinessUnitId } from "../seed/people";
 import { ensureSchema, readState, writeState } from "../store/database";
 import type { Row, RowStore } from "../store/rows";
-import { platformTables, platformViews, roleTable, savedQueryTable, solutionTable, systemFormTable } from "./baseline";
+import {
+  businessUnitBaselineTable,
+  platformRoles,
+  platformTables,
+  platformViews,
+  roleTable,
+  savedQueryTable,
+  solutionTable,
+  systemFormTable,
+} from "./baseline";
 import { catalog, installCatalog, type Catalog, type InstalledSolution } from "./catalog";
 import { readSolution, unzipSolution, type ReadSolution } from "./readSolution";
 import { readUi, type ReadUi } from "./readUi";
@@ -171,7 +180,23 @@ export class SolutionInstaller {
       else rows.insert(table, row);
     };
     rows.transaction(() => {
-      for (const { solution, read, ui } of this.installed.values()) {
+      // Every business unit holds its own copy of each role, the platform's and the imported ones:
+      // the root unit's has the role's own id, the others a new one, all with parentrootroleid →
+      // the root role.
+      const units = new Set([rootBusinessUnitId, ...rows.all(businessUnitBaselineTable).map((u) => String(u.businessunitid))]);
+      for (const role of catalog().roles) {
+        for (const unit of units) {
+          upsert(roleTable, {
+            roleid: roleCopyId(role.id, unit),
+            name: role.name,
+            businessunitid: unit,
+            businessunitid__table: "businessunit",
+            parentrootroleid: role.id.replace(/[{}]/g, "").toLowerCase(),
+            parentrootroleid__table: "role",
+          });
+        }
+      }
+      for (const { solution, ui } of this.installed.values()) {
         upsert(solutionTable, {
           solutionid: uuidv5(`solution/${solution.uniqueName}`, platformNamespace),
           uniquename: solution.uniqueName,
@@ -181,21 +206,6 @@ export class SolutionInstaller {
           publisheruniquename: solution.publisher.uniqueName,
           installedon: solution.installedOn,
         });
-        // Every business unit holds its own copy of an imported role: the root unit's has the
-        // solution's id, the others a new one, all with parentrootroleid → the solution's role.
-        const units = new Set([rootBusinessUnitId, ...rows.all(businessUnitTable).map((u) => String(u.businessunitid))]);
-        for (const role of read.roles) {
-          for (const unit of units) {
-            upsert(roleTable, {
-              roleid: roleCopyId(role.id, unit),
-              name: role.name,
-              businessunitid: unit,
-              businessunitid__table: "businessunit",
-              parentrootroleid: role.id.toLowerCase(),
-              parentrootroleid__table: "role",
-            });
-          }
-        }
         for (const view of ui.views) {
           upsert(savedQueryTable, {
             savedqueryid: view.key,
@@ -225,7 +235,7 @@ export class SolutionInstaller {
           });
         }
         const definitions = catalog().tables.find((t) => t.logicalName === "environmentvariabledefinition");
-        for (const setting of read.settings) {
+        for (const setting of this.installed.get(solution.uniqueName)?.read.settings ?? []) {
           if (!definitions) break;
           upsert(definitions, {
             environmentvariabledefinitionid: environmentVariableDefinitionId(setting.schemaName),
@@ -264,7 +274,7 @@ export class SolutionInstaller {
       commands: solutions.flatMap((s) => s.ui.commands),
       webResources: solutions.flatMap((s) => s.read.webResources),
       settings: solutions.flatMap((s) => s.read.settings),
-      roles: solutions.flatMap((s) => s.read.roles),
+      roles: [...platformRoles, ...solutions.flatMap((s) => s.read.roles)],
       solutions: solutions.map((s) => s.solution),
     };
   }

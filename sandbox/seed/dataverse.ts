@@ -1,6 +1,7 @@
 import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../src/model";
+import { TeamType } from "../install/baseline";
 import { tableByName } from "../install/catalog";
-import { environmentVariableDefinitionId } from "../install/importSolution";
+import { environmentVariableDefinitionId, roleCopyId } from "../install/importSolution";
 import type { Origins, SandboxClock } from "../context";
 import { seededFileBytes } from "../graph/seed";
 import { driveIdFor } from "../graph/ids";
@@ -8,12 +9,24 @@ import { spaClientId } from "../identity/clients";
 import { identityMountPath } from "../identity/issuer";
 import { QuickXorHash } from "../../src/adapters/graph/quickXorHash";
 import { entityByName } from "../dataverse/metadata";
-import { Security } from "../dataverse/security";
+import { AccessRights, Security } from "../dataverse/security";
 import { createRecord, dataverseDate, type WriteScope } from "../dataverse/writes";
 import type { Row, RowStore } from "../store/rows";
 import { seededExchangeFolders, type SeededExchangeFolder } from "./exchanges";
 import { seededItemId, seededPermissionId, stableId } from "./ids";
-import { applicationUserId, applicationUserName, rootBusinessUnitId, serviceBusinessUnitId, tenantId, userByKey, users } from "./people";
+import { rootRoleId } from "./roles";
+import {
+  applicationUserId,
+  applicationUserName,
+  rootBusinessUnitId,
+  serviceBusinessUnitId,
+  teamByKey,
+  teams,
+  tenantId,
+  userByKey,
+  users,
+  type SeededRole,
+} from "./people";
 
 /** The SharePoint site the seeded settings point at (the Graph stand-in answers for it). */
 export const seededSitePath = "/sites/CustomerFiles";
@@ -50,6 +63,8 @@ interface CaseSeed {
   readonly account: string;
   readonly contact?: string;
   readonly owner: UserKey;
+  /** An owner team owns the case instead of `owner` (who then stands for the team's member working it). */
+  readonly ownerTeam?: string;
   readonly state?: number;
   readonly sharedWith?: readonly UserKey[];
   readonly ticket?: string;
@@ -212,13 +227,26 @@ const cases: readonly CaseSeed[] = [
     exchange: { stage: S.folderCreated },
     createdDaysAgo: 3,
   },
+  {
+    number: "CAS-01013-T2Q5R8",
+    title: "NAS volume restore",
+    description: "Owned by the Tier 2 Support team; the service center has stored the backup and can notify support.",
+    account: "adventure",
+    contact: "priya",
+    owner: "agent",
+    ownerTeam: "tier2",
+    ticket: "Restore the NAS volume and hand the data back as a backup.",
+    exchange: { stage: S.folderCreated },
+    createdDaysAgo: 2,
+  },
 ];
 
 const day = 24 * 3600 * 1000;
 
 /** Writes the seeded Dataverse state: users, accounts, contacts, cases, tickets, exchanges, notes, settings. */
 export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Origins): void {
-  const scope: WriteScope = { rows, security: new Security(rows), caller: { kind: "app", appId: "seed" }, clock, applicationUserId };
+  // The seed writes as the platform itself: no privilege checks, but the same defaults, stamps and cascades.
+  const scope: WriteScope = { rows, security: new Security(rows), caller: { kind: "system" }, clock, applicationUserId };
   const now = clock.now().getTime();
   const at = (daysAgo: number, hours = 0) => dataverseDate(new Date(now - daysAgo * day + hours * 3600 * 1000));
   const meta = (name: string) => {
@@ -239,10 +267,19 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
   const stamp = (table: string, id: string, changes: Row) => rows.update(tableByName(table), id, changes);
   const user = (key: UserKey) => userByKey(key)?.id ?? applicationUserId;
   const owner = (key: UserKey) => ({ "ownerid@odata.bind": `/systemusers(${user(key)})` });
+  const caseOwner = (c: CaseSeed) => {
+    const team = c.ownerTeam ? teamByKey(c.ownerTeam) : undefined;
+    return team ? { "ownerid@odata.bind": `/teams(${team.id})` } : owner(c.owner);
+  };
 
   rows.transaction(() => {
     rows.insert(tableByName("businessunit"), { businessunitid: rootBusinessUnitId, name: "Contoso" });
-    rows.insert(tableByName("businessunit"), { businessunitid: serviceBusinessUnitId, name: "Contoso Service Center" });
+    rows.insert(tableByName("businessunit"), {
+      businessunitid: serviceBusinessUnitId,
+      name: "Contoso Service Center",
+      parentbusinessunitid: rootBusinessUnitId,
+      parentbusinessunitid__table: "businessunit",
+    });
     for (const u of users) {
       rows.insert(tableByName("systemuser"), {
         systemuserid: u.id,
@@ -252,6 +289,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         businessunitid: u.businessUnitId,
         businessunitid__table: "businessunit",
       });
+      for (const role of u.roles) assignRole("systemuser", u.id, role, u.businessUnitId);
     }
     rows.insert(tableByName("systemuser"), {
       systemuserid: applicationUserId,
@@ -261,6 +299,28 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       businessunitid: rootBusinessUnitId,
       businessunitid__table: "businessunit",
     });
+    // The retention job's application user holds System Administrator here; a deployment may give
+    // it a narrower role of its own (docs/sandbox.md).
+    assignRole("systemuser", applicationUserId, "systemAdministrator", rootBusinessUnitId);
+    for (const t of teams) {
+      rows.insert(tableByName("team"), {
+        teamid: t.id,
+        name: t.name,
+        teamtype: TeamType.owner,
+        businessunitid: t.businessUnitId,
+        businessunitid__table: "businessunit",
+      });
+      for (const key of t.members) {
+        rows.insert(tableByName("teammembership"), {
+          teammembershipid: stableId(`teammembership/${t.key}/${key}`),
+          teamid: t.id,
+          teamid__table: "team",
+          systemuserid: user(key as UserKey),
+          systemuserid__table: "systemuser",
+        });
+      }
+      for (const role of t.roles) assignRole("team", t.id, role, t.businessUnitId);
+    }
 
     for (const [schemaName, value] of Object.entries(sandboxSettingValues(origins))) {
       rows.insert(tableByName("environmentvariablevalue"), {
@@ -293,7 +353,32 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     }
 
     for (const c of cases) seedCase(c);
+    // Cases created through the API continue after the seeded numbers.
+    const last = Math.max(...cases.map((c) => Number(/^CAS-(\d+)-/.exec(c.number)?.[1] ?? 0)));
+    rows.sequenceAtLeast("incident/autonumber", last);
   });
+
+  /** A user's or a team's role: the copy of the business unit the principal sits in (written by the installer). */
+  function assignRole(kind: "systemuser" | "team", principalId: string, role: SeededRole, unit: string): void {
+    const roleid = roleCopyId(rootRoleId(role), unit);
+    if (kind === "systemuser") {
+      rows.insert(tableByName("systemuserroles"), {
+        systemuserroleid: stableId(`systemuserroles/${principalId}/${roleid}`),
+        systemuserid: principalId,
+        systemuserid__table: "systemuser",
+        roleid,
+        roleid__table: "role",
+      });
+    } else {
+      rows.insert(tableByName("teamroles"), {
+        teamroleid: stableId(`teamroles/${principalId}/${roleid}`),
+        teamid: principalId,
+        teamid__table: "team",
+        roleid,
+        roleid__table: "role",
+      });
+    }
+  }
 
   function note(
     table: "incident" | "cfx_hardwareticket" | "cfx_fileexchange",
@@ -322,14 +407,15 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       description: c.description,
       "customerid_account@odata.bind": `/accounts(${stableId(`account/${c.account}`)})`,
       ...(contactId ? { "primarycontactid@odata.bind": `/contacts(${contactId})` } : {}),
-      ...owner(c.owner),
+      ...caseOwner(c),
     });
     stamp("incident", caseId, {
       createdon: at(c.createdDaysAgo),
       modifiedon: at(c.createdDaysAgo),
       ...(c.state !== undefined ? { statecode: c.state, statuscode: c.state === IncidentState.resolved ? 5 : 6 } : {}),
     });
-    for (const who of c.sharedWith ?? []) rows.share("incident", caseId, user(who));
+    const shareRights = AccessRights.ReadAccess | AccessRights.WriteAccess | AccessRights.AppendAccess | AccessRights.AppendToAccess;
+    for (const who of c.sharedWith ?? []) rows.share("incident", caseId, { id: user(who), type: "systemuser" }, shareRights);
 
     let ticketId: string | undefined;
     if (c.ticket) {
@@ -359,7 +445,8 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     const reached = (s: number) => stage === s;
     const shared = stage === S.shared || stage === S.filesReceived || stage === S.revoked || (stage === S.deleted && !isBackup);
     const siteUrl = `${origins.sharepoint}${seededSitePath}`;
-    create("cfx_fileexchange", {
+    const creator: UserKey = isBackup ? "specialist" : c.owner;
+    createAs(creator, "cfx_fileexchange", {
       cfx_fileexchangeid: id,
       cfx_name: c.number,
       "cfx_CaseId@odata.bind": `/incidents(${caseId})`,
@@ -379,12 +466,14 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       ...(shared || (stage === S.deleted && isBackup) ? { cfx_sharedon: at(createdDaysAgo - 0.3) } : {}),
       ...(reached(S.deleted) ? { cfx_deletedon: at(c.exchange?.deletedDaysAgo ?? 0) } : {}),
       cfx_lastcheckedon: at(0.5),
-      ...owner(c.owner),
+      // An exchange belongs to whoever created it: the specialist who prepared the backup's
+      // folder, the agent who asked the customer for files.
+      ...owner(creator),
     });
     stamp("cfx_fileexchange", id, {
       createdon: at(createdDaysAgo),
       modifiedon: at(0.5),
-      createdby: user(isBackup ? "specialist" : c.owner),
+      createdby: user(creator),
       createdby__table: "systemuser",
     });
 
@@ -402,7 +491,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     files.forEach((file, i) => {
       const filePath = `${path}/${file.name}`;
       const bytes = seededFileBytes(filePath, file.size);
-      createAs(isBackup ? "specialist" : c.owner, "cfx_filereceipt", {
+      createAs(creator, "cfx_filereceipt", {
         cfx_name: file.name,
         "cfx_ExchangeId@odata.bind": `/cfx_fileexchanges(${id})`,
         cfx_itemid: seededItemId(filePath),
@@ -410,7 +499,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         cfx_quickxorhash: new QuickXorHash().update(bytes).digest(),
         cfx_integrity: FileIntegrity.verified,
         cfx_uploadedon: at(createdDaysAgo - 0.1 - i * 0.01),
-        ...owner(c.owner),
+        ...owner(creator),
       });
     });
     if (isBackup && stage !== S.folderCreated && stage !== S.deleted) {

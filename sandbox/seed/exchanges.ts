@@ -1,7 +1,7 @@
 /**
  * The SharePoint side of the seeded exchanges: one folder per exchange, by a deterministic path,
  * so the Dataverse seed (cfx_fileexchange rows: name, item id = seededItemId(path)) and the Graph
- * seed (sandbox/graph/seed.ts) agree without a lookup. Written by the Graph side first (issue 4);
+ * seed (sandbox/graph/seed.ts) agree without a lookup. Written by the Graph side first;
  * the Dataverse seed owns the rows and may extend this list.
  */
 export interface SeededExchangeFolder {
@@ -54,7 +54,7 @@ export const seededExchangeFolders: readonly SeededExchangeFolder[] = [
     recipients: [{ email: "tom.baker@northwind.example", role: "write" }],
     createdDaysAgo: 3,
   },
-  // Added by the Dataverse seed (issue 3): the remaining stages and edge cases.
+  // Added by the Dataverse seed: the remaining stages and edge cases.
   {
     caseNumber: "CAS-01005-N4P5Q6",
     direction: "upload",
@@ -94,5 +94,14 @@ export const seededExchangeFolders: readonly SeededExchangeFolder[] = [
     files: [],
     recipients: [],
     createdDaysAgo: 2,
+  },
+  // The Tier 2 Support team's case: backup stored, support not notified yet.
+  {
+    caseNumber: "CAS-01013-T2Q5R8",
+    direction: "backup",
+    path: `${backupRoot}/CAS-01013-T2Q5R8`,
+    files: [{ name: "nas-volume.zip", size: 640 * 1024 }],
+    recipients: [],
+    createdDaysAgo: 1,
   },
 ];

@@ -1,28 +1,44 @@
-/** The seeded people of the sandbox: one Dynamics user per role, and customer contacts (guests). */
+import type { RoleDef } from "../../src/model";
+
+/** A role a seeded person or team holds: one of the product's four, or one of the platform's (sandbox/install/platformRoles.ts). */
+export type SeededRole = RoleDef["key"] | "customerServiceRepresentative" | "systemAdministrator";
+
+/** The seeded people of the sandbox: Dynamics users of the support organization (customers are contacts and guests). */
 export interface SandboxUser {
-  readonly key: "agent" | "specialist" | "supervisor" | "admin";
+  readonly key: "agent" | "agent2" | "serviceagent" | "specialist" | "supervisor" | "admin" | "dispatcher";
   /** systemuserid in Dataverse, also `oid` in tokens. */
   readonly id: string;
   readonly fullName: string;
   /** systemuser.domainname: the UPN, `preferred_username` in tokens. */
   readonly upn: string;
-  /** The product role key (see src/model/roles.ts). */
-  readonly role: "agent" | "specialist" | "supervisor" | "administrator";
+  /** What the person does, as the shell's user switcher says it. */
+  readonly title: string;
+  /** The roles they hold, each as their own business unit's copy (systemuserroles). */
+  readonly roles: readonly SeededRole[];
   readonly businessUnitId: string;
 }
 
 export const tenantId = "8c3b7f0e-5a1d-4d6e-9f2a-3b4c5d6e7f80";
 export const tenantDomain = "contoso.example";
+/** "Contoso", the root business unit. */
 export const rootBusinessUnitId = "0b1e4d5c-0000-4000-8000-000000000001";
+/** "Contoso Service Center", a child of the root: the service team's unit. */
 export const serviceBusinessUnitId = "0b1e4d5c-0000-4000-8000-000000000002";
 
+/**
+ * The first four keep their places (the Graph seed names its authors by position). Support staff
+ * hold the platform's Customer Service Representative role beside the product's, as real agents,
+ * specialists and supervisors do (the product's roles are given on top of it, docs/solution.md);
+ * the administrator is the organization's System Administrator.
+ */
 export const users: readonly SandboxUser[] = [
   {
     key: "agent",
     id: "5e1a0001-0000-4000-8000-0000000000a1",
     fullName: "Alex Agent",
     upn: "alex.agent@contoso.example",
-    role: "agent",
+    title: "Support agent",
+    roles: ["agent", "customerServiceRepresentative"],
     businessUnitId: rootBusinessUnitId,
   },
   {
@@ -30,7 +46,8 @@ export const users: readonly SandboxUser[] = [
     id: "5e1a0002-0000-4000-8000-0000000000a2",
     fullName: "Sam Specialist",
     upn: "sam.specialist@contoso.example",
-    role: "specialist",
+    title: "Service specialist",
+    roles: ["specialist", "customerServiceRepresentative"],
     businessUnitId: serviceBusinessUnitId,
   },
   {
@@ -38,7 +55,8 @@ export const users: readonly SandboxUser[] = [
     id: "5e1a0003-0000-4000-8000-0000000000a3",
     fullName: "Pat Supervisor",
     upn: "pat.supervisor@contoso.example",
-    role: "supervisor",
+    title: "Supervisor",
+    roles: ["supervisor", "customerServiceRepresentative"],
     businessUnitId: rootBusinessUnitId,
   },
   {
@@ -46,8 +64,41 @@ export const users: readonly SandboxUser[] = [
     id: "5e1a0004-0000-4000-8000-0000000000a4",
     fullName: "Ada Administrator",
     upn: "ada.admin@contoso.example",
-    role: "administrator",
+    // The organization's administrator: System Administrator (who sets environment variables and
+    // manages users) and the product's Administrator role.
+    title: "Administrator",
+    roles: ["administrator", "systemAdministrator"],
     businessUnitId: rootBusinessUnitId,
+  },
+  {
+    // Assigns incoming cases to agents and teams; no product role at all.
+    key: "dispatcher",
+    id: "5e1a0005-0000-4000-8000-0000000000a5",
+    fullName: "Dana Dispatcher",
+    upn: "dana.dispatcher@contoso.example",
+    title: "Dispatcher (Customer Service Representative only)",
+    roles: ["customerServiceRepresentative"],
+    businessUnitId: rootBusinessUnitId,
+  },
+  {
+    key: "agent2",
+    id: "5e1a0006-0000-4000-8000-0000000000a6",
+    fullName: "Jordan Agent",
+    upn: "jordan.agent@contoso.example",
+    title: "Support agent",
+    roles: ["agent", "customerServiceRepresentative"],
+    businessUnitId: rootBusinessUnitId,
+  },
+  {
+    // A support agent who sits in the service team's unit: parent: child depth reaches that unit
+    // and below, never the root unit above it.
+    key: "serviceagent",
+    id: "5e1a0007-0000-4000-8000-0000000000a7",
+    fullName: "Riley Agent",
+    upn: "riley.agent@contoso.example",
+    title: "Support agent (Contoso Service Center)",
+    roles: ["agent", "customerServiceRepresentative"],
+    businessUnitId: serviceBusinessUnitId,
   },
 ];
 
@@ -55,7 +106,32 @@ export function userByKey(key: string): SandboxUser | undefined {
   return users.find((u) => u.key === key);
 }
 
-/** The application user the retention job acts as in Dataverse (client credentials). */
+/** An owner team: owns records and holds roles; its members get what its roles give. */
+export interface SandboxTeam {
+  readonly key: string;
+  readonly id: string;
+  readonly name: string;
+  readonly businessUnitId: string;
+  readonly members: readonly SandboxUser["key"][];
+  readonly roles: readonly SeededRole[];
+}
+
+export const teams: readonly SandboxTeam[] = [
+  {
+    key: "tier2",
+    id: "7ea70001-0000-4000-8000-0000000000b1",
+    name: "Tier 2 Support",
+    businessUnitId: rootBusinessUnitId,
+    members: ["agent", "agent2"],
+    roles: ["agent"],
+  },
+];
+
+export function teamByKey(key: string): SandboxTeam | undefined {
+  return teams.find((t) => t.key === key);
+}
+
+/** The application user the retention job acts as in Dataverse (client credentials); it holds System Administrator. */
 export const applicationUserId = "5e1a0009-0000-4000-8000-0000000000a9";
 export const applicationUserName = "# Case File Exchange (application)";
 /** The organization (environment): WhoAmI's OrganizationId and the `orgname` web resources receive. */

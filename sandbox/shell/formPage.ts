@@ -1,10 +1,10 @@
-import { roleDefs, type ColumnDef } from "../../src/model";
+import type { ColumnDef } from "../../src/model";
 import type { FormDef, FormItemDef } from "../../src/model/forms";
 import { catalog } from "../install/catalog";
-import { roleCopyId } from "../install/importSolution";
 import type { Origins } from "../context";
 import { allEntities, propertyNameOf } from "../dataverse/metadata";
 import { organizationId, organizationName, type SandboxUser } from "../seed/people";
+import { heldRoles } from "../seed/roles";
 import { isReference } from "../store/columns";
 import { esc, icons, initials, jsonScript, listUrl, recordUrl } from "./html";
 import { commandButton, page } from "./layout";
@@ -73,8 +73,14 @@ function subgrid(data: ShellData, user: SandboxUser, item: Extract<FormItemDef, 
   const rel = catalog().relationships.find((r) => r.schemaName === item.relationship);
   const view = catalog().views.find((v) => v.key === item.view);
   const columns = view?.columns ?? [{ column: child.primaryName, width: 200 }];
-  const rows = rel ? data.related(user, item.table, rel.referencingColumn, id) : [];
   const head = columns.map((c) => `<th>${esc(child.columns.get(c.column)?.displayName ?? c.column)}</th>`).join("");
+  if (!data.canRead(user, item.table)) {
+    // What a subgrid of a table the user may not read shows instead of its rows: "You do not have permission to access
+    // these records. Contact your Microsoft Dynamics 365 administrator for help." (KB 4563997,
+    // https://learn.microsoft.com/troubleshoot/power-platform/dataverse/d365-app-outlook/privilege-error-occurs-when-using-dynamics-365-app-for-outlook).
+    return `<div class="subgrid" data-control="${esc(item.name)}"><div class="subgrid-head"><h4>${esc(item.label)}</h4></div><table class="grid small"><thead><tr>${head}</tr></thead><tbody><tr><td colspan="${columns.length}" class="empty">You do not have permission to access these records. Contact your Microsoft Dynamics 365 administrator for help.</td></tr></tbody></table></div>`;
+  }
+  const rows = rel ? data.related(user, item.table, rel.referencingColumn, id) : [];
   const body = rows
     .map((r) => {
       const cells = columns
@@ -205,9 +211,6 @@ ${inactive ? `<div class="form-notice info">Read-only: this record's status is $
 
 /** What `Xrm.Utility.getGlobalContext()` and `Xrm.WebApi` need in the page. */
 export function shellContext(user: SandboxUser, origins: Origins): Record<string, unknown> {
-  // The seeded person holds their business unit's copy of the product role, as in Dataverse.
-  const rootId = roleDefs.find((r) => r.key === user.role)?.id;
-  const role = catalog().roles.find((r) => r.id === rootId);
   return {
     clientUrl: origins.app,
     orgName: organizationName,
@@ -218,7 +221,8 @@ export function shellContext(user: SandboxUser, origins: Origins): Record<string
       id: user.id,
       name: user.fullName,
       upn: user.upn,
-      roles: role ? [{ id: roleCopyId(role.id, user.businessUnitId), name: role.name }] : [],
+      // Every role the person holds and their teams' roles, each the copy of its business unit, as in Dataverse.
+      roles: heldRoles(user),
       languageId: 1033,
       businessUnitId: user.businessUnitId,
     },

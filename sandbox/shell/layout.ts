@@ -38,13 +38,6 @@ export interface PageOptions {
   readonly currentUrl: string;
 }
 
-const roleLabel: Record<SandboxUser["role"], string> = {
-  agent: "Support agent",
-  specialist: "Service specialist",
-  supervisor: "Supervisor",
-  administrator: "Administrator",
-};
-
 /** The Unified Interface frame around every page: header, site map, command bar, content. */
 export function page(o: PageOptions): string {
   const nav = siteMap
@@ -63,7 +56,7 @@ export function page(o: PageOptions): string {
     .map(
       (u) =>
         `<a class="switch-user${u.key === o.user.key ? " current" : ""}" href="/_sandbox/signin?user=${u.key}&amp;returnTo=${encodeURIComponent(o.currentUrl)}">` +
-        `<span class="avatar small">${esc(initials(u.fullName))}</span><span><b>${esc(u.fullName)}</b><br/><small>${esc(roleLabel[u.role])} · ${esc(u.upn)}</small></span></a>`,
+        `<span class="avatar small">${esc(initials(u.fullName))}</span><span><b>${esc(u.fullName)}</b><br/><small>${esc(u.title)} · ${esc(u.upn)}</small></span></a>`,
     )
     .join("");
   return `<!doctype html>
@@ -89,7 +82,7 @@ export function page(o: PageOptions): string {
   <button class="hdr-btn bell" id="notificationBell" aria-label="Notifications">${icons.bell}<span class="badge" id="notificationCount" hidden></span></button>
   <button class="hdr-btn" aria-label="Settings">${icons.gear}</button>
   <button class="hdr-btn" aria-label="Help">${icons.help}</button>
-  <button class="hdr-btn avatar-btn" id="userButton" aria-label="Signed in as ${esc(o.user.fullName)}: switch user" title="${esc(o.user.fullName)} (${esc(roleLabel[o.user.role])})"><span class="avatar">${esc(initials(o.user.fullName))}</span></button>
+  <button class="hdr-btn avatar-btn" id="userButton" aria-label="Signed in as ${esc(o.user.fullName)}: switch user" title="${esc(o.user.fullName)} (${esc(o.user.title)})"><span class="avatar">${esc(initials(o.user.fullName))}</span></button>
 </header>
 <div class="flyout" id="userFlyout" hidden><div class="flyout-title">Switch user</div>${switcher}<a class="flyout-link" href="/mail" target="_blank">Open the sandbox mailbox</a></div>
 <div class="flyout notifications" id="notificationFlyout" hidden><div class="flyout-title">Notifications</div><div id="notificationList" class="notification-list">Loading…</div></div>
@@ -129,10 +122,10 @@ export function accountPicker(returnTo: string): string {
   const items = users
     .map(
       (u) =>
-        `<a class="account" href="/_sandbox/signin?user=${u.key}&amp;returnTo=${encodeURIComponent(returnTo)}"><span class="avatar">${esc(initials(u.fullName))}</span><span><b>${esc(u.fullName)}</b><br/><small>${esc(u.upn)} · ${esc(roleLabel[u.role])}</small></span></a>`,
+        `<a class="account" href="/_sandbox/signin?user=${u.key}&amp;returnTo=${encodeURIComponent(returnTo)}"><span class="avatar">${esc(initials(u.fullName))}</span><span><b>${esc(u.fullName)}</b><br/><small>${esc(u.upn)} · ${esc(u.title)}</small></span></a>`,
     )
     .join("");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"/><title>Sign in to your account</title><link rel="stylesheet" href="/_shell/shell.css"/></head>
 <body class="signin"><div class="signin-card"><div class="ms-logo"><i></i><i></i><i></i><i></i><span>Microsoft</span></div><h1>Pick an account</h1>
-<p>This is the Case File Exchange sandbox: each account is a seeded Dynamics 365 user with one of the product's roles.</p>${items}</div></body></html>`;
+<p>This is the Case File Exchange sandbox: each account is a seeded Dynamics 365 user of the support organization.</p>${items}</div></body></html>`;
 }

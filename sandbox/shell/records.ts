@@ -32,13 +32,18 @@ export class ShellData {
     return meta;
   }
 
+  /** Whether the user holds Read on the table at all (Unified Interface leaves a subgrid of such rows empty, with a message). */
+  canRead(user: SandboxUser, table: string): boolean {
+    return this.security.hasPrivilege(this.scope(user).caller, this.meta(table), "Read");
+  }
+
   /** One record, or undefined when missing or not visible to the user. */
   record(user: SandboxUser, table: string, id: string): ApiRecord | undefined {
     const meta = this.meta(table);
     const row = this.rows.get(meta.table, id);
     if (!row) return undefined;
     const scope = this.scope(user);
-    if (!this.security.canAccess(scope.caller, meta, row, "read")) return undefined;
+    if (!this.security.canAccess(scope.caller, meta, row, "Read")) return undefined;
     return shapeRow(scope, meta, row, {});
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SandboxContext } from "../context";
+import { isDataverseError } from "../dataverse/errors";
 import { entityByName } from "../dataverse/metadata";
 import type { SandboxUser } from "../seed/people";
 import { shellClientScript } from "./clientScript";
@@ -49,6 +50,26 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJ
   app.get("/main.aspx", async (req, reply) => {
     const user = ctx.appUserFromCookie(req.headers.cookie);
     if (!user) return html(reply, accountPicker(req.url));
+    try {
+      return await mainPage(req, reply, user);
+    } catch (e) {
+      if (!isDataverseError(e) || e.status !== 403) throw e;
+      // A list or dashboard of a table the user may not read: Unified Interface's permission error, with Dataverse's details.
+      return html(
+        reply,
+        page({
+          title: "Insufficient permissions",
+          user,
+          commandBar: "",
+          body: `<div class="error-page"><h1>Insufficient permissions</h1><p>You do not have permission to access these records. Contact your Microsoft Dynamics 365 administrator for help.</p><p><small>${esc(e.message)}</small></p><p><a href="/main.aspx">Go to the case list</a></p></div>`,
+          currentUrl: req.url,
+        }),
+        403,
+      );
+    }
+  });
+
+  async function mainPage(req: FastifyRequest, reply: FastifyReply, user: SandboxUser): Promise<FastifyReply> {
     const q = req.query as Record<string, string | undefined>;
     const pagetype = (q.pagetype ?? "").toLowerCase();
     const tail = jsonScript("cfx-shell-context", shellContext(user, ctx.origins));
@@ -84,5 +105,5 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJ
       );
     }
     return reply.redirect(listUrl("incident"), 302);
-  });
+  }
 }

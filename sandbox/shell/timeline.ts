@@ -12,10 +12,13 @@ interface Entry {
 
 /** The timeline wall of a record: its notes and the e-mails regarding it, newest first. */
 export function renderTimeline(data: ShellData, user: SandboxUser, table: string, id: string): string {
-  const notes = data
-    .related(user, "annotation", "objectid", id)
-    .filter((n) => n["_objectid_value@Microsoft.Dynamics.CRM.lookuplogicalname"] === table);
-  const emails = data.related(user, "email", "regardingobjectid", id);
+  // The timeline shows what the user may read: no notes or e-mails at all without Read on them.
+  const notes = data.canRead(user, "annotation")
+    ? data
+        .related(user, "annotation", "objectid", id)
+        .filter((n) => n["_objectid_value@Microsoft.Dynamics.CRM.lookuplogicalname"] === table)
+    : [];
+  const emails = data.canRead(user, "email") ? data.related(user, "email", "regardingobjectid", id) : [];
   const entries: Entry[] = [
     ...notes.map((n) => ({
       kind: "note" as const,

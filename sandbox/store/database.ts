@@ -17,9 +17,7 @@ export function openDatabase(dataDir: string, tables: readonly TableDef[]): Data
 /** Creates missing tables and adds columns a table gained since the file was made (additive, as an upgrade is). */
 export function ensureSchema(db: Database.Database, tables: readonly TableDef[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-  // Records shared with a user (Dataverse's principalobjectaccess, reduced to read/write grants).
-  db.exec(`CREATE TABLE IF NOT EXISTS sandbox_shares (tablename TEXT NOT NULL, recordid TEXT NOT NULL, principalid TEXT NOT NULL,
-    PRIMARY KEY (tablename, recordid, principalid))`);
+  ensureSharesTable(db);
   db.exec(`CREATE TABLE IF NOT EXISTS sandbox_sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
   for (const table of tables) {
     db.exec(createTableSql(table));
@@ -31,6 +29,31 @@ export function ensureSchema(db: Database.Database, tables: readonly TableDef[])
       }
     }
   }
+}
+
+/**
+ * Records shared with a user or a team: Dataverse's principalobjectaccess. `accessmask` holds the
+ * AccessRights bits granted; `source` is empty for a share made on the record itself, or
+ * `<table>:<id>` of the record whose share cascaded to it (Dataverse's inherited access), so that
+ * revoking that record's share takes the inherited ones with it. A data folder from before the
+ * access masks had only (table, record, principal): those rows become users' read and write shares.
+ */
+function ensureSharesTable(db: Database.Database): void {
+  const create = (name: string) =>
+    db.exec(`CREATE TABLE IF NOT EXISTS ${name} (tablename TEXT NOT NULL, recordid TEXT NOT NULL, principalid TEXT NOT NULL,
+      principaltype TEXT NOT NULL DEFAULT 'systemuser', accessmask INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '',
+      PRIMARY KEY (tablename, recordid, principalid, source))`);
+  const columns = (db.prepare(`PRAGMA table_info("sandbox_shares")`).all() as { name: string }[]).map((c) => c.name);
+  if (columns.length > 0 && !columns.includes("accessmask")) {
+    db.transaction(() => {
+      db.exec("ALTER TABLE sandbox_shares RENAME TO sandbox_shares_old");
+      create("sandbox_shares");
+      db.exec(`INSERT INTO sandbox_shares (tablename, recordid, principalid, principaltype, accessmask, source)
+        SELECT tablename, recordid, principalid, 'systemuser', 3, '' FROM sandbox_shares_old`);
+      db.exec("DROP TABLE sandbox_shares_old");
+    })();
+  }
+  create("sandbox_shares");
 }
 
 /** Empties every table (reset drops state, then the seed writes it again); `keepState` keys survive (what was installed). */

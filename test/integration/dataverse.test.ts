@@ -84,7 +84,7 @@ describe("Dataverse queries", () => {
 
   test("$orderby sorts descending and $top limits", async () => {
     const r = await get("admin", "incidents?$select=ticketnumber&$orderby=ticketnumber desc&$top=2");
-    expect(r.body.value?.map((v) => v.ticketnumber)).toEqual(["CAS-01012-H8J9K2", "CAS-01011-E5F6G7"]);
+    expect(r.body.value?.map((v) => v.ticketnumber)).toEqual(["CAS-01013-T2Q5R8", "CAS-01012-H8J9K2"]);
     expect(r.body["@odata.nextLink"]).toBeUndefined();
   });
 
@@ -138,8 +138,8 @@ describe("Dataverse queries", () => {
       pages++;
     }
     expect(pages).toBe(3);
-    expect(seen).toHaveLength(13);
-    expect(new Set(seen).size).toBe(13);
+    expect(seen).toHaveLength(14);
+    expect(new Set(seen).size).toBe(14);
   });
 
   test("Prefer include-annotations adds formatted values and lookup annotations", async () => {
@@ -242,24 +242,25 @@ describe("Dataverse writes", () => {
     expect(text).toContain('"code":"0x80040237"');
   });
 
-  test("an exchange created by a specialist can be owned by the case's owner, whom it then follows", async () => {
+  test("an exchange a specialist creates is theirs and the case's agent reads it; one created in the agent's name is refused", async () => {
     const id = await caseId("CAS-01000-Z9Y8X7");
     const agentId = "5e1a0001-0000-4000-8000-0000000000a1";
-    const r = await send(
-      "specialist",
-      "POST",
-      "cfx_fileexchanges",
-      {
-        cfx_name: "CAS-01000-Z9Y8X7",
-        "cfx_CaseId@odata.bind": `/incidents(${id})`,
-        cfx_direction: ExchangeDirection.backupForCustomer,
-        cfx_stage: ExchangeStage.folderCreated,
-        "ownerid@odata.bind": `/systemusers(${agentId})`,
-      },
-      { prefer: "return=representation" },
-    );
+    const body = {
+      cfx_name: "CAS-01000-Z9Y8X7",
+      "cfx_CaseId@odata.bind": `/incidents(${id})`,
+      cfx_direction: ExchangeDirection.backupForCustomer,
+      cfx_stage: ExchangeStage.folderCreated,
+    };
+    // Business unit Create does not reach a row owned by a user of another unit (the agent sits in the root unit).
+    const forAgent = await send("specialist", "POST", "cfx_fileexchanges", { ...body, "ownerid@odata.bind": `/systemusers(${agentId})` });
+    expect(forAgent.status).toBe(403);
+    expect(forAgent.body.error).toMatchObject({
+      code: "0x80048306",
+      message: expect.stringContaining("does not have CreateAccess right(s)"),
+    });
+    const r = await send("specialist", "POST", "cfx_fileexchanges", body, { prefer: "return=representation" });
     expect(r.status).toBe(201);
-    expect(r.body._ownerid_value).toBe(agentId);
+    expect(r.body._ownerid_value).toBe("5e1a0002-0000-4000-8000-0000000000a2");
     const seen = await get("agent", `cfx_fileexchanges(${String(r.body.cfx_fileexchangeid)})?$select=cfx_name`);
     expect(seen.status).toBe(200);
   });
@@ -310,18 +311,30 @@ describe("Dataverse writes", () => {
     expect((await send("agent", "PATCH", `cfx_fileexchanges(${exId})`, { cfx_filecount: 1 })).status).toBe(204);
   });
 
-  test("reassigning a case reassigns its exchanges and their recipients (parental cascade)", async () => {
+  test("reassigning a case leaves its exchanges with their owner; reassigning an exchange reassigns its recipients (parental cascade)", async () => {
     const id = await caseId("CAS-01011-E5F6G7");
     const adminId = "5e1a0004-0000-4000-8000-0000000000a4";
+    const agentId = "5e1a0001-0000-4000-8000-0000000000a1";
+    const exchange = async () => {
+      const ex = await get(
+        "admin",
+        `cfx_fileexchanges?$select=_ownerid_value&$filter=${q(`_cfx_caseid_value eq ${id}`)}&$expand=cfx_fileexchange_cfx_exchangerecipient_ExchangeId($select=_ownerid_value)`,
+      );
+      return ex.body.value?.[0] as Record<string, unknown>;
+    };
+    const before = await exchange();
     expect((await send("admin", "PATCH", `incidents(${id})`, { "ownerid@odata.bind": `/systemusers(${adminId})` })).status).toBe(204);
-    const ex = await get(
-      "admin",
-      `cfx_fileexchanges?$select=_ownerid_value&$filter=${q(`_cfx_caseid_value eq ${id}`)}&$expand=cfx_fileexchange_cfx_exchangerecipient_ExchangeId($select=_ownerid_value)`,
-    );
-    const row = ex.body.value?.[0] as Record<string, unknown>;
-    expect(row._ownerid_value).toBe(adminId);
-    expect((row.cfx_fileexchange_cfx_exchangerecipient_ExchangeId as Record<string, unknown>[])[0]._ownerid_value).toBe(adminId);
-    expect((await get("agent", `cfx_fileexchanges?$filter=${q(`_cfx_caseid_value eq ${id}`)}`)).body.value).toEqual([]);
+    // Case → exchange is configurable with assign NoCascade: the exchange keeps the owner who created it.
+    expect((await exchange())._ownerid_value).toBe(before._ownerid_value);
+    expect((await get("agent", `cfx_fileexchanges?$filter=${q(`_cfx_caseid_value eq ${id}`)}`)).body.value).toHaveLength(1);
+    // Exchange → recipient is parental: assigning the exchange takes its recipients along.
+    const exchangeId = String(before.cfx_fileexchangeid);
+    expect(
+      (await send("admin", "PATCH", `cfx_fileexchanges(${exchangeId})`, { "ownerid@odata.bind": `/systemusers(${agentId})` })).status,
+    ).toBe(204);
+    const after = await exchange();
+    expect(after._ownerid_value).toBe(agentId);
+    expect((after.cfx_fileexchange_cfx_exchangerecipient_ExchangeId as Record<string, unknown>[])[0]._ownerid_value).toBe(agentId);
   });
 
   test("CloseIncident resolves a case, which then refuses updates", async () => {
@@ -346,7 +359,7 @@ describe("Dataverse writes", () => {
 });
 
 describe("record-level security", () => {
-  test("an agent sees exchanges of cases they own or that were shared with them, not others", async () => {
+  test("an agent sees the exchanges of their business unit and the units below it, an agent of a unit below not those above", async () => {
     const created = await send(
       "admin",
       "POST",
@@ -366,18 +379,24 @@ describe("record-level security", () => {
       cfx_stage: ExchangeStage.folderCreated,
     });
     const exId = /\(([^)]+)\)$/.exec(ex.headers.get("odata-entityid") ?? "")?.[1];
-    expect((await get("agent", `cfx_fileexchanges(${exId})`)).status).toBe(403);
-    const list = await get("agent", `cfx_fileexchanges?$select=cfx_name&$filter=${q(`_cfx_caseid_value eq ${id}`)}`);
+    // The administrator's exchange sits in the root unit: agents of the root unit reach it (parent: child depth)…
+    expect((await get("agent", `cfx_fileexchanges(${exId})`)).status).toBe(200);
+    // …an agent of the service center below does not, by id (403) or in a list (left out).
+    const below = await get("serviceagent", `cfx_fileexchanges(${exId})`);
+    expect(below.status).toBe(403);
+    expect((below.body.error as Record<string, string>).code).toBe("0x80048306");
+    const list = await get("serviceagent", `cfx_fileexchanges?$select=cfx_name&$filter=${q(`_cfx_caseid_value eq ${id}`)}`);
     expect(list.body.value).toEqual([]);
     expect((await get("supervisor", `cfx_fileexchanges(${exId})`)).status).toBe(200);
     const shared = await get("agent", `cfx_fileexchanges?$select=cfx_name&$filter=${q("cfx_name eq 'CAS-01012-H8J9K2'")}`);
     expect(shared.body.value).toHaveLength(1);
   });
 
-  test("a specialist sees the exchanges of their business unit's tickets only", async () => {
+  test("a specialist sees the exchanges of their business unit only", async () => {
     const r = await get("specialist", "cfx_fileexchanges?$select=cfx_name&$orderby=cfx_name");
     const names = r.body.value?.map((v) => v.cfx_name);
     expect(names).toEqual(expect.arrayContaining(["CAS-01001-A1B2C3", "CAS-01002-D4E5F6", "CAS-01003-G7H8J9", "CAS-01006-R7S8T9"]));
+    // The agent's upload request belongs to the root unit.
     expect(names).not.toContain("CAS-01004-K1L2M3");
   });
 

@@ -6,6 +6,7 @@ import { roleDefs } from "../../src/model";
 import { viewByKey } from "../../src/model/views";
 import { viewId } from "../../solution/savedQueryXml";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
+import { customerServiceRepresentativeRoleId } from "../../sandbox/install/platformRoles";
 
 let sb: TestSandbox;
 let browser: Browser | undefined;
@@ -131,7 +132,8 @@ describe("the form host in a browser", () => {
         title: "Mailbox export after device swap",
         userName: "Alex Agent",
         userId: "{5E1A0001-0000-4000-8000-0000000000A1}",
-        roles: [roleDefs.find((r) => r.key === "agent")?.id],
+        // userSettings.roles: Alex's own roles and his team's (the agent role again, the same copy).
+        roles: [roleDefs.find((r) => r.key === "agent")?.id, customerServiceRepresentativeRoleId],
         stages: ["Shared"],
         query: { typename: "incident", id: `{${id.toUpperCase()}}`, orgname: "contoso", userlcid: "1033" },
       });

@@ -8,6 +8,7 @@ import { solutionParts, zipParts, type SolutionPart } from "../../solution/build
 import { webResourcePart } from "../../solution/webResources";
 import { formId } from "../../solution/formXml";
 import { canValidate } from "../../sandbox/install/schemaValidation";
+import { platformRoles } from "../../sandbox/install/platformRoles";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 /**
@@ -232,8 +233,9 @@ describe("a reset restores the seeded data, not the organization", () => {
     expect((await fetch(`${sb.origins.app}/_sandbox/reset`, { method: "POST" })).ok).toBe(true);
     expect(await installedVersion()).toBe("0.1.0.0");
     expect(((await (await fetch(`${sb.origins.app}/_sandbox/imports`)).json()) as Job[]).length).toBe(before.length);
+    // Two business units, each with a copy of every role: the product's and the platform's own.
     const r = await sb.fetchAs("admin", `${sb.dataverse}roles?$select=roleid`);
-    expect(((await r.json()) as { value: unknown[] }).value.length).toBe(roleDefs.length * 2);
+    expect(((await r.json()) as { value: unknown[] }).value.length).toBe((roleDefs.length + platformRoles.length) * 2);
   });
 });
 

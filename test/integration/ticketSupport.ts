@@ -81,7 +81,7 @@ export function fetchWebApi(sandbox: TestSandbox, user: UserKey): XrmWebApi & Xr
 
 export function sandboxUser(key: UserKey): CurrentUser {
   const u = userByKey(key)!;
-  const roleIds = roleDefs.filter((r) => r.key === u.role).map((r) => r.id);
+  const roleIds = roleDefs.filter((r) => u.roles.includes(r.key)).map((r) => r.id);
   if (rolesFromIds(roleIds).length === 0) throw new Error(`no product role for ${key}`);
   return { id: u.id, name: u.fullName, signInName: u.upn, roleIds, languageCode: 1033 };
 }

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 // The sandbox's certificate is self-signed; tests trust it the way a developer clicks through it.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
 
-export type UserKey = "agent" | "specialist" | "supervisor" | "admin";
+export type UserKey = "agent" | "agent2" | "serviceagent" | "specialist" | "supervisor" | "admin" | "dispatcher";
 export type Resource = "dataverse" | "graph";
 
 export interface Origins {
