@@ -179,6 +179,20 @@ function expand(scope: QueryScope, meta: EntityMeta, row: Row, item: ExpandItem)
     const limited = item.query.top !== undefined ? selected.slice(0, item.query.top) : selected.slice(0, 5000);
     return limited.map((r) => shapeRow(scope, child, r, item.query));
   }
+  const manyToMany = meta.manyToManyNavs.get(item.navigation);
+  if (manyToMany) {
+    const target = entityByName(manyToMany.target);
+    if (!target) return [];
+    scope.security.assertPrivilege(scope.caller, target, "Read");
+    const id = String(row[meta.primaryId]);
+    const linked = scope.rows
+      .where(entityByName(manyToMany.intersect)!.table, manyToMany.ownColumn, id)
+      .map((link) => scope.rows.get(target.table, String(link[manyToMany.otherColumn])))
+      .filter((r): r is Row => r !== undefined);
+    const selected = selectRows(scope, target, linked, item.query);
+    const limited = item.query.top !== undefined ? selected.slice(0, item.query.top) : selected.slice(0, 5000);
+    return limited.map((r) => shapeRow(scope, target, r, item.query));
+  }
   throw noProperty(meta.name, item.navigation);
 }
 

@@ -16,6 +16,41 @@ export interface CollectionNav {
   readonly childColumn: string;
 }
 
+/**
+ * A many-to-many navigation property: the rows of `target` linked to this row through an
+ * intersect table (`teammembership` between team and systemuser, and so on).
+ */
+export interface ManyToManyNav {
+  readonly name: string;
+  readonly intersect: string;
+  /** The intersect table's column holding this row's id. */
+  readonly ownColumn: string;
+  /** The intersect table's column holding the other row's id. */
+  readonly otherColumn: string;
+  readonly target: string;
+}
+
+/**
+ * The platform's many-to-many relationships the product and the sandbox use, named as Dataverse
+ * names them on both sides (Learn, table reference: team "teammembership_association",
+ * systemuser "systemuserroles_association", team "teamroles_association").
+ */
+const manyToMany: readonly { name: string; intersect: string; a: [string, string]; b: [string, string] }[] = [
+  { name: "teammembership_association", intersect: "teammembership", a: ["team", "teamid"], b: ["systemuser", "systemuserid"] },
+  { name: "systemuserroles_association", intersect: "systemuserroles", a: ["systemuser", "systemuserid"], b: ["role", "roleid"] },
+  { name: "teamroles_association", intersect: "teamroles", a: ["team", "teamid"], b: ["role", "roleid"] },
+];
+
+function manyToManyNavsOf(table: string, tables: ReadonlySet<string>): Map<string, ManyToManyNav> {
+  const out = new Map<string, ManyToManyNav>();
+  for (const m of manyToMany) {
+    if (!tables.has(m.intersect)) continue;
+    if (m.a[0] === table) out.set(m.name, { name: m.name, intersect: m.intersect, ownColumn: m.a[1], otherColumn: m.b[1], target: m.b[0] });
+    if (m.b[0] === table) out.set(m.name, { name: m.name, intersect: m.intersect, ownColumn: m.b[1], otherColumn: m.a[1], target: m.a[0] });
+  }
+  return out;
+}
+
 /** A table as the Web API sees it, derived from the installed catalog. */
 export interface EntityMeta {
   readonly table: TableDef;
@@ -26,6 +61,7 @@ export interface EntityMeta {
   readonly columns: ReadonlyMap<string, ColumnDef>;
   readonly singleNavs: ReadonlyMap<string, SingleNav>;
   readonly collectionNavs: ReadonlyMap<string, CollectionNav>;
+  readonly manyToManyNavs: ReadonlyMap<string, ManyToManyNav>;
 }
 
 /**
@@ -54,6 +90,7 @@ function singleNavsOf(column: ColumnDef): SingleNav[] {
 }
 
 function build({ tables, relationships }: Catalog): Map<string, EntityMeta> {
+  const names = new Set(tables.map((t) => t.logicalName));
   const byName = new Map<string, EntityMeta>();
   const collections = new Map<string, Map<string, CollectionNav>>();
   for (const table of tables) collections.set(table.logicalName, new Map());
@@ -80,6 +117,7 @@ function build({ tables, relationships }: Catalog): Map<string, EntityMeta> {
       columns: new Map(table.columns.map((c) => [c.logicalName, c])),
       singleNavs,
       collectionNavs: collections.get(table.logicalName) ?? new Map(),
+      manyToManyNavs: manyToManyNavsOf(table.logicalName, names),
     });
   }
   return byName;

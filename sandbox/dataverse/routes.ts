@@ -7,7 +7,7 @@ import { closeIncident, grantAccessAction, retrieveEnvironmentVariableValue, rev
 import { parseBatch, runBatch } from "./batch";
 import { selectRows, shapeRow, type QueryScope } from "./engine";
 import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
-import { allEntities, entityBySet, type EntityMeta } from "./metadata";
+import { allEntities, entityByName, entityBySet, type EntityMeta } from "./metadata";
 import { parseQuery, splitQueryString } from "./odata";
 import { Security, type Caller } from "./security";
 import { annotationFilterOf } from "./serialize";
@@ -87,6 +87,41 @@ function preferOf(req: FastifyRequest): string {
 function pageSizeOf(prefer: string): number | undefined {
   const m = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer);
   return m ? Math.min(Number(m[1]), maxPageSize) : undefined;
+}
+
+/**
+ * `POST <set>(<id>)/<many-to-many navigation>/$ref` with `{"@odata.id": "<set>(<id>)"}`: links two
+ * rows through the relationship's intersect table (a user to a team, a role to a user), as
+ * Dataverse's Associate does. The caller must be able to write the row the link is made from.
+ */
+function associate(scope: QueryScope & WriteScope, setName: string, id: string, navigation: string, body: unknown): void {
+  const meta = entityBySet(setName);
+  if (!meta) throw resourceNotFound(setName);
+  const nav = meta.manyToManyNavs.get(navigation);
+  if (!nav) throw resourceNotFound(navigation);
+  const row = scope.rows.get(meta.table, id);
+  if (!row) throw notFound(meta.name, id);
+  const other = /([A-Za-z_]+)\(\{?([0-9A-Fa-f-]{36})\}?\)$/.exec(
+    String((body as { "@odata.id"?: unknown } | undefined)?.["@odata.id"] ?? ""),
+  );
+  const otherMeta = other ? entityBySet(other[1]) : undefined;
+  if (!other || !otherMeta || otherMeta.name !== nav.target) {
+    throw new DataverseError(400, DataverseCode.badQuery, `The @odata.id must name a ${nav.target} record for '${navigation}'.`);
+  }
+  const otherId = other[2].toLowerCase();
+  if (!scope.rows.get(otherMeta.table, otherId)) throw notFound(otherMeta.name, otherId);
+  scope.security.assertRow(scope.caller, meta, row, "Write");
+  const intersect = entityByName(nav.intersect);
+  if (!intersect) throw resourceNotFound(navigation);
+  const linked = scope.rows.where(intersect.table, nav.ownColumn, id).some((r) => r[nav.otherColumn] === otherId);
+  if (linked) return;
+  scope.rows.insert(intersect.table, {
+    [intersect.primaryId]: crypto.randomUUID(),
+    [nav.ownColumn]: id,
+    [`${nav.ownColumn}__table`]: meta.name,
+    [nav.otherColumn]: otherId,
+    [`${nav.otherColumn}__table`]: otherMeta.name,
+  });
 }
 
 /** The Dataverse Web API over the sandbox store. */
@@ -191,6 +226,13 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
       if (req.method !== "POST") throw resourceNotFound(path);
       if (path === "GrantAccess") grantAccessAction(scope, req.body);
       else revokeAccessAction(scope, req.body);
+      return reply.code(204).send();
+    }
+
+    const reference = /^([A-Za-z_]+)\(\{?([0-9A-Fa-f-]{36})\}?\)\/([A-Za-z_]+)\/\$ref$/.exec(path);
+    if (reference) {
+      if (req.method !== "POST") throw resourceNotFound(path);
+      associate(scope, reference[1], reference[2].toLowerCase(), reference[3], req.body);
       return reply.code(204).send();
     }
 

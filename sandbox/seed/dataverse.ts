@@ -286,6 +286,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         fullname: u.fullName,
         domainname: u.upn,
         internalemailaddress: u.upn,
+        isdisabled: 0,
         businessunitid: u.businessUnitId,
         businessunitid__table: "businessunit",
       });
@@ -296,6 +297,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       fullname: applicationUserName,
       domainname: "",
       internalemailaddress: "",
+      isdisabled: 0,
       businessunitid: rootBusinessUnitId,
       businessunitid__table: "businessunit",
     });

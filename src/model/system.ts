@@ -241,6 +241,8 @@ export const systemUser = system({
     str("fullname", "Full Name", 200),
     { ...str("domainname", "User Name", 1024), description: "The user's sign-in name (UPN): MSAL's login hint." },
     str("internalemailaddress", "Primary Email", 100),
+    // Disabled users are not told anything (a team's members are read without them).
+    { logicalName: "isdisabled", schemaName: "isdisabled", type: "boolean", displayName: "Status", system: true },
     {
       logicalName: "businessunitid",
       schemaName: "businessunitid",

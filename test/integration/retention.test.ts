@@ -1,3 +1,4 @@
+import { customerServiceRepresentativeRoleId } from "../../sandbox/install/platformRoles";
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { onceId } from "../../src/domain/onceId";
@@ -405,9 +406,14 @@ test("the expiry warning goes to the case's owner, not to the specialist who cre
 // taken, and `_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname` only ever says systemuser;
 // (2) the N:N `teammembership_association` between team and systemuser (no N:N relationships at
 // all: no `$expand` of it on `teams`, no `POST teams(<id>)/teammembership_association/$ref`).
-test.skip("[sandbox lacks team-owned cases and teammembership_association] a team-owned case's members are each warned once; an empty team's note says nobody could be", async () => {
+test("a team-owned case's members are each warned once; an empty team's note says nobody could be", async () => {
   const x = await exchangeCreatedToday("CAS-07302-TEAMED");
   const team = await dv("teams", { method: "POST", body: JSON.stringify({ name: "Tier 2 (retention test)" }) });
+  // A team owns a case only when its roles let it read cases (Dataverse refuses the assignment otherwise).
+  await dv(`teams(${team.teamid})/teamroles_association/$ref`, {
+    method: "POST",
+    body: JSON.stringify({ "@odata.id": `${sb.dataverse}roles(${customerServiceRepresentativeRoleId})` }),
+  });
   const users = await rows(
     "systemusers?$select=systemuserid&$filter=startswith(domainname,'alex.agent') or startswith(domainname,'pat.supervisor')",
   );
