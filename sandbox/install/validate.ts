@@ -228,7 +228,7 @@ export interface ImportWarning {
  * source map the solution does not carry (a 404 in every developer console), a public view
  * without its table's primary name column (its rows cannot be opened from the grid), choice
  * values outside the publisher's option value prefix (they collide with the solution whose
- * prefix they carry).
+ * prefix they carry), a command icon named rather than shipped (no published list of names).
  */
 export function importWarnings(solution: ReadSolution, ui: ReadUi): ImportWarning[] {
   const out: ImportWarning[] = [];
@@ -254,6 +254,15 @@ export function importWarnings(solution: ReadSolution, ui: ReadUi): ImportWarnin
         file: "customizations.xml",
         element: `Entity[${table.schemaName}]/savedquery {${view.key}}`,
         message: `the view "${view.name}" has no ${table.primaryNameColumn} column: its rows cannot be opened from the grid`,
+      });
+    }
+  }
+  for (const command of ui.commands) {
+    if (command.modernImage && !command.modernImage.startsWith("$webresource:")) {
+      out.push({
+        file: "customizations.xml",
+        element: `Entity[${command.table}]/RibbonDiffXml/CommandUIDefinition/Button[${command.label}]`,
+        message: `ModernImage "${command.modernImage}" names no web resource; Microsoft publishes no list of the command bar's built-in icon names, so the button may show no icon`,
       });
     }
   }

@@ -215,6 +215,41 @@ describe("accepts, with a warning in its log, what Dataverse accepts but people 
     expect((await fetch(`${sb.origins.app}/WebResources/cfx_/js/forms.js.map`)).status).toBe(404);
   });
 
+  test("a dashboard list whose view has no name column, whose rows nobody can open", async () => {
+    const { job } = await importZip(
+      await zipWith("customizations.xml", (xml) =>
+        // The first dashboard list's view (expiring in 7 days) without its cfx_name cell.
+        xml
+          .split("<savedquery>")
+          .map((view) =>
+            view.includes('"Exchanges Expiring in the Next 7 Days"') ? view.replace(/<cell name="cfx_name"[^>]*\/>/, "") : view,
+          )
+          .join("<savedquery>"),
+      ),
+    );
+    expect(job.log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          level: "warning",
+          message: expect.stringMatching(/"Exchanges Expiring in the Next 7 Days" has no cfx_name column/),
+        }),
+      ]),
+    );
+  });
+
+  test("a command icon named rather than shipped", async () => {
+    const { job } = await importZip(
+      await zipWith("customizations.xml", (xml) =>
+        xml.replace(/ModernImage="\$webresource:cfx_\/icons\/notify-support\.svg"/, 'ModernImage="Send"'),
+      ),
+    );
+    expect(job.log).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: "warning", message: expect.stringMatching(/ModernImage "Send" names no web resource/) }),
+      ]),
+    );
+  });
+
   test("choice values outside the publisher's option value prefix", async () => {
     const { job } = await importZip(
       await zipWith("solution.xml", (xml) => xml.replace(/<CustomizationOptionValuePrefix>\d+</, "<CustomizationOptionValuePrefix>58443<")),
