@@ -56,7 +56,16 @@ export async function sendWithRetry(
   fetchFn: FetchLike,
   url: string,
   init: RequestInit,
-  options: RetryOptions & { readonly retryNetworkErrors?: boolean; readonly requestId?: string } = {},
+  options: RetryOptions & {
+    readonly retryNetworkErrors?: boolean;
+    /**
+     * Whether a 504 may be sent again. A gateway that timed out may have passed the request on:
+     * a POST that is not safe to repeat (an invitation sends its e-mail again) is not retried
+     * on 504, and its caller reads what is true before deciding. 429 and 503 are refusals: always retried.
+     */
+    readonly retryGatewayTimeout?: boolean;
+    readonly requestId?: string;
+  } = {},
 ): Promise<Response> {
   const maxAttempts = options.maxAttempts ?? 6;
   const maxDelay = options.maxDelayMs ?? 120_000;
@@ -70,6 +79,7 @@ export async function sendWithRetry(
       if (err.code === "aborted" || !options.retryNetworkErrors || attempt >= maxAttempts) throw err;
     }
     if (response && !RETRYABLE_STATUSES.has(response.status)) return response;
+    if (response && response.status === 504 && options.retryGatewayTimeout === false) return response;
     if (attempt >= maxAttempts) {
       if (response) return response;
       throw new GraphError("retriesExhausted", `No answer after ${attempt} attempts.`, 0, { requestId: options.requestId });

@@ -47,6 +47,21 @@ describe("the Graph request pipeline", () => {
     await expect(graph.get("x")).resolves.toEqual({ value: [1], "@odata.nextLink": "https://graph.example.test/v1.0/next" });
   });
 
+  it("does not send an invitation again after a gateway timeout: it may have been sent", async () => {
+    const answers = [json(504, { error: { code: "gatewayTimeout" } }), json(200, { value: [{ id: "p1" }] })];
+    const { fetch, graph } = client(() => answers.shift()!);
+    const failed = await graph.post("drives/d/items/i/invite", { recipients: [{ email: "a@b.example" }] }).catch((e: unknown) => e);
+    expect(isGraphError(failed) && failed.status).toBe(504);
+    expect(fetch.requests).toHaveLength(1);
+  });
+
+  it("still retries a POST that was refused (429, 503): it did not happen", async () => {
+    const answers = [json(429, {}, { "Retry-After": "0" }), json(503, {}, { "Retry-After": "0" }), json(200, { value: [] })];
+    const { fetch, graph } = client(() => answers.shift()!);
+    await expect(graph.post("drives/d/items/i/invite", {})).resolves.toEqual({ value: [] });
+    expect(fetch.requests).toHaveLength(3);
+  });
+
   it("retries 429, 503 and 504, waiting exactly the fractional Retry-After", async () => {
     const answers = [
       json(429, { error: { code: "TooManyRequests" } }, { "Retry-After": "2.128" }),

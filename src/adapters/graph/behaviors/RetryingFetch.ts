@@ -12,9 +12,13 @@ export function RetryingFetch(fetchFn: FetchLike, options: RetryOptions = {}) {
   return <T extends Queryable>(instance: T): T => {
     instance.on.send.replace(async function (url: URL, init: RequestInit) {
       const headers = init.headers as Record<string, string> | undefined;
+      const method = (init.method ?? "GET").toUpperCase();
       return sendWithRetry(fetchFn, url.toString(), init, {
         ...options,
-        retryNetworkErrors: IDEMPOTENT.has((init.method ?? "GET").toUpperCase()),
+        retryNetworkErrors: IDEMPOTENT.has(method),
+        // A `$batch` carries its own retries per part; any other POST (an invitation, a folder
+        // create) may have happened behind a gateway that timed out, and is not sent twice.
+        retryGatewayTimeout: IDEMPOTENT.has(method) || url.pathname.endsWith("/$batch"),
         requestId: headers?.["client-request-id"],
       });
     });
