@@ -1,24 +1,15 @@
 import { ExchangeStage } from "../model";
 import { accessEndedNote, ACCESS_ENDED_SUBJECT, knownFolders, type KnownFolders, type RetentionRuleSettings } from "../domain/retention";
 import type { Clock } from "../ports/Clock";
-import { systemClock } from "../ports/Clock";
-import type { FolderAddress, InventoryFolder } from "../ports/FolderInventory";
-import type { RetentionExchange, RetentionWrite, RetentionWriteOutcome } from "../ports/RetentionRecords";
+import type { InventoryFolder } from "../ports/FolderInventory";
+import type { RetentionExchange, RetentionWrite } from "../ports/RetentionRecords";
 import { revokeFolderAccess } from "./revokeFolderAccess";
-import type { SweepFailure, SweepPorts, SweepStep } from "./sweepExpired";
+import { addressOf, JobPass, type JobPassOptions } from "./jobPass";
+import type { SweepFailure, SweepPorts } from "./sweepExpired";
 import { walkRootFolders } from "./walkRootFolders";
 
-export interface EndAllAccessOptions {
+export interface EndAllAccessOptions extends JobPassOptions {
   readonly settings: RetentionRuleSettings;
-  /** Read and report what would be removed; change nothing. */
-  readonly dryRun?: boolean;
-  /** Start no new work after this instant of real time; the next run continues. */
-  readonly deadline?: Date;
-  /** Real time for the deadline (the `clock` argument gives the instant written on the records). */
-  readonly wallClock?: Clock;
-  /** Exchanges (and other folders) per step of work: one Graph `$batch` (20 at most) and their Dataverse writes. */
-  readonly batchSize?: number;
-  readonly log?: (line: string) => void;
 }
 
 /** A folder that had (or, in a dry run, has) permissions to remove. */
@@ -70,12 +61,7 @@ export async function endAllAccess(ports: SweepPorts, clock: Clock, options: End
   return new EndAllAccessRun(ports, clock, options).execute();
 }
 
-class EndAllAccessRun {
-  private readonly now: Date;
-  private readonly startedAt: Date;
-  private readonly wall: Clock;
-  private readonly batch: number;
-  private readonly dryRun: boolean;
+class EndAllAccessRun extends JobPass {
   private readonly counts: Counts = {
     exchanges: 0,
     ended: 0,
@@ -86,19 +72,13 @@ class EndAllAccessRun {
     failures: 0,
   };
   private readonly folders: EndedFolder[] = [];
-  private readonly failures: SweepFailure[] = [];
-  private stopped = false;
 
   constructor(
     private readonly ports: SweepPorts,
     clock: Clock,
     private readonly options: EndAllAccessOptions,
   ) {
-    this.now = clock.now();
-    this.wall = options.wallClock ?? systemClock;
-    this.startedAt = this.wall.now();
-    this.batch = Math.max(1, Math.min(options.batchSize ?? 20, 20));
-    this.dryRun = options.dryRun ?? false;
+    super(clock, options, ports.records);
   }
 
   async execute(): Promise<EndAllAccessReport> {
@@ -206,8 +186,9 @@ class EndAllAccessRun {
           : []),
       );
     }
-    const noted = await this.writeByExchange(notes);
-    const staged = await this.writeByExchange(
+    const noted = await this.writeAll("record", notes);
+    const staged = await this.writeAll(
+      "record",
       noted
         .filter((x) => x.stage !== ExchangeStage.revoked)
         .map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { stage: ExchangeStage.revoked } } })),
@@ -250,33 +231,6 @@ class EndAllAccessRun {
     if (!walked) this.log("the roots were not fully listed: the next run looks again.");
   }
 
-  private async send(writes: readonly RetentionWrite[]): Promise<RetentionWriteOutcome[]> {
-    if (writes.length === 0) return [];
-    try {
-      return await this.ports.records.write(writes);
-    } catch (e) {
-      return writes.map(() => ({ ok: false, error: e }));
-    }
-  }
-
-  /** Sends the writes in one call and returns the exchanges whose writes all succeeded; the others are reported once each. */
-  private async writeByExchange(
-    writes: ReadonlyArray<{ readonly exchange: RetentionExchange; readonly write: RetentionWrite }>,
-  ): Promise<RetentionExchange[]> {
-    const outcomes = await this.send(writes.map((w) => w.write));
-    const failed = new Set<string>();
-    writes.forEach(({ exchange }, i) => {
-      const o = outcomes[i] ?? { ok: false, error: new Error("The records port gave no outcome for this write.") };
-      if (!o.ok && !failed.has(exchange.id)) {
-        failed.add(exchange.id);
-        this.fail("record", o.error, exchange);
-      }
-    });
-    const done: RetentionExchange[] = [];
-    for (const { exchange } of writes) if (!failed.has(exchange.id) && !done.includes(exchange)) done.push(exchange);
-    return done;
-  }
-
   private report(): EndAllAccessReport {
     return {
       command: "endAllAccess",
@@ -290,44 +244,8 @@ class EndAllAccessRun {
       failures: this.failures,
     };
   }
-
-  private pastDeadline(): boolean {
-    if (this.stopped) return true;
-    const { deadline } = this.options;
-    if (deadline && this.wall.now().getTime() >= deadline.getTime()) {
-      this.stopped = true;
-      this.log("deadline reached: stopping; the next run continues from here.");
-    }
-    return this.stopped;
-  }
-
-  private fail(
-    step: SweepStep,
-    error: unknown,
-    where: { readonly id?: string; readonly folderPath?: string; readonly path?: string },
-  ): void {
-    const e = error as { code?: unknown; status?: unknown; message?: unknown } | undefined;
-    const failure: SweepFailure = {
-      step,
-      ...(where.id ? { exchangeId: where.id } : {}),
-      ...(where.folderPath || where.path ? { path: where.folderPath || where.path } : {}),
-      code: typeof e?.code === "string" ? e.code : "error",
-      ...(typeof e?.status === "number" ? { status: e.status } : {}),
-      message: typeof e?.message === "string" ? e.message : String(error),
-    };
-    this.failures.push(failure);
-    this.log(`failed (${step}) ${failure.path ?? failure.exchangeId ?? ""}: ${failure.message}`);
-  }
-
-  private log(line: string): void {
-    this.options.log?.(line);
-  }
 }
 
 function hasFolder(x: RetentionExchange): boolean {
   return Boolean(x.itemId || x.folderPath);
-}
-
-function addressOf(x: RetentionExchange): FolderAddress {
-  return { driveId: x.driveId, itemId: x.itemId, path: x.folderPath || x.name };
 }

@@ -1,3 +1,4 @@
+import { addressOf, JobPass, type JobPassOptions, type SweepFailure } from "./jobPass";
 import { ExchangeStage } from "../model";
 import { daysLeft } from "../domain/expiry";
 import { MAX_NOTIFIED_MEMBERS, notificationAudience, type NotificationAudience } from "../domain/notificationAudience";
@@ -13,11 +14,10 @@ import {
   type RetentionRuleSettings,
 } from "../domain/retention";
 import type { Clock } from "../ports/Clock";
-import { systemClock } from "../ports/Clock";
 import type { FolderAddress, FolderInventory, InventoryFolder } from "../ports/FolderInventory";
 import { revokeFolderAccess } from "./revokeFolderAccess";
 import { walkRootFolders } from "./walkRootFolders";
-import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome, TeamMembers } from "../ports/RetentionRecords";
+import type { RetentionExchange, RetentionRecords, RetentionWrite, TeamMembers } from "../ports/RetentionRecords";
 
 /** What the sweep talks to. */
 export interface SweepPorts {
@@ -25,36 +25,11 @@ export interface SweepPorts {
   readonly folders: FolderInventory;
 }
 
-export interface SweepExpiredOptions {
+export interface SweepExpiredOptions extends JobPassOptions {
   readonly settings: RetentionRuleSettings;
-  /** Decide and report, change nothing. */
-  readonly dryRun?: boolean;
-  /**
-   * Start no new work after this instant of real time: Azure Functions on the Consumption plan stop
-   * a run after 5–10 minutes. Every step is recorded as it finishes, so the next run continues.
-   */
-  readonly deadline?: Date;
-  /** Real time for the deadline (the `clock` argument is the business time, which tests move). */
-  readonly wallClock?: Clock;
-  /**
-   * Exchanges (and orphan folders) per step of work: one Graph `$batch` (its limit is 20), and the
-   * Dataverse writes of those exchanges, which the records port sends as `$batch` requests.
-   */
-  readonly batchSize?: number;
-  /** Progress lines for `--verbose`. */
-  readonly log?: (line: string) => void;
 }
 
-export type SweepStep = "query" | "warn" | "revoke" | "delete" | "record" | "orphans";
-
-export interface SweepFailure {
-  readonly step: SweepStep;
-  readonly exchangeId?: string;
-  readonly path?: string;
-  readonly code: string;
-  readonly status?: number;
-  readonly message: string;
-}
+export type { SweepFailure, SweepStep } from "./jobPass";
 
 export interface OrphanEntry {
   readonly path: string;
@@ -103,12 +78,7 @@ export async function sweepExpired(ports: SweepPorts, clock: Clock, options: Swe
   return run.execute();
 }
 
-class SweepRun {
-  private readonly now: Date;
-  private readonly startedAt: Date;
-  private readonly wall: Clock;
-  private readonly batch: number;
-  private readonly dryRun: boolean;
+class SweepRun extends JobPass {
   private readonly counts: Counts = {
     warned: 0,
     expired: 0,
@@ -121,10 +91,8 @@ class SweepRun {
     unrecognised: 0,
     failures: 0,
   };
-  private readonly failures: SweepFailure[] = [];
   private readonly orphans: OrphanEntry[] = [];
   private readonly unrecognised: string[] = [];
-  private stopped = false;
   /** The members of the teams that own the cases to warn, read once per run. */
   private teams: ReadonlyMap<string, TeamMembers> = new Map();
   /** Why the teams could not be read: their cases' exchanges are not warned this run. */
@@ -135,11 +103,7 @@ class SweepRun {
     clock: Clock,
     private readonly options: SweepExpiredOptions,
   ) {
-    this.now = clock.now();
-    this.wall = options.wallClock ?? systemClock;
-    this.startedAt = this.wall.now();
-    this.batch = Math.max(1, Math.min(options.batchSize ?? 20, 20));
-    this.dryRun = options.dryRun ?? false;
+    super(clock, options, ports.records);
   }
 
   async execute(): Promise<SweepReport> {
@@ -249,34 +213,6 @@ class SweepRun {
     for (const x of warned) this.log(`warned the case's owner of ${x.folderPath ?? x.name}`);
   }
 
-  /**
-   * Sends the writes in one call to the records port and returns the exchanges whose writes all
-   * succeeded (in chunk order); the others are reported once each, with their first failure.
-   */
-  private async writeAll(
-    step: SweepStep,
-    writes: ReadonlyArray<{ readonly exchange: RetentionExchange; readonly write: RetentionWrite }>,
-  ): Promise<RetentionExchange[]> {
-    if (writes.length === 0) return [];
-    let outcomes: RetentionWriteOutcome[];
-    try {
-      outcomes = await this.ports.records.write(writes.map((w) => w.write));
-    } catch (e) {
-      outcomes = writes.map(() => ({ ok: false, error: e }));
-    }
-    const failed = new Set<string>();
-    const done: RetentionExchange[] = [];
-    writes.forEach(({ exchange }, i) => {
-      const o = outcomes[i] ?? { ok: false, error: new Error("The records port gave no outcome for this write.") };
-      if (!o.ok && !failed.has(exchange.id)) {
-        failed.add(exchange.id);
-        this.fail(step, o.error, exchange);
-      }
-    });
-    for (const { exchange } of writes) if (!failed.has(exchange.id) && !done.includes(exchange)) done.push(exchange);
-    return done;
-  }
-
   // --- 2. revoke, then delete ---
 
   private async expire(chunk: readonly RetentionExchange[]): Promise<void> {
@@ -309,14 +245,7 @@ class SweepRun {
           id: r.id,
           changes: { revokedOn: this.now, reason: `Access removed at expiry. (${JOB})` },
         }));
-        let outcomes: RetentionWriteOutcome[] = [];
-        if (writes.length > 0) {
-          try {
-            outcomes = await records.write(writes);
-          } catch (e) {
-            outcomes = writes.map(() => ({ ok: false, error: e }));
-          }
-        }
+        const outcomes = await this.send(writes);
         recipients.forEach((r, i) => {
           const o = outcomes[i];
           if (o?.ok) {
@@ -499,42 +428,6 @@ class SweepRun {
       failures: this.failures,
     };
   }
-
-  private pastDeadline(): boolean {
-    if (this.stopped) return true;
-    const { deadline } = this.options;
-    if (deadline && this.wall.now().getTime() >= deadline.getTime()) {
-      this.stopped = true;
-      this.log("deadline reached: stopping; the next run continues from here.");
-    }
-    return this.stopped;
-  }
-
-  private fail(
-    step: SweepStep,
-    error: unknown,
-    where: { readonly id?: string; readonly folderPath?: string; readonly path?: string },
-  ): void {
-    const e = error as { code?: unknown; status?: unknown; message?: unknown } | undefined;
-    const failure: SweepFailure = {
-      step,
-      ...(where.id ? { exchangeId: where.id } : {}),
-      ...((where.folderPath ?? where.path) ? { path: where.folderPath ?? where.path } : {}),
-      code: typeof e?.code === "string" ? e.code : "error",
-      ...(typeof e?.status === "number" ? { status: e.status } : {}),
-      message: typeof e?.message === "string" ? e.message : String(error),
-    };
-    this.failures.push(failure);
-    this.log(`failed (${step}) ${failure.path ?? failure.exchangeId ?? ""}: ${failure.message}`);
-  }
-
-  private log(line: string): void {
-    this.options.log?.(line);
-  }
-}
-
-function addressOf(x: RetentionExchange): FolderAddress {
-  return { driveId: x.driveId, itemId: x.itemId, path: x.folderPath ?? x.name };
 }
 
 function orphanEntry(folder: InventoryFolder, deletableFrom: Date, action: OrphanEntry["action"]): OrphanEntry {
