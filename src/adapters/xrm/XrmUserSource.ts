@@ -17,7 +17,7 @@ export interface UserSettingsLike {
 /**
  * The signed-in user: id, name and language from userSettings (no request); the sign-in name
  * (systemuser.domainname, MSAL's login hint; `userName` is only the display name) and the root of
- * each role the user holds, read once per browser session and cached.
+ * each role the user holds, read together once per browser session and cached.
  *
  * `roleIds` are the ids userSettings lists plus their root roles' ids. Every business unit holds
  * its own copy of an imported role, with its own `roleid` and `parentrootroleid` pointing at the
@@ -29,47 +29,55 @@ export async function loadCurrentUser(userSettings: UserSettingsLike, webApi: Xr
   const assigned = userSettings.roles
     ? userSettings.roles.get().map((r) => normalizeId(r.id))
     : (userSettings.securityRoles ?? []).map(normalizeId);
-  const [signInName, roots] = await Promise.all([readSignInName(id, webApi, cache), readRoleRoots(id, assigned, webApi, cache)]);
+  const { signInName, roots } = await readProfile(id, assigned, webApi, cache);
   const roleIds = [...new Set([...assigned, ...roots])];
   return { id, name: userSettings.userName, signInName, roleIds, languageCode: userSettings.languageId };
 }
 
-async function readSignInName(id: string, webApi: XrmWebApi, cache: SessionCache): Promise<string | undefined> {
-  const key = `user.${id}.domainname`;
-  const cached = cache.get(key);
-  if (cached) return cached;
-  let signInName: string | undefined;
-  try {
-    const row = (await webApi.retrieveRecord(systemUser.logicalName, id, "?$select=domainname")) as { domainname?: unknown };
-    signInName = typeof row.domainname === "string" && row.domainname ? row.domainname : undefined;
-  } catch (e) {
-    throw toDataverseError(e, "Reading your sign-in name");
-  }
-  if (signInName) cache.set(key, signInName);
-  return signInName;
+interface Profile {
+  readonly signInName?: string;
+  readonly roots: readonly string[];
 }
 
 /**
- * The root role of each role id (`role.parentrootroleid`), in one request, cached for the session
- * under the set of ids (a role given or taken away during the session is a new set, read again).
+ * The sign-in name and the root of each role the user holds (`role.parentrootroleid`), in the one
+ * request the first panel of a session makes for the user: the user row with its roles expanded.
+ * Cached for the session under the set of role ids userSettings lists, so a role given or taken
+ * away during the session is read again.
  */
-async function readRoleRoots(userId: string, roleIds: readonly string[], webApi: XrmWebApi, cache: SessionCache): Promise<string[]> {
-  if (roleIds.length === 0) return [];
-  const key = `user.${userId}.roleroots.${[...roleIds].sort().join(",")}`;
-  const cached = cache.get(key);
-  if (cached !== null) return cached ? cached.split(",") : [];
-  let rows: { _parentrootroleid_value?: unknown }[];
+async function readProfile(id: string, assigned: readonly string[], webApi: XrmWebApi, cache: SessionCache): Promise<Profile> {
+  const key = `user.${id}.profile.${[...assigned].sort().join(",")}`;
+  const cached = parseProfile(cache.get(key));
+  if (cached) return cached;
+  let row: { domainname?: unknown; systemuserroles_association?: { _parentrootroleid_value?: unknown }[] };
   try {
-    const filter = roleIds.map((r) => `roleid eq ${r}`).join(" or ");
-    const result = await webApi.retrieveMultipleRecords("role", `?$select=roleid,_parentrootroleid_value&$filter=${filter}`);
-    rows = result.entities as { _parentrootroleid_value?: unknown }[];
+    row = (await webApi.retrieveRecord(
+      systemUser.logicalName,
+      id,
+      "?$select=domainname&$expand=systemuserroles_association($select=roleid,_parentrootroleid_value)",
+    )) as typeof row;
   } catch (e) {
-    throw toDataverseError(e, "Reading your security roles");
+    throw toDataverseError(e, "Reading your sign-in name and security roles");
   }
-  const roots = rows
-    .map((r) => r._parentrootroleid_value)
-    .filter((v): v is string => typeof v === "string")
-    .map(normalizeId);
-  cache.set(key, roots.join(","));
-  return roots;
+  const profile: Profile = {
+    signInName: typeof row.domainname === "string" && row.domainname ? row.domainname : undefined,
+    roots: (row.systemuserroles_association ?? [])
+      .map((r) => r._parentrootroleid_value)
+      .filter((v): v is string => typeof v === "string")
+      .map(normalizeId),
+  };
+  if (profile.signInName) cache.set(key, JSON.stringify(profile));
+  return profile;
+}
+
+function parseProfile(text: string | null): Profile | undefined {
+  if (!text) return undefined;
+  try {
+    const p = JSON.parse(text) as Partial<Profile>;
+    return typeof p.signInName === "string" && Array.isArray(p.roots)
+      ? { signInName: p.signInName, roots: p.roots.map(String) }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

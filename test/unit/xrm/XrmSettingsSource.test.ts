@@ -55,12 +55,14 @@ describe("loadCurrentUser", () => {
     roles: { get: () => [{ id: "{242ED2D9-4B32-533C-BF1E-4B15ABEEED14}" }] },
   };
 
-  it("reads the sign-in name and the roles' roots once per session and takes the rest from userSettings", async () => {
+  it("reads the sign-in name and the roles' roots in one request, once per session", async () => {
     const api = new FakeWebApi();
-    api.reads.set("systemuser", { domainname: "alex@contoso.example" });
-    api.reads.set("role", [
-      { roleid: "242ed2d9-4b32-533c-bf1e-4b15abeeed14", _parentrootroleid_value: "242ed2d9-4b32-533c-bf1e-4b15abeeed14" },
-    ]);
+    api.reads.set("systemuser", {
+      domainname: "alex@contoso.example",
+      systemuserroles_association: [
+        { roleid: "242ed2d9-4b32-533c-bf1e-4b15abeeed14", _parentrootroleid_value: "242ed2d9-4b32-533c-bf1e-4b15abeeed14" },
+      ],
+    });
     const cache = memoryCache();
     const user = await loadCurrentUser(userSettings, api, cache);
     expect(user).toEqual({
@@ -71,7 +73,8 @@ describe("loadCurrentUser", () => {
       languageCode: 1031,
     });
     await loadCurrentUser(userSettings, api, cache);
-    expect(api.calls).toHaveLength(2);
+    expect(api.calls).toHaveLength(1);
+    expect(api.calls[0].options).toBe("?$select=domainname&$expand=systemuserroles_association($select=roleid,_parentrootroleid_value)");
   });
 
   it("recognises a business unit's copy of a role by its root role", async () => {
@@ -79,20 +82,23 @@ describe("loadCurrentUser", () => {
     // with parentrootroleid pointing at the solution's role.
     const copy = "0c0c0c0c-1111-4222-8333-444444444444";
     const api = new FakeWebApi();
-    api.reads.set("systemuser", { domainname: "sam@contoso.example" });
-    api.reads.set("role", [{ roleid: copy, _parentrootroleid_value: "8dd0a57d-17a1-53f8-b026-73510c4bc49e" }]);
+    api.reads.set("systemuser", {
+      domainname: "sam@contoso.example",
+      systemuserroles_association: [{ roleid: copy, _parentrootroleid_value: "8dd0a57d-17a1-53f8-b026-73510c4bc49e" }],
+    });
     const settings = { ...userSettings, roles: { get: () => [{ id: `{${copy.toUpperCase()}}` }] } };
     const user = await loadCurrentUser(settings, api, memoryCache());
     expect(rolesFromIds(user.roleIds)).toEqual(["specialist"]);
     expect(rolesFromIds([copy])).toEqual([]);
-    expect(api.calls.find((c) => c.entity === "role")?.options).toBe(`?$select=roleid,_parentrootroleid_value&$filter=roleid eq ${copy}`);
   });
 
-  it("reads nothing about roles for a user who holds none", async () => {
+  it("reads again when the user's roles change during the session", async () => {
     const api = new FakeWebApi();
-    api.reads.set("systemuser", { domainname: "x@contoso.example" });
-    const user = await loadCurrentUser({ ...userSettings, roles: { get: () => [] } }, api, memoryCache());
+    api.reads.set("systemuser", { domainname: "x@contoso.example", systemuserroles_association: [] });
+    const cache = memoryCache();
+    const user = await loadCurrentUser({ ...userSettings, roles: { get: () => [] } }, api, cache);
     expect(user.roleIds).toEqual([]);
-    expect(api.calls.map((c) => c.entity)).toEqual(["systemuser"]);
+    await loadCurrentUser(userSettings, api, cache);
+    expect(api.calls).toHaveLength(2);
   });
 });
