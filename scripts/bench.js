@@ -5,6 +5,7 @@
 //   upload         chunked upload throughput vs one plain PUT of the same bytes, peak memory
 //   panel-upload   a 1 GiB upload through the panel's dialog in Chromium vs one plain PUT
 //   retention      requests and time for 10,000 folders
+//   faults         the seeds' journeys in Chromium under faults, FAULT_ROUNDS rounds (default 5)
 // Run one part with `npm run bench -- bundles upload`.
 const fs = require("node:fs");
 const path = require("node:path");
@@ -94,12 +95,48 @@ async function part(name, file, fn) {
   write(name, await mod[fn]());
 }
 
+/**
+ * The fault suite's long run: test/e2e/faults.spec.ts with FAULT_ROUNDS rounds on fresh cases
+ * (npm test runs one). Counts rounds passed and failed, and the clicks on "Try again" or Resume a
+ * person needed, from the spec's own output.
+ */
+function faults() {
+  const rounds = Number(process.env.FAULT_ROUNDS ?? 5);
+  if (!fs.existsSync(dist)) spawnSync("npm", ["run", "--silent", "build"], { cwd: root, stdio: "inherit" });
+  const started = Date.now();
+  const r = spawnSync(path.join(root, "node_modules/.bin/playwright"), ["test", "test/e2e/faults.spec.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      FAULT_ROUNDS: String(rounds),
+      E2E_PORT: process.env.E2E_PORT ?? "8460",
+      SANDBOX_DATA_DIR: ".sandbox/bench-faults",
+    },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  const count = (re) => (out.match(re) ?? []).length;
+  const clicks = [...out.matchAll(/fault round (\d+): (\d+) "Try again"\/Resume clicks/g)].map((m) => Number(m[2]));
+  write("faults", {
+    faults: { latencyMs: 200, throttleRate: 0.1, dropRate: 0.01, lostAnswerRate: 0.01 },
+    rounds,
+    journeysPassed: count(/✓\s+\d+ .*round \d+:/g),
+    journeysFailed: count(/✘\s+\d+ .*round \d+:/g),
+    restartMidUpload: /✓\s+\d+ .*sandbox restart/.test(out) ? "passed" : "failed",
+    userClicksPerRound: clicks,
+    minutes: +((Date.now() - started) / 60_000).toFixed(1),
+  });
+  if (r.status !== 0) console.log(out.split("\n").slice(-60).join("\n"));
+}
+
 const parts = {
   bundles: async () => bundles(),
   panel: () => part("panel", "bench-panel.ts", "runPanelBench"),
   upload: () => part("upload", "bench-upload.ts", "runUploadBench"),
   "panel-upload": () => part("panel-upload", "bench-panel-upload.ts", "runPanelUploadBench"),
   retention: () => part("retention", "bench-retention.ts", "runRetentionBench"),
+  faults: async () => faults(),
 };
 
 (async () => {
