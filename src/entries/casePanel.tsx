@@ -3,7 +3,16 @@
  * renders. Everything else lives in src/app (use cases, the session) and src/ui (components).
  */
 // First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
-import { browserTimeZone, copyText, rootElement, sessionStore, startPanelHost, webResourceUrl, type PanelContext } from "./panelHost";
+import {
+  browserTimeZone,
+  copyText,
+  refreshTimeline,
+  rootElement,
+  sessionStore,
+  startPanelHost,
+  webResourceUrl,
+  type PanelContext,
+} from "./panelHost";
 import { createRoot } from "react-dom/client";
 import { StrictMode, useSyncExternalStore } from "react";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
@@ -128,6 +137,14 @@ startPanelHost(
     // A new hand-over for the same case (after a save, a tab change): refresh in place.
     if (wired?.caseId === ctx.recordId) return void wired.session.refresh();
     wired = wire(ctx, ctx.recordId);
+    // When an action ends (it may have written notes), the form's timeline is redrawn.
+    const session = wired.session;
+    let wasBusy = false;
+    session.subscribe(() => {
+      const busy = session.state.busy !== undefined;
+      if (wasBusy && !busy) refreshTimeline(ctx);
+      wasBusy = busy;
+    });
     root.render(
       <StrictMode>
         <PanelRoot locale={locale(ctx)} timeZone={browserTimeZone()}>

@@ -181,3 +181,18 @@ export function browserTimeZone(): string | undefined {
 export function webResourceUrl(relative: string): string {
   return new URL(relative, window.location.href).toString();
 }
+
+/**
+ * Redraws the form's timeline walls (control type `timelinewall`, Client API `control.refresh`)
+ * after a panel action wrote notes, so they show without reloading the form. Outside a form, or
+ * on a host without the control, nothing happens.
+ */
+export function refreshTimeline(ctx: PanelContext): void {
+  try {
+    ctx.formContext?.ui?.controls?.forEach((c) => {
+      if (c.getControlType() === ("timelinewall" as Xrm.Controls.ControlType)) (c as unknown as { refresh?: () => void }).refresh?.();
+    });
+  } catch {
+    // The timeline is a convenience: the notes are written either way.
+  }
+}

@@ -4,7 +4,7 @@
  * reloading this frame does not stop it.
  */
 // First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
-import { browserTimeZone, registerPanelCommands, rootElement, startPanelHost, type PanelContext } from "./panelHost";
+import { browserTimeZone, refreshTimeline, registerPanelCommands, rootElement, startPanelHost, type PanelContext } from "./panelHost";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { TicketRef } from "../app/ticketPorts";
@@ -67,6 +67,7 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
           signIn={wiring.signIn}
           registerNotify={(notify) => registerPanelCommands({ notifySupport: notify })}
           registerReload={(fn) => (reload = fn)}
+          onActionEnded={() => refreshTimeline(ctx)}
         />
       </PanelRoot>
     </StrictMode>,

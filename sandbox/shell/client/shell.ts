@@ -626,6 +626,20 @@ function createForm(
     }) as Xrm.Controls.Control;
   });
 
+  // The timeline wall beside the form ("Timeline", type timelinewall): refresh() redraws its notes
+  // and e-mails without reloading the form, as Unified Interface's does.
+  if (document.getElementById("timeline")) {
+    controls.push(
+      partial<Xrm.Controls.Control & { refresh(): void }>('control "Timeline"', {
+        getName: () => "Timeline",
+        getLabel: () => "Timeline",
+        getControlType: () => "timelinewall" as never,
+        getVisible: () => !(document.getElementById("timeline")?.hidden ?? false),
+        refresh: () => void refreshTimeline(),
+      }) as Xrm.Controls.Control,
+    );
+  }
+
   const tabs: Xrm.Controls.Tab[] = boot.form.tabs.map((t) => {
     const sections = t.sections.map((s) =>
       partial<Xrm.Controls.Section>(`section "${s.name}"`, {
@@ -634,7 +648,7 @@ function createForm(
         getVisible: () => true,
         setVisible: () => undefined,
         controls: collection(
-          () => controls.filter((_, i) => boot.controls[i].tab === t.name && boot.controls[i].section === s.name),
+          () => controls.filter((_, i) => boot.controls[i]?.tab === t.name && boot.controls[i]?.section === s.name),
           (c) => c.getName(),
         ) as never,
       }),
@@ -662,6 +676,14 @@ function createForm(
       ),
     });
   });
+
+  /** Redraws the timeline wall from the server (what the signed-in user may read, newest first). */
+  const refreshTimeline = async () => {
+    const html = await (await fetch(location.href, { credentials: "same-origin" })).text();
+    const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#timeline");
+    const current = document.getElementById("timeline");
+    if (fresh && current) current.innerHTML = fresh.innerHTML;
+  };
 
   /** Re-reads the record and re-renders the server-drawn parts (fields, header, timeline, subgrids); frames stay. */
   const refreshFromServer = async () => {

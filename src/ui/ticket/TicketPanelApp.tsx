@@ -21,6 +21,8 @@ export interface TicketPanelAppProps {
   readonly signIn?: () => Promise<void>;
   /** Hands the host a way to refresh in place (the form hands over again after a save or a tab change). */
   readonly registerReload?: (reload: () => void) => void;
+  /** After an action ended (it may have written notes): the host redraws the form's timeline. */
+  readonly onActionEnded?: () => void;
   /** Hands the panel's Notify Support to the command bar (`cfxPanelCommands`). */
   readonly registerNotify?: (notify: () => Promise<void>) => void;
 }
@@ -50,7 +52,17 @@ function notifyNotices(r: NotifySupportResult): TicketNotice[] {
 }
 
 /** The ticket panel wired to the use cases: loads, runs the three actions, shows what happened. */
-export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn, registerNotify, registerReload }: TicketPanelAppProps) {
+export function TicketPanelApp({
+  ports,
+  ticket,
+  user,
+  appUrl,
+  openUpload,
+  signIn,
+  registerNotify,
+  registerReload,
+  onActionEnded,
+}: TicketPanelAppProps) {
   const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
   const model = useRef<TicketPanelModel | null>(null);
   const notifying = useRef<Promise<void> | null>(null);
@@ -88,9 +100,10 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn
         setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, error });
       } finally {
         busy.current = false;
+        onActionEnded?.();
       }
     },
-    [load, ports.settings.backupRoot],
+    [load, ports.settings.backupRoot, onActionEnded],
   );
 
   const notify = useCallback((): Promise<void> => {

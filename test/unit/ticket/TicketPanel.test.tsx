@@ -204,6 +204,18 @@ describe("TicketPanelApp", () => {
     expect(p.crm.exchanges).toHaveLength(1);
   });
 
+  it("tells the host when an action ended, so the form's timeline shows the new notes", async () => {
+    const onActionEnded = jest.fn();
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props()} onActionEnded={onActionEnded} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Prepare folder" }));
+    await screen.findByText("The folder Customer Data Migration/CAS-01234-A1B2C3 was created.");
+    expect(onActionEnded).toHaveBeenCalledTimes(1);
+  });
+
   it("shows the refusal of a case number that cannot be a folder name and creates nothing", async () => {
     const p = ports();
     p.crm.kase = aCase({ number: "CAS:1" });
