@@ -64,12 +64,14 @@ export function idempotencyOfAll(parts: readonly Idempotency[]): Idempotency {
  * - `answer`: an HTTP status, with the `Retry-After` in ms and the service's error code when known;
  * - `noAnswer`: the connection failed; `sent` says whether the request may have reached the server
  *   (false only when the connection was never made);
- * - `aborted`: the caller cancelled.
+ * - `aborted`: the caller cancelled;
+ * - `final`: an outcome that will not change, whatever its form (the retries below it already ended).
  */
 export type Attempt =
   | { readonly kind: "answer"; readonly status: number; readonly retryAfterMs?: number; readonly code?: string }
   | { readonly kind: "noAnswer"; readonly sent: boolean }
-  | { readonly kind: "aborted" };
+  | { readonly kind: "aborted" }
+  | { readonly kind: "final" };
 
 /**
  * - `done`: it worked (or a keyed create met its own earlier attempt);
@@ -85,6 +87,22 @@ export type Verdict =
   | { readonly kind: "lostAnswer" }
   | { readonly kind: "final" };
 
+/**
+ * A failure from a port, as an attempt. The product's boundary errors (GraphError, DataverseError)
+ * carry a `code` and the HTTP `status` (0 without an answer): throttling and dropped connections
+ * are told apart by code, the rest by status and the service's code. A failure that says nothing
+ * of an answer counts as a lost one: it may have been carried out.
+ */
+export function attemptFromFailure(e: unknown): Attempt {
+  const f = (typeof e === "object" && e !== null ? e : {}) as { name?: unknown; code?: unknown; status?: unknown; dataverseCode?: unknown };
+  if (f.name === "AbortError" || f.code === "aborted") return { kind: "aborted" };
+  if (f.code === "throttled" || f.code === "TooManyRequests") return { kind: "answer", status: 429 };
+  const status = typeof f.status === "number" ? f.status : 0;
+  if (f.code === "networkError" || status === 0) return { kind: "noAnswer", sent: true };
+  const code = typeof f.dataverseCode === "string" ? f.dataverseCode : typeof f.code === "string" ? f.code : undefined;
+  return { kind: "answer", status, code };
+}
+
 /** Dataverse's service protection codes (requests, execution time, concurrency). */
 const THROTTLE_CODES: ReadonlySet<string> = new Set(["0x80072322", "0x80072321", "0x80072326", "TooManyRequests", "activityLimitReached"]);
 /** Codes that mark a 500 as a passing condition rather than a fault in the request. */
@@ -94,7 +112,7 @@ const DUPLICATE_CODES: ReadonlySet<string> = new Set(["0x80040237", "nameAlready
 
 /** Classifies one attempt of a request with the given idempotency. */
 export function classify(attempt: Attempt, idempotency: Idempotency): Verdict {
-  if (attempt.kind === "aborted") return { kind: "final" };
+  if (attempt.kind === "aborted" || attempt.kind === "final") return { kind: "final" };
   if (attempt.kind === "noAnswer") return attempt.sent ? { kind: "lostAnswer" } : { kind: "transient", notDone: true };
   const { status, retryAfterMs, code } = attempt;
   if (status >= 200 && status < 400) return { kind: "done" };
