@@ -16,7 +16,15 @@ import { HashingReader } from "./HashingReader";
 import type { KeyValueStore } from "./KeyValueStore";
 import { isRewrittenBySharePoint } from "./officeDocuments";
 import { backoffDelay, type Idempotency } from "../../domain/retry";
-import { declareIdempotency, defaultSleep, type FetchLike, graphRetryPolicy, type RetryOptions, sendWithRetry, type Sleep } from "./retryPolicy";
+import {
+  declareIdempotency,
+  defaultSleep,
+  type FetchLike,
+  graphRetryPolicy,
+  type RetryOptions,
+  sendWithRetry,
+  type Sleep,
+} from "./retryPolicy";
 import { type SavedSession, UploadSessionStore } from "./uploadSessionStore";
 
 export interface GraphUploaderOptions {

@@ -63,7 +63,12 @@ export interface FetchWithRetryOptions {
   readonly policy?: RetryPolicy;
   readonly effects?: RetryEffects;
   readonly signal?: AbortSignal;
-  readonly onRetry?: (info: { readonly attempt: number; readonly waitMs: number; readonly verdict: Verdict; readonly status: number }) => void;
+  readonly onRetry?: (info: {
+    readonly attempt: number;
+    readonly waitMs: number;
+    readonly verdict: Verdict;
+    readonly status: number;
+  }) => void;
   /** Runs before each attempt (a fresh token, a request count). */
   readonly before?: () => Promise<RequestInit | void> | RequestInit | void;
 }

@@ -19,7 +19,12 @@ export function RetryingFetch(fetchFn: FetchLike, options: RetryOptions = {}) {
       delete headers[IDEMPOTENCY_HEADER];
       const method = (init.method ?? "GET").toUpperCase();
       const idempotency: Idempotency = DECLARED.has(declared) ? (declared as Idempotency) : idempotencyOf(method, headers);
-      return sendWithRetry(fetchFn, url.toString(), { ...init, headers }, { ...options, idempotency, requestId: headers["client-request-id"] });
+      return sendWithRetry(
+        fetchFn,
+        url.toString(),
+        { ...init, headers },
+        { ...options, idempotency, requestId: headers["client-request-id"] },
+      );
     });
     return instance;
   };
