@@ -1,5 +1,5 @@
 import { noteRowId } from "../domain/recordIds";
-import { type Attempt, attemptFromFailure, retryPolicy, type RetryPolicy, runWithRetry } from "../domain/retry";
+import { type Attempt, attemptFromFailure, runWithRetry } from "../domain/retry";
 import type { CrmGateway, NoteInput, TimelineTarget } from "../ports/CrmGateway";
 
 /** A note to write on one timeline, with the id it is written under (the same for every attempt). */
@@ -28,8 +28,6 @@ export interface NotesOutcome {
 export interface WriteNotesOptions {
   /** Waits between attempts; passed in so tests do not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Overrides of the product's retry policy (domain/retry.ts). */
-  readonly policy?: Partial<RetryPolicy>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -47,7 +45,6 @@ export async function writeNotes(
   notes: readonly PendingNote[],
   options: WriteNotesOptions = {},
 ): Promise<NotesOutcome> {
-  const policy = retryPolicy(options.policy);
   const effects = { sleep: options.sleep ?? defaultSleep, now: () => Date.now(), random: () => Math.random() };
   let written = 0;
   let refused = 0;
@@ -57,7 +54,6 @@ export async function writeNotes(
     const result = await runWithRetry(() => crm.addNote(n.target, n.note, n.id), {
       idempotency: "keyed",
       classify: (outcome) => ("value" in outcome ? { kind: "answer", status: 200 } : notesFailure(outcome.error)),
-      policy,
       effects,
     });
     if ("value" in result) {
