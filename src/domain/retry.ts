@@ -96,15 +96,15 @@ export type Verdict =
 export function attemptFromFailure(e: unknown): Attempt {
   const f = (typeof e === "object" && e !== null ? e : {}) as { name?: unknown; code?: unknown; status?: unknown; dataverseCode?: unknown };
   if (f.name === "AbortError" || f.code === "aborted") return { kind: "aborted" };
-  if (f.code === "throttled" || f.code === "TooManyRequests") return { kind: "answer", status: 429 };
+  if (f.code === "throttled") return { kind: "answer", status: 429 };
   const status = typeof f.status === "number" ? f.status : 0;
   if (f.code === "networkError" || status === 0) return { kind: "noAnswer", sent: true };
   const code = typeof f.dataverseCode === "string" ? f.dataverseCode : typeof f.code === "string" ? f.code : undefined;
   return { kind: "answer", status, code };
 }
 
-/** Dataverse's service protection codes (requests, execution time, concurrency). */
-const THROTTLE_CODES: ReadonlySet<string> = new Set(["0x80072322", "0x80072321", "0x80072326", "TooManyRequests", "activityLimitReached"]);
+/** Dataverse's service protection codes (requests, execution time, concurrency); Graph's come as 429. */
+const THROTTLE_CODES: ReadonlySet<string> = new Set(["0x80072322", "0x80072321", "0x80072326"]);
 /** Codes that mark a 500 as a passing condition rather than a fault in the request. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(["serviceNotAvailable", "generalException"]);
 /** Codes with which a keyed create says its row is already there. */

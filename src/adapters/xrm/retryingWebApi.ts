@@ -1,5 +1,4 @@
 import { type Attempt, type Idempotency, retryPolicy, runWithRetry } from "../../domain/retry";
-import { realSleep } from "../http/retry";
 import { toDataverseError } from "./DataverseError";
 import type { XrmWebApi } from "./XrmCrmGateway";
 import type { XrmExecute } from "./XrmTicketGateway";
@@ -52,7 +51,9 @@ function idempotencyOfCall(name: string, args: readonly unknown[]): Idempotency 
  */
 export function retryingWebApi<T extends Partial<XrmWebApi & XrmExecute>>(api: T, options: RetryingWebApiOptions = {}): T {
   const policy = retryPolicy({ attempts: options.attempts, baseDelayMs: options.baseDelayMs });
-  const effects = { sleep: options.sleep ?? realSleep, now: () => Date.now(), random: options.random ?? (() => Math.random()) };
+  // A plain timer: Xrm.WebApi calls cannot be cancelled, so neither is the wait.
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const effects = { sleep, now: () => Date.now(), random: options.random ?? (() => Math.random()) };
   const wrap =
     <A extends unknown[], R>(name: string, fn: (...args: A) => PromiseLike<R>) =>
     async (...args: A): Promise<R> => {
