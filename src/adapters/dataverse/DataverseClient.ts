@@ -1,5 +1,16 @@
-import { parseRetryAfter } from "../http/retryAfter";
+import {
+  type Attempt,
+  classify,
+  decide,
+  type Idempotency,
+  idempotencyOf,
+  idempotencyOfAll,
+  retryPolicy,
+  type RetryPolicy,
+} from "../../domain/retry";
 import type { TokenProvider } from "../../ports/TokenProvider";
+import { fetchWithRetry, realEffects } from "../http/retry";
+import { parseRetryAfter } from "../http/retryAfter";
 import { decodeBatchResponse, encodeBatch, type BatchOperation, type BatchPartResponse } from "./batchFormat";
 import { DataverseError, dataverseErrorFrom } from "./DataverseError";
 
@@ -22,11 +33,11 @@ export interface DataverseClientOptions {
   /** App-only tokens; asked for `<orgUrl>/.default`. */
   readonly tokens: TokenProvider;
   readonly fetch?: FetchLike;
-  /** Attempts in all for a throttled (429/503) or dropped request (default 6). */
+  /** Overrides of the product's retry policy (domain/retry.ts): attempts in all. */
   readonly maxAttempts?: number;
-  /** Back-off without Retry-After: base × 2^n (default 1 s). */
+  /** The first back-off's upper bound without Retry-After. */
   readonly baseDelayMs?: number;
-  /** Longest Retry-After we wait for; a longer one ends the retries (default 5 min, Dataverse's own window). */
+  /** Longest Retry-After we wait for; a longer one ends the retries. */
   readonly maxDelayMs?: number;
   readonly sleep?: Sleep;
   /** Called for every response, for request counts and `--verbose`. */
@@ -39,7 +50,6 @@ export interface Page<T> {
 }
 
 const API_PATH = "/api/data/v9.2/";
-const RETRYABLE = new Set([429, 503, 504]);
 
 /** The Web API base for an organization URL (tolerates one given with the API path already). */
 export function webApiBase(orgUrl: string): string {
@@ -57,12 +67,14 @@ export class DataverseClient {
   private readonly scope: string;
   private readonly fetchFn: FetchLike;
   private readonly sleep: Sleep;
+  private readonly policy: RetryPolicy;
 
   constructor(private readonly options: DataverseClientOptions) {
     this.base = webApiBase(options.orgUrl);
     this.scope = `${new URL(this.base).origin}/.default`;
     this.fetchFn = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.policy = retryPolicy({ attempts: options.maxAttempts, baseDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs });
   }
 
   /** Every row of a query, following `@odata.nextLink`, `pageSize` rows per request. */
@@ -117,7 +129,8 @@ export class DataverseClient {
    * `Prefer: odata.continue-on-error`, so every part gets its own answer. A throttled batch is
    * sent again after its Retry-After; throttled parts are sent again, alone, in a later batch.
    * Outcomes come back in the order of `operations`; a batch that fails as a whole fails each of
-   * its operations, and the next batch is still sent.
+   * its operations, and the next batch is still sent. Parts are sent again as the product's retry
+   * policy says (throttled; lost and safe to repeat); a batch is as safe to repeat as its parts.
    */
   async batch(operations: readonly BatchOperation[], batchSize = 20): Promise<BatchOutcome[]> {
     const size = Math.max(1, Math.min(batchSize, MAX_BATCH_OPERATIONS));
@@ -135,18 +148,22 @@ export class DataverseClient {
   }
 
   private async batchOnce(operations: readonly BatchOperation[]): Promise<BatchOutcome[]> {
-    const maxAttempts = this.options.maxAttempts ?? 6;
     const outcomes: Array<BatchOutcome | undefined> = operations.map(() => undefined);
+    const effects = realEffects(this.sleep);
+    const started = effects.now();
     let pending = operations.map((_, i) => i);
     for (let attempt = 1; pending.length > 0; attempt++) {
       const request = encodeBatch(
         this.base,
         pending.map((i) => operations[i]),
       );
-      const { status, text, contentType } = await this.exchange("POST", this.url("$batch"), request.body, {
-        "Content-Type": request.contentType,
-        Prefer: "odata.continue-on-error",
-      });
+      const { status, text, contentType } = await this.exchange(
+        "POST",
+        this.url("$batch"),
+        request.body,
+        { "Content-Type": request.contentType, Prefer: "odata.continue-on-error" },
+        idempotencyOfAll(pending.map((i) => operationIdempotency(operations[i]))),
+      );
       if (!ok(status)) throw dataverseErrorFrom(status, parseJson(text), "POST $batch");
       let parts: BatchPartResponse[];
       try {
@@ -155,17 +172,23 @@ export class DataverseClient {
         throw new DataverseError("invalidResponse", "POST $batch: the answer is not a multipart batch response.", status, { cause: e });
       }
       const again: number[] = [];
-      let wait: number | undefined;
+      let wait = 0;
       pending.forEach((index, k) => {
         const part = parts[k];
         const op = operations[index];
         const operation = `${op.method} ${op.path}`;
-        // A part without an answer was not run (Dataverse stopped the batch): send it again.
-        const retryable = !part || RETRYABLE.has(part.status);
-        if (retryable && attempt < maxAttempts) {
+        const idempotency = operationIdempotency(op);
+        const decision = decide({
+          verdict: classify(partAttempt(part), idempotency),
+          idempotency,
+          attempt,
+          elapsedMs: effects.now() - started,
+          policy: this.policy,
+          random: effects.random(),
+        });
+        if (decision.action === "retry") {
           again.push(index);
-          const after = part ? parseRetryAfter(part.headers["retry-after"] ?? null) : undefined;
-          if (after !== undefined) wait = Math.max(wait ?? 0, after);
+          wait = Math.max(wait, decision.waitMs);
           return;
         }
         if (!part) {
@@ -179,20 +202,7 @@ export class DataverseClient {
           outcomes[index] = { ok: false, error: dataverseErrorFrom(part.status, parseJson(part.body), operation) };
         }
       });
-      if (again.length > 0) {
-        const delay = wait ?? this.backoff(attempt);
-        if (delay > (this.options.maxDelayMs ?? 300_000)) {
-          for (const index of again) {
-            const op = operations[index];
-            outcomes[index] = {
-              ok: false,
-              error: new DataverseError("throttled", `${op.method} ${op.path}: throttled longer than the job waits.`, 429),
-            };
-          }
-          break;
-        }
-        await this.sleep(delay);
-      }
+      if (again.length > 0) await effects.sleep(wait);
       pending = again;
     }
     return outcomes.map((o) => o!);
@@ -203,8 +213,9 @@ export class DataverseClient {
   }
 
   /**
-   * Sends one request with retries. Every request the job makes may be repeated safely (reads,
-   * PATCH with If-Match, creates with their own key), so dropped connections are retried too.
+   * Sends one request with retries. What the job sends is safe to repeat (reads, PATCH with
+   * If-Match, creates that carry their own key), so lost answers are retried too; a POST that
+   * carries no key of its own is sent again only when the answer proves it was not carried out.
    */
   private async send<T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T | undefined> {
     const operation = `${method} ${url.replace(this.base, "")}`;
@@ -213,6 +224,7 @@ export class DataverseClient {
       url,
       body === undefined ? undefined : JSON.stringify(body),
       body === undefined ? headers : { "Content-Type": "application/json; charset=utf-8", ...headers },
+      operationIdempotency({ method, path: url.replace(this.base, ""), body, headers }),
     );
     let parsed: unknown;
     try {
@@ -224,53 +236,78 @@ export class DataverseClient {
     return parsed as T | undefined;
   }
 
-  /** One HTTP exchange, retried on 429/503/504 (after Retry-After) and on dropped connections. */
+  /** One HTTP exchange under the product's retry policy, with a fresh token for every attempt. */
   private async exchange(
     method: string,
     url: string,
     body: string | undefined,
     headers: Record<string, string>,
+    idempotency: Idempotency,
   ): Promise<{ status: number; text: string; contentType: string }> {
-    const maxAttempts = this.options.maxAttempts ?? 6;
     const operation = `${method} ${url.replace(this.base, "")}`;
-    for (let attempt = 1; ; attempt++) {
-      const token = await this.options.tokens.getToken([this.scope]);
-      let response: Response;
-      try {
-        response = await this.fetchFn(url, {
-          method,
+    const counted = async (u: string, init: RequestInit): Promise<Response> => {
+      const response = await this.fetchFn(u, init);
+      this.options.onResponse?.({ method, url, status: response.status });
+      return response;
+    };
+    const result = await fetchWithRetry(
+      counted,
+      url,
+      { method, body },
+      {
+        idempotency,
+        policy: this.policy,
+        effects: realEffects(this.sleep),
+        before: async () => ({
           headers: {
             Accept: "application/json",
             "OData-MaxVersion": "4.0",
             "OData-Version": "4.0",
-            Authorization: `Bearer ${token}`,
+            Authorization: `Bearer ${await this.options.tokens.getToken([this.scope])}`,
             ...headers,
           },
-          body,
-        });
-      } catch (e) {
-        if (attempt >= maxAttempts)
-          throw new DataverseError("networkError", `${operation}: the connection to Dataverse failed.`, 0, { cause: e });
-        await this.sleep(this.backoff(attempt));
-        continue;
-      }
-      this.options.onResponse?.({ method, url, status: response.status });
-      if (RETRYABLE.has(response.status) && attempt < maxAttempts) {
-        const wait = parseRetryAfter(response.headers.get("retry-after")) ?? this.backoff(attempt);
-        if (wait <= (this.options.maxDelayMs ?? 300_000)) {
-          await response.body?.cancel().catch(() => undefined);
-          await this.sleep(wait);
-          continue;
-        }
-      }
-      const text = await response.text().catch(() => "");
-      return { status: response.status, text, contentType: response.headers.get("content-type") ?? "" };
-    }
+        }),
+      },
+    );
+    if (!("value" in result))
+      throw new DataverseError("networkError", `${operation}: the connection to Dataverse failed.`, 0, { cause: result.error });
+    const response = result.value;
+    const text = await response.text().catch(() => "");
+    return { status: response.status, text, contentType: response.headers.get("content-type") ?? "" };
   }
+}
 
-  private backoff(attempt: number): number {
-    return (this.options.baseDelayMs ?? 1000) * 2 ** (attempt - 1);
-  }
+/**
+ * How safe an operation is to repeat: by its method and preconditions, and a create is keyed when
+ * its body carries the new row's own primary key (`annotations` with `annotationid`): a second
+ * one is refused as a duplicate instead of writing twice.
+ */
+export function operationIdempotency(op: {
+  readonly method: string;
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}): Idempotency {
+  return idempotencyOf(op.method, op.headers ?? {}, op.method === "POST" && carriesOwnKey(op.path, op.body));
+}
+
+function carriesOwnKey(path: string, body: unknown): boolean {
+  const entitySet = path.replace(/^\/+/, "").split(/[?(/]/)[0];
+  if (!/^[a-z_]+$/i.test(entitySet) || typeof body !== "object" || body === null) return false;
+  const singular = [entitySet.replace(/ies$/, "y"), entitySet.replace(/es$/, ""), entitySet.replace(/s$/, "")];
+  return singular.some((name) => typeof (body as Record<string, unknown>)[`${name}id`] === "string");
+}
+
+/** A `$batch` part's answer as an attempt; a part with no answer was never run. */
+function partAttempt(part: BatchPartResponse | undefined): Attempt {
+  if (!part) return { kind: "noAnswer", sent: false };
+  const code = (parseJson(part.body) as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return {
+    kind: "answer",
+    status: part.status,
+    retryAfterMs: parseRetryAfter(part.headers["retry-after"] ?? null),
+    code: typeof code === "string" ? code.toLowerCase() : undefined,
+  };
 }
 
 function ok(status: number): boolean {

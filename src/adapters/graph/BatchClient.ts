@@ -1,7 +1,9 @@
-import type { GraphClient } from "./GraphClient";
+import { type Attempt, classify, decide, type Idempotency, idempotencyOf, idempotencyOfAll } from "../../domain/retry";
+import { realEffects } from "../http/retry";
 import { parseRetryAfter } from "../http/retryAfter";
+import type { GraphClient } from "./GraphClient";
 import { graphErrorFromBody, type GraphError } from "./GraphError";
-import { defaultSleep, RETRYABLE_STATUSES, type Sleep } from "./retryPolicy";
+import { declareIdempotency, graphRetryPolicy, type Sleep } from "./retryPolicy";
 
 /** One request inside a `$batch`; `url` is relative to the version root (`/drives/…`). */
 export interface BatchRequest {
@@ -9,6 +11,8 @@ export interface BatchRequest {
   readonly method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   readonly url: string;
   readonly body?: unknown;
+  /** How safe it is to repeat; by default what its method says (a POST is `once`). */
+  readonly idempotency?: Idempotency;
 }
 
 export interface BatchResponse {
@@ -19,7 +23,7 @@ export interface BatchResponse {
 }
 
 export interface BatchOptions {
-  /** Rounds in all for sub-requests that come back 429/503/504 (default 6). */
+  /** Rounds in all for sub-requests that may be sent again (default: the product's retry policy). */
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
   readonly sleep?: Sleep;
@@ -30,19 +34,21 @@ export interface BatchOptions {
 export const BATCH_LIMIT = 20;
 
 /**
- * Runs requests through JSON batching, 20 per envelope, and sends again the sub-requests that
- * were throttled, after the longest Retry-After among them. Graph throttles sub-requests one by
- * one inside a 200 envelope, and neither pnpjs's `batched()` nor the SDK retry handlers retry them
- * (json-batching.md). Returns every response by id; throttled ones that never got through keep
- * their last status, for the caller to turn into a GraphError with {@link batchError}.
+ * Runs requests through JSON batching, 20 per envelope, and sends again the sub-requests the
+ * product's retry policy says to (throttled ones; lost ones that are safe to repeat), after the
+ * longest wait among them. Graph throttles sub-requests one by one inside a 200 envelope, and
+ * neither pnpjs's `batched()` nor the SDK retry handlers retry them (json-batching.md). Returns
+ * every response by id; those that never got through keep their last status, for the caller to
+ * turn into a GraphError with {@link batchError}. The envelope is as safe to repeat as its parts.
  */
 export async function executeBatch(
   graph: GraphClient,
   requests: readonly BatchRequest[],
   options: BatchOptions = {},
 ): Promise<Map<string, BatchResponse>> {
-  const maxAttempts = options.maxAttempts ?? 6;
-  const sleep = options.sleep ?? defaultSleep;
+  const policy = graphRetryPolicy({ maxAttempts: options.maxAttempts, baseDelayMs: options.baseDelayMs });
+  const effects = realEffects(options.sleep);
+  const started = effects.now();
   const results = new Map<string, BatchResponse>();
   let pending = [...requests];
   for (let attempt = 1; pending.length > 0; attempt++) {
@@ -56,17 +62,40 @@ export async function executeBatch(
         const res = responses.get(req.id);
         if (!res) throw graphErrorFromBody(502, undefined, emptyHeaders, undefined);
         results.set(req.id, res);
-        if (RETRYABLE_STATUSES.has(res.status) && attempt < maxAttempts) {
+        const idempotency = partIdempotency(req);
+        const decision = decide({
+          verdict: classify(partAttempt(res), idempotency),
+          idempotency,
+          attempt,
+          elapsedMs: effects.now() - started,
+          policy,
+          random: effects.random(),
+        });
+        if (decision.action === "retry") {
           retry.push(req);
-          const after = parseRetryAfter(header(res, "retry-after"));
-          waitMs = Math.max(waitMs, after ?? (options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
+          waitMs = Math.max(waitMs, decision.waitMs);
         }
       }
     }
     pending = retry;
-    if (pending.length > 0) await sleep(waitMs, options.signal);
+    if (pending.length > 0) await effects.sleep(waitMs, options.signal);
   }
   return results;
+}
+
+function partIdempotency(req: BatchRequest): Idempotency {
+  return req.idempotency ?? idempotencyOf(req.method);
+}
+
+/** A sub-response as an attempt: status, Retry-After and Graph's error code. */
+function partAttempt(res: BatchResponse): Attempt {
+  const code = (res.body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return {
+    kind: "answer",
+    status: res.status,
+    retryAfterMs: parseRetryAfter(header(res, "retry-after")),
+    code: typeof code === "string" ? code : undefined,
+  };
 }
 
 async function sendEnvelope(graph: GraphClient, chunk: readonly BatchRequest[], signal?: AbortSignal): Promise<Map<string, BatchResponse>> {
@@ -77,7 +106,8 @@ async function sendEnvelope(graph: GraphClient, chunk: readonly BatchRequest[], 
         : { id: r.id, method: r.method, url: r.url, headers: { "Content-Type": "application/json" }, body: r.body },
     ),
   };
-  const answer = await graph.post<{ responses?: BatchResponse[] }>("$batch", body, { signal });
+  const init = declareIdempotency({ signal }, idempotencyOfAll(chunk.map(partIdempotency)));
+  const answer = await graph.post<{ responses?: BatchResponse[] }>("$batch", body, init);
   const byId = new Map<string, BatchResponse>();
   for (const r of answer.responses ?? []) byId.set(String(r.id), { ...r, headers: r.headers ?? {} });
   return byId;

@@ -21,6 +21,7 @@ import {
 import { encodeDrivePath, type GraphClient } from "./GraphClient";
 import { GraphError, isGraphError } from "./GraphError";
 import type { KeyValueStore } from "./KeyValueStore";
+import { declareIdempotency } from "./retryPolicy";
 
 export interface GraphDocumentLibraryOptions {
   readonly graph: GraphClient;
@@ -191,7 +192,12 @@ export class GraphDocumentLibrary implements DocumentLibrary {
 
   async deleteFolder(folder: FolderRef, options: { readonly permanent: boolean }): Promise<void> {
     const item = `drives/${folder.driveId}/items/${folder.itemId}`;
-    await this.ignoreGone(options.permanent ? this.options.graph.post(`${item}/permanentDelete`) : this.options.graph.delete(item));
+    // A permanent delete sent twice finds the item gone (404, ignored): safe to repeat.
+    await this.ignoreGone(
+      options.permanent
+        ? this.options.graph.post(`${item}/permanentDelete`, undefined, declareIdempotency(undefined, "safe"))
+        : this.options.graph.delete(item),
+    );
   }
 
   // --- internals ---
@@ -240,19 +246,19 @@ export class GraphDocumentLibrary implements DocumentLibrary {
         ? `drives/${driveId}/root/children`
         : `drives/${driveId}/root:/${encodeDrivePath(parentSegments.join("/"))}:/children`;
     try {
-      const item = await this.options.graph.post<DriveItem>(parentUrl, { name, folder: {}, "@microsoft.graph.conflictBehavior": "fail" });
+      // `fail` makes a second create answer 409 nameAlreadyExists, which adopts the folder: a create
+      // whose answer was lost is sent again safely (keyed by its name).
+      const item = await this.options.graph.post<DriveItem>(
+        parentUrl,
+        { name, folder: {}, "@microsoft.graph.conflictBehavior": "fail" },
+        declareIdempotency(undefined, "keyed"),
+      );
       return { ...toFolderRef(driveId, segments.join("/"), item), created: true };
     } catch (e) {
       if (!isGraphError(e)) throw e;
       if (e.status === 409 || e.code === "nameAlreadyExists") return { ...(await this.adopt(driveId, segments)), created: false };
       if (e.status === 404 && parentSegments.length > 0 && attempt <= 2) {
         await this.ensureSegments(driveId, parentSegments);
-        return this.ensureSegments(driveId, segments, attempt + 1);
-      }
-      if (e.code === "networkError" && attempt <= 3) {
-        // The POST may or may not have happened: look before creating again.
-        const existing = await this.itemByPath(driveId, segments);
-        if (existing) return { ...this.asFolder(driveId, segments, existing), created: false };
         return this.ensureSegments(driveId, segments, attempt + 1);
       }
       throw e;

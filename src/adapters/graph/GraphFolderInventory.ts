@@ -84,8 +84,9 @@ export class GraphFolderInventory implements FolderInventory {
   }
 
   async deleteFolders(folders: readonly FolderAddress[], options: { readonly permanent: boolean }): Promise<ItemOutcome[]> {
+    // A permanent delete sent twice finds the item gone (404, counted as done): safe to repeat.
     const responses = await this.run(folders, (item) =>
-      options.permanent ? { method: "POST", url: `${item}/permanentDelete` } : { method: "DELETE", url: item },
+      options.permanent ? { method: "POST", url: `${item}/permanentDelete`, idempotency: "safe" } : { method: "DELETE", url: item },
     );
     return this.outcomes(responses);
   }
@@ -95,7 +96,7 @@ export class GraphFolderInventory implements FolderInventory {
   /** One sub-request per folder, built from the folder's item URL. */
   private async run(
     folders: readonly FolderAddress[],
-    build: (itemUrl: string) => Pick<BatchRequest, "method" | "url">,
+    build: (itemUrl: string) => Pick<BatchRequest, "method" | "url" | "idempotency">,
   ): Promise<BatchResponse[]> {
     const { driveId } = await this.options.library.resolve();
     const requests = folders.map((f, i): BatchRequest => ({ id: String(i + 1), ...build(itemUrl(f, driveId)) }));

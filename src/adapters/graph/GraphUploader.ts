@@ -15,7 +15,16 @@ import { GraphError, graphErrorFromException, graphErrorFromResponse, isGraphErr
 import { HashingReader } from "./HashingReader";
 import type { KeyValueStore } from "./KeyValueStore";
 import { isRewrittenBySharePoint } from "./officeDocuments";
-import { defaultSleep, type FetchLike, type RetryOptions, sendWithRetry, type Sleep } from "./retryPolicy";
+import { backoffDelay, type Idempotency } from "../../domain/retry";
+import {
+  declareIdempotency,
+  defaultSleep,
+  type FetchLike,
+  graphRetryPolicy,
+  type RetryOptions,
+  sendWithRetry,
+  type Sleep,
+} from "./retryPolicy";
 import { type SavedSession, UploadSessionStore } from "./uploadSessionStore";
 
 export interface GraphUploaderOptions {
@@ -83,7 +92,7 @@ export class GraphUploader implements Uploader {
     const key = this.sessions.key(folder, file);
     const saved = this.sessions.get(key, this.now());
     if (saved) {
-      const res = await this.send(saved.uploadUrl, { method: "DELETE" }, true);
+      const res = await this.send(saved.uploadUrl, { method: "DELETE" }, "safe");
       await res.body?.cancel().catch(() => undefined);
       if (!res.ok && res.status !== 404) throw await graphErrorFromResponse(res);
     }
@@ -168,8 +177,12 @@ export class GraphUploader implements Uploader {
             body: fragmentBody(file, start, end),
             signal,
           },
-          false,
+          // Not sent again blindly: after a lost answer the upload asks SharePoint which bytes it
+          // has (nextExpectedRanges) and goes on from there with a smaller fragment.
+          "once",
         );
+        // A gateway that timed out may have passed the fragment on: the same as a lost answer.
+        if (res.status === 504) throw await graphErrorFromResponse(res);
       } catch (e) {
         const err = graphErrorFromException(e);
         if (err.code === "aborted") throw err;
@@ -251,24 +264,20 @@ export class GraphUploader implements Uploader {
   ): Promise<Session> {
     // `item` wraps conflictBehavior; fileSize or @odata.type inside it are refused (docs-contrib#725).
     const body = { item: { "@microsoft.graph.conflictBehavior": conflict } };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const created = await this.options.graph.post<SavedSession>(`${this.childPath(folder, name)}/createUploadSession`, body, {
-          signal,
-        });
-        if (!created.uploadUrl) throw new GraphError("invalidResponse", "createUploadSession answered without an uploadUrl.", 200);
-        this.sessions.set(key, { uploadUrl: created.uploadUrl, expirationDateTime: created.expirationDateTime });
-        return { key, uploadUrl: created.uploadUrl };
-      } catch (e) {
-        // A dropped POST leaves at most an unused session, which expires on its own.
-        if (!(isGraphError(e) && e.code === "networkError" && attempt < 5)) throw e;
-      }
-    }
+    // Safe to repeat: a session created by a POST whose answer was lost is never used and expires on its own.
+    const created = await this.options.graph.post<SavedSession>(
+      `${this.childPath(folder, name)}/createUploadSession`,
+      body,
+      declareIdempotency({ signal }, "safe"),
+    );
+    if (!created.uploadUrl) throw new GraphError("invalidResponse", "createUploadSession answered without an uploadUrl.", 200);
+    this.sessions.set(key, { uploadUrl: created.uploadUrl, expirationDateTime: created.expirationDateTime });
+    return { key, uploadUrl: created.uploadUrl };
   }
 
   /** Where SharePoint wants the next byte (GET on the upload URL), or null when the session is gone. */
   private async nextExpected(uploadUrl: string, signal?: AbortSignal): Promise<number | null> {
-    const res = await this.send(uploadUrl, { method: "GET", signal }, true);
+    const res = await this.send(uploadUrl, { method: "GET", signal }, "safe");
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel().catch(() => undefined);
       return null;
@@ -279,18 +288,19 @@ export class GraphUploader implements Uploader {
   }
 
   /** The upload URL takes no Authorization header (it would be refused with 401) and no custom header. */
-  private send(url: string, init: RequestInit, retryNetworkErrors: boolean): Promise<Response> {
+  private send(url: string, init: RequestInit, idempotency: Idempotency): Promise<Response> {
     return sendWithRetry(
       this.fetch,
       url,
       { ...init, credentials: "omit", cache: "no-store" },
-      { ...this.options.retry, sleep: this.options.retry?.sleep ?? this.sleep, retryNetworkErrors },
+      { ...this.options.retry, sleep: this.options.retry?.sleep ?? this.sleep, idempotency },
     );
   }
 
+  /** The wait before going on after a failed fragment: the product's back-off. */
   private async pause(failures: number, signal?: AbortSignal): Promise<void> {
     try {
-      await this.sleep(Math.min(10_000, 250 * 2 ** (failures - 1)), signal);
+      await this.sleep(backoffDelay(graphRetryPolicy(this.options.retry ?? {}), failures, Math.random()), signal);
     } catch (e) {
       throw graphErrorFromException(e);
     }

@@ -1,4 +1,5 @@
 import { shareWithCustomer } from "../../../src/app/shareWithCustomer";
+import { RETRY_POLICY } from "../../../src/domain/retry";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
 import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, ports, recipient, supervisor } from "./fakes";
 
@@ -124,7 +125,7 @@ describe("shareWithCustomer", () => {
 
   it("retries a failed note and keeps the share when the note still fails, returning it to retry later", async () => {
     const crm = new FakeCrm();
-    crm.noteFailures = 5;
+    crm.noteFailures = RETRY_POLICY.attempts;
     const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
     expect(crm.exchanges.get("x1")?.stage).toBe(ExchangeStage.shared);
     expect(out.notes.pending.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { createGraph } from "../../../src/adapters/graph/createGraph";
 import { GraphClient } from "../../../src/adapters/graph/GraphClient";
 import { isGraphError } from "../../../src/adapters/graph/GraphError";
+import { declareIdempotency } from "../../../src/adapters/graph/retryPolicy";
 import { parseRetryAfter } from "../../../src/adapters/http/retryAfter";
 import { fakeFetch, json, recordingSleep, staticTokens } from "./fakeFetch";
 
@@ -110,6 +111,18 @@ describe("the Graph request pipeline", () => {
     await expect(graph.get("x")).resolves.toEqual({ ok: true });
     calls = 0;
     await expect(graph.post("x", {})).rejects.toMatchObject({ name: "GraphError", code: "networkError", status: 0 });
+  });
+
+  it("sends a POST its caller declared safe to repeat again after a drop, without the declaration's header", async () => {
+    let calls = 0;
+    const { fetch, graph } = client(() => {
+      if (++calls === 1) throw new TypeError("fetch failed");
+      return json(201, { id: "f" });
+    });
+    const init = declareIdempotency(undefined, "keyed");
+    await expect(graph.post("drives/d/root/children", { name: "x", folder: {} }, init)).resolves.toEqual({ id: "f" });
+    expect(fetch.requests).toHaveLength(2);
+    expect(Object.keys(fetch.requests[1].headers).sort()).toEqual(["accept", "authorization", "client-request-id", "content-type"]);
   });
 
   it("reports an aborted request as aborted, not as a network failure", async () => {

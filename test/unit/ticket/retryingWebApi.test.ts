@@ -12,12 +12,12 @@ const throttled = () =>
 const dropped = () => new TypeError("Failed to fetch");
 
 describe("retryingWebApi", () => {
-  it("sends a throttled call again after a back-off, doubling each time", async () => {
+  it("sends a throttled call again after a back-off whose bound doubles each time", async () => {
     const waits: number[] = [];
     let calls = 0;
     const api = retryingWebApi(
       fake({ createRecord: async () => (++calls < 3 ? Promise.reject(throttled()) : { entityType: "annotation", id: "1" }) }),
-      { sleep: async (ms) => void waits.push(ms), baseDelayMs: 100 },
+      { sleep: async (ms) => void waits.push(ms), baseDelayMs: 100, random: () => 1 },
     );
     await expect(api.createRecord!("annotation", {})).resolves.toEqual({ entityType: "annotation", id: "1" });
     expect(waits).toEqual([100, 200]);
@@ -44,6 +44,28 @@ describe("retryingWebApi", () => {
     await expect(api.retrieveRecord!("incident", "1")).resolves.toEqual({ ok: true });
     await expect(api.createRecord!("annotation", {})).rejects.toThrow("Failed to fetch");
     expect(writes).toBe(1);
+  });
+
+  it("writes a keyed create again after a dropped connection: a second one would be refused as a duplicate", async () => {
+    const rows = new Set<string>();
+    let calls = 0;
+    const api = retryingWebApi(
+      fake({
+        createRecord: async (_table, body) => {
+          calls++;
+          const id = (body as { annotationid: string }).annotationid;
+          if (rows.has(id)) return Promise.reject(Object.assign(new Error("Duplicate"), { errorCode: 0x80040237, status: 412 }));
+          rows.add(id);
+          // Dataverse wrote the row; its answer is lost on the way back.
+          if (calls === 1) return Promise.reject(dropped());
+          return { entityType: "annotation", id };
+        },
+      }),
+      { sleep: async () => undefined },
+    );
+    await expect(api.createRecord!("annotation", { annotationid: "n-1" })).rejects.toMatchObject({ errorCode: 0x80040237 });
+    expect(calls).toBe(2);
+    expect(rows.size).toBe(1);
   });
 
   it("passes other errors through at once", async () => {

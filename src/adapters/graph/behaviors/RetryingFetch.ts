@@ -1,26 +1,30 @@
 import type { Queryable } from "@pnp/queryable";
-import { type FetchLike, type RetryOptions, sendWithRetry } from "../retryPolicy";
+import { type Idempotency, idempotencyOf } from "../../../domain/retry";
+import { type FetchLike, IDEMPOTENCY_HEADER, type RetryOptions, sendWithRetry } from "../retryPolicy";
 
-/** Methods that are safe to send again after a dropped connection. */
-const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+const DECLARED: ReadonlySet<string> = new Set(["safe", "keyed", "once"]);
 
 /**
- * pnpjs's `send` moment: fetch with bounded retries of 429/503/504 that honour Retry-After to the
- * millisecond (pnpjs's BrowserFetchWithRetry parseInts it and stops after 3 tries).
+ * pnpjs's `send` moment: fetch under the product's retry policy, Retry-After honoured to the
+ * millisecond (pnpjs's BrowserFetchWithRetry parseInts it and stops after 3 tries). A request is
+ * as safe to repeat as its method and preconditions say, unless its caller declared otherwise
+ * (a `$batch` of reads, a folder create that fails on a duplicate name); a POST is `once`, so an
+ * invitation is never sent again after an answer that may have been lost (a drop, a 504).
  */
 export function RetryingFetch(fetchFn: FetchLike, options: RetryOptions = {}) {
   return <T extends Queryable>(instance: T): T => {
     instance.on.send.replace(async function (url: URL, init: RequestInit) {
-      const headers = init.headers as Record<string, string> | undefined;
+      const headers = { ...(init.headers as Record<string, string> | undefined) };
+      const declared = headers[IDEMPOTENCY_HEADER];
+      delete headers[IDEMPOTENCY_HEADER];
       const method = (init.method ?? "GET").toUpperCase();
-      return sendWithRetry(fetchFn, url.toString(), init, {
-        ...options,
-        retryNetworkErrors: IDEMPOTENT.has(method),
-        // A `$batch` carries its own retries per part; any other POST (an invitation, a folder
-        // create) may have happened behind a gateway that timed out, and is not sent twice.
-        retryGatewayTimeout: IDEMPOTENT.has(method) || url.pathname.endsWith("/$batch"),
-        requestId: headers?.["client-request-id"],
-      });
+      const idempotency: Idempotency = DECLARED.has(declared) ? (declared as Idempotency) : idempotencyOf(method, headers);
+      return sendWithRetry(
+        fetchFn,
+        url.toString(),
+        { ...init, headers },
+        { ...options, idempotency, requestId: headers["client-request-id"] },
+      );
     });
     return instance;
   };
