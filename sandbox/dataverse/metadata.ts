@@ -46,7 +46,12 @@ const manyToMany: readonly { name: string; intersect: string; a: [string, string
     a: ["systemuser", "systemuserid"],
     b: ["fieldsecurityprofile", "fieldsecurityprofileid"],
   },
-  { name: "teamprofiles_association", intersect: "teamprofiles", a: ["team", "teamid"], b: ["fieldsecurityprofile", "fieldsecurityprofileid"] },
+  {
+    name: "teamprofiles_association",
+    intersect: "teamprofiles",
+    a: ["team", "teamid"],
+    b: ["fieldsecurityprofile", "fieldsecurityprofileid"],
+  },
 ];
 
 function manyToManyNavsOf(table: string, tables: ReadonlySet<string>): Map<string, ManyToManyNav> {

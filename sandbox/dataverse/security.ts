@@ -486,7 +486,8 @@ export class Security {
       for (const r of users) ids.add(String(r.fieldsecurityprofileid).toLowerCase());
       for (const team of context.principals) {
         if (team === context.principal.id) continue;
-        for (const r of this.rows.where(this.table("teamprofiles"), "teamid", team)) ids.add(String(r.fieldsecurityprofileid).toLowerCase());
+        for (const r of this.rows.where(this.table("teamprofiles"), "teamid", team))
+          ids.add(String(r.fieldsecurityprofileid).toLowerCase());
       }
       found = ids;
       this.profiles.set(caller, found);

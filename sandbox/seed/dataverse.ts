@@ -1,4 +1,12 @@
-import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole, fieldSecurityProfiles, type FieldSecurityProfileDef } from "../../src/model";
+import {
+  ExchangeDirection,
+  ExchangeStage,
+  FileIntegrity,
+  IncidentState,
+  RecipientRole,
+  fieldSecurityProfiles,
+  type FieldSecurityProfileDef,
+} from "../../src/model";
 import { TeamType } from "../install/baseline";
 import { catalog, tableByName } from "../install/catalog";
 import { environmentVariableDefinitionId, roleCopyId } from "../install/importSolution";

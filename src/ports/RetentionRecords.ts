@@ -63,7 +63,11 @@ export interface OnceOptions {
 
 /** One of the job's writes, for `RetentionRecords.write` (the same writes as the single methods). */
 export type RetentionWrite =
-  | { readonly kind: "updateExchange"; readonly id: string; readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">> }
+  | {
+      readonly kind: "updateExchange";
+      readonly id: string;
+      readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>;
+    }
   | { readonly kind: "updateRecipient"; readonly id: string; readonly changes: Partial<Pick<Recipient, "revokedOn" | "reason">> }
   | { readonly kind: "addNote"; readonly target: TimelineTarget; readonly note: NoteInput; readonly options: OnceOptions }
   | {

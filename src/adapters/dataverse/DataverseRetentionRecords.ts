@@ -184,7 +184,10 @@ export class DataverseRetentionRecords implements RetentionRecords {
     return out;
   }
 
-  async updateExchange(id: string, changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>): Promise<void> {
+  async updateExchange(
+    id: string,
+    changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>,
+  ): Promise<void> {
     await this.single({ kind: "updateExchange", id, changes });
   }
 

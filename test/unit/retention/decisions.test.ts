@@ -41,7 +41,14 @@ describe("what happens to an exchange at a fixed clock (2026-12-01 12:00 UTC, wa
     ["expired a day ago, never warned (the job was down)", revoked, "2026-11-30T12:00:00Z", undefined, undefined, "delete"],
     ["removal confirmed", deleted, "2026-11-01T12:00:00Z", undefined, "2026-11-01T13:00:00Z", "done"],
     ["removal confirmed, stage not yet moved", shared, "2026-11-01T12:00:00Z", undefined, "2026-11-01T13:00:00Z", "done"],
-    ["stage deleted without a confirmed removal, expired: removed and confirmed", deleted, "2026-11-01T12:00:00Z", undefined, undefined, "delete"],
+    [
+      "stage deleted without a confirmed removal, expired: removed and confirmed",
+      deleted,
+      "2026-11-01T12:00:00Z",
+      undefined,
+      undefined,
+      "delete",
+    ],
     ["stage deleted without a confirmed removal, due in 2 days: not warned", deleted, "2026-12-03T12:00:00Z", undefined, undefined, "wait"],
   ])("%s → %s", (_label, stage, expiresOn, warnedOn, removedOn, expected) => {
     const exchange = {
