@@ -162,7 +162,7 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     text("IsCustomField", flag(custom && column.type !== "primarykey")),
     text("IsAuditEnabled", flag(audit)),
     logicalColumns.has(column.logicalName) && text("IsLogical", 1),
-    text("IsSecured", 0),
+    text("IsSecured", flag(column.secured === true)),
     text("IntroducedVersion", introducedVersion),
     text("IsCustomizable", 1),
     text("IsRenameable", 1),

@@ -1,5 +1,5 @@
 import JSZip from "jszip";
-import { globalChoices, productTables, roleDefs, settingDefs } from "../src/model";
+import { fieldSecurityProfiles, globalChoices, productTables, roleDefs, settingDefs } from "../src/model";
 import { caseForm } from "../src/model/forms";
 import type { WebResourceDef } from "../src/model/webresources";
 import { customizationsXml } from "./customizationsXml";
@@ -33,6 +33,7 @@ export const ComponentType = {
   optionSet: 9,
   role: 20,
   systemForm: 60,
+  fieldSecurityProfile: 70,
   webResource: 61,
   environmentVariableDefinition: 380,
 } as const;
@@ -48,6 +49,7 @@ export function rootComponents(webResources: readonly WebResourceDef[]): RootCom
     ...dashboardDefs.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d), behavior: 0 as const })),
     ...globalChoices.map((c) => ({ type: ComponentType.optionSet, schemaName: c.name, behavior: 0 as const })),
     ...roleDefs.map((r) => ({ type: ComponentType.role, id: `{${r.id}}`, behavior: 0 as const })),
+    ...fieldSecurityProfiles.map((p) => ({ type: ComponentType.fieldSecurityProfile, id: `{${p.id}}`, behavior: 0 as const })),
     ...webResources.map((w) => ({ type: ComponentType.webResource, schemaName: w.name, behavior: 0 as const })),
     ...settingDefs.map((s) => ({ type: ComponentType.environmentVariableDefinition, schemaName: s.schemaName, behavior: 0 as const })),
   ];

@@ -1,4 +1,4 @@
-import { globalChoices, productTables, relationships, roleDefs, tableByName } from "../src/model";
+import { fieldSecurityProfiles, globalChoices, productTables, relationships, roleDefs, tableByName } from "../src/model";
 import { commandDefs } from "../src/model/ribbon";
 import { caseForm, formDefs } from "../src/model/forms";
 import { rolePrivileges } from "../src/model/privileges";
@@ -10,6 +10,7 @@ import { customEntity, shellEntity } from "./entityXml";
 import { globalOptionSet } from "./optionSetXml";
 import { platform } from "./platform";
 import { modelRelationship, platformRelationships } from "./relationshipXml";
+import { fieldSecurityProfileElement } from "./fieldSecurityXml";
 import { roleElement } from "./roleXml";
 import { webResourceElement } from "./webResources";
 import { document, el, text } from "./xml";
@@ -56,7 +57,7 @@ export function customizationsXml(webResources: readonly WebResourceDef[]): stri
         }),
       ),
       text("Workflows", ""),
-      text("FieldSecurityProfiles", ""),
+      el("FieldSecurityProfiles", {}, fieldSecurityProfiles.map(fieldSecurityProfileElement)),
       el("Templates"),
       el("EntityMaps"),
       el("EntityRelationships", {}, relationshipElements),

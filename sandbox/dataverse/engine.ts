@@ -119,7 +119,9 @@ function sortKey(value: unknown, column?: ColumnDef): string | number | null {
  */
 export function selectRows(scope: QueryScope, meta: EntityMeta, candidates: Row[], query: ODataQuery): Row[] {
   scope.security.assertPrivilege(scope.caller, meta, "Read");
-  let result = candidates.filter((row) => scope.security.canAccess(scope.caller, meta, row, "Read"));
+  let result = candidates
+    .filter((row) => scope.security.canAccess(scope.caller, meta, row, "Read"))
+    .map((row) => scope.security.visibleRow(scope.caller, meta, row));
   if (query.filter) {
     const filter = query.filter;
     result = result.filter((row) => matches(scope, meta, row, filter));
@@ -146,8 +148,9 @@ export function selectRows(scope: QueryScope, meta: EntityMeta, candidates: Row[
 
 /** Shapes one row for the response: `$select`, annotations and `$expand`. */
 export function shapeRow(scope: QueryScope, meta: EntityMeta, row: Row, query: ODataQuery): Record<string, unknown> {
-  const out = serializeRow(meta, row, selectedColumns(meta, query.select), scope.rows, scope.wants);
-  for (const item of query.expand ?? []) out[item.navigation] = expand(scope, meta, row, item);
+  const visible = scope.security.visibleRow(scope.caller, meta, row);
+  const out = serializeRow(meta, visible, selectedColumns(meta, query.select), scope.rows, scope.wants);
+  for (const item of query.expand ?? []) out[item.navigation] = expand(scope, meta, visible, item);
   return out;
 }
 

@@ -18,6 +18,10 @@ export const DataverseCode = {
   duplicate: "0x80040237",
   versionMismatch: "0x80060882",
   noRecipients: "0x8004360d",
+  /** AttributePrivilegeCreateIsMissing (-2147158782): a create sets a secured column the caller may not create. */
+  securedCreate: "0x8004f502",
+  /** AttributePermissionUpdateIsMissingDuringUpdate (-2147158777): an update sets a secured column the caller may not update. */
+  securedUpdate: "0x8004f507",
 } as const;
 export type DataverseCode = (typeof DataverseCode)[keyof typeof DataverseCode];
 

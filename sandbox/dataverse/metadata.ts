@@ -33,12 +33,25 @@ export interface ManyToManyNav {
 /**
  * The platform's many-to-many relationships the product and the sandbox use, named as Dataverse
  * names them on both sides (Learn, table reference: team "teammembership_association",
- * systemuser "systemuserroles_association", team "teamroles_association").
+ * systemuser "systemuserroles_association", team "teamroles_association", fieldsecurityprofile
+ * "systemuserprofiles_association" and "teamprofiles_association").
  */
 const manyToMany: readonly { name: string; intersect: string; a: [string, string]; b: [string, string] }[] = [
   { name: "teammembership_association", intersect: "teammembership", a: ["team", "teamid"], b: ["systemuser", "systemuserid"] },
   { name: "systemuserroles_association", intersect: "systemuserroles", a: ["systemuser", "systemuserid"], b: ["role", "roleid"] },
   { name: "teamroles_association", intersect: "teamroles", a: ["team", "teamid"], b: ["role", "roleid"] },
+  {
+    name: "systemuserprofiles_association",
+    intersect: "systemuserprofiles",
+    a: ["systemuser", "systemuserid"],
+    b: ["fieldsecurityprofile", "fieldsecurityprofileid"],
+  },
+  {
+    name: "teamprofiles_association",
+    intersect: "teamprofiles",
+    a: ["team", "teamid"],
+    b: ["fieldsecurityprofile", "fieldsecurityprofileid"],
+  },
 ];
 
 function manyToManyNavsOf(table: string, tables: ReadonlySet<string>): Map<string, ManyToManyNav> {

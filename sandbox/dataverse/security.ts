@@ -47,7 +47,28 @@ const rightOf: Readonly<Record<Verb, AccessRightName>> = {
  * Tables the platform writes itself (the import, the seed): readable as in Dataverse, changed by
  * nobody through the Web API. The intersect tables say who holds which role and who is in which team.
  */
-const platformOwned = new Set(["solution", "role", "savedquery", "systemform", "systemuserroles", "teammembership", "teamroles"]);
+const platformOwned = new Set([
+  "solution",
+  "role",
+  "savedquery",
+  "systemform",
+  "systemuserroles",
+  "teammembership",
+  "teamroles",
+  "fieldsecurityprofile",
+  "fieldpermission",
+  "systemuserprofiles",
+  "teamprofiles",
+]);
+
+/** What a caller may do with one secured column. */
+export interface FieldAccess {
+  readonly read: boolean;
+  readonly create: boolean;
+  readonly update: boolean;
+}
+
+const fullAccess: FieldAccess = { read: true, create: true, update: true };
 
 /**
  * Business-owned tables: a row belongs to the business unit it names (a business unit to itself).
@@ -130,6 +151,7 @@ interface RowPlace {
  */
 export class Security {
   private readonly contexts = new WeakMap<Caller, AccessContext | null>();
+  private readonly profiles = new WeakMap<Caller, ReadonlySet<string>>();
 
   constructor(private readonly rows: RowStore) {}
 
@@ -381,6 +403,94 @@ export class Security {
           grew = true;
         }
       }
+    }
+    return found;
+  }
+
+  /**
+   * Column security as Dataverse applies it
+   * (https://learn.microsoft.com/power-platform/admin/field-level-security): a secured column is
+   * reached only through a field security profile the caller is in, directly
+   * (`systemuserprofiles`) or through a team (`teamprofiles`), each permission adding read, create
+   * or update; System Administrators bypass profiles, and so does the platform itself.
+   */
+  fieldAccess(caller: Caller, table: string, column: string): FieldAccess {
+    const context = this.contextOf(caller);
+    if (!context || context.everything.length > 0) return fullAccess;
+    const mine = this.profilesOf(caller, context);
+    let read = false;
+    let create = false;
+    let update = false;
+    for (const profile of catalog().fieldSecurityProfiles) {
+      if (!mine.has(profile.id)) continue;
+      for (const p of profile.permissions) {
+        if (p.table !== table || p.column !== column) continue;
+        read ||= p.read;
+        create ||= p.create;
+        update ||= p.update;
+      }
+    }
+    return { read, create, update };
+  }
+
+  /**
+   * The row as the caller may see it: every secured column they cannot read is null, silently, as
+   * Dataverse returns it. `$filter` and `$orderby` see the same values, so a condition on a column
+   * the caller cannot read matches only as null does (Dataverse's behaviour there is not
+   * documented; this is the reading that gives nothing away).
+   */
+  visibleRow(caller: Caller, meta: EntityMeta, row: Row): Row {
+    let out: Row | undefined;
+    for (const column of meta.table.columns) {
+      if (!column.secured || row[column.logicalName] === null || row[column.logicalName] === undefined) continue;
+      if (this.fieldAccess(caller, meta.name, column.logicalName).read) continue;
+      out ??= { ...row };
+      out[column.logicalName] = null;
+    }
+    return out ?? row;
+  }
+
+  /**
+   * Refuses a create that sets a secured column (to a value) or an update that sets one (to
+   * anything, null included) without the profile's create or update permission, with Dataverse's
+   * error. Field security cannot stop a value the caller may create; what the product trusts is
+   * therefore written only by the profiles' members.
+   */
+  assertFieldWrites(caller: Caller, meta: EntityMeta, changes: Row, kind: "create" | "update"): void {
+    for (const column of meta.table.columns) {
+      if (!column.secured || !(column.logicalName in changes)) continue;
+      if (kind === "create" && (changes[column.logicalName] === null || changes[column.logicalName] === undefined)) continue;
+      const access = this.fieldAccess(caller, meta.name, column.logicalName);
+      if (kind === "create" && !access.create) {
+        throw new DataverseError(
+          403,
+          DataverseCode.securedCreate,
+          `The user does not have create permissions to a secured field. The requested operation could not be completed. (${meta.name}.${column.logicalName})`,
+        );
+      }
+      if (kind === "update" && !access.update) {
+        throw new DataverseError(
+          403,
+          DataverseCode.securedUpdate,
+          `The user doesn't have AttributePrivilegeUpdate and not granted shared access for a secured attribute during update operation (${meta.name}.${column.logicalName})`,
+        );
+      }
+    }
+  }
+
+  private profilesOf(caller: Caller, context: AccessContext): ReadonlySet<string> {
+    let found = this.profiles.get(caller);
+    if (!found) {
+      const ids = new Set<string>();
+      const users = this.rows.where(this.table("systemuserprofiles"), "systemuserid", context.principal.id);
+      for (const r of users) ids.add(String(r.fieldsecurityprofileid).toLowerCase());
+      for (const team of context.principals) {
+        if (team === context.principal.id) continue;
+        for (const r of this.rows.where(this.table("teamprofiles"), "teamid", team))
+          ids.add(String(r.fieldsecurityprofileid).toLowerCase());
+      }
+      found = ids;
+      this.profiles.set(caller, found);
     }
     return found;
   }

@@ -278,6 +278,7 @@ function inheritShares(scope: WriteScope, meta: EntityMeta, row: Row): void {
 
 function insert(scope: WriteScope, meta: EntityMeta, body: unknown, parent?: { column: string; table: string; id: string }): string {
   const { changes, deep, binds } = changesFromBody(scope, meta, body, true);
+  scope.security.assertFieldWrites(scope.caller, meta, changes, "create");
   const id = (changes[meta.primaryId] as string | undefined) ?? randomUUID();
   if (scope.rows.get(meta.table, id)) {
     // A create whose primary key is taken: DuplicateRecord, 412, with the message Dataverse gives
@@ -306,6 +307,12 @@ function insert(scope: WriteScope, meta: EntityMeta, body: unknown, parent?: { c
   }
   const byId = callerId(scope);
   if (meta.columns.has("createdon")) row.createdon = now;
+  if (meta.columns.has("overriddencreatedon") && typeof row.overriddencreatedon === "string") {
+    // A migration's creation date: Dataverse puts the given date in createdon and keeps the real
+    // instant of the create in overriddencreatedon.
+    row.createdon = row.overriddencreatedon;
+    row.overriddencreatedon = now;
+  }
   if (meta.columns.has("modifiedon")) row.modifiedon = now;
   if (meta.columns.has("createdby")) Object.assign(row, { createdby: byId, createdby__table: "systemuser" });
   if (meta.columns.has("modifiedby")) Object.assign(row, { modifiedby: byId, modifiedby__table: "systemuser" });
@@ -364,6 +371,7 @@ export function updateRecord(scope: WriteScope, meta: EntityMeta, id: string, bo
   assertCaseOpen(meta, row);
   const { changes, binds } = changesFromBody(scope, meta, body, false);
   delete changes[meta.primaryId];
+  scope.security.assertFieldWrites(scope.caller, meta, changes, "update");
   if (meta.name === "incident" && changes.statecode !== undefined && changes.statecode !== IncidentState.active) {
     throw new DataverseError(
       400,

@@ -211,6 +211,73 @@ export const teamRolesTable = platform({
   columns: [id("teamroleid", "Team Role"), lookup("teamid", "Team", "team"), lookup("roleid", "Role", "role")],
 });
 
+/**
+ * Field security: the imported profiles (`fieldsecurityprofile`), what each opens per column
+ * (`fieldpermission`, `canread`/`cancreate`/`canupdate` 4 allowed, 0 not) and who is in which
+ * profile (`systemuserprofiles`, `teamprofiles`; Learn, table references, and the N:N relationships
+ * `systemuserprofiles_association` and `teamprofiles_association`). The import writes the first
+ * two; members are the organization's own (here the seed's), never a solution's.
+ */
+export const fieldSecurityProfileTable = platform({
+  logicalName: "fieldsecurityprofile",
+  schemaName: "FieldSecurityProfile",
+  entitySetName: "fieldsecurityprofiles",
+  displayName: "Field Security Profile",
+  displayCollectionName: "Field Security Profiles",
+  primaryIdColumn: "fieldsecurityprofileid",
+  primaryNameColumn: "name",
+  columns: [id("fieldsecurityprofileid", "Field Security Profile"), text("name", "Name", 256), text("description", "Description", 2000)],
+});
+
+export const fieldPermissionTable = platform({
+  logicalName: "fieldpermission",
+  schemaName: "FieldPermission",
+  entitySetName: "fieldpermissions",
+  displayName: "Field Permission",
+  displayCollectionName: "Field Permissions",
+  primaryIdColumn: "fieldpermissionid",
+  primaryNameColumn: "attributelogicalname",
+  columns: [
+    id("fieldpermissionid", "Field Permission"),
+    lookup("fieldsecurityprofileid", "Field Security Profile", "fieldsecurityprofile"),
+    text("entityname", "Table", 128),
+    text("attributelogicalname", "Column", 128),
+    number("canread", "Can Read"),
+    number("cancreate", "Can Create"),
+    number("canupdate", "Can Update"),
+  ],
+});
+
+export const systemUserProfilesTable = platform({
+  logicalName: "systemuserprofiles",
+  schemaName: "SystemUserProfiles",
+  entitySetName: "systemuserprofilescollection",
+  displayName: "System User Profiles",
+  displayCollectionName: "System User Profiles",
+  primaryIdColumn: "systemuserprofileid",
+  primaryNameColumn: "systemuserprofileid",
+  columns: [
+    id("systemuserprofileid", "System User Profile"),
+    lookup("systemuserid", "User", "systemuser"),
+    lookup("fieldsecurityprofileid", "Field Security Profile", "fieldsecurityprofile"),
+  ],
+});
+
+export const teamProfilesTable = platform({
+  logicalName: "teamprofiles",
+  schemaName: "TeamProfiles",
+  entitySetName: "teamprofilescollection",
+  displayName: "Team Profiles",
+  displayCollectionName: "Team Profiles",
+  primaryIdColumn: "teamprofileid",
+  primaryNameColumn: "teamprofileid",
+  columns: [
+    id("teamprofileid", "Team Profile"),
+    lookup("teamid", "Team", "team"),
+    lookup("fieldsecurityprofileid", "Field Security Profile", "fieldsecurityprofile"),
+  ],
+});
+
 export const queueTable = platform({
   logicalName: "queue",
   schemaName: "Queue",
@@ -233,6 +300,10 @@ export const platformTables: readonly TableDef[] = [
   systemUserRolesTable,
   teamMembershipTable,
   teamRolesTable,
+  fieldSecurityProfileTable,
+  fieldPermissionTable,
+  systemUserProfilesTable,
+  teamProfilesTable,
 ];
 
 /** Views of Microsoft's tables (the solution ships none for them): the columns a stock view shows. */

@@ -1,4 +1,4 @@
-import type { ChoiceDef, RelationshipDef, SettingDef, TableDef } from "../../src/model";
+import type { ChoiceDef, FieldPermissionDef, RelationshipDef, SettingDef, TableDef } from "../../src/model";
 import type { DashboardDef } from "../../src/model/dashboards";
 import type { FormDef } from "../../src/model/forms";
 import type { PrivilegeDepth } from "../../src/model/privileges";
@@ -33,6 +33,8 @@ export interface Catalog {
   readonly settings: readonly SettingDef[];
   /** The platform's roles (System Administrator, Customer Service Representative) and the solutions'. */
   readonly roles: readonly InstalledRole[];
+  /** The solutions' field security profiles (the System Administrator's own is implied: it bypasses them). */
+  readonly fieldSecurityProfiles: readonly InstalledFieldSecurityProfile[];
   /** The solutions installed, the platform's first. */
   readonly solutions: readonly InstalledSolution[];
 }
@@ -60,6 +62,15 @@ export interface InstalledRole {
   readonly privileges: readonly RolePrivilege[];
   /** System Administrator: every privilege the organization has, organization-wide. */
   readonly everyPrivilege?: boolean;
+}
+
+/** A field security profile as imported: who may read, create and update which secured columns. Members are rows. */
+export interface InstalledFieldSecurityProfile {
+  /** Lower case, no braces. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: readonly FieldPermissionDef[];
 }
 
 export interface InstalledSolution {

@@ -8,6 +8,8 @@ import { ensureSchema, readState, writeState } from "../store/database";
 import type { Row, RowStore } from "../store/rows";
 import {
   businessUnitBaselineTable,
+  fieldPermissionTable,
+  fieldSecurityProfileTable,
   platformRoles,
   platformTables,
   platformViews,
@@ -196,6 +198,25 @@ export class SolutionInstaller {
           });
         }
       }
+      for (const profile of catalog().fieldSecurityProfiles) {
+        upsert(fieldSecurityProfileTable, {
+          fieldsecurityprofileid: profile.id,
+          name: profile.name,
+          description: profile.description,
+        });
+        for (const p of profile.permissions) {
+          upsert(fieldPermissionTable, {
+            fieldpermissionid: uuidv5(`fieldpermission/${profile.id}/${p.table}/${p.column}`, platformNamespace),
+            fieldsecurityprofileid: profile.id,
+            fieldsecurityprofileid__table: "fieldsecurityprofile",
+            entityname: p.table,
+            attributelogicalname: p.column,
+            canread: p.read ? 4 : 0,
+            cancreate: p.create ? 4 : 0,
+            canupdate: p.update ? 4 : 0,
+          });
+        }
+      }
       for (const { solution, ui } of this.installed.values()) {
         upsert(solutionTable, {
           solutionid: uuidv5(`solution/${solution.uniqueName}`, platformNamespace),
@@ -275,6 +296,7 @@ export class SolutionInstaller {
       webResources: solutions.flatMap((s) => s.read.webResources),
       settings: solutions.flatMap((s) => s.read.settings),
       roles: [...platformRoles, ...solutions.flatMap((s) => s.read.roles)],
+      fieldSecurityProfiles: solutions.flatMap((s) => s.read.fieldSecurityProfiles),
       solutions: solutions.map((s) => s.solution),
     };
   }

@@ -15,7 +15,7 @@ import {
 } from "../../src/model";
 import type { PrivilegeDepth } from "../../src/model/privileges";
 import type { WebResourceType } from "../../src/model/webresources";
-import type { InstalledRole, InstalledSolution, InstalledWebResource, RolePrivilege } from "./catalog";
+import type { InstalledFieldSecurityProfile, InstalledRole, InstalledSolution, InstalledWebResource, RolePrivilege } from "./catalog";
 import { SolutionImportError } from "./SolutionImportError";
 
 /**
@@ -76,6 +76,7 @@ export interface ReadSolution {
   readonly choices: readonly ChoiceDef[];
   readonly settings: readonly SettingDef[];
   readonly roles: readonly InstalledRole[];
+  readonly fieldSecurityProfiles: readonly InstalledFieldSecurityProfile[];
   readonly webResources: readonly InstalledWebResource[];
 }
 
@@ -112,6 +113,9 @@ export function readSolution(pkg: SolutionPackage): ReadSolution {
     choices,
     settings: settingParts(pkg).map((path) => readSetting(pkg, path)),
     roles: childrenOf(customizations, "Roles", "Role").map((e) => readRole(e, top)),
+    fieldSecurityProfiles: childrenOf(customizations, "FieldSecurityProfiles", "FieldSecurityProfile").map((e) =>
+      readFieldSecurityProfile(e, top),
+    ),
     webResources: childrenOf(customizations, "WebResources", "WebResource").map((e) => readWebResource(e, pkg, top)),
   };
 }
@@ -629,6 +633,8 @@ function readColumn(e: Element, table: TableNames, context: TableContext, entity
   const description = label(e, "Descriptions", "Description");
   // The platform's columns are the ones not marked custom: the model's `system`.
   const system = !flagText(e, "IsCustomField", at);
+  const securedText = optionalText(e, "IsSecured");
+  const secured = securedText !== undefined && flag(securedText, within(at, "IsSecured"));
 
   const column: ColumnDef = {
     logicalName,
@@ -640,6 +646,7 @@ function readColumn(e: Element, table: TableNames, context: TableContext, entity
     ...typeDetails(e, type, { table, logicalName, schemaName, system }, context, at),
     ...(autoNumberFormat !== "" && { autoNumberFormat }),
     ...(system && { system }),
+    ...(secured && { secured }),
   };
   const displayMask = optionalText(e, "DisplayMask") ?? "";
   return { column, primaryName: displayMask.split("|").includes("PrimaryName") };
@@ -826,6 +833,32 @@ function readPrivilege(e: Element, roleAt: At): RolePrivilege {
   if (!/^prv\w+$/.test(name)) fail(at, `"${name}" is not a privilege name`);
   const level = attribute(e, "level", at);
   return { name, depth: privilegeDepths.get(level) ?? fail(at, `unknown privilege depth "${level}"`) };
+}
+
+/**
+ * A field security profile: its id and name, and per secured column whether members may read,
+ * update and create it. The permission values are `fieldpermission`'s choice: 4 allowed, 0 not.
+ */
+function readFieldSecurityProfile(e: Element, top: At): InstalledFieldSecurityProfile {
+  const name = e.getAttribute("name") ?? "";
+  const at = within(top, `FieldSecurityProfiles/FieldSecurityProfile[${name}]`);
+  if (name === "") fail(at, "the field security profile has no name");
+  return {
+    id: guid(attribute(e, "fieldsecurityprofileid", at), at),
+    name,
+    description: optionalAttribute(e, "description") ?? "",
+    permissions: childrenOf(e, "FieldPermissions", "FieldPermission").map((p) => {
+      const table = text(p, "EntityName", at);
+      const column = text(p, "AttributeName", at);
+      const permissionAt = within(at, `FieldPermission[${table}.${column}]`);
+      const allowed = (element: string): boolean => {
+        const value = integerText(p, element, permissionAt);
+        if (value !== 0 && value !== 4) fail(within(permissionAt, element), `${value} is not 0 (not allowed) or 4 (allowed)`);
+        return value === 4;
+      };
+      return { table, column, read: allowed("CanRead"), update: allowed("CanUpdate"), create: allowed("CanCreate") };
+    }),
+  };
 }
 
 /** Web resource type codes the sandbox serves; Dataverse's others (XML, JPG, GIF, XAP, XSL, ICO, RESX) it does not. */

@@ -48,7 +48,7 @@ export const componentTypes: Readonly<Record<number, string>> = {
 };
 
 /** The component types this sandbox can import. */
-const importable = new Set([1, 9, 20, 60, 61, 380]);
+const importable = new Set([1, 9, 20, 60, 61, 70, 380]);
 
 const file = "solution.xml";
 
@@ -58,6 +58,26 @@ export function validateSolution(solution: ReadSolution, ui: ReadUi, current: Ca
   for (const [i, root] of solution.rootComponents.entries()) checkRootComponent(root, i, solution, ui, current);
   checkDependencies(solution, ui, current);
   checkPrivileges(solution, current);
+  checkFieldPermissions(solution, current);
+}
+
+/** A profile's permissions name columns the organization has, and only secured ones (the only columns a profile can open). */
+function checkFieldPermissions(solution: ReadSolution, current: Catalog): void {
+  const tables = new Map<string, TableDef>([...current.tables, ...solution.tables].map((t) => [t.logicalName, t]));
+  for (const profile of solution.fieldSecurityProfiles) {
+    for (const p of profile.permissions) {
+      const element = `ImportExportXml/FieldSecurityProfiles/FieldSecurityProfile[${profile.name}]/FieldPermission[${p.table}.${p.column}]`;
+      const column = tables.get(p.table)?.columns.find((c) => c.logicalName === p.column);
+      if (!column)
+        throw new SolutionImportError("customizations.xml", element, `the organization has no column ${p.column} on the table ${p.table}`);
+      if (!column.secured)
+        throw new SolutionImportError(
+          "customizations.xml",
+          element,
+          `the column ${p.table}.${p.column} is not secured (IsSecured 0): a field security profile can only grant secured columns`,
+        );
+    }
+  }
 }
 
 /** Dataverse upgrades only to a higher or equal version, and never turns a managed solution into an unmanaged one (or back). */
@@ -109,6 +129,8 @@ function checkRootComponent(root: RootComponent, index: number, solution: ReadSo
         return solution.choices.some((c) => c.name.toLowerCase() === key);
       case 20:
         return solution.roles.some((r) => r.id.toLowerCase() === key);
+      case 70:
+        return solution.fieldSecurityProfiles.some((p) => p.id === key);
       case 60:
         return ui.forms.some((f) => f.key === key) || ui.dashboards.some((d) => d.key === key);
       case 61:

@@ -1,6 +1,14 @@
-import { ExchangeDirection, ExchangeStage, FileIntegrity, IncidentState, RecipientRole } from "../../src/model";
+import {
+  ExchangeDirection,
+  ExchangeStage,
+  FileIntegrity,
+  IncidentState,
+  RecipientRole,
+  fieldSecurityProfiles,
+  type FieldSecurityProfileDef,
+} from "../../src/model";
 import { TeamType } from "../install/baseline";
-import { tableByName } from "../install/catalog";
+import { catalog, tableByName } from "../install/catalog";
 import { environmentVariableDefinitionId, roleCopyId } from "../install/importSolution";
 import type { Origins, SandboxClock } from "../context";
 import { seededFileBytes } from "../graph/seed";
@@ -304,6 +312,11 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     // The retention job's application user holds System Administrator here; a deployment may give
     // it a narrower role of its own (docs/sandbox.md).
     assignRole("systemuser", applicationUserId, "systemAdministrator", rootBusinessUnitId);
+    // Profiles ship in the solution, their members do not: as docs/deploy.md asks of an installer,
+    // the holders of the Administrator role join the administrators' profile and the retention
+    // job's application user the job's.
+    for (const u of users.filter((x) => x.roles.includes("administrator"))) addToProfile(u.id, "administrators");
+    addToProfile(applicationUserId, "retentionJob");
     for (const t of teams) {
       rows.insert(tableByName("team"), {
         teamid: t.id,
@@ -359,6 +372,19 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
     const last = Math.max(...cases.map((c) => Number(/^CAS-(\d+)-/.exec(c.number)?.[1] ?? 0)));
     rows.sequenceAtLeast("incident/autonumber", last);
   });
+
+  /** A user in one of the solution's field security profiles (when the installed solution has it). */
+  function addToProfile(userId: string, key: FieldSecurityProfileDef["key"]): void {
+    const id = fieldSecurityProfiles.find((p) => p.key === key)?.id;
+    if (!id || !catalog().fieldSecurityProfiles.some((p) => p.id === id)) return;
+    rows.insert(tableByName("systemuserprofiles"), {
+      systemuserprofileid: stableId(`systemuserprofiles/${userId}/${id}`),
+      systemuserid: userId,
+      systemuserid__table: "systemuser",
+      fieldsecurityprofileid: id,
+      fieldsecurityprofileid__table: "fieldsecurityprofile",
+    });
+  }
 
   /** A user's or a team's role: the copy of the business unit the principal sits in (written by the installer). */
   function assignRole(kind: "systemuser" | "team", principalId: string, role: SeededRole, unit: string): void {
@@ -477,6 +503,9 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       modifiedon: at(0.5),
       createdby: user(creator),
       createdby__table: "systemuser",
+      // The secured decisions, as an administrator's Keep and a confirmed removal leave them.
+      ...(c.owner === "admin" ? { cfx_keptsince: at(createdDaysAgo) } : {}),
+      ...(reached(S.deleted) ? { cfx_removedon: at(c.exchange?.deletedDaysAgo ?? 0) } : {}),
     });
 
     const by = isBackup ? "specialist" : "agent";

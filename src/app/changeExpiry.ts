@@ -25,7 +25,8 @@ export interface ChangeExpiryOutcome {
 
 /**
  * The administrator's Keep with no expiry / Change expiry: checks the role, stage and input
- * (a reason, a date in the future), writes the new expiry and the reason on the exchange, and notes
+ * (a reason, a date in the future), writes the new expiry and the reason on the exchange (the
+ * announced date and the administrator's secured decision), and notes
  * it on the exchange's and the case's timelines. A resolved case refuses its note; that is expected.
  */
 export async function changeExpiry(ports: CasePorts, input: ChangeExpiryInput): Promise<ChangeExpiryOutcome> {
@@ -45,7 +46,14 @@ export async function changeExpiry(ports: CasePorts, input: ChangeExpiryInput): 
       action,
     );
   const change = validateExpiryChange({ expiresOn: input.expiresOn, reason: input.reason }, now);
-  await ports.crm.updateExchange(exchange.id, { expiresOn: change.expiresOn, expiryReason: change.reason });
+  // The announced date is what panels and views show; the secured columns are what the retention
+  // job follows, and Dataverse lets only the administrators' field security profile write them.
+  await ports.crm.updateExchange(exchange.id, {
+    expiresOn: change.expiresOn,
+    expiryReason: change.reason,
+    keptSince: change.expiresOn === null ? now : null,
+    expiryOverride: change.expiresOn,
+  });
   const note = {
     subject: change.expiresOn === null ? caseNoteSubjects.kept : caseNoteSubjects.expiryChanged,
     text: expiryChangedNoteText({

@@ -190,11 +190,12 @@ class EndAllAccessRun extends JobPass {
     const staged = await this.writeAll(
       "record",
       noted
-        .filter((x) => x.stage !== ExchangeStage.revoked)
+        // A stage of deleted stays: someone removed the folder, and this run only made sure of it.
+        .filter((x) => x.stage !== ExchangeStage.revoked && x.stage !== ExchangeStage.deleted)
         .map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { stage: ExchangeStage.revoked } } })),
     );
     const stagedIds = new Set(staged.map((x) => x.id));
-    const ended = noted.filter((x) => x.stage === ExchangeStage.revoked || stagedIds.has(x.id));
+    const ended = noted.filter((x) => x.stage === ExchangeStage.revoked || x.stage === ExchangeStage.deleted || stagedIds.has(x.id));
     this.counts.ended += ended.length;
     for (const x of ended) this.log(`ended access to ${x.folderPath || x.name}`);
   }

@@ -58,6 +58,8 @@ export async function prepareFolder(ports: TicketPorts, ticket: TicketRef, user:
       { direction, folderCreatedOn: folder.createdOn, createdByAdministrator: roles.includes("administrator") },
       ports.settings,
     ),
+    // An administrator's exchange starts kept (seed 002), in the secured column the job follows.
+    ...(roles.includes("administrator") ? { keptSince: now } : {}),
     // Whoever creates the exchange owns it: assigning it to the case's owner would need Assign, and
     // the case's later owners would not follow it (assigning a case does not cascade to exchanges).
     ownerId: user.id,

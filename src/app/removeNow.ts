@@ -45,7 +45,13 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
     await ports.library.deleteFolder(folder, { permanent });
   }
   for (const r of active) await ports.crm.updateRecipient(r.id, { revokedOn: now, revokedBy: actor.id });
-  await ports.crm.updateExchange(exchange.id, { stage: ExchangeStage.deleted, deletedOn: now });
+  // An administrator confirms the removal in the secured column the retention job trusts; anyone
+  // else's removal is confirmed by the job at the folder's expiry (it finds the folder gone).
+  await ports.crm.updateExchange(exchange.id, {
+    stage: ExchangeStage.deleted,
+    deletedOn: now,
+    ...(actor.roles.includes("administrator") ? { removedOn: now } : {}),
+  });
   const emails = [...new Set([...active.map((r) => r.email), ...revokedEmails].map((e) => e.toLowerCase()))];
   const note = {
     subject: caseNoteSubjects.removed,

@@ -1,6 +1,6 @@
 import { addressOf, JobPass, type JobPassOptions, type SweepFailure } from "./jobPass";
 import { ExchangeStage } from "../model";
-import { daysLeft } from "../domain/expiry";
+import { daysLeft, effectiveExpiry } from "../domain/expiry";
 import { MAX_NOTIFIED_MEMBERS, notificationAudience, type NotificationAudience } from "../domain/notificationAudience";
 import {
   deletionNote,
@@ -110,7 +110,11 @@ class SweepRun extends JobPass {
     const { settings } = this.options;
     let due: RetentionExchange[] = [];
     try {
-      due = await this.ports.records.exchangesNeedingAttention(this.now, retentionHorizon(this.now, settings));
+      // From here on an exchange's expiry is the one the job enforces, not the announced date.
+      due = (await this.ports.records.exchangesNeedingAttention(this.now, retentionHorizon(this.now, settings), settings)).map((x) => ({
+        ...x,
+        expiresOn: effectiveExpiry(x, settings),
+      }));
     } catch (e) {
       this.fail("query", e, {});
     }
@@ -306,7 +310,12 @@ class SweepRun extends JobPass {
       "record",
       noted.map((exchange) => ({
         exchange,
-        write: { kind: "updateExchange", id: exchange.id, changes: { stage: ExchangeStage.deleted, deletedOn: this.now } },
+        write: {
+          kind: "updateExchange",
+          id: exchange.id,
+          // The confirmed removal (secured) is what the job trusts; the stage and date are what people see.
+          changes: { stage: ExchangeStage.deleted, deletedOn: exchange.deletedOn ?? this.now, removedOn: this.now },
+        },
       })),
     );
     this.counts.deleted += recorded.length;
@@ -332,7 +341,7 @@ class SweepRun extends JobPass {
     let lastSaved: ReadonlySet<string>;
     try {
       const live = await records.exchangeFolders();
-      this.counts.kept = live.filter((x) => x.expiresOn === null).length;
+      this.counts.kept = live.filter((x) => x.kept).length;
       known = knownFolders(live);
       const last = await records.lastOrphanReport();
       // Runs with deletion off save an empty list: turning the setting on makes the next run report first.

@@ -26,6 +26,16 @@ export interface Exchange {
   readonly sharedOn?: Date;
   readonly warnedOn?: Date;
   readonly deletedOn?: Date;
+  /**
+   * An administrator's Keep with no expiry (`cfx_keptsince`, secured): when set, the retention job
+   * never deletes the folder. Read as absent by anyone outside the administrators' and the job's
+   * field security profiles; `null` clears it.
+   */
+  readonly keptSince?: Date | null;
+  /** An administrator's expiry (`cfx_expiryoverride`, secured), which the retention job follows; `null` clears it. */
+  readonly expiryOverride?: Date | null;
+  /** When the job or an administrator removed the folder (`cfx_removedon`, secured): the job's own "deleted". */
+  readonly removedOn?: Date;
   readonly fileCount: number;
   readonly totalBytes: number;
   readonly ownerId: string;

@@ -35,6 +35,42 @@ export function initialExpiry(
   return expiryFrom(input.folderCreatedOn, retentionDays(input.direction, settings));
 }
 
+/** What the retention job reads of an exchange to decide when its folder goes. */
+export interface ExpiryEvidence {
+  readonly direction: ExchangeDirection;
+  /**
+   * `createdon`, which only the platform sets. A create may back-date it (`overriddencreatedon`,
+   * for migrations: createdon takes the given date and overriddencreatedon keeps the real instant).
+   */
+  readonly createdOn?: Date;
+  readonly overriddenCreatedOn?: Date;
+  /** The announced expiry (`cfx_expireson`) the panels and views show; `null` shows as kept. Anyone who writes the row can change it. */
+  readonly expiresOn: Date | null;
+  /** An administrator's Keep with no expiry (secured). */
+  readonly keptSince?: Date | null;
+  /** An administrator's expiry (secured). */
+  readonly expiryOverride?: Date | null;
+}
+
+/**
+ * The instant the retention job deletes the folder, `null` for never. An administrator's decision
+ * (secured columns only administrators write) wins: kept is never, an override is its date.
+ * Otherwise the folder lives at most the direction's current retention from the row's creation
+ * (the earlier of `createdon` and `overriddencreatedon`: neither reading can make it longer), and
+ * the announced expiry may only shorten that. So lowering the retention setting shortens existing
+ * folders too, and nulling or pushing out `cfx_expireson` changes what is shown, never what happens.
+ */
+export function effectiveExpiry(x: ExpiryEvidence, settings: RetentionSettings): Date | null {
+  if (x.keptSince) return null;
+  if (x.expiryOverride) return x.expiryOverride;
+  const created = [x.createdOn, x.overriddenCreatedOn]
+    .filter((d): d is Date => d !== undefined && !Number.isNaN(d.getTime()))
+    .reduce<Date | undefined>((a, b) => (a === undefined || b.getTime() < a.getTime() ? b : a), undefined);
+  if (created === undefined) return x.expiresOn;
+  const limit = expiryFrom(created, retentionDays(x.direction, settings));
+  return x.expiresOn !== null && x.expiresOn.getTime() < limit.getTime() ? x.expiresOn : limit;
+}
+
 /** Whole days left, rounded up (0 once expired); null for an exchange kept with no expiry. */
 export function daysLeft(expiresOn: Date | null, now: Date): number | null {
   if (expiresOn === null) return null;

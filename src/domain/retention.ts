@@ -20,10 +20,11 @@ export type RetentionRuleSettings = Pick<
 /** What the retention job knows about one exchange when it decides. */
 export interface RetentionCandidate {
   readonly stage: ExchangeStage;
-  /** `null`: kept with no expiry. */
+  /** The effective expiry (`effectiveExpiry`); `null`: kept with no expiry by an administrator. */
   readonly expiresOn: Date | null;
   readonly warnedOn?: Date;
-  readonly deletedOn?: Date;
+  /** A confirmed removal (`cfx_removedon`, which only the job and administrators write). */
+  readonly removedOn?: Date;
 }
 
 /**
@@ -40,11 +41,15 @@ export type RetentionAction = "done" | "kept" | "wait" | "warn" | "delete";
  * The retention decision for one exchange at `now`. An expired exchange is deleted even when its
  * owner was never warned (the job did not run in the warning window): the customer was promised
  * the deletion date when the folder was shared, and that promise wins over the courtesy warning.
+ * Only a confirmed removal ends the job's care: a stage of *deleted* that anyone with Write can set
+ * (an agent's Remove now sets it too) is not trusted; such an exchange is not warned about, and
+ * at its expiry the job removes what is left and confirms it.
  */
 export function retentionAction(exchange: RetentionCandidate, now: Date, settings: Pick<Settings, "warningDays">): RetentionAction {
-  if (exchange.stage === ExchangeStage.deleted || exchange.deletedOn !== undefined) return "done";
+  if (exchange.removedOn !== undefined) return "done";
   if (exchange.expiresOn === null) return "kept";
   if (isExpired(exchange.expiresOn, now)) return "delete";
+  if (exchange.stage === ExchangeStage.deleted) return "wait";
   if (exchange.warnedOn === undefined && isExpiringSoon(exchange.expiresOn, now, settings.warningDays)) return "warn";
   return "wait";
 }

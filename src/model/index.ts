@@ -5,6 +5,7 @@ export * from "./tables";
 export * from "./system";
 export * from "./settings";
 export * from "./roles";
+export * from "./fieldSecurity";
 
 import { productTables } from "./tables";
 import { systemTables } from "./system";

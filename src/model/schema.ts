@@ -46,6 +46,12 @@ export interface ColumnDef {
   readonly autoNumberFormat?: string;
   /** The column is written by the platform, not by callers (createdon, ownerid on create…). */
   readonly system?: boolean;
+  /**
+   * Column security (`IsSecured`): only the members of a field security profile that grants it
+   * read, create or update it; everyone else reads null and is refused a write
+   * (`src/model/fieldSecurity.ts`).
+   */
+  readonly secured?: boolean;
 }
 
 export interface ChoiceOption {
@@ -170,4 +176,22 @@ export interface RoleDef {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+}
+
+/** One column a field security profile opens: what its members may do with it. */
+export interface FieldPermissionDef {
+  readonly table: string;
+  readonly column: string;
+  readonly read: boolean;
+  readonly create: boolean;
+  readonly update: boolean;
+}
+
+/** A field security profile the solution ships; members (users, teams) are added in each organization. */
+export interface FieldSecurityProfileDef {
+  readonly key: "administrators" | "retentionJob";
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: readonly FieldPermissionDef[];
 }

@@ -189,6 +189,36 @@ export const fileExchange: TableDef = {
     },
     { logicalName: "cfx_deletedon", schemaName: "cfx_DeletedOn", type: "datetime", displayName: "Deleted On", dateFormat: "datetime" },
     {
+      logicalName: "cfx_keptsince",
+      schemaName: "cfx_KeptSince",
+      type: "datetime",
+      displayName: "Kept With No Expiry Since",
+      description:
+        "Set when an administrator keeps the folder with no expiry; the retention job then never deletes it. Secured: only the Case File Exchange Administrators profile writes it.",
+      dateFormat: "datetime",
+      secured: true,
+    },
+    {
+      logicalName: "cfx_expiryoverride",
+      schemaName: "cfx_ExpiryOverride",
+      type: "datetime",
+      displayName: "Expiry Set by Administrator",
+      description:
+        "An administrator's expiry, which the retention job follows instead of the retention setting. Secured: only the Case File Exchange Administrators profile writes it.",
+      dateFormat: "datetime",
+      secured: true,
+    },
+    {
+      logicalName: "cfx_removedon",
+      schemaName: "cfx_RemovedOn",
+      type: "datetime",
+      displayName: "Removal Confirmed On",
+      description:
+        "When the retention job or an administrator removed the folder. The retention job looks after every exchange without it, whatever its stage says. Secured.",
+      dateFormat: "datetime",
+      secured: true,
+    },
+    {
       logicalName: "cfx_filecount",
       schemaName: "cfx_FileCount",
       type: "integer",

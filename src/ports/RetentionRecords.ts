@@ -1,4 +1,5 @@
 import type { Exchange, Recipient } from "../domain/exchange";
+import type { RetentionSettings } from "../domain/expiry";
 import type { CaseOwner, Person } from "../domain/notificationAudience";
 import type { NoteInput, TimelineTarget } from "./CrmGateway";
 
@@ -24,6 +25,13 @@ export type RetentionExchange = Pick<
    * (the exchange itself belongs to whoever created it). Absent when the case could not be read.
    */
   readonly caseOwner?: CaseOwner;
+  /** The row's `createdon` and `overriddencreatedon` (see `effectiveExpiry`). */
+  readonly createdOn?: Date;
+  readonly overriddenCreatedOn?: Date;
+  /** The administrators' decisions and the confirmed removal (secured columns the job's profile reads). */
+  readonly keptSince?: Date;
+  readonly expiryOverride?: Date;
+  readonly removedOn?: Date;
 };
 
 /** A team's name and its members who can be told (enabled users), ordered by name. */
@@ -36,7 +44,8 @@ export interface TeamMembers {
 export interface ExchangeFolder {
   readonly folderPath?: string;
   readonly itemId?: string;
-  readonly expiresOn: Date | null;
+  /** Kept with no expiry by an administrator. */
+  readonly kept: boolean;
 }
 
 /** The orphan folders a run found deletable, kept so that the next run may delete them. */
@@ -54,7 +63,11 @@ export interface OnceOptions {
 
 /** One of the job's writes, for `RetentionRecords.write` (the same writes as the single methods). */
 export type RetentionWrite =
-  | { readonly kind: "updateExchange"; readonly id: string; readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn">> }
+  | {
+      readonly kind: "updateExchange";
+      readonly id: string;
+      readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>;
+    }
   | { readonly kind: "updateRecipient"; readonly id: string; readonly changes: Partial<Pick<Recipient, "revokedOn" | "reason">> }
   | { readonly kind: "addNote"; readonly target: TimelineTarget; readonly note: NoteInput; readonly options: OnceOptions }
   | {
@@ -75,20 +88,24 @@ export type RetentionWriteOutcome = { readonly ok: true; readonly refused?: bool
  * (src/adapters/dataverse/DataverseRetentionRecords.ts). Queries read every page.
  */
 export interface RetentionRecords {
-  /** Exchanges not deleted, with an expiry, that expired by `now` or expire by `horizon` and were not warned. */
-  exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]>;
+  /**
+   * Exchanges whose removal is not confirmed, not kept by an administrator, whose effective expiry
+   * (`effectiveExpiry`) is by `now`, or by `horizon` when not warned yet. The answer may hold a few
+   * more (the caller decides with `retentionAction`), never fewer.
+   */
+  exchangesNeedingAttention(now: Date, horizon: Date, retention: RetentionSettings): Promise<RetentionExchange[]>;
   /**
    * The members of these teams, at most `atMost` per team, by team id (a team that cannot be found
    * is absent). Reads go 20 teams to a request: the cost grows with the teams, not the exchanges.
    */
   teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>>;
-  /** Every exchange not deleted, kept ones included (for ending all access before the solution is removed). */
+  /** Every exchange whose removal is not confirmed, kept ones included (for ending all access before the solution is removed). */
   exchangesNotDeleted(): Promise<RetentionExchange[]>;
-  /** The folder of every exchange not deleted (kept ones included). */
+  /** The folder of every exchange whose removal is not confirmed (kept ones included). */
   exchangeFolders(): Promise<ExchangeFolder[]>;
   /** Recipients of these exchanges whose access is not revoked yet. */
   activeRecipients(exchangeIds: readonly string[]): Promise<Recipient[]>;
-  updateExchange(id: string, changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn">>): Promise<void>;
+  updateExchange(id: string, changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>): Promise<void>;
   updateRecipient(id: string, changes: Partial<Pick<Recipient, "revokedOn" | "reason">>): Promise<void>;
   /** Writes a note once per key; resolves false when the platform refuses it (an inactive case). */
   addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean>;

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import JSZip from "jszip";
-import { allTables, globalChoices, productTables, roleDefs, settingDefs } from "../../src/model";
+import { allTables, fieldSecurityProfiles, globalChoices, productTables, roleDefs, settingDefs } from "../../src/model";
 import { caseForm, formDefs } from "../../src/model/forms";
 import { webResources } from "../../src/model/webresources";
 import { solutionParts, zipParts } from "../../solution/buildSolution";
@@ -94,9 +94,39 @@ describe("the built solution zip", () => {
     for (const r of roleDefs) expect(has(20, `{${r.id}}`)).toBe(true);
     for (const w of webResources) expect(has(61, w.name)).toBe(true);
     for (const s of settingDefs) expect(has(380, s.schemaName)).toBe(true);
+    for (const p of fieldSecurityProfiles) expect(has(70, `{${p.id}}`)).toBe(true);
     expect(roots).toHaveLength(
-      productTables.length + 2 + dashboardDefs.length + globalChoices.length + roleDefs.length + webResources.length + settingDefs.length,
+      productTables.length +
+        2 +
+        dashboardDefs.length +
+        globalChoices.length +
+        roleDefs.length +
+        fieldSecurityProfiles.length +
+        webResources.length +
+        settingDefs.length,
     );
+  });
+
+  it("ships the field security profiles, and secures exactly the columns they open", () => {
+    const profiles = all(customizations, /<FieldSecurityProfile ([\s\S]*?)<\/FieldSecurityProfile>/g);
+    expect(profiles).toHaveLength(fieldSecurityProfiles.length);
+    for (const p of fieldSecurityProfiles) {
+      const xml = profiles.find((x) => x.includes(`fieldsecurityprofileid="{${p.id}}"`))!;
+      expect(xml).toContain(`name="${p.name}"`);
+      for (const f of p.permissions) {
+        const flag = (b: boolean) => (b ? 4 : 0);
+        const parts = [
+          `<EntityName>${f.table}</EntityName>`,
+          `<AttributeName>${f.column}</AttributeName>`,
+          `<CanRead>${flag(f.read)}</CanRead>`,
+          `<CanUpdate>${flag(f.update)}</CanUpdate>`,
+          `<CanCreate>${flag(f.create)}</CanCreate>`,
+        ];
+        expect(xml).toMatch(new RegExp(parts.join("\\s*")));
+      }
+    }
+    const securedColumns = all(customizations, /<attribute PhysicalName="(\w+)">(?:(?!<\/attribute>)[\s\S])*?<IsSecured>1<\/IsSecured>/g);
+    expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual(["cfx_expiryoverride", "cfx_keptsince", "cfx_removedon"]);
   });
 
   it("ships the supervisors' dashboard: grids over views the solution ships, three side by side and one wide", () => {

@@ -163,6 +163,18 @@ describe("refuses what Dataverse's import refuses, and changes nothing", () => {
       /MissingDependency\[1\]: the solution needs the table msdyn_customerasset \(Customer Asset\) from msdyn_FieldService/,
     ],
     [
+      "a field security profile opening a column that is not secured",
+      "customizations.xml",
+      (xml) => xml.replace("<AttributeName>cfx_keptsince</AttributeName>", "<AttributeName>cfx_expireson</AttributeName>"),
+      /FieldPermission\[cfx_fileexchange\.cfx_expireson\]: the column cfx_fileexchange\.cfx_expireson is not secured/,
+    ],
+    [
+      "a field permission that is neither allowed (4) nor not allowed (0)",
+      "customizations.xml",
+      (xml) => xml.replace("<CanRead>4</CanRead>", "<CanRead>1</CanRead>"),
+      /CanRead: 1 is not 0 \(not allowed\) or 4 \(allowed\)/,
+    ],
+    [
       "an element it cannot read",
       "customizations.xml",
       (xml) => xml.replace("<Type>nvarchar</Type>", "<Type>hologram</Type>"),

@@ -11,6 +11,11 @@ export type DataverseErrorCode =
   | "unauthenticated"
   /** The user's (or application user's) security roles do not allow the operation. */
   | "accessDenied"
+  /**
+   * A create or update set a secured column (column security) the user's field security profiles do
+   * not allow: here, an administrator's expiry decision by someone outside the administrators' profile.
+   */
+  | "securedColumn"
   /** The record is resolved, cancelled or otherwise inactive and refuses changes. */
   | "inactiveRecord"
   /** A record with the same key already exists. */
@@ -57,6 +62,9 @@ export const knownDataverseCodes: Readonly<Record<string, { readonly code: Datav
   "0x80040203": { code: "inactiveRecord", status: 400 },
   "0x80043b1d": { code: "inactiveRecord", status: 400 },
   "0x80040237": { code: "duplicate", status: 412 },
+  // AttributePrivilegeCreateIsMissing, AttributePermissionUpdateIsMissingDuringUpdate (Learn, Web service error codes).
+  "0x8004f502": { code: "securedColumn", status: 403 },
+  "0x8004f507": { code: "securedColumn", status: 403 },
   "0x80072322": { code: "throttled", status: 429 },
   "0x80072321": { code: "throttled", status: 429 },
   "0x80072326": { code: "throttled", status: 429 },

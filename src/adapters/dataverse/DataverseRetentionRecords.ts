@@ -15,6 +15,7 @@ import type { CaseOwner } from "../../domain/notificationAudience";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
 import { isDataverseError, type DataverseError } from "./DataverseError";
 import { onceId } from "../../domain/onceId";
+import { DAY_MS, type RetentionSettings } from "../../domain/expiry";
 
 type Row = Readonly<Record<string, unknown>>;
 
@@ -31,8 +32,19 @@ const EXCHANGE_COLUMNS = [
   "cfx_expireson",
   "cfx_warnedon",
   "cfx_deletedon",
+  "cfx_keptsince",
+  "cfx_expiryoverride",
+  "cfx_removedon",
+  "createdon",
+  "overriddencreatedon",
   "_ownerid_value",
 ].join(",");
+
+/**
+ * Exchanges the job still looks after: those whose removal it (or an administrator) has not
+ * confirmed. `cfx_stage` is not trusted for this: anyone with Write on the row can set it.
+ */
+const LIVE = "cfx_removedon eq null";
 
 const entitySets: Readonly<Record<TimelineTarget["table"], string>> = {
   incident: "incidents",
@@ -80,12 +92,16 @@ export class DataverseRetentionRecords implements RetentionRecords {
     private readonly options: DataverseRetentionRecordsOptions = {},
   ) {}
 
-  async exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]> {
-    const filter =
-      `cfx_stage ne ${ExchangeStage.deleted} and cfx_expireson ne null and ` +
-      `(cfx_expireson le ${iso(now)} or (cfx_warnedon eq null and cfx_expireson le ${iso(horizon)}))`;
+  /**
+   * The effective expiry (`effectiveExpiry`) as a filter: not kept, and either an administrator's
+   * date that is due, or (without one) an announced date or a creation plus the direction's
+   * retention that is due. The job's profile reads the secured columns; outside it they would read
+   * as null and every kept folder would look due, which is why the profile is part of installing.
+   */
+  async exchangesNeedingAttention(now: Date, horizon: Date, retention: RetentionSettings): Promise<RetentionExchange[]> {
+    const filter = `${LIVE} and cfx_keptsince eq null and (${dueBy(now, retention)} or (cfx_warnedon eq null and ${dueBy(horizon, retention)}))`;
     const rows = await this.client.getAll<Row>(
-      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=cfx_expireson asc` +
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=createdon asc` +
         `&$expand=${encodeURIComponent(CASE_OWNER_EXPAND)}`,
       this.options.pageSize,
     );
@@ -94,7 +110,7 @@ export class DataverseRetentionRecords implements RetentionRecords {
 
   async exchangesNotDeleted(): Promise<RetentionExchange[]> {
     const rows = await this.client.getAll<Row>(
-      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(`cfx_stage ne ${ExchangeStage.deleted}`)}&$orderby=cfx_fileexchangeid asc`,
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(LIVE)}&$orderby=cfx_fileexchangeid asc`,
       this.options.pageSize,
     );
     return rows.map(exchangeFromRow);
@@ -137,13 +153,13 @@ export class DataverseRetentionRecords implements RetentionRecords {
 
   async exchangeFolders(): Promise<ExchangeFolder[]> {
     const rows = await this.client.getAll<Row>(
-      `cfx_fileexchanges?$select=cfx_folderpath,cfx_itemid,cfx_expireson&$filter=${encodeURIComponent(`cfx_stage ne ${ExchangeStage.deleted}`)}`,
+      `cfx_fileexchanges?$select=cfx_folderpath,cfx_itemid,cfx_keptsince&$filter=${encodeURIComponent(LIVE)}`,
       this.options.pageSize,
     );
     return rows.map((r) => ({
       folderPath: str(r, "cfx_folderpath"),
       itemId: str(r, "cfx_itemid"),
-      expiresOn: date(r, "cfx_expireson") ?? null,
+      kept: date(r, "cfx_keptsince") !== undefined,
     }));
   }
 
@@ -168,7 +184,10 @@ export class DataverseRetentionRecords implements RetentionRecords {
     return out;
   }
 
-  async updateExchange(id: string, changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn">>): Promise<void> {
+  async updateExchange(
+    id: string,
+    changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>,
+  ): Promise<void> {
     await this.single({ kind: "updateExchange", id, changes });
   }
 
@@ -259,6 +278,7 @@ function operationOf(w: RetentionWrite): BatchOperation {
       if (w.changes.stage !== undefined) body.cfx_stage = w.changes.stage;
       if (w.changes.warnedOn !== undefined) body.cfx_warnedon = iso(w.changes.warnedOn);
       if (w.changes.deletedOn !== undefined) body.cfx_deletedon = iso(w.changes.deletedOn);
+      if (w.changes.removedOn !== undefined) body.cfx_removedon = iso(w.changes.removedOn);
       return { method: "PATCH", path: `cfx_fileexchanges(${guid(w.id)})`, body, headers: { "If-Match": "*" } };
     }
     case "updateRecipient": {
@@ -320,6 +340,11 @@ function exchangeFromRow(r: Row): RetentionExchange {
     expiresOn: date(r, "cfx_expireson") ?? null,
     warnedOn: date(r, "cfx_warnedon"),
     deletedOn: date(r, "cfx_deletedon"),
+    keptSince: date(r, "cfx_keptsince"),
+    expiryOverride: date(r, "cfx_expiryoverride"),
+    removedOn: date(r, "cfx_removedon"),
+    createdOn: date(r, "createdon"),
+    overriddenCreatedOn: date(r, "overriddencreatedon"),
     ownerId: str(r, "_ownerid_value") ?? "",
     caseOwner: caseOwnerOf(r.cfx_CaseId),
   };
@@ -349,6 +374,25 @@ function date(r: Row, key: string): Date | undefined {
   if (!v) return undefined;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/**
+ * `$filter` for "the effective expiry is at or before `t`" (not counting Keep, filtered apart).
+ * Creation counts by the earlier of `createdon` and `overriddencreatedon`; each direction has its
+ * own retention.
+ */
+function dueBy(t: Date, retention: RetentionSettings): string {
+  const createdBy = (days: number) => {
+    const before = iso(new Date(t.getTime() - days * DAY_MS));
+    return `(createdon le ${before} or overriddencreatedon le ${before})`;
+  };
+  const byRetention =
+    `((cfx_direction eq ${ExchangeDirection.backupForCustomer} and ${createdBy(retention.backupRetentionDays)}) or ` +
+    `(cfx_direction eq ${ExchangeDirection.filesFromCustomer} and ${createdBy(retention.uploadRetentionDays)}))`;
+  return (
+    `((cfx_expiryoverride ne null and cfx_expiryoverride le ${iso(t)}) or ` +
+    `(cfx_expiryoverride eq null and (cfx_expireson le ${iso(t)} or ${byRetention})))`
+  );
 }
 
 /** Dataverse's date-time literal: ISO 8601 in UTC, whole seconds. */

@@ -166,6 +166,9 @@ export function exchangeToRow(changes: Partial<Exchange>): Record<string, unknow
   if (changes.sharedOn !== undefined) out.cfx_sharedon = iso(changes.sharedOn);
   if (changes.warnedOn !== undefined) out.cfx_warnedon = iso(changes.warnedOn);
   if (changes.deletedOn !== undefined) out.cfx_deletedon = iso(changes.deletedOn);
+  if (changes.keptSince !== undefined) out.cfx_keptsince = iso(changes.keptSince);
+  if (changes.expiryOverride !== undefined) out.cfx_expiryoverride = iso(changes.expiryOverride);
+  if (changes.removedOn !== undefined) out.cfx_removedon = iso(changes.removedOn);
   if (changes.fileCount !== undefined) out.cfx_filecount = changes.fileCount;
   if (changes.totalBytes !== undefined) out.cfx_totalbytes = changes.totalBytes;
   if (changes.ownerId !== undefined) out["ownerid@odata.bind"] = `/systemusers(${changes.ownerId})`;

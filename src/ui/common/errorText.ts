@@ -70,6 +70,8 @@ function describeDataverse(e: CodedError): ErrorDescription {
   switch (e.code) {
     case "accessDenied":
       return { kind: "blocked", text: s.errors.dataverseAccessDenied, retryable: false };
+    case "securedColumn":
+      return { kind: "blocked", text: s.errors.securedColumn, howTo: s.errors.securedColumnHowTo, retryable: false };
     case "notFound":
       return { kind: "error", text: s.errors.dataverseNotFound, retryable: true };
     case "inactiveRecord":

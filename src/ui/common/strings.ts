@@ -35,6 +35,10 @@ export const commonStrings = {
     libraryNotFound:
       "The document library named in the settings is not on the SharePoint site. An administrator should check the settings.",
     dataverseAccessDenied: "Your security role does not allow this. Ask your administrator for the Case File Exchange role you need.",
+    securedColumn:
+      'Dynamics 365 refused the change: a folder\'s expiry decisions are kept in secured columns, and your account is not in the "Case File Exchange Administrators" field security profile.',
+    securedColumnHowTo:
+      'Ask a System Administrator to add you to it: Settings → Security → Field Security Profiles → "Case File Exchange Administrators" → Users → Add.',
     dataverseNotFound: "The record is no longer in Dynamics 365. Someone may have deleted it; refresh the form.",
     caseInactive: "The case is resolved or cancelled, so Dynamics 365 does not accept changes to it.",
     inviteRefused: "SharePoint refused to invite {email}: {reason}",

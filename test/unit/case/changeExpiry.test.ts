@@ -16,7 +16,13 @@ describe("changeExpiry", () => {
       actor: admin,
     });
     expect(out).toMatchObject({ expiresOn: null, reason: "Legal hold until the audit ends" });
-    expect(crm.exchanges.get("x1")).toMatchObject({ expiresOn: null, expiryReason: "Legal hold until the audit ends" });
+    // The announced date for the panels and views, and the secured decision the retention job follows.
+    expect(crm.exchanges.get("x1")).toMatchObject({
+      expiresOn: null,
+      expiryReason: "Legal hold until the audit ends",
+      keptSince: NOW,
+      expiryOverride: null,
+    });
     expect(crm.notes.map((n) => n.target)).toEqual([
       { table: "cfx_fileexchange", id: "x1" },
       { table: "incident", id: "c1" },
@@ -35,7 +41,12 @@ describe("changeExpiry", () => {
       reason: "Customer restores in January",
       actor: admin,
     });
-    expect(crm.exchanges.get("x1")).toMatchObject({ expiresOn: next, expiryReason: "Customer restores in January" });
+    expect(crm.exchanges.get("x1")).toMatchObject({
+      expiresOn: next,
+      expiryReason: "Customer restores in January",
+      keptSince: null,
+      expiryOverride: next,
+    });
     expect(crm.notes[1].note.text).toMatch(
       /^Expiry changed from 20 December 2026 \(UTC\) to 15 January 2027 \(UTC\) by Ada Admin: Customer restores in January/,
     );

@@ -58,6 +58,7 @@ describe("describeError", () => {
     ],
     [new DataverseError("throttled", "x", 429), "warning", /Dynamics 365 is busy/],
     [new DataverseError("inactiveRecord", "x", 400), "warning", /resolved or cancelled/],
+    [new DataverseError("securedColumn", "x", 403), "blocked", /not in the "Case File Exchange Administrators" field security profile/],
     [new TokenError("interactionRequired", "x"), "warning", /Sign in to SharePoint/],
     [new Error("boom"), "error", /Something went wrong: boom/],
   ])("turns %o into a %s sentence", (e, kind, text) => {
@@ -67,6 +68,9 @@ describe("describeError", () => {
   });
 
   it("says how to get access, and what an administrator can change", () => {
+    expect(describeError(new DataverseError("securedColumn", "x", 403)).howTo).toMatch(
+      /Field Security Profiles → "Case File Exchange Administrators"/,
+    );
     expect(describeError({ name: "GraphError", code: "accessDenied", status: 403, message: "" }).howTo).toMatch(/Request access/);
     expect(describeError(new ShareRefusedError("notAllowed", "a@b.example", "no")).howTo).toMatch(/An administrator can change this/);
   });

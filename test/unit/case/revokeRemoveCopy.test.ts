@@ -142,9 +142,19 @@ describe("removeNow", () => {
     expect(lib.deleted).toEqual([{ path: folder.path, permanent: false }]);
     expect(lib.permissions.get(folder.path)?.map((p) => p.id)).toEqual(["inh"]);
     expect(crm.exchanges.get("x1")).toMatchObject({ stage: ExchangeStage.deleted, deletedOn: expect.any(Date) });
+    // Only an administrator confirms the removal in the secured column; the job confirms an agent's.
+    expect(crm.exchanges.get("x1")?.removedOn).toBeUndefined();
     expect(crm.recipients.get("r1")?.revokedOn).toBeDefined();
     expect(crm.notes[0].note.text).toContain("recycle bin for about 93 days");
     expect(crm.notes[0].note.text).toContain("ana@clinic.example, hand@other.example");
+  });
+
+  it("an administrator's removal is confirmed in the secured column the retention job trusts", async () => {
+    const crm = new FakeCrm();
+    const lib = libraryWith("ana@clinic.example");
+    const admin = { id: "u-admin", name: "Ada Admin", roles: ["administrator" as const] };
+    await removeNow(ports(crm, lib), { caseRecord, exchange: shared(), recipients: [recipient()], actor: admin });
+    expect(crm.exchanges.get("x1")).toMatchObject({ stage: ExchangeStage.deleted, removedOn: expect.any(Date) });
   });
 
   it("deletes permanently when the setting says so, and says it cannot be restored", async () => {

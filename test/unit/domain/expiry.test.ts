@@ -1,6 +1,8 @@
 import { ExchangeDirection } from "../../../src/model";
 import {
   daysLeft,
+  effectiveExpiry,
+  type ExpiryEvidence,
   expiryFrom,
   formatExpiryDate,
   initialExpiry,
@@ -105,4 +107,53 @@ test("expiry dates are shown in the user's language and time zone", () => {
   expect(formatExpiryDate(d, "en-GB", "UTC")).toBe("1 December 2026");
   expect(formatExpiryDate(d, "en-US", "UTC")).toBe("December 1, 2026");
   expect(formatExpiryDate(d, "de-DE", "Europe/Berlin")).toBe("2. Dezember 2026");
+});
+
+describe("the expiry the retention job enforces (30 days for backups, 7 for files from the customer)", () => {
+  const retention = { backupRetentionDays: 30, uploadRetentionDays: 7 };
+  const at = (iso: string) => new Date(iso);
+  const B = ExchangeDirection.backupForCustomer;
+  const U = ExchangeDirection.filesFromCustomer;
+  const created = "2026-11-01T09:00:00Z";
+  test.each<[string, Partial<ExpiryEvidence>, string | null]>([
+    ["announced as creation + retention", { expiresOn: at("2026-12-01T09:00:00Z") }, "2026-12-01T09:00:00.000Z"],
+    ["announced date cleared: creation + retention", { expiresOn: null }, "2026-12-01T09:00:00.000Z"],
+    ["announced date pushed to 2099: creation + retention", { expiresOn: at("2099-01-01T00:00:00Z") }, "2026-12-01T09:00:00.000Z"],
+    ["announced date earlier: the earlier date", { expiresOn: at("2026-11-10T09:00:00Z") }, "2026-11-10T09:00:00.000Z"],
+    ["files from the customer: 7 days", { direction: U, expiresOn: null }, "2026-11-08T09:00:00.000Z"],
+    [
+      "back-dated creation (overriddencreatedon later): the earlier",
+      { createdOn: at("2026-10-01T09:00:00Z"), overriddenCreatedOn: at(created), expiresOn: null },
+      "2026-10-31T09:00:00.000Z",
+    ],
+    [
+      "a future createdon with the real instant kept: the earlier",
+      { createdOn: at("2030-01-01T00:00:00Z"), overriddenCreatedOn: at(created), expiresOn: null },
+      "2026-12-01T09:00:00.000Z",
+    ],
+    ["kept by an administrator", { expiresOn: null, keptSince: at("2026-11-02T00:00:00Z") }, null],
+    [
+      "kept wins over an override",
+      { expiresOn: null, keptSince: at("2026-11-02T00:00:00Z"), expiryOverride: at("2026-11-05T00:00:00Z") },
+      null,
+    ],
+    [
+      "an administrator's later date",
+      { expiresOn: at("2027-06-01T00:00:00Z"), expiryOverride: at("2027-06-01T00:00:00Z") },
+      "2027-06-01T00:00:00.000Z",
+    ],
+    [
+      "an administrator's earlier date",
+      { expiresOn: at("2026-12-01T09:00:00Z"), expiryOverride: at("2026-11-05T00:00:00Z") },
+      "2026-11-05T00:00:00.000Z",
+    ],
+  ])("%s", (_label, evidence, expected) => {
+    const x: ExpiryEvidence = { direction: B, createdOn: at(created), expiresOn: null, ...evidence };
+    expect(effectiveExpiry(x, retention)?.toISOString() ?? null).toBe(expected);
+  });
+
+  test("lowering the retention setting shortens folders that already exist", () => {
+    const x: ExpiryEvidence = { direction: B, createdOn: at(created), expiresOn: at("2026-12-01T09:00:00Z") };
+    expect(effectiveExpiry(x, { ...retention, backupRetentionDays: 10 })?.toISOString()).toBe("2026-11-11T09:00:00.000Z");
+  });
 });

@@ -2,7 +2,7 @@ import { DataverseClient, webApiBase, type FetchLike } from "../../../src/adapte
 import { isDataverseError } from "../../../src/adapters/dataverse/DataverseError";
 import { DataverseRetentionRecords } from "../../../src/adapters/dataverse/DataverseRetentionRecords";
 import { onceId } from "../../../src/domain/onceId";
-import { ExchangeStage } from "../../../src/model";
+import { ExchangeDirection, ExchangeStage } from "../../../src/model";
 
 const ORG = "https://contoso.crm.dynamics.com";
 const API = `${ORG}/api/data/v9.2/`;
@@ -75,11 +75,18 @@ test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize a
           row(X2, {
             cfx_CaseId: { incidentid: CASE, _ownerid_value: TEAM, [`_ownerid_value${L}`]: "team" },
             cfx_warnedon: "2026-11-28T09:00:00Z",
+            createdon: "2026-11-01T08:00:00Z",
+            overriddencreatedon: "2026-10-30T08:00:00Z",
+            cfx_keptsince: null,
+            cfx_expiryoverride: "2026-12-02T08:00:00Z",
           }),
         ],
       }),
   );
-  const due = await records.exchangesNeedingAttention(new Date("2026-12-01T12:00:00.250Z"), new Date("2026-12-04T12:00:00Z"));
+  const due = await records.exchangesNeedingAttention(new Date("2026-12-01T12:00:00.250Z"), new Date("2026-12-04T12:00:00Z"), {
+    backupRetentionDays: 30,
+    uploadRetentionDays: 7,
+  });
 
   expect(due.map((x) => x.id)).toEqual([X1, X2]);
   expect(due[0]).toMatchObject({
@@ -88,13 +95,31 @@ test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize a
     caseOwner: { kind: "user", id: USER },
     expiresOn: new Date("2026-12-01T09:00:00Z"),
   });
-  expect(due[1]).toMatchObject({ caseOwner: { kind: "team", id: TEAM }, warnedOn: new Date("2026-11-28T09:00:00Z") });
+  expect(due[1]).toMatchObject({
+    caseOwner: { kind: "team", id: TEAM },
+    warnedOn: new Date("2026-11-28T09:00:00Z"),
+    createdOn: new Date("2026-11-01T08:00:00Z"),
+    overriddenCreatedOn: new Date("2026-10-30T08:00:00Z"),
+    expiryOverride: new Date("2026-12-02T08:00:00Z"),
+  });
+  expect(due[1].keptSince).toBeUndefined();
   expect(sent).toHaveLength(2);
   expect(sent[0].headers.Prefer).toContain("odata.maxpagesize=2");
   expect(sent[0].headers.Authorization).toBe("Bearer app-token");
-  expect(decodeURIComponent(sent[0].url)).toContain(
-    "cfx_expireson ne null and (cfx_expireson le 2026-12-01T12:00:00Z or (cfx_warnedon eq null and cfx_expireson le 2026-12-04T12:00:00Z))",
+  const url = decodeURIComponent(sent[0].url);
+  // Live by the confirmed removal, never by the stage; kept only by an administrator's secured column.
+  expect(url).toContain("$filter=cfx_removedon eq null and cfx_keptsince eq null and (");
+  expect(url.split("$filter=")[1]).not.toContain("cfx_stage");
+  // Due now: an administrator's date, else the announced date or creation + the direction's retention.
+  expect(url).toContain(
+    "((cfx_expiryoverride ne null and cfx_expiryoverride le 2026-12-01T12:00:00Z) or (cfx_expiryoverride eq null and " +
+      `(cfx_expireson le 2026-12-01T12:00:00Z or ((cfx_direction eq ${ExchangeDirection.backupForCustomer} and ` +
+      "(createdon le 2026-11-01T12:00:00Z or overriddencreatedon le 2026-11-01T12:00:00Z)) or " +
+      `(cfx_direction eq ${ExchangeDirection.filesFromCustomer} and (createdon le 2026-11-24T12:00:00Z or overriddencreatedon le 2026-11-24T12:00:00Z))))))`,
   );
+  // Due by the horizon, when not warned yet.
+  expect(url).toContain("or (cfx_warnedon eq null and ((cfx_expiryoverride ne null and cfx_expiryoverride le 2026-12-04T12:00:00Z)");
+  expect(url).toContain("cfx_keptsince,cfx_expiryoverride,cfx_removedon,createdon,overriddencreatedon");
   // The case's owner comes with the exchange, in the same request: warnings go to the case's owner.
   expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value)");
   expect(sent[1].url).toBe(`${API}cfx_fileexchanges?$skiptoken=abc`);
@@ -161,7 +186,7 @@ test("every exchange not deleted is read for ending all access, every page", asy
     [X1, ExchangeStage.shared, null],
     [X2, ExchangeStage.revoked, null],
   ]);
-  expect(decodeURIComponent(sent[0].url)).toContain(`$filter=cfx_stage ne ${ExchangeStage.deleted}`);
+  expect(decodeURIComponent(sent[0].url)).toContain("$filter=cfx_removedon eq null");
   expect(sent).toHaveLength(2);
 });
 

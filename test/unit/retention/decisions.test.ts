@@ -39,14 +39,23 @@ describe("what happens to an exchange at a fixed clock (2026-12-01 12:00 UTC, wa
     ["expires in 2 days, already warned", shared, "2026-12-03T12:00:00Z", "2026-11-30T12:00:00Z", undefined, "wait"],
     ["expired this instant", shared, "2026-12-01T12:00:00Z", "2026-11-28T12:00:00Z", undefined, "delete"],
     ["expired a day ago, never warned (the job was down)", revoked, "2026-11-30T12:00:00Z", undefined, undefined, "delete"],
-    ["deleted stage", deleted, "2026-11-01T12:00:00Z", undefined, undefined, "done"],
-    ["deleted on set but stage not yet moved", shared, "2026-11-01T12:00:00Z", undefined, "2026-11-01T13:00:00Z", "done"],
-  ])("%s → %s", (_label, stage, expiresOn, warnedOn, deletedOn, expected) => {
+    ["removal confirmed", deleted, "2026-11-01T12:00:00Z", undefined, "2026-11-01T13:00:00Z", "done"],
+    ["removal confirmed, stage not yet moved", shared, "2026-11-01T12:00:00Z", undefined, "2026-11-01T13:00:00Z", "done"],
+    [
+      "stage deleted without a confirmed removal, expired: removed and confirmed",
+      deleted,
+      "2026-11-01T12:00:00Z",
+      undefined,
+      undefined,
+      "delete",
+    ],
+    ["stage deleted without a confirmed removal, due in 2 days: not warned", deleted, "2026-12-03T12:00:00Z", undefined, undefined, "wait"],
+  ])("%s → %s", (_label, stage, expiresOn, warnedOn, removedOn, expected) => {
     const exchange = {
       stage,
       expiresOn: expiresOn ? at(expiresOn) : null,
       warnedOn: warnedOn ? at(warnedOn) : undefined,
-      deletedOn: deletedOn ? at(deletedOn) : undefined,
+      removedOn: removedOn ? at(removedOn) : undefined,
     };
     expect(retentionAction(exchange, now, settings)).toBe(expected);
   });

@@ -39,6 +39,9 @@ function world() {
       stage: extra.stage ?? ExchangeStage.shared,
       folderCreatedOn: created,
       expiresOn: extra.kept ? null : new Date(created.getTime() + 30 * DAY),
+      ...(extra.kept ? { keptSince: created } : {}),
+      // A removal the job or an administrator confirmed: what ends the job's care.
+      ...(extra.stage === ExchangeStage.deleted ? { removedOn: created } : {}),
     });
     return { path, itemId };
   };

@@ -1,5 +1,6 @@
 import type { Recipient } from "../../../src/domain/exchange";
 import type { Person } from "../../../src/domain/notificationAudience";
+import { effectiveExpiry, type RetentionSettings } from "../../../src/domain/expiry";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
 import type { NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type { FolderPermission } from "../../../src/ports/DocumentLibrary";
@@ -80,24 +81,27 @@ export class FakeRecords implements RetentionRecords {
     this.recipients.set(id, { id, exchangeId, email, role: RecipientRole.write, permissionId });
   }
 
-  async exchangesNeedingAttention(now: Date, horizon: Date): Promise<RetentionExchange[]> {
+  async exchangesNeedingAttention(now: Date, horizon: Date, retention: RetentionSettings): Promise<RetentionExchange[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
     return [...this.exchanges.values()]
-      .filter((x) => x.stage !== ExchangeStage.deleted && x.expiresOn !== null)
-      .filter((x) => x.expiresOn!.getTime() <= now.getTime() || (!x.warnedOn && x.expiresOn!.getTime() <= horizon.getTime()))
+      .filter((x) => x.removedOn === undefined)
+      .filter((x) => {
+        const due = effectiveExpiry(x, retention);
+        return due !== null && (due.getTime() <= now.getTime() || (!x.warnedOn && due.getTime() <= horizon.getTime()));
+      })
       .map((x) => ({ ...x }));
   }
 
   async exchangesNotDeleted(): Promise<RetentionExchange[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
-    return [...this.exchanges.values()].filter((x) => x.stage !== ExchangeStage.deleted).map((x) => ({ ...x }));
+    return [...this.exchanges.values()].filter((x) => x.removedOn === undefined).map((x) => ({ ...x }));
   }
 
   async exchangeFolders(): Promise<ExchangeFolder[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
     return [...this.exchanges.values()]
-      .filter((x) => x.stage !== ExchangeStage.deleted)
-      .map((x) => ({ folderPath: x.folderPath, itemId: x.itemId, expiresOn: x.expiresOn }));
+      .filter((x) => x.removedOn === undefined)
+      .map((x) => ({ folderPath: x.folderPath, itemId: x.itemId, kept: x.keptSince !== undefined }));
   }
 
   async teamMembers(teamIds: readonly string[], atMost: number): Promise<ReadonlyMap<string, TeamMembers>> {

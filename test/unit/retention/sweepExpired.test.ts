@@ -37,7 +37,9 @@ function world() {
       folderPath: path,
       itemId,
       folderCreatedOn: created,
+      createdOn: created,
       expiresOn: extra.kept ? null : new Date(created.getTime() + 30 * DAY),
+      ...(extra.kept ? { keptSince: created } : {}),
     });
     return { path, itemId };
   };
@@ -226,6 +228,39 @@ describe("expiry: revoke first, then delete", () => {
     expect(report.counts).toMatchObject({ kept: 1, warned: 0, deleted: 0, orphans: 0 });
     expect(w.folders.has(path)).toBe(true);
     expect(w.records.writes).toBe(0);
+  });
+
+  test("an announced expiry cleared or pushed out by someone with Write does not extend the folder's life", async () => {
+    const w = world();
+    const cleared = w.exchange("1", 31);
+    const pushed = w.exchange("2", 31);
+    w.records.exchanges.get("1")!.expiresOn = null;
+    w.records.exchanges.get("2")!.expiresOn = new Date("2099-01-01T00:00:00Z");
+    const report = await w.run();
+    expect(report.counts).toMatchObject({ deleted: 2, kept: 0 });
+    expect(w.folders.has(cleared.path)).toBe(false);
+    expect(w.folders.has(pushed.path)).toBe(false);
+    expect(w.records.exchanges.get("1")!.removedOn).toEqual(today);
+  });
+
+  test("a stage set to deleted without a confirmed removal is removed at expiry and then confirmed", async () => {
+    const w = world();
+    const { path } = w.exchange("1", 31, { permissions: [guest("p1", "a@b.example")] });
+    w.records.exchanges.get("1")!.stage = ExchangeStage.deleted;
+    await w.run();
+    expect(w.folders.has(path)).toBe(false);
+    expect(w.records.exchanges.get("1")!.removedOn).toEqual(today);
+  });
+
+  test("an administrator's expiry wins both ways: later than the retention, and earlier", async () => {
+    const w = world();
+    const later = w.exchange("1", 31);
+    const earlier = w.exchange("2", 5);
+    w.records.exchanges.get("1")!.expiryOverride = daysFromToday(10);
+    w.records.exchanges.get("2")!.expiryOverride = daysFromToday(-1);
+    await w.run();
+    expect(w.folders.has(later.path)).toBe(true);
+    expect(w.folders.has(earlier.path)).toBe(false);
   });
 
   test("a resolved case that refuses the note is fine: the exchange is still marked deleted, with no failure", async () => {

@@ -6,6 +6,8 @@ describe("toDataverseError", () => {
     [{ errorCode: 2147746336, message: "missing privilege" }, "accessDenied", "0x80040220"],
     [{ code: "0x800404cf", message: "resolved" }, "inactiveRecord", "0x800404cf"],
     [{ errorCode: 0x80072322, message: "Number of requests exceeded" }, "throttled", "0x80072322"],
+    [{ errorCode: -2147158777, message: "no AttributePrivilegeUpdate" }, "securedColumn", "0x8004f507"],
+    [{ errorCode: -2147158782, message: "no create permissions to a secured field" }, "securedColumn", "0x8004f502"],
     [new TypeError("Failed to fetch"), "networkError", undefined],
     [{ errorCode: 123, message: "odd" }, "failed", "0x0000007b"],
   ])("maps %j to %s", (input, code, hex) => {
