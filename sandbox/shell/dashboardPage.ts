@@ -8,7 +8,7 @@ import type { ShellData } from "./records";
 import { webResourceCacheSegment } from "./webResources";
 
 /** `main.aspx?pagetype=dashboard&id=…`: a dashboard's lists, as Unified Interface lays them out. */
-export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string): string {
+export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string, tail = ""): string {
   const { dashboards, views } = catalog();
   const dashboard: DashboardDef | undefined = dashboards.find((d) => d.key === key) ?? dashboards[0];
   if (!dashboard)
@@ -18,6 +18,7 @@ export function renderDashboard(data: ShellData, user: SandboxUser, key: string 
       activeTable: "dashboard",
       commandBar: "",
       body: "<p>No dashboard is installed.</p>",
+      tail,
       currentUrl,
     });
   const tile = (list: DashboardListDef, wide: boolean) => {
@@ -39,5 +40,6 @@ ${view.description ? `<p class="dash-desc">${esc(view.description)}</p>` : ""}${
     : "";
   const body = `<div class="list-head"><h1 class="dash-title">${esc(dashboard.name)}</h1></div>
 <div class="dash-grid">${header}${dashboard.top.map((l) => tile(l, false)).join("")}${tile(dashboard.wide, true)}</div>`;
-  return page({ title: dashboard.name, user, activeTable: "dashboard", commandBar, body, currentUrl });
+  // The shell's context comes before its script, so the page has its `Xrm` for the web resources on it.
+  return page({ title: dashboard.name, user, activeTable: "dashboard", commandBar, body, tail, currentUrl });
 }

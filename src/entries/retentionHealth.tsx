@@ -45,6 +45,7 @@ startPanelHost(
   (ctx) => {
     show(ctx).catch((e: unknown) => message(describeError(e).text, true));
   },
-  // Nothing hands a dashboard's web resource a context: go straight to parent.Xrm.
-  { fallbackMs: 0, onUnavailable: () => message(healthStrings.unavailable) },
+  // Nothing hands a dashboard's web resource a context: after the usual wait (the dashboard's own
+  // scripts may still be loading), parent.Xrm.
+  { onUnavailable: () => message(healthStrings.unavailable) },
 );
