@@ -78,8 +78,8 @@ export async function recordJobRun(log: JobRunLog, run: () => Promise<SweepRepor
     recordError = e ?? new Error("The run could not be recorded.");
     options.log?.(`The run could not be recorded in Dataverse: ${messageOf(recordError)}`);
   }
-  if (stoppedBy !== undefined) throw stoppedBy;
-  if (recordError === undefined || !report) return report!;
+  if (stoppedBy !== undefined || !report) throw stoppedBy;
+  if (recordError === undefined) return report;
   const e = recordError as { code?: unknown; status?: unknown };
   const failures = [
     ...report.failures,
