@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { FetchLike } from "../src/adapters/graph/retryPolicy";
 import type { TokenProvider } from "../src/ports/TokenProvider";
 import { createRetentionJob } from "../src/jobs/createRetentionJob";
+import { JobHost } from "../src/model/choices";
 import { loadOrCreateCertificate } from "./cert";
 import type { SandboxContext } from "./context";
 import { setSweep } from "./controls/sweep";
@@ -29,7 +30,7 @@ export async function registerRetention(app: FastifyInstance, ctx: SandboxContex
     // One sweep at a time: a clock jump during the daily run waits for it.
     while (running) await running.catch(() => undefined);
     const run = (async () => {
-      const job = await createRetentionJob({ dataverseUrl: c.origins.app, tokens, fetch });
+      const job = await createRetentionJob({ dataverseUrl: c.origins.app, tokens, fetch, host: JobHost.sandbox });
       return job.run({ clock: c.clock });
     })();
     running = run;

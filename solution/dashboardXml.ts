@@ -1,13 +1,16 @@
-import type { DashboardDef, DashboardListDef } from "../src/model/dashboards";
+import type { DashboardDef, DashboardListDef, DashboardWebResourceDef } from "../src/model/dashboards";
 import { viewByKey } from "../src/model/views";
 import { introducedVersion } from "./attributes";
 import { componentId } from "./ids";
 import { labels } from "./labels";
 import { viewId } from "./savedQueryXml";
+import { webResourceId } from "./webResources";
 import { el, text, type XmlElement } from "./xml";
 
 /** A grid (or chart) on a form or dashboard: the same control class as a subgrid. */
 const gridClass = "{E7A81278-8635-4d9e-8D4D-59480B391C5B}";
+/** A web resource on a form or dashboard. */
+const webResourceClass = "{9FDF5F91-88B1-47f4-AD53-C11EFC01A01D}";
 /** How many rows a list on the top row spans, and the wide one under them. */
 const TOP_ROWS = 12;
 const WIDE_ROWS = 16;
@@ -53,6 +56,28 @@ export function dashboardElement(dashboard: DashboardDef): XmlElement {
       ),
     );
   };
+  const page = (header: DashboardWebResourceDef, colspan: number): XmlElement =>
+    el(
+      "cell",
+      { colspan, rowspan: header.rows, showlabel: "false", id: id(`cell/${header.webResource}`), auto: "false" },
+      labels("labels", "label", header.label),
+      el(
+        "control",
+        { id: `WebResource_${header.webResource.replace(/[^A-Za-z0-9]/g, "_")}`, classid: webResourceClass },
+        el(
+          "parameters",
+          {},
+          text("Url", header.webResource),
+          // A dashboard has no record to pass; the page reads the runs itself.
+          text("PassParameters", "false"),
+          text("ShowOnMobileClient", "false"),
+          text("Security", "false"),
+          text("Scrolling", "auto"),
+          text("Border", "false"),
+          text("WebResourceId", webResourceId(header.webResource)),
+        ),
+      ),
+    );
   const stubs = (n: number) => Array.from({ length: n - 1 }, () => el("row"));
   const columns = dashboard.top.length || 1;
   const form = el(
@@ -81,6 +106,8 @@ export function dashboardElement(dashboard: DashboardDef): XmlElement {
                 el(
                   "rows",
                   {},
+                  dashboard.header && el("row", {}, page(dashboard.header, columns)),
+                  dashboard.header && stubs(dashboard.header.rows),
                   dashboard.top.length > 0 &&
                     el(
                       "row",

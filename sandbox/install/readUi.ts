@@ -1,5 +1,5 @@
 import { DOMParser, type Element, type Node } from "@xmldom/xmldom";
-import type { DashboardDef, DashboardListDef } from "../../src/model/dashboards";
+import type { DashboardDef, DashboardListDef, DashboardWebResourceDef } from "../../src/model/dashboards";
 import type { FormDef, FormHandlerDef, FormItemDef, FormSectionDef, FormTabDef } from "../../src/model/forms";
 import type { CommandDef } from "../../src/model/ribbon";
 import type { ViewColumnDef, ViewConditionDef, ViewDef, ViewKind, ViewLinkDef } from "../../src/model/views";
@@ -500,17 +500,22 @@ function readDashboards(root: Element): DashboardDef[] {
 }
 
 /**
- * A dashboard as the shell draws it: up to three lists side by side over one wide list. Its rows
- * are read in order, each row's lists left to right; rows without a list (the stub rows under tall
- * lists, charts, web resources) are skipped.
+ * A dashboard as the shell draws it: a web resource across the top, then up to three lists side by
+ * side over one wide list. Its rows are read in order, each row's lists left to right; rows without
+ * a list (the stub rows under tall lists, charts) are skipped. A web resource is drawn only in the
+ * dashboard's first row, before any list.
  */
 function readDashboard(dashboard: Element): DashboardDef {
   const dashboardId = id(requiredText(dashboard, "FormId", "Dashboard"), "Dashboard/FormId");
   const where = `Dashboard {${dashboardId}}`;
   const form = select(dashboard, "FormXml/forms/form")[0] ?? fail(where, "has no FormXml/forms/form");
-  const rows = select(form, "tabs/tab/columns/column/sections/section/rows/row")
-    .map((row) => children(row, "cell").flatMap((cell) => readList(cell, where)))
-    .filter((lists) => lists.length > 0);
+  const allRows = select(form, "tabs/tab/columns/column/sections/section/rows/row");
+  const pages = allRows.map((row) => children(row, "cell").flatMap((cell) => readDashboardWebResource(cell, where)));
+  const header = pages[0]?.length === 1 ? pages[0][0] : undefined;
+  if (pages.some((p, i) => p.length > 0 && !(i === 0 && header))) {
+    fail(where, "the sandbox draws a web resource on a dashboard only alone in its first row, across the top");
+  }
+  const rows = allRows.map((row) => children(row, "cell").flatMap((cell) => readList(cell, where))).filter((lists) => lists.length > 0);
   const wide = rows.at(-1);
   const top = rows.length === 2 ? rows[0] : [];
   if (!wide || wide.length !== 1 || rows.length > 2 || top.length > 3) {
@@ -520,9 +525,19 @@ function readDashboard(dashboard: Element): DashboardDef {
     key: dashboardId,
     name: localized(dashboard, "LocalizedNames", "LocalizedName") ?? fail(where, "has no LocalizedNames"),
     description: localized(dashboard, "Descriptions", "Description") ?? "",
+    ...(header ? { header } : {}),
     top,
     wide: wide[0],
   };
+}
+
+function readDashboardWebResource(cell: Element, dashboardWhere: string): DashboardWebResourceDef[] {
+  const control = child(cell, "control");
+  const classId = control && attr(control, "classid");
+  if (!control || !classId || id(classId, `${dashboardWhere}/control classid`) !== WEB_RESOURCE_CLASS) return [];
+  const item = readWebResource(cell, control, `${dashboardWhere}/control ${attr(control, "id") ?? "(no id)"}`);
+  if (item.kind !== "webresource") return [];
+  return [{ webResource: item.webResource, label: item.label, rows: item.rows }];
 }
 
 function readList(cell: Element, dashboardWhere: string): DashboardListDef[] {

@@ -208,6 +208,8 @@ function checkDependencies(solution: ReadSolution, ui: ReadUi, current: Catalog)
     if (image && !webResources.has(image)) missing(at, `the command ${command.key} shows the image ${image}`);
   }
   for (const dashboard of ui.dashboards) {
+    const page = dashboard.header?.webResource;
+    if (page && !webResources.has(page)) missing(`Dashboards/Dashboard {${dashboard.key}}`, `the dashboard shows the web resource ${page}`);
     for (const list of [...dashboard.top, dashboard.wide]) {
       if (!views.has(list.view)) missing(`Dashboards/Dashboard {${dashboard.key}}`, `the dashboard lists the view {${list.view}}`);
     }

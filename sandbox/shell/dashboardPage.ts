@@ -5,9 +5,10 @@ import { esc, listUrl } from "./html";
 import { commandButton, page } from "./layout";
 import { viewGrid } from "./listPage";
 import type { ShellData } from "./records";
+import { webResourceCacheSegment } from "./webResources";
 
 /** `main.aspx?pagetype=dashboard&id=…`: a dashboard's lists, as Unified Interface lays them out. */
-export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string): string {
+export function renderDashboard(data: ShellData, user: SandboxUser, key: string | undefined, currentUrl: string, tail = ""): string {
   const { dashboards, views } = catalog();
   const dashboard: DashboardDef | undefined = dashboards.find((d) => d.key === key) ?? dashboards[0];
   if (!dashboard)
@@ -17,6 +18,7 @@ export function renderDashboard(data: ShellData, user: SandboxUser, key: string 
       activeTable: "dashboard",
       commandBar: "",
       body: "<p>No dashboard is installed.</p>",
+      tail,
       currentUrl,
     });
   const tile = (list: DashboardListDef, wide: boolean) => {
@@ -32,7 +34,12 @@ ${view.description ? `<p class="dash-desc">${esc(view.description)}</p>` : ""}${
     commandButton("Refresh all", "refresh", 'data-command="refresh"'),
     `<span class="cmd-fill"></span>`,
   ].join("");
+  // A web resource across the top, in a frame as Unified Interface shows it (its height from the rows it spans).
+  const header = dashboard.header
+    ? `<section class="dash-tile wide dash-page" aria-label="${esc(dashboard.header.label)}"><iframe class="dash-frame" title="${esc(dashboard.header.label)}" src="/${webResourceCacheSegment}/WebResources/${esc(dashboard.header.webResource)}" style="height:${dashboard.header.rows * 44}px"></iframe></section>`
+    : "";
   const body = `<div class="list-head"><h1 class="dash-title">${esc(dashboard.name)}</h1></div>
-<div class="dash-grid">${dashboard.top.map((l) => tile(l, false)).join("")}${tile(dashboard.wide, true)}</div>`;
-  return page({ title: dashboard.name, user, activeTable: "dashboard", commandBar, body, currentUrl });
+<div class="dash-grid">${header}${dashboard.top.map((l) => tile(l, false)).join("")}${tile(dashboard.wide, true)}</div>`;
+  // The shell's context comes before its script, so the page has its `Xrm` for the web resources on it.
+  return page({ title: dashboard.name, user, activeTable: "dashboard", commandBar, body, tail, currentUrl });
 }

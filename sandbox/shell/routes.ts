@@ -73,7 +73,7 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJ
     const q = req.query as Record<string, string | undefined>;
     const pagetype = (q.pagetype ?? "").toLowerCase();
     const tail = jsonScript("cfx-shell-context", shellContext(user, ctx.origins));
-    if (pagetype === "dashboard") return html(reply, renderDashboard(data, user, q.id, req.url).replace("</body>", `${tail}\n</body>`));
+    if (pagetype === "dashboard") return html(reply, renderDashboard(data, user, q.id, req.url, tail));
     if (pagetype === "solutions") {
       return html(reply, renderSolutions(user, catalog().solutions, importJobs(), req.url).replace("</body>", `${tail}\n</body>`));
     }

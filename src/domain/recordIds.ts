@@ -83,3 +83,11 @@ export function notificationRowId(event: string, userId: string): string {
 export function emailRowId(event: string): string {
   return onceId(`email:${event}`);
 }
+
+/**
+ * One run of a job on one host, keyed by the instant (real time) it started: the run's create sent
+ * again after a lost answer meets its own row, and the next run gets a new one.
+ */
+export function jobRunRowId(input: { readonly job: string; readonly host: string; readonly startedAt: Date }): string {
+  return onceId(`jobrun:${input.job}:${input.host}:${input.startedAt.toISOString()}`);
+}

@@ -25,6 +25,8 @@ export interface Settings {
   readonly warningDays: number;
   readonly permanentDelete: boolean;
   readonly deleteOrphans: boolean;
+  /** Hours without a successful retention run before the dashboard says the job is overdue. */
+  readonly retentionOverdueHours: number;
   readonly shareMessageTemplates: MessageTemplates;
   readonly allowedDomains: readonly string[];
   readonly deniedDomains: readonly string[];
@@ -62,6 +64,17 @@ function parseDays(def: SettingDef, value: string, min: number): number {
   if (!/^\d+$/.test(v)) fail(def, `must be a whole number of days, not "${value}".`);
   const n = Number(v);
   if (n < min || n > MAX_RETENTION_DAYS) fail(def, `must be between ${min} and ${MAX_RETENTION_DAYS} days, not ${n}.`);
+  return n;
+}
+
+/** The longest interval a run may be expected in: two weeks. */
+const MAX_OVERDUE_HOURS = 14 * 24;
+
+function parseHours(def: SettingDef, value: string): number {
+  const v = value.trim();
+  if (!/^\d+$/.test(v)) fail(def, `must be a whole number of hours, not "${value}".`);
+  const n = Number(v);
+  if (n < 1 || n > MAX_OVERDUE_HOURS) fail(def, `must be between 1 and ${MAX_OVERDUE_HOURS} hours, not ${n}.`);
   return n;
 }
 
@@ -182,6 +195,8 @@ function parseOne(def: SettingDef, value: string): Settings[SettingKey] {
     case "permanentDelete":
     case "deleteOrphans":
       return parseBoolean(def, value);
+    case "retentionOverdueHours":
+      return parseHours(def, value);
     case "shareMessageTemplates":
       return parseTemplates(def, value);
     case "allowedDomains":
@@ -193,6 +208,17 @@ function parseOne(def: SettingDef, value: string): Settings[SettingKey] {
     case "graphScopes":
       return value.split(/[\s,;]+/).filter(Boolean);
   }
+}
+
+/**
+ * One setting from its raw value (the definition's default when empty), for a page that needs only
+ * that one (the dashboard's retention tile). Throws a ValidationError naming the setting.
+ */
+export function parseSetting<K extends SettingKey>(key: K, raw: string | null | undefined): Settings[K] {
+  const def = settingDefs.find((d) => d.key === key);
+  if (!def) throw new Error(`There is no setting with the key ${key}.`);
+  const value = raw === null || raw === undefined || raw === "" ? def.defaultValue : raw;
+  return parseOne(def, value) as Settings[K];
 }
 
 /**

@@ -80,8 +80,14 @@ function parentXrm(): { xrm: Xrm.XrmStatic; formContext?: Xrm.FormContext } | un
     if (window.parent === window) return undefined;
     const xrm = (window.parent as unknown as { Xrm?: Xrm.XrmStatic }).Xrm;
     if (!xrm) return undefined;
-    // Xrm.Page is deprecated, yet still "the only way to access the form context" from here.
-    const page = (xrm as unknown as { Page?: Xrm.FormContext }).Page;
+    // Xrm.Page is deprecated, yet still "the only way to access the form context" from here. Off a
+    // form (a dashboard) there is none, and reading it may throw: Xrm itself is still usable.
+    let page: Xrm.FormContext | undefined;
+    try {
+      page = (xrm as unknown as { Page?: Xrm.FormContext }).Page;
+    } catch {
+      page = undefined;
+    }
     return { xrm, formContext: page && page.data ? page : undefined };
   } catch {
     // A parent on another origin: not a Dynamics form.

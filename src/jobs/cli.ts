@@ -5,6 +5,7 @@ import { ExitCode, exitCodeFor } from "./exitCodes";
 import { formatEndAllAccessReport } from "./formatEndAllAccessReport";
 import { formatReport } from "./formatReport";
 import { readJobConfig, type Env } from "./jobConfig";
+import { JobHost } from "../model/choices";
 
 const USAGE = `Usage: cfx-retention [--dry-run] [--now <ISO date-time>] [--max-minutes <n>] [--json] [--verbose]
        cfx-retention --end-all-access [--dry-run] [--max-minutes <n>] [--json] [--verbose]
@@ -132,6 +133,7 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
       job: await createRetentionJob({
         dataverseUrl: config.dataverseUrl,
         tokens: appOnlyTokens(config),
+        host: JobHost.cli,
         onRequest: log ? (r) => log(`${r.api} ${r.method} ${r.status} ${r.url}`) : undefined,
         ...io.jobOptions,
       }),

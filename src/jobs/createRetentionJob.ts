@@ -1,4 +1,5 @@
 import { DataverseClient } from "../adapters/dataverse/DataverseClient";
+import { DataverseJobRuns } from "../adapters/dataverse/DataverseJobRuns";
 import { DataverseRetentionRecords } from "../adapters/dataverse/DataverseRetentionRecords";
 import { createGraph } from "../adapters/graph/createGraph";
 import { GraphClient } from "../adapters/graph/GraphClient";
@@ -6,8 +7,10 @@ import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
 import { GraphFolderInventory } from "../adapters/graph/GraphFolderInventory";
 import type { FetchLike } from "../adapters/graph/retryPolicy";
 import { endAllAccess, type EndAllAccessReport } from "../app/endAllAccess";
+import { recordJobRun } from "../app/recordJobRun";
 import { sweepExpired, type SweepReport } from "../app/sweepExpired";
 import { parseSettings, type Settings } from "../domain/settings";
+import { JobHost } from "../model/choices";
 import type { Clock } from "../ports/Clock";
 import type { TokenProvider } from "../ports/TokenProvider";
 
@@ -28,7 +31,15 @@ export interface CreateRetentionJobOptions {
   readonly onRequest?: (info: RequestInfo) => void;
   /** Settings to use instead of reading them from Dataverse (tests). */
   readonly settings?: Settings;
+  /** Where the job runs: each run (not a dry run) is recorded in Dataverse with it. */
+  readonly host: JobHost;
 }
+
+const hostLabels: Readonly<Record<JobHost, string>> = {
+  [JobHost.cli]: "CLI",
+  [JobHost.functions]: "Functions",
+  [JobHost.sandbox]: "sandbox",
+};
 
 export interface RunRetentionOptions {
   readonly clock: Clock;
@@ -78,9 +89,15 @@ export async function createRetentionJob(options: CreateRetentionJobOptions): Pr
     records: new DataverseRetentionRecords(dataverse, { pageSize: 5000 }),
     folders: new GraphFolderInventory({ graph, library }),
   };
+  const runs = new DataverseJobRuns(dataverse);
   return {
     settings,
-    run: (run) => sweepExpired(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log }),
+    run: (run) => {
+      const sweep = () => sweepExpired(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log });
+      // A dry run changes nothing, its record included.
+      if (run.dryRun) return sweep();
+      return recordJobRun(runs, sweep, { host: options.host, hostLabel: hostLabels[options.host], clock: run.clock, log: run.log });
+    },
     endAllAccess: (run) => endAllAccess(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log }),
   };
 }

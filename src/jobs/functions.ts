@@ -3,6 +3,7 @@ import { appOnlyTokens } from "./appOnlyTokens";
 import { createRetentionJob, type RetentionJob } from "./createRetentionJob";
 import { exitCodeFor, ExitCode } from "./exitCodes";
 import { readJobConfig, type Env } from "./jobConfig";
+import { JobHost } from "../model/choices";
 
 /** Builds the job from the app settings (the real wiring; tests pass their own). */
 export type JobFactory = (env: Env) => Promise<{
@@ -14,7 +15,11 @@ export type JobFactory = (env: Env) => Promise<{
 
 const realJob: JobFactory = async (env) => {
   const config = readJobConfig(env);
-  const job = await createRetentionJob({ dataverseUrl: config.dataverseUrl, tokens: appOnlyTokens(config) });
+  const job = await createRetentionJob({
+    dataverseUrl: config.dataverseUrl,
+    tokens: appOnlyTokens(config),
+    host: JobHost.functions,
+  });
   return { job, maxMinutes: config.maxMinutes, endAllAccess: config.endAllAccess };
 };
 

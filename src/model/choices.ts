@@ -41,6 +41,22 @@ export const FileIntegrity = {
 } as const;
 export type FileIntegrity = (typeof FileIntegrity)[keyof typeof FileIntegrity];
 
+/** How a run of the retention job ended (docs/retention.md, "Is the job running?"). */
+export const JobRunOutcome = {
+  succeeded: base,
+  completedWithFailures: base + 1,
+  failed: base + 2,
+} as const;
+export type JobRunOutcome = (typeof JobRunOutcome)[keyof typeof JobRunOutcome];
+
+/** Where a run of the retention job ran. */
+export const JobHost = {
+  cli: base,
+  functions: base + 1,
+  sandbox: base + 2,
+} as const;
+export type JobHost = (typeof JobHost)[keyof typeof JobHost];
+
 export const directionChoice: ChoiceDef = {
   name: "cfx_exchangedirection",
   displayName: "Exchange direction",
@@ -86,6 +102,28 @@ export const integrityChoice: ChoiceDef = {
   ],
 };
 
+export const jobRunOutcomeChoice: ChoiceDef = {
+  name: "cfx_jobrunoutcome",
+  displayName: "Job run outcome",
+  global: true,
+  options: [
+    { value: JobRunOutcome.succeeded, name: "succeeded", label: "Succeeded" },
+    { value: JobRunOutcome.completedWithFailures, name: "completedWithFailures", label: "Completed with failures" },
+    { value: JobRunOutcome.failed, name: "failed", label: "Failed" },
+  ],
+};
+
+export const jobHostChoice: ChoiceDef = {
+  name: "cfx_jobhost",
+  displayName: "Job host",
+  global: true,
+  options: [
+    { value: JobHost.cli, name: "cli", label: "Command line (cfx-retention)" },
+    { value: JobHost.functions, name: "functions", label: "Azure Functions timer" },
+    { value: JobHost.sandbox, name: "sandbox", label: "Sandbox clock" },
+  ],
+};
+
 /** Active/Inactive, as every user-owned custom table has them. */
 export function stateChoice(table: string): ChoiceDef {
   return {
@@ -112,4 +150,11 @@ export function statusChoice(table: string): ChoiceDef {
 }
 
 /** The choices the solution ships as global option sets. */
-export const globalChoices: readonly ChoiceDef[] = [directionChoice, stageChoice, recipientRoleChoice, integrityChoice];
+export const globalChoices: readonly ChoiceDef[] = [
+  directionChoice,
+  stageChoice,
+  recipientRoleChoice,
+  integrityChoice,
+  jobRunOutcomeChoice,
+  jobHostChoice,
+];

@@ -36,6 +36,7 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   cfx_fileexchange: "cfx_FileExchange",
   cfx_exchangerecipient: "cfx_ExchangeRecipient",
   cfx_filereceipt: "cfx_FileReceipt",
+  cfx_jobrun: "cfx_JobRun",
   incident: "Incident",
   contact: "Contact",
   account: "Account",
@@ -174,6 +175,8 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       { table: "cfx_fileexchange", verbs: { Read: "organization" } },
       { table: "cfx_exchangerecipient", verbs: { Read: "organization" } },
       { table: "cfx_filereceipt", verbs: { Read: "organization" } },
+      // The retention job's runs, for the dashboard's "Last successful run … / Overdue since …".
+      { table: "cfx_jobrun", verbs: { Read: "organization" } },
       { table: "incident", verbs: { Read: "organization" } },
       ...customers,
       { table: "annotation", verbs: { Read: "organization" } },
@@ -189,6 +192,9 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       { table: "cfx_fileexchange", verbs: all("organization") },
       { table: "cfx_exchangerecipient", verbs: all("organization") },
       { table: "cfx_filereceipt", verbs: all("organization") },
+      // The retention job, whose application user holds this role (docs/deploy.md), records each
+      // run; administrators read the runs and may correct or delete old ones.
+      { table: "cfx_jobrun", verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" } },
       { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
       // The retention job's application user warns a team-owned case's members, read with the team.
       { table: "team", verbs: { Read: "organization" } },

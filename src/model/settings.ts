@@ -119,6 +119,16 @@ export const settingDefs: readonly SettingDef[] = [
     required: true,
   },
   {
+    key: "retentionOverdueHours",
+    schemaName: "cfx_RetentionJobOverdueHours",
+    displayName: "Retention job overdue after (hours)",
+    description:
+      "Hours without a successful retention run after which the supervisors' dashboard says the job is overdue: a little more than the job's schedule (26 for a daily job).",
+    type: "number",
+    defaultValue: "26",
+    required: true,
+  },
+  {
     key: "shareMessageTemplates",
     schemaName: "cfx_ShareMessageTemplates",
     displayName: "Share message templates",

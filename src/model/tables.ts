@@ -1,4 +1,13 @@
-import { directionChoice, integrityChoice, recipientRoleChoice, stageChoice, stateChoice, statusChoice } from "./choices";
+import {
+  directionChoice,
+  integrityChoice,
+  jobHostChoice,
+  jobRunOutcomeChoice,
+  recipientRoleChoice,
+  stageChoice,
+  stateChoice,
+  statusChoice,
+} from "./choices";
 import type { ColumnDef, RelationshipDef, TableDef } from "./schema";
 
 /** Columns every user-owned table has: owner, state, audit stamps. */
@@ -377,8 +386,72 @@ export const fileReceipt: TableDef = {
   ],
 };
 
+const count = (logicalName: string, schemaName: string, displayName: string, description: string): ColumnDef => ({
+  logicalName,
+  schemaName,
+  type: "integer",
+  displayName,
+  description,
+  minValue: 0,
+  maxValue: 2147483647,
+});
+
+/**
+ * One run of the retention job, written by the job itself when the run ends: when, where, how it
+ * ended, what it did and the first failures. User-owned, like Dataverse's own System Job table
+ * (asyncoperation): the row belongs to the identity that ran it (the job's application user), and
+ * supervisors and administrators read every row at organization level. The id is derived from
+ * the host and the instant the run started, so a create repeated after a lost answer is refused
+ * as a duplicate instead of recording the run twice.
+ */
+export const jobRun: TableDef = {
+  logicalName: "cfx_jobrun",
+  schemaName: "cfx_JobRun",
+  entitySetName: "cfx_jobruns",
+  displayName: "Retention Job Run",
+  displayCollectionName: "Retention Job Runs",
+  description: "One run of the retention job: when and where it ran, how it ended, what it did and what failed.",
+  primaryIdColumn: "cfx_jobrunid",
+  primaryNameColumn: "cfx_name",
+  ownership: "user",
+  hasNotes: false,
+  auditEnabled: false,
+  systemTable: false,
+  columns: [
+    { logicalName: "cfx_jobrunid", schemaName: "cfx_JobRunId", type: "primarykey", displayName: "Retention Job Run", system: true },
+    { logicalName: "cfx_name", schemaName: "cfx_Name", type: "string", displayName: "Run", maxLength: 200, required: true },
+    { logicalName: "cfx_host", schemaName: "cfx_Host", type: "picklist", displayName: "Ran On", choice: jobHostChoice, required: true },
+    {
+      logicalName: "cfx_outcome",
+      schemaName: "cfx_Outcome",
+      type: "picklist",
+      displayName: "Outcome",
+      choice: jobRunOutcomeChoice,
+      required: true,
+    },
+    { logicalName: "cfx_startedon", schemaName: "cfx_StartedOn", type: "datetime", displayName: "Started On", dateFormat: "datetime" },
+    { logicalName: "cfx_finishedon", schemaName: "cfx_FinishedOn", type: "datetime", displayName: "Finished On", dateFormat: "datetime" },
+    count("cfx_warned", "cfx_Warned", "Owners Warned", "Exchanges whose case's owner was warned of the coming expiry."),
+    count("cfx_expired", "cfx_Expired", "Expired", "Exchanges past their expiry that the run took on."),
+    count("cfx_deleted", "cfx_Deleted", "Folders Deleted", "Expired folders deleted, their guests' access removed first."),
+    count("cfx_permissionsrevoked", "cfx_PermissionsRevoked", "Permissions Removed", "Sharing permissions removed from folders."),
+    count("cfx_orphans", "cfx_Orphans", "Orphan Folders", "Folders under the roots that no exchange records."),
+    count("cfx_orphansdeleted", "cfx_OrphansDeleted", "Orphan Folders Deleted", "Orphan folders deleted (only with the setting on)."),
+    count("cfx_failures", "cfx_Failures", "Failures", "Steps that failed; the next run tries them again."),
+    {
+      logicalName: "cfx_failuredetails",
+      schemaName: "cfx_FailureDetails",
+      type: "memo",
+      displayName: "What Failed",
+      description: "The first failures, one a line, or the error that stopped the run.",
+      maxLength: 4000,
+    },
+    ...standardColumns("cfx_jobrun"),
+  ],
+};
+
 /** The tables the solution ships. */
-export const productTables: readonly TableDef[] = [hardwareTicket, fileExchange, exchangeRecipient, fileReceipt];
+export const productTables: readonly TableDef[] = [hardwareTicket, fileExchange, exchangeRecipient, fileReceipt, jobRun];
 
 export const relationships: readonly RelationshipDef[] = [
   {

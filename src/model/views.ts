@@ -197,6 +197,33 @@ export const supervisorAttentionViews: readonly ViewDef[] = [
   },
 ];
 
+/**
+ * The retention job's runs, newest first: when and where each ran, how it ended, what it did and
+ * how many steps failed. The dashboard's health tile reads the same rows; this view is where a
+ * supervisor or administrator looks further back. It is the table's default public view.
+ */
+export const jobRunsView: ViewDef = {
+  key: "cfx_jobrun/runs",
+  table: "cfx_jobrun",
+  kind: "public",
+  name: "Retention Job Runs",
+  description: "Every run of the retention job, newest first: where it ran, how it ended, what it did and what failed.",
+  isDefault: true,
+  columns: [
+    { column: "cfx_name", width: 220 },
+    { column: "cfx_outcome", width: 170 },
+    { column: "cfx_host", width: 170 },
+    { column: "cfx_startedon", width: 140 },
+    { column: "cfx_finishedon", width: 140 },
+    { column: "cfx_warned", width: 90 },
+    { column: "cfx_deleted", width: 90 },
+    { column: "cfx_failures", width: 80 },
+    { column: "cfx_failuredetails", width: 300 },
+  ],
+  order: [{ column: "cfx_startedon", descending: true }],
+  filter: [],
+};
+
 export const viewDefs: readonly ViewDef[] = [
   ...standardViews({
     table: "cfx_hardwareticket",
@@ -255,6 +282,21 @@ export const viewDefs: readonly ViewDef[] = [
     order: [{ column: "cfx_uploadedon", descending: true }],
     quickFind: ["cfx_name"],
   }),
+  ...standardViews({
+    table: "cfx_jobrun",
+    collectionName: "Retention Job Runs",
+    displayName: "Retention Job Run",
+    columns: [
+      { column: "cfx_name", width: 220 },
+      { column: "cfx_outcome", width: 170 },
+      { column: "cfx_startedon", width: 140 },
+      { column: "cfx_failures", width: 80 },
+    ],
+    order: [{ column: "cfx_startedon", descending: true }],
+    quickFind: ["cfx_name"],
+    activeIsDefault: false,
+  }),
+  jobRunsView,
 ];
 
 /** The view with that key; throws for a key the model does not know. */

@@ -40,6 +40,12 @@ export const webResources: readonly WebResourceDef[] = [
     description: "The redirect URI registered for the Entra app: hands the sign-in response back to the panel.",
   },
   {
+    name: "cfx_/dashboards/retention-health.html",
+    displayName: "Case File Exchange: retention job health",
+    type: "html",
+    description: "The supervisors' dashboard tile: the retention job's last successful run, what failed, and whether a run is overdue.",
+  },
+  {
     name: "cfx_/js/vendor.js",
     displayName: "Case File Exchange: shared libraries",
     type: "js",
@@ -77,6 +83,13 @@ export const webResources: readonly WebResourceDef[] = [
     type: "js",
     description: "The upload dialog.",
     entry: "src/entries/uploadDialog.tsx",
+  },
+  {
+    name: "cfx_/js/retention-health.js",
+    displayName: "Case File Exchange: retention job health script",
+    type: "js",
+    description: "Reads the retention job's last runs for the supervisors' dashboard.",
+    entry: "src/entries/retentionHealth.tsx",
   },
   {
     name: "cfx_/js/redirect.js",

@@ -6,6 +6,7 @@ import JSZip from "jszip";
 import { functionPackage, hostJson } from "../../solution/functionPackage";
 import { retentionJobClientId } from "../../sandbox/identity/clients";
 import { tenantId } from "../../sandbox/seed/people";
+import { JobHost, JobRunOutcome } from "../../src/model";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 jest.setTimeout(180_000);
@@ -102,6 +103,11 @@ describe("the retention job's Azure Functions package", () => {
     expect(reports[0].level).toBe("log");
     expect(report).toMatchObject({ complete: true, failures: [] });
     expect(report.counts.kept).toBeGreaterThanOrEqual(1);
+    // The run recorded itself, as run by the Functions host, where the supervisors' dashboard reads it.
+    const runs = await sb.fetchAs("supervisor", `${sb.dataverse}cfx_jobruns?$select=cfx_outcome&$filter=cfx_host eq ${JobHost.functions}`);
+    expect(((await runs.json()) as { value: unknown[] }).value).toEqual([
+      expect.objectContaining({ cfx_outcome: JobRunOutcome.succeeded }),
+    ]);
   });
 
   it("gives a run the Consumption plan's longest time", () => {

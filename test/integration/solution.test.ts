@@ -129,7 +129,7 @@ describe("the built solution zip", () => {
     expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual(["cfx_expiryoverride", "cfx_keptsince", "cfx_removedon"]);
   });
 
-  it("ships the supervisors' dashboard: grids over views the solution ships, three side by side and one wide", () => {
+  it("ships the supervisors' dashboard: the retention tile across the top, then grids over views the solution ships, three side by side and one wide", () => {
     const dashboards = all(customizations, /<Dashboard>([\s\S]*?)<\/Dashboard>/g);
     expect(dashboards).toHaveLength(dashboardDefs.length);
     const xml = dashboards[0];
@@ -142,7 +142,9 @@ describe("the built solution zip", () => {
     // Each is a view this solution ships, on the exchange table.
     for (const id of viewIds) expect(customizations).toContain(`<savedqueryid>${id}</savedqueryid>`);
     expect(all(xml, /<TargetEntityType>([^<]+)<\/TargetEntityType>/g)).toEqual(lists.map(() => "cfx_fileexchange"));
-    expect(all(xml, /colspan="(\d+)"/g)).toEqual(["1", "1", "1", "3"]);
+    expect(all(xml, /colspan="(\d+)"/g)).toEqual(["3", "1", "1", "1", "3"]);
+    // The web resource across the top is one the solution ships.
+    expect(all(xml, /<Url>([^<]+)<\/Url>/g)).toEqual(["cfx_/dashboards/retention-health.html"]);
   });
 
   it("has a [Content_Types].xml that covers every extension-less part", async () => {
@@ -206,7 +208,11 @@ describe("the built solution zip", () => {
     );
     expect(shipped.size).toBe(webResources.length);
     const panels = [...customizations.matchAll(/<Url>([^<]+)<\/Url>[\s\S]*?<WebResourceId>([^<]+)<\/WebResourceId>/g)];
-    expect(panels.map((m) => m[1]).sort()).toEqual(["cfx_/panels/case.html", "cfx_/panels/ticket.html"]);
+    expect(panels.map((m) => m[1]).sort()).toEqual([
+      "cfx_/dashboards/retention-health.html",
+      "cfx_/panels/case.html",
+      "cfx_/panels/ticket.html",
+    ]);
     for (const m of panels) expect(shipped.get(m[1])).toBe(m[2]);
     for (const name of all(customizations, /<Library name="([^"]+)"/g)) expect(shipped.has(name)).toBe(true);
     for (const name of all(customizations, /Library="\$webresource:([^"]+)"/g)) expect(shipped.has(name)).toBe(true);

@@ -329,7 +329,8 @@ describe("readUi reads as Dataverse does", () => {
     const oneList = edit((doc) => {
       const dashboard = one(doc, "Dashboard");
       const rows = one(dashboard, "rows");
-      for (const cell of all(rows, "cell").slice(0, 3)) remove(cell);
+      // The first cell is the web resource across the top; the three lists follow it.
+      for (const cell of all(rows, "cell").slice(1, 4)) remove(cell);
       remove(one(dashboard, "RecordsPerPage", withText("25")));
     });
     expect(readUi(oneList).dashboards).toEqual([
@@ -441,6 +442,16 @@ describe("readUi refuses what it cannot read, naming the file and the element", 
         edit((doc) => {
           const wide = one(one(doc, "Dashboard"), "cell", (c) => c.getAttribute("rowspan") === "16");
           parent(wide).appendChild(wide.cloneNode(true));
+        }),
+      dashboardWhere,
+    ],
+    [
+      "a dashboard with a web resource below its first row",
+      () =>
+        edit((doc) => {
+          const header = one(one(doc, "Dashboard"), "cell", (c) => c.getAttribute("rowspan") === "4");
+          const wide = one(one(doc, "Dashboard"), "cell", (c) => c.getAttribute("rowspan") === "16");
+          parent(wide).appendChild(header.cloneNode(true));
         }),
       dashboardWhere,
     ],

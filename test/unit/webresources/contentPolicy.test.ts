@@ -33,7 +33,8 @@ function shippedPolicy(html: string): string {
 const inlineStyles = (html: string) => [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
 
 const panels = ["panels/case.html", "panels/ticket.html", "panels/upload.html"];
-const all = [...panels, "auth/redirect.html"];
+const dashboardTile = "dashboards/retention-health.html";
+const all = [...panels, "auth/redirect.html", dashboardTile];
 
 describe("the Content-Security-Policy in each HTML web resource", () => {
   test.each(all)("%s: the policy comes before anything it governs, and nothing inline runs", (file) => {
@@ -85,6 +86,22 @@ describe("the Content-Security-Policy in each HTML web resource", () => {
       "default-src": ["'none'"],
       "script-src": ["'self'"],
       "style-src": inlineStyles(html).map(sha256),
+      "form-action": ["'none'"],
+      "base-uri": ["'none'"],
+      "object-src": ["'none'"],
+    });
+  });
+
+  test("the dashboard's retention tile reads the organization's own Web API and frames nothing", () => {
+    const html = read(dashboardTile);
+    expect(Object.fromEntries(directives(shippedPolicy(html)))).toEqual({
+      "default-src": ["'none'"],
+      "script-src": ["'self'"],
+      // Plain React, no Fluent: nothing inserts <style> elements, so only the page's own style is allowed.
+      "style-src": ["'self'", ...inlineStyles(html).map(sha256)],
+      "img-src": ["'self'"],
+      "connect-src": ["'self'"],
+      "frame-src": ["'none'"],
       "form-action": ["'none'"],
       "base-uri": ["'none'"],
       "object-src": ["'none'"],
