@@ -17,17 +17,17 @@ export const tokenLifetimeMs = 30 * 24 * 3600 * 1000;
  * `n` is a page of a round already started (a nextLink): the changes in (`from`, `upto`], or with
  * `from` -1 a first enumeration of what existed at `upto`, from the cursor `after` on.
  */
+interface RoundToken {
+  readonly k: "n";
+  readonly from: number;
+  readonly upto: number;
+  readonly after: number;
+  readonly issued: number;
+  readonly top?: number;
+  readonly select?: string;
+}
 type Token =
-  | { readonly k: "d"; readonly from: number; readonly issued: number; readonly top?: number; readonly select?: string }
-  | {
-      readonly k: "n";
-      readonly from: number;
-      readonly upto: number;
-      readonly after: number;
-      readonly issued: number;
-      readonly top?: number;
-      readonly select?: string;
-    };
+  { readonly k: "d"; readonly from: number; readonly issued: number; readonly top?: number; readonly select?: string } | RoundToken;
 
 function encodeToken(t: Token): string {
   const parts = t.k === "d" ? ["d", t.from, "", "", t.issued] : ["n", t.from, t.upto, t.after, t.issued];
@@ -69,8 +69,8 @@ export function driveDelta(env: GraphEnv, req: GraphRequest, loc: Located): Grap
   }
   let select = req.query.get("$select") ?? undefined;
   const raw = req.query.get("token");
-  const fresh = (): Token => ({ k: "n", from: -1, upto: store.lastChange(), after: 0, issued: now, top, select });
-  let token: Token;
+  const fresh = (): RoundToken => ({ k: "n", from: -1, upto: store.lastChange(), after: 0, issued: now, top, select });
+  let token: RoundToken;
   if (raw === null || raw === "") token = fresh();
   else if (raw === "latest") {
     return page(env, [], { k: "d", from: store.lastChange(), issued: now, top, select });
@@ -78,7 +78,7 @@ export function driveDelta(env: GraphEnv, req: GraphRequest, loc: Located): Grap
     const since = Date.parse(raw);
     const from = store.lastChangeAtOrBefore(new Date(since).toISOString());
     if (now - since > tokenLifetimeMs || from < store.generationStart()) throw resync(env, fresh());
-    token = { k: "d", from, issued: now, top, select };
+    token = { k: "n", from, upto: store.lastChange(), after: 0, issued: now, top, select };
   } else {
     const decoded = decodeToken(raw);
     if (!decoded) throw invalidRequest("The delta token is not valid.");
@@ -86,9 +86,11 @@ export function driveDelta(env: GraphEnv, req: GraphRequest, loc: Located): Grap
     select = select ?? decoded.select;
     const oldest = decoded.k === "n" && decoded.from === -1 ? decoded.upto : decoded.from;
     if (now - decoded.issued > tokenLifetimeMs || oldest < store.generationStart()) throw resync(env, { ...fresh(), top, select });
-    token = decoded.k === "d" ? { k: "n", from: decoded.from, upto: store.lastChange(), after: 0, issued: now, top, select } : decoded;
+    token =
+      decoded.k === "d"
+        ? { k: "n", from: decoded.from, upto: store.lastChange(), after: 0, issued: now, top, select }
+        : { ...decoded, top, select };
   }
-  if (token.k !== "n") throw new Error("unreachable");
   const size = Math.min(token.top ?? deltaPageSize, maxPageSize);
   const excludeParents = req.headers["deltaexcludeparent"] !== undefined || /\bdeltaExcludeParent\b/i.test(req.headers["prefer"] ?? "");
   const rows = store.deltaPage(

@@ -158,6 +158,52 @@ test("a deleted file comes back as its id with the deleted facet, and nothing mo
   link = set.link;
 });
 
+test("a file the customer puts in again under the same name is the same item with new content: replaced", async () => {
+  const tomToken = await sb.token({ guest: tom });
+  const before = await upload(tomToken, folderA, "notes.txt", "first version");
+  const mid = await adapter().changesSince(link);
+  const again = await upload(tomToken, folderA, "notes.txt", "second version, longer");
+  expect(again.id).toBe(before.id);
+  const set = await adapter().changesSince(mid.link);
+  const changed = find(set, before.id);
+  expect(changed).toMatchObject({ kind: "file", quickXorHash: again.file.hashes.quickXorHash, size: again.size });
+  const [arrival] = decideArrivals({
+    exchanges: [{ exchangeId: "ex-a", folderItemId: folderA }],
+    changes: set.items,
+    complete: false,
+    receipts: [
+      {
+        exchangeId: "ex-a",
+        itemId: before.id,
+        contentKey: `qx:${before.file.hashes.quickXorHash}`,
+        receiptId: "r-1",
+        deleted: false,
+      },
+    ],
+    organizationDomains: ["contoso.example"],
+  });
+  expect(arrival.newFiles).toEqual([]);
+  expect(arrival.replacedFiles).toMatchObject([{ itemId: before.id, path: "notes.txt", replaces: ["r-1"] }]);
+  link = set.link;
+});
+
+test("deleted items come a few to a page, as SharePoint pages them; every one is reported", async () => {
+  const bulk = await mkdir(agent, folderA, "bulk");
+  const files = [];
+  for (let i = 0; i < 10; i++) files.push(await upload(agent, bulk.id, `f${i}.txt`, `file ${i}`));
+  link = (await adapter().changesSince(link)).link;
+  expect((await g(`drives/${driveId}/items/${bulk.id}`, { method: "DELETE" })).status).toBe(204);
+  const firstPage = await json(await g(link));
+  expect(firstPage.value).toHaveLength(7);
+  expect(firstPage["@odata.nextLink"]).toBeDefined();
+  sent.length = 0;
+  const set = await adapter().changesSince(link);
+  expect(sent).toHaveLength(2);
+  expect(set.items.map((i) => i.kind)).toEqual(Array(11).fill("deleted"));
+  expect(ids(set).sort()).toEqual([bulk.id, ...files.map((f) => f.id)].sort());
+  link = set.link;
+});
+
 test("pages follow @odata.nextLink to the deltaLink; the set is the same whatever the page size", async () => {
   const whole = await adapter().changesSince(undefined);
   sent.length = 0;
@@ -213,3 +259,39 @@ test("after a reset, older links are 410 too; a guest cannot read the feed; delt
   expect(r.status).toBe(400);
   expect((await g(`drives/${driveId}/root/delta?token=not-a-token`)).status).toBe(400);
 });
+
+test("over many case folders, a check after 20 new files costs one request; a first enumeration grows by pages of 200", async () => {
+  const count = Number(process.env.DELTA_FOLDERS ?? 1000);
+  const uploadsRoot = seededItemId("External Data Transfer");
+  const made: string[] = [];
+  for (let start = 0; start < count; start += 20) {
+    const requests = Array.from({ length: Math.min(20, count - start) }, (_, i) => ({
+      id: String(i + 1),
+      method: "POST",
+      url: `/drives/${driveId}/items/${uploadsRoot}/children`,
+      headers: { "content-type": "application/json" },
+      body: { name: `CAS-${String(20000 + start + i)}-BULK00`, folder: {}, "@microsoft.graph.conflictBehavior": "fail" },
+    }));
+    const r = await json(
+      await g("$batch", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ requests }) }),
+    );
+    for (const res of r.responses as { status: number; body: { id: string } }[]) {
+      expect(res.status).toBe(201);
+      made.push(res.body.id);
+    }
+  }
+  sent.length = 0;
+  const whole = await adapter().changesSince(undefined);
+  const enumeration = sent.length;
+  expect(enumeration).toBe(Math.ceil(whole.items.length / 200));
+  for (let i = 0; i < 20; i++) await upload(agent, made[i % 2 === 0 ? 3 : count - 5], `file-${i}.txt`, `content ${i}`);
+  sent.length = 0;
+  const set = await adapter().changesSince(whole.link);
+  expect(sent).toHaveLength(1);
+  // The 20 files, their two folders, the root folder above them and the library root.
+  expect(set.items).toHaveLength(24);
+  if (process.env.DELTA_FOLDERS)
+    process.stdout.write(
+      `delta over ${whole.items.length} items: first enumeration ${enumeration} requests, after 20 new files ${sent.length}\n`,
+    );
+}, 1_200_000);
