@@ -117,18 +117,10 @@ export function ensureGraphTables(db: Database.Database): void {
   ensureChangeLog(db);
 }
 
-/** One entry of the change log that drive `delta` reads; `item_id` '' marks a reset (a new generation). */
-export interface ChangeRow {
-  readonly seq: number;
-  readonly item_id: string;
-  readonly at: string;
-  readonly deleted: number;
-}
-
 /**
  * The change log behind `root/delta`: every insert, content change, recycle and purge appends
  * one entry per item (deletions stay as tombstones), numbered by an ever-growing sequence that a
- * delta token points into. A data folder from before the log existed gets one entry per item,
+ * delta token points into; an entry with `item_id` '' marks a reset (a new generation). A data folder from before the log existed gets one entry per item,
  * parents first, so a first enumeration still sees everything.
  */
 function ensureChangeLog(db: Database.Database): void {
