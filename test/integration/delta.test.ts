@@ -204,6 +204,16 @@ test("deleted items come a few to a page, as SharePoint pages them; every one is
   link = set.link;
 });
 
+test("an instant as the token gives what changed since then (SharePoint's timestamp tokens)", async () => {
+  const { now } = await json(await sb.control("GET", "/_sandbox/clock"));
+  const added = await upload(agent, folderB, "after-instant.txt", "new");
+  const since = await json(await g(`drives/${driveId}/root/delta?token=${encodeURIComponent(now)}`));
+  const listed = since.value.map((i: { id: string }) => i.id);
+  expect(listed).toContain(added.id);
+  expect(listed).not.toContain(folderA);
+  expect(since["@odata.deltaLink"]).toContain("token=");
+});
+
 test("pages follow @odata.nextLink to the deltaLink; the set is the same whatever the page size", async () => {
   const whole = await adapter().changesSince(undefined);
   sent.length = 0;
