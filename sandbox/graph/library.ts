@@ -164,6 +164,29 @@ export function driveItemJson(
   return out;
 }
 
+/**
+ * A driveItem as drive `delta` returns it: the same serialisation, less what SharePoint leaves
+ * out of delta results — `parentReference.path` (and the parent's name: renaming a folder does
+ * not return its descendants, so both would go stale), `cTag` on create and modify, and download URLs.
+ */
+export function deltaItemJson(origins: Origins, row: ItemRow, chain: readonly ItemRow[], childCount?: number): Record<string, unknown> {
+  const out = driveItemJson(origins, row, chain, { childCount });
+  delete out.cTag;
+  const parentRef = { ...(out.parentReference as Record<string, unknown>) };
+  delete parentRef.path;
+  delete parentRef.name;
+  out.parentReference = parentRef;
+  return out;
+}
+
+/**
+ * A deleted item in a delta feed: its id and the `deleted` facet. SharePoint leaves out the name
+ * and cTag, and points `parentReference.id` at the library root rather than the folder it was in.
+ */
+export function deletedItemJson(id: string): Record<string, unknown> {
+  return { id, deleted: { state: "deleted" }, parentReference: { driveType: "documentLibrary", driveId, id: rootItemId } };
+}
+
 /** Applies `$select` as Graph does: the listed properties (and the etag annotation), nothing else. */
 export function applySelect(json: Record<string, unknown>, select: string | undefined): Record<string, unknown> {
   if (!select) return json;

@@ -153,7 +153,7 @@ export function seedFolders(env: GraphEnv, folders: readonly SeedFolder[]): void
 
 /** Drops every Graph row and blob and seeds again (first start and `POST /_sandbox/reset`). */
 export function reseedGraph(env: GraphEnv, folders: readonly SeededExchangeFolder[] | readonly SeedFolder[]): void {
-  env.store.clear();
+  env.store.clear(env.ctx.clock.now().toISOString());
   env.sessionHashes.clear();
   rmSync(join(env.ctx.blobDir, "graph"), { recursive: true, force: true });
   seedLibrary(env);

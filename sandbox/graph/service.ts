@@ -29,6 +29,7 @@ import { checkName, checkPathLength } from "./names";
 import { resolveTarget, type ItemAddress, type SiteRef } from "./resolve";
 import type { GraphStore, ItemRow } from "./store";
 import { handleSharing } from "./sharing";
+import { driveDelta } from "./delta";
 import { createUploadSession } from "./uploadSessions";
 
 export interface GraphRequest {
@@ -319,6 +320,9 @@ export async function handleGraph(env: GraphEnv, req: GraphRequest): Promise<Gra
     case "GET children":
       requireAccess(env, principal, loc.chain, "read");
       return listChildren(env, req, loc);
+    case "GET delta":
+      requireAccess(env, principal, loc.chain, "read");
+      return driveDelta(env, req, loc);
     case "POST children":
       requireAccess(env, principal, loc.chain, "write");
       return createFolder(env, req, loc);
@@ -346,7 +350,7 @@ export async function handleGraph(env: GraphEnv, req: GraphRequest): Promise<Gra
       checkIfMatch(req, loc.row);
       await readJson(req.body);
       if (method === "DELETE") env.store.recycle(loc.row.id, env.ctx.clock.now().toISOString(), randomUUID());
-      else for (const blob of env.store.purge(loc.row.id)) rmSync(blobPath(env, blob), { force: true });
+      else for (const blob of env.store.purge(loc.row.id, env.ctx.clock.now().toISOString())) rmSync(blobPath(env, blob), { force: true });
       return { status: 204 };
     }
     default:

@@ -114,6 +114,36 @@ export function ensureGraphTables(db: Database.Database): void {
       expires_at TEXT NOT NULL
     );
   `);
+  ensureChangeLog(db);
+}
+
+/**
+ * The change log behind `root/delta`: every insert, content change, recycle and purge appends
+ * one entry per item (deletions stay as tombstones), numbered by an ever-growing sequence that a
+ * delta token points into; an entry with `item_id` '' marks a reset (a new generation). A data folder from before the log existed gets one entry per item,
+ * parents first, so a first enumeration still sees everything.
+ */
+function ensureChangeLog(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS graph_changes (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      item_id TEXT NOT NULL,
+      at TEXT NOT NULL,
+      deleted INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX IF NOT EXISTS graph_changes_item ON graph_changes (item_id, seq);
+  `);
+  const empty = !db.prepare("SELECT 1 FROM graph_changes LIMIT 1").get();
+  if (empty && db.prepare("SELECT 1 FROM graph_items LIMIT 1").get()) {
+    db.exec(`
+      WITH RECURSIVE t(id, depth) AS (
+        SELECT id, 0 FROM graph_items WHERE parent_id IS NULL
+        UNION ALL SELECT g.id, t.depth + 1 FROM graph_items g JOIN t ON g.parent_id = t.id
+      )
+      INSERT INTO graph_changes (item_id, at, deleted)
+        SELECT g.id, coalesce(g.deleted_at, g.modified_at), g.deleted_at IS NOT NULL FROM graph_items g JOIN t ON g.id = t.id ORDER BY t.depth, g.created_at, g.id;
+    `);
+  }
 }
 
 /** Typed queries over the Graph tables. */
@@ -153,6 +183,7 @@ export class GraphStore {
          VALUES (@id, @drive_id, @parent_id, @name, @is_folder, @size, @blob, @quick_xor, @mime, @created_at, @modified_at, @created_by, @modified_by, @version)`,
       )
       .run({ version: 1, ...row });
+    this.logChange(row.id, row.modified_at, false);
   }
 
   /** Replaces a file's content in place (same id, new version), as SharePoint does on `replace`. */
@@ -165,6 +196,7 @@ export class GraphStore {
         "UPDATE graph_items SET size = @size, blob = @blob, quick_xor = @quick_xor, mime = @mime, modified_at = @modified_at, modified_by = @modified_by, version = version + 1 WHERE id = @id",
       )
       .run({ id, ...change });
+    this.logChange(id, change.modified_at, false);
   }
 
   /** Every live item under (and including) `id`. */
@@ -186,12 +218,13 @@ export class GraphStore {
       for (const i of ids) {
         stmt.run(at, deletionId, i);
         drop.run(i);
+        this.logChange(i, at, true);
       }
     })();
   }
 
   /** Removes an item and everything below it for good; returns the blobs to delete. */
-  purge(id: string): string[] {
+  purge(id: string, at: string = new Date().toISOString()): string[] {
     const rows = this.subtree(id);
     const del = this.db.prepare("DELETE FROM graph_items WHERE id = ?");
     const drop = this.db.prepare("DELETE FROM graph_permissions WHERE item_id = ?");
@@ -199,6 +232,7 @@ export class GraphStore {
       for (const r of rows) {
         del.run(r.id);
         drop.run(r.id);
+        this.logChange(r.id, at, true);
       }
     })();
     return rows.map((r) => r.blob).filter((b): b is string => !!b);
@@ -285,10 +319,74 @@ export class GraphStore {
       { item_id: string; expires_at: string } | undefined;
   }
 
-  /** Empties every Graph table (reset). */
-  clear(): void {
+  /** Appends one change-log entry (see ensureChangeLog). */
+  logChange(itemId: string, at: string, deleted: boolean): void {
+    this.db.prepare("INSERT INTO graph_changes (item_id, at, deleted) VALUES (?, ?, ?)").run(itemId, at, deleted ? 1 : 0);
+  }
+
+  /** The newest change-log sequence number (0 when the log is empty). */
+  lastChange(): number {
+    return (this.db.prepare("SELECT coalesce(max(seq), 0) AS n FROM graph_changes").get() as { n: number }).n;
+  }
+
+  /** Where the current generation starts: tokens from before the last reset point below it. */
+  generationStart(): number {
+    return (this.db.prepare("SELECT coalesce(max(seq), 0) AS n FROM graph_changes WHERE item_id = ''").get() as { n: number }).n;
+  }
+
+  /** The last sequence number written at or before an instant (delta's timestamp tokens). */
+  lastChangeAtOrBefore(at: string): number {
+    return (this.db.prepare("SELECT coalesce(max(seq), 0) AS n FROM graph_changes WHERE at <= ?").get(at) as { n: number }).n;
+  }
+
+  /**
+   * One page of a delta round over the changes in (from, upto]: the changed items and, unless
+   * `excludeParents`, their live ancestors, each once, ordered by when the item first appeared in
+   * the log (a parent always before its children), after the cursor `after`. `from` undefined is
+   * a first enumeration: the items live now that existed at `upto`.
+   */
+  deltaPage(
+    round: { from?: number; upto: number; after: number; excludeParents: boolean },
+    limit: number,
+  ): { id: string; first: number }[] {
+    if (round.from === undefined) {
+      return this.db
+        .prepare(
+          `SELECT id, first FROM (
+             SELECT g.id AS id, (SELECT min(c.seq) FROM graph_changes c WHERE c.item_id = g.id) AS first
+             FROM graph_items g WHERE g.deleted_at IS NULL
+           ) WHERE first <= @upto AND first > @after ORDER BY first LIMIT @limit`,
+        )
+        .all({ upto: round.upto, after: round.after, limit }) as { id: string; first: number }[];
+    }
+    const ancestors = round.excludeParents
+      ? ""
+      : `, anc(id) AS (
+           SELECT g.parent_id FROM graph_items g JOIN changed c ON g.id = c.id WHERE g.deleted_at IS NULL AND g.parent_id IS NOT NULL
+           UNION SELECT g.parent_id FROM graph_items g JOIN anc a ON g.id = a.id WHERE g.parent_id IS NOT NULL
+         )`;
+    return this.db
+      .prepare(
+        `WITH RECURSIVE changed(id) AS (
+           SELECT DISTINCT item_id FROM graph_changes WHERE seq > @from AND seq <= @upto AND item_id <> ''
+         )${ancestors},
+         u(id) AS (SELECT id FROM changed${round.excludeParents ? "" : " UNION SELECT id FROM anc"})
+         SELECT id, first FROM (SELECT u.id AS id, (SELECT min(c.seq) FROM graph_changes c WHERE c.item_id = u.id) AS first FROM u)
+         WHERE first > @after ORDER BY first LIMIT @limit`,
+      )
+      .all({ from: round.from, upto: round.upto, after: round.after, limit }) as { id: string; first: number }[];
+  }
+
+  /** An item as it is, recycled ones included (delta reports those as deleted); undefined once purged. */
+  anyItem(id: string): ItemRow | undefined {
+    return this.db.prepare("SELECT * FROM graph_items WHERE id = ?").get(id) as ItemRow | undefined;
+  }
+
+  /** Empties every Graph table (reset) and starts a new change-log generation, so older delta tokens are refused. */
+  clear(at: string = new Date().toISOString()): void {
     this.db.exec(
-      "DELETE FROM graph_items; DELETE FROM graph_permissions; DELETE FROM graph_upload_sessions; DELETE FROM graph_download_tokens;",
+      "DELETE FROM graph_items; DELETE FROM graph_permissions; DELETE FROM graph_upload_sessions; DELETE FROM graph_download_tokens; DELETE FROM graph_changes;",
     );
+    this.logChange("", at, false);
   }
 }

@@ -31,6 +31,8 @@ export interface GraphErrorOptions {
   readonly cause?: unknown;
   /** Milliseconds the server asked us to wait (Retry-After), when it said. */
   readonly retryAfterMs?: number;
+  /** The answer's `Location` header: where a `410 Gone` from drive delta says to start again. */
+  readonly location?: string;
 }
 
 export class GraphError extends Error {
@@ -38,6 +40,7 @@ export class GraphError extends Error {
   readonly innerCode?: string;
   readonly requestId?: string;
   readonly retryAfterMs?: number;
+  readonly location?: string;
 
   constructor(
     readonly code: GraphOwnCode | (string & {}),
@@ -50,6 +53,7 @@ export class GraphError extends Error {
     this.innerCode = options.innerCode;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
+    this.location = options.location;
   }
 }
 
@@ -93,7 +97,12 @@ export function graphErrorFromBody(
   const code = err?.code ?? statusCode(status);
   const requestId = headers.get("request-id") ?? innerRequestId ?? headers.get("client-request-id") ?? fallbackRequestId;
   const message = err?.message ? `${err.message} (${status} ${code})` : `Graph answered ${status} ${code}.`;
-  return new GraphError(code, message, status, { innerCode, requestId, retryAfterMs: parseRetryAfter(headers.get("retry-after")) });
+  return new GraphError(code, message, status, {
+    innerCode,
+    requestId,
+    retryAfterMs: parseRetryAfter(headers.get("retry-after")),
+    location: headers.get("location") ?? undefined,
+  });
 }
 
 /** Builds the GraphError for a failed fetch Response, reading its body. */
