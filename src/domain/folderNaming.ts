@@ -20,7 +20,8 @@ export interface FolderLocation {
 }
 
 /**
- * Makes a customer's account name safe as a folder name: SharePoint's invalid characters become `-`,
+ * Makes a customer's account name safe as a folder name: invisible formatting characters (zero-width
+ * spaces, direction overrides) are dropped, SharePoint's invalid characters become `-`,
  * runs of `-` and spaces collapse, leading and trailing dots and spaces go. A name SharePoint
  * reserves (`CON`, `desktop.ini`, …) gets `-account` appended rather than being dropped, so that all
  * of that customer's cases still share one folder that reads as the customer's name, as every other
@@ -28,6 +29,8 @@ export interface FolderLocation {
  */
 export function sanitizeAccountName(name: string): string {
   let s = name
+    // Invisible characters go first: "Fab\u200Brikam" is Fabrikam's folder, not a look-alike of it.
+    .replace(/\p{Cf}/gu, "")
     .replace(/["*:<>?/\\|#%~\u0000-\u001f]/g, "-")
     .replace(/\s+/g, " ")
     .replace(/\s*-[\s-]*/g, "-")

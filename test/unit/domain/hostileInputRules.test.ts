@@ -3,6 +3,7 @@ import {
   hasNestedRepetition,
   MAX_REASON_LENGTH,
   parseSettings,
+  sanitizeAccountName,
   shownValue,
   validateCaseNumber,
   validateExpiryChange,
@@ -138,5 +139,17 @@ describe("the message as it is sent", () => {
     ["A {curly} word is fine.", undefined],
   ])("%p → %p", (message, code) => {
     expect(codeOf(() => validateMessage(message))).toBe(code);
+  });
+});
+
+describe("account names with invisible characters", () => {
+  test.each<[string, string]>([
+    ["Fab\u200Brikam", "Fabrikam"],
+    ["\uFEFFNorthwind Traders", "Northwind Traders"],
+    ["Contoso\u202E", "Contoso"],
+    ["\u202E\u200B\u2066", ""],
+    ["Tail\u00ADspin", "Tailspin"],
+  ])("%p → %p", (name, folder) => {
+    expect(sanitizeAccountName(name)).toBe(folder);
   });
 });
