@@ -1,5 +1,6 @@
 import { ExchangeDirection } from "../model";
 import { ValidationError } from "./errors";
+import { MAX_REASON_LENGTH } from "./recipientPolicy";
 import type { Settings } from "./settings";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -106,6 +107,12 @@ export function latestExpiry(now: Date): Date {
 export function validateExpiryChange(change: { readonly expiresOn: Date | null; readonly reason: string }, now: Date): ExpiryChange {
   const reason = change.reason.trim();
   if (!reason) throw new ValidationError("reasonRequired", "Say why the expiry changes; the reason is noted on the timeline.", "reason");
+  if (reason.length > MAX_REASON_LENGTH)
+    throw new ValidationError(
+      "reasonTooLong",
+      `The reason is ${reason.length} characters long; at most ${MAX_REASON_LENGTH} are kept with the expiry. Shorten it.`,
+      "reason",
+    );
   if (change.expiresOn !== null) {
     if (Number.isNaN(change.expiresOn.getTime()))
       throw new ValidationError("expiryInvalid", "The new expiry is not a valid date.", "expiresOn");

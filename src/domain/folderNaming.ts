@@ -1,6 +1,8 @@
 import { ExchangeDirection } from "../model";
 import { ValidationError } from "./errors";
 import { isReservedName, validateItemName, validatePathLength } from "./itemNames";
+import { hasNestedRepetition } from "./patternSafety";
+import { shownValue } from "./shownValue";
 import type { Settings } from "./settings";
 
 export type FolderNamingSettings = Pick<Settings, "backupRoot" | "uploadRoot" | "folderLayout" | "caseNumberPattern">;
@@ -18,7 +20,8 @@ export interface FolderLocation {
 }
 
 /**
- * Makes a customer's account name safe as a folder name: SharePoint's invalid characters become `-`,
+ * Makes a customer's account name safe as a folder name: invisible formatting characters (zero-width
+ * spaces, direction overrides) are dropped, SharePoint's invalid characters become `-`,
  * runs of `-` and spaces collapse, leading and trailing dots and spaces go. A name SharePoint
  * reserves (`CON`, `desktop.ini`, …) gets `-account` appended rather than being dropped, so that all
  * of that customer's cases still share one folder that reads as the customer's name, as every other
@@ -26,6 +29,8 @@ export interface FolderLocation {
  */
 export function sanitizeAccountName(name: string): string {
   let s = name
+    // Invisible characters go first: "Fab\u200Brikam" is Fabrikam's folder, not a look-alike of it.
+    .replace(/\p{Cf}/gu, "")
     .replace(/["*:<>?/\\|#%~\u0000-\u001f]/g, "-")
     .replace(/\s+/g, " ")
     .replace(/\s*-[\s-]*/g, "-")
@@ -59,14 +64,20 @@ export function validateCaseNumber(caseNumber: string | null | undefined, patter
   if (surroundingBlank.test(value))
     throw new ValidationError(
       "caseNumberWhitespace",
-      `The case number "${value}" starts or ends with a space or another invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      `The case number "${shownValue(value)}" starts or ends with a space or another invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
       "ticketnumber",
     );
   if (invisible.test(value))
     throw new ValidationError(
       "caseNumberWhitespace",
-      `The case number "${value}" contains an invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
+      `The case number "${shownValue(value)}" contains an invisible character. A folder is named after the exact case number, so correct the number on the case first.`,
       "ticketnumber",
+    );
+  if (hasNestedRepetition(pattern))
+    throw new ValidationError(
+      "casePatternInvalid",
+      `The case number pattern setting "${shownValue(pattern)}" repeats a group that itself repeats, which can freeze the browser on some case numbers. An administrator can write it without nested repeats, like ^CAS-[0-9]{4,}-[A-Z0-9]{6}$.`,
+      "caseNumberPattern",
     );
   let re: RegExp;
   try {
@@ -86,8 +97,8 @@ export function validateCaseNumber(caseNumber: string | null | undefined, patter
     throw new ValidationError(
       "caseNumberPattern",
       new RegExp(pattern).test(value)
-        ? `The case number "${value}" has characters the pattern ${pattern} does not allow: the whole case number must match it. An administrator can widen the pattern in the Case number pattern setting.`
-        : `The case number "${value}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
+        ? `The case number "${shownValue(value)}" has characters the pattern ${pattern} does not allow: the whole case number must match it. An administrator can widen the pattern in the Case number pattern setting.`
+        : `The case number "${shownValue(value)}" does not match the pattern ${pattern}. An administrator can widen the pattern in the Case number pattern setting.`,
       "ticketnumber",
     );
   return value;

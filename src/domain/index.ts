@@ -9,6 +9,8 @@ export * from "./folderLink";
 export * from "./expiry";
 export * from "./shareMessage";
 export * from "./recipientPolicy";
+export * from "./patternSafety";
+export * from "./shownValue";
 export * from "./lifecycle";
 export * from "./statusSummary";
 export * from "./onceId";

@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors";
+import { shownValue } from "./shownValue";
 
 /** SharePoint Online's limit on the decoded path of an item, library-relative (400 characters). */
 export const MAX_PATH_LENGTH = 400;
@@ -11,6 +12,8 @@ const invalidCharacters = /["*:<>?/\\|#%\u0000-\u001f]/;
 const reservedNames = /^(\.lock|CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]|desktop\.ini)$/i;
 // The library's own folder of views and templates sits at its top level.
 const reservedAtLibraryRoot = /^forms$/i;
+// Bidirectional embeddings, overrides and isolates: "invoice\u202Efdp.exe" reads as "invoiceexe.pdf".
+const bidiControls = /[\u202a-\u202e\u2066-\u2069]/;
 const htmlLike = /<[^>]*>|&[a-z]+;|&#\d+;/i;
 
 export interface ItemNameOptions {
@@ -39,13 +42,17 @@ export function isReservedName(name: string, options: ItemNameOptions = {}): boo
 export function validateItemName(name: string, what = "The name", options: ItemNameOptions = {}): string {
   if (name.length === 0 || name.trim().length === 0) throw new ValidationError("nameEmpty", `${what} is empty.`, name);
   if (name === ".." || name === ".")
-    throw new ValidationError("nameDotDot", `${what} "${name}" would point outside its folder; SharePoint does not allow it.`, name);
+    throw new ValidationError(
+      "nameDotDot",
+      `${what} "${shownValue(name)}" would point outside its folder; SharePoint does not allow it.`,
+      name,
+    );
   if (htmlLike.test(name))
-    throw new ValidationError("nameHtml", `${what} "${name}" looks like HTML; rename it without < > or & codes.`, name);
+    throw new ValidationError("nameHtml", `${what} "${shownValue(name)}" looks like HTML; rename it without < > or & codes.`, name);
   if (name.includes("/") || name.includes("\\"))
     throw new ValidationError(
       "namePathSeparator",
-      `${what} "${name}" contains a path separator (/ or \\), so it is not a single name.`,
+      `${what} "${shownValue(name)}" contains a path separator (/ or \\), so it is not a single name.`,
       name,
     );
   const bad = invalidCharacters.exec(name);
@@ -53,22 +60,28 @@ export function validateItemName(name: string, what = "The name", options: ItemN
     const shown = bad[0] < " " ? "a control character" : `"${bad[0]}"`;
     throw new ValidationError(
       "nameInvalidCharacters",
-      `${what} "${name}" contains ${shown}, which SharePoint does not allow (" * : < > ? / \\ | # %).`,
+      `${what} "${shownValue(name)}" contains ${shown}, which SharePoint does not allow (" * : < > ? / \\ | # %).`,
       name,
     );
   }
+  if (bidiControls.test(name))
+    throw new ValidationError(
+      "nameInvalidCharacters",
+      `${what} "${shownValue(name)}" contains a character that reverses the text's direction, which can disguise what a file is (its extension); rename it without it.`,
+      name,
+    );
   if (/^[\s.]|[\s.]$/.test(name))
     throw new ValidationError(
       "nameLeadingOrTrailing",
-      `${what} "${name}" starts or ends with a space or a dot, which SharePoint does not allow.`,
+      `${what} "${shownValue(name)}" starts or ends with a space or a dot, which SharePoint does not allow.`,
       name,
     );
   if (isReservedName(name))
-    throw new ValidationError("nameReserved", `${what} "${name}" is a name SharePoint reserves; choose another.`, name);
+    throw new ValidationError("nameReserved", `${what} "${shownValue(name)}" is a name SharePoint reserves; choose another.`, name);
   if (isReservedName(name, options))
     throw new ValidationError(
       "nameReserved",
-      `${what} "${name}" is a name SharePoint reserves at the top of a library for its own forms; choose another.`,
+      `${what} "${shownValue(name)}" is a name SharePoint reserves at the top of a library for its own forms; choose another.`,
       name,
     );
   if (name.length > 255)
@@ -81,7 +94,7 @@ export function validatePathLength(path: string): string {
   if (path.length > MAX_PATH_LENGTH)
     throw new ValidationError(
       "pathTooLong",
-      `The path "${path.slice(0, 60)}…" is ${path.length} characters long; SharePoint allows ${MAX_PATH_LENGTH}. Use shorter folder or file names.`,
+      `The path "${shownValue(path.slice(0, 60))}…" is ${path.length} characters long; SharePoint allows ${MAX_PATH_LENGTH}. Use shorter folder or file names.`,
       path,
     );
   return path;
@@ -96,7 +109,7 @@ export function validateUploadFile(file: { readonly relativePath: string; readon
   if (file.size > MAX_FILE_BYTES)
     throw new ValidationError(
       "fileTooLarge",
-      `"${segments[segments.length - 1]}" is ${(file.size / 1024 ** 3).toFixed(1)} GB; SharePoint accepts files up to 250 GB.`,
+      `"${shownValue(segments[segments.length - 1])}" is ${(file.size / 1024 ** 3).toFixed(1)} GB; SharePoint accepts files up to 250 GB.`,
       file.relativePath,
     );
   return segments.join("/");

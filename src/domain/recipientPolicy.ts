@@ -1,5 +1,9 @@
 import { ValidationError } from "./errors";
 import type { Settings } from "./settings";
+import { shownValue } from "./shownValue";
+
+/** The longest reason the recipient row (`cfx_reason`) and the expiry reason (`cfx_expiryreason`) hold. */
+export const MAX_REASON_LENGTH = 2000;
 
 export type RecipientPolicySettings = Pick<Settings, "allowedDomains" | "deniedDomains">;
 
@@ -10,7 +14,7 @@ const emailPattern = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z
 export function validateEmail(email: string | null | undefined): string {
   const value = (email ?? "").trim();
   if (!value || value.length > 254 || !emailPattern.test(value) || value.split("@")[0].length > 64 || /\.\.|^\.|\.@/.test(value))
-    throw new ValidationError("emailInvalid", `"${value}" is not a valid e-mail address.`, "email");
+    throw new ValidationError("emailInvalid", `"${shownValue(value)}" is not a valid e-mail address.`, "email");
   const [local, domain] = value.split("@");
   return `${local}@${domain.toLowerCase()}`;
 }
@@ -26,6 +30,14 @@ export function checkDomain(email: string, settings: RecipientPolicySettings): v
     throw new ValidationError(
       "emailDomainDenied",
       `The address ${email} is on the deny list (${domain}); files may not be shared with it.`,
+      "email",
+    );
+  // An internationalised domain (punycode, `xn--`) can imitate another letter for letter
+  // (xn--80ak6aa92e.com shows as "аррӏе.com" in Cyrillic): invited only when an administrator allowed it by name.
+  if (domain.split(".").some((label) => label.startsWith("xn--")) && !settings.allowedDomains.some((d) => domainMatches(domain, d)))
+    throw new ValidationError(
+      "emailDomainLookalike",
+      `The address ${email} is in an internationalised domain (${domain}), which can imitate another company's domain. An administrator can add it to the allowed domains if it is the customer's own.`,
       "email",
     );
   if (settings.allowedDomains.length > 0 && !settings.allowedDomains.some((d) => domainMatches(domain, d)))
@@ -96,5 +108,11 @@ export function approveRecipient(request: RecipientRequest, settings: RecipientP
     );
   const reason = (request.reason ?? "").trim();
   if (!reason) throw new ValidationError("reasonRequired", `Say why the folder goes to ${email} rather than the case's contact.`, "reason");
+  if (reason.length > MAX_REASON_LENGTH)
+    throw new ValidationError(
+      "reasonTooLong",
+      `The reason is ${reason.length} characters long; at most ${MAX_REASON_LENGTH} are kept on the access list. Shorten it.`,
+      "reason",
+    );
   return { email, isContact: false, reason };
 }

@@ -2,6 +2,7 @@ import { settingDefs, type SettingDef } from "../model";
 import { isValidationError, ValidationError } from "./errors";
 import { MAX_EXPIRY_DAYS } from "./expiry";
 import { validateItemName } from "./itemNames";
+import { hasNestedRepetition } from "./patternSafety";
 
 export type FolderLayout = "{case}" | "{account}/{case}";
 
@@ -181,6 +182,11 @@ function parseOne(def: SettingDef, value: string): Settings[SettingKey] {
       } catch {
         return fail(def, `is not a valid regular expression: "${value}".`);
       }
+      if (hasNestedRepetition(value))
+        fail(
+          def,
+          `repeats a group that itself repeats ("${value}"), which can freeze the browser on some case numbers: write it without nested repeats, like ^CAS-[0-9]{4,}-[A-Z0-9]{6}$.`,
+        );
       return value;
     case "contactColumn": {
       const v = value.trim().toLowerCase();

@@ -2,6 +2,7 @@ import { ExchangeDirection } from "../model";
 import { ValidationError } from "./errors";
 import { daysLeft, formatExpiryDate } from "./expiry";
 import type { MessageTemplates } from "./settings";
+import { shownValue } from "./shownValue";
 
 /** Graph's limit on an invitation's message. */
 export const MAX_MESSAGE_LENGTH = 2000;
@@ -77,11 +78,42 @@ export function renderShareMessage(input: ShareMessageInput): string {
   return validateMessage(text);
 }
 
-/** Checks a message as it will be sent (after the agent's edits): not empty, at most 2,000 characters. */
+// Tags (`<b>`, `<script>`, `<!-- -->`) and character references (`&lt;`, `&#60;`): the invitation is
+// plain text, so they would reach the customer as typed, or as markup where a mail client renders it.
+const markup = /<\/?[a-z!?][^>]*>|&(?:[a-z][a-z0-9]*|#[0-9]+|#x[0-9a-f]+);/i;
+// A Markdown link shows words and hides the address they lead to: how a phishing message looks.
+const markdownLink = /\[[^\]]*\]\([^)]*\)/;
+const unfilled = new RegExp(`\\{(${placeholders.join("|")})\\}`, "i");
+
+/**
+ * Checks a message as it will be sent (after the agent's edits): not empty, at most 2,000
+ * characters, plain text (no HTML, no Markdown links), and no placeholder left unfilled: the
+ * message is sent as it is, never filled again.
+ */
 export function validateMessage(message: string): string {
   const text = message.trim();
   if (!text)
     throw new ValidationError("messageEmpty", "The message is empty; the customer needs to know what the folder is for.", "message");
+  const tag = markup.exec(text);
+  if (tag)
+    throw new ValidationError(
+      "messageMarkup",
+      `The message contains HTML (${shownValue(tag[0])}); the invitation is plain text, so write it without tags or & codes.`,
+      "message",
+    );
+  if (markdownLink.test(text))
+    throw new ValidationError(
+      "messageMarkup",
+      "The message contains a link written as [words](address); the invitation is plain text, so write the address itself.",
+      "message",
+    );
+  const left = unfilled.exec(text);
+  if (left)
+    throw new ValidationError(
+      "messageUnfilledPlaceholder",
+      `The message still contains ${left[0]}, which is not filled in when it is sent; write the ${left[1].toLowerCase() === "days" ? "number of days" : left[1].toLowerCase() === "expireson" ? "date" : "text"} itself.`,
+      "message",
+    );
   if (text.length > MAX_MESSAGE_LENGTH)
     throw new ValidationError(
       "messageTooLong",
