@@ -105,6 +105,11 @@ export function runDueRollupJobs(db: Database.Database, rows: RowStore, now: Dat
   };
   let changed = false;
   for (const { table, column } of columns) {
+    // A row the column has not been calculated for yet says so: state 0, not calculated. Set in
+    // place, as the platform's default: no new row version.
+    db.prepare(`UPDATE "${table.logicalName}" SET "${column.logicalName}_state" = ? WHERE "${column.logicalName}_state" IS NULL`).run(
+      RollupState.notCalculated,
+    );
     const key = `${table.logicalName}.${column.logicalName}`;
     if (!created[key]) {
       created[key] = now.toISOString();
