@@ -18,7 +18,12 @@ const activeExchange: RollupConditionDef = { column: "statecode", operator: "eq"
 const notDeleted: RollupConditionDef = { column: "cfx_stage", operator: "ne", value: ExchangeStage.deleted };
 
 function countOf(...conditions: RollupConditionDef[]): RollupDef {
-  return { relationship: caseExchanges, aggregate: "count", sourceColumn: "cfx_fileexchangeid", conditions: [activeExchange, ...conditions] };
+  return {
+    relationship: caseExchanges,
+    aggregate: "count",
+    sourceColumn: "cfx_fileexchangeid",
+    conditions: [activeExchange, ...conditions],
+  };
 }
 
 function rollupColumn(schemaName: string, displayName: string, description: string, rollup: RollupDef): ColumnDef {
@@ -29,7 +34,9 @@ function rollupColumn(schemaName: string, displayName: string, description: stri
     schemaName,
     displayName,
     description,
-    ...(isDate ? { type: "datetime" as const, dateFormat: "datetime" as const } : { type: "integer" as const, minValue: 0, maxValue: 2147483647 }),
+    ...(isDate
+      ? { type: "datetime" as const, dateFormat: "datetime" as const }
+      : { type: "integer" as const, minValue: 0, maxValue: 2147483647 }),
     rollup,
   };
 }
@@ -47,11 +54,14 @@ export const backupsSharedColumn = rollupColumn(
   "cfx_BackupsSharedCount",
   "Backups Shared",
   "How many of the case's backups are shared with the customer (rollup).",
-  countOf({ column: "cfx_direction", operator: "eq", value: ExchangeDirection.backupForCustomer }, {
-    column: "cfx_stage",
-    operator: "eq",
-    value: ExchangeStage.shared,
-  }),
+  countOf(
+    { column: "cfx_direction", operator: "eq", value: ExchangeDirection.backupForCustomer },
+    {
+      column: "cfx_stage",
+      operator: "eq",
+      value: ExchangeStage.shared,
+    },
+  ),
 );
 
 /** Upload requests sent to the customer that are still waiting for files. */
@@ -59,11 +69,14 @@ export const awaitingFilesColumn = rollupColumn(
   "cfx_AwaitingFilesCount",
   "Waiting for Customer's Files",
   "How many of the case's requests for files are shared with the customer and still waiting (rollup).",
-  countOf({ column: "cfx_direction", operator: "eq", value: ExchangeDirection.filesFromCustomer }, {
-    column: "cfx_stage",
-    operator: "eq",
-    value: ExchangeStage.shared,
-  }),
+  countOf(
+    { column: "cfx_direction", operator: "eq", value: ExchangeDirection.filesFromCustomer },
+    {
+      column: "cfx_stage",
+      operator: "eq",
+      value: ExchangeStage.shared,
+    },
+  ),
 );
 
 /** Upload requests whose files arrived. */
@@ -114,7 +127,8 @@ export const casesWithStatusView: ViewDef = {
   table: "incident",
   kind: "public",
   name: "Cases with File Exchange Status",
-  description: "Active cases with their file exchanges at a glance: backups ready and shared, files awaited and received, the next deletion and the files.",
+  description:
+    "Active cases with their file exchanges at a glance: backups ready and shared, files awaited and received, the next deletion and the files.",
   isDefault: false,
   columns: [
     { column: "title", width: 220 },
