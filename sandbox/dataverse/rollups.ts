@@ -97,19 +97,24 @@ export function runDueRollupJobs(db: Database.Database, rows: RowStore, now: Dat
   const created = { ...state.created };
   const massCalculated = { ...state.massCalculated };
   let calculated = 0;
-  const calculateAll = (table: TableDef, column: ColumnDef & { rollup: RollupDef }) => {
+  // One transaction per column and run: thousands of rows are written at SQLite's pace, not a commit each.
+  const calculateAll = db.transaction((table: TableDef, column: ColumnDef & { rollup: RollupDef }) => {
     for (const row of rows.all(table)) {
       calculateRollup(rows, table, column, String(row[table.primaryIdColumn]), now);
       calculated++;
     }
+  });
+  const markNotCalculated = () => {
+    // A row the column has not been calculated for yet says so: state 0, not calculated. Set in
+    // place, as the platform's default: no new row version.
+    for (const { table, column } of columns) {
+      db.prepare(`UPDATE "${table.logicalName}" SET "${column.logicalName}_state" = ? WHERE "${column.logicalName}_state" IS NULL`).run(
+        RollupState.notCalculated,
+      );
+    }
   };
   let changed = false;
   for (const { table, column } of columns) {
-    // A row the column has not been calculated for yet says so: state 0, not calculated. Set in
-    // place, as the platform's default: no new row version.
-    db.prepare(`UPDATE "${table.logicalName}" SET "${column.logicalName}_state" = ? WHERE "${column.logicalName}_state" IS NULL`).run(
-      RollupState.notCalculated,
-    );
     const key = `${table.logicalName}.${column.logicalName}`;
     if (!created[key]) {
       created[key] = now.toISOString();
@@ -129,6 +134,10 @@ export function runDueRollupJobs(db: Database.Database, rows: RowStore, now: Dat
     lastRun = now.toISOString();
     changed = true;
   }
-  if (changed) writeState(db, stateKey, { created, massCalculated, lastRun });
+  // Only when something ran or a column appeared: the check runs on every request.
+  if (changed) {
+    markNotCalculated();
+    writeState(db, stateKey, { created, massCalculated, lastRun });
+  }
   return calculated;
 }
