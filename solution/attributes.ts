@@ -139,8 +139,10 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
               ? "disabled"
               : "auto"
           : "auto";
-  const validForCreate = custom || column.type === "primarykey" || creatableSystem.has(column.logicalName);
-  const validForUpdate = custom ? true : updatableSystem.has(column.logicalName);
+  // A rollup column is the platform's to write: Dataverse computes it and refuses it in create and update.
+  const computed = column.rollup !== undefined;
+  const validForCreate = !computed && (custom || column.type === "primarykey" || creatableSystem.has(column.logicalName));
+  const validForUpdate = !computed && (custom ? true : updatableSystem.has(column.logicalName));
   const audit = custom
     ? table.auditEnabled
     : ["ownerid", "owningbusinessunit", "statecode", "statuscode", "importsequencenumber", "overriddencreatedon"].includes(
@@ -169,7 +171,8 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     text("CanModifySearchSettings", 1),
     text("CanModifyRequirementLevelSettings", column.type === "primarykey" ? 0 : 1),
     text("CanModifyAdditionalSettings", 1),
-    text("SourceType", 0),
+    text("SourceType", computed ? 2 : 0),
+    computed && text("FormulaDefinitionFileName", formulaFileName(table, column)),
     text("IsGlobalFilterEnabled", 0),
     text("IsSortableEnabled", 0),
     text("CanModifyGlobalFilterSettings", 1),
@@ -177,7 +180,7 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     text("IsDataSourceSecret", 0),
     text("AutoNumberFormat", column.autoNumberFormat ?? ""),
     text("IsSearchable", flag(isPrimaryName)),
-    text("IsFilterable", flag(column.type === "primarykey" || (!custom && filterableSystem.has(column.logicalName)))),
+    text("IsFilterable", flag(column.type === "primarykey" || computed || (!custom && filterableSystem.has(column.logicalName)))),
     text(
       "IsRetrievable",
       flag(isPrimaryName || column.type === "primarykey" || column.logicalName === "createdon" || column.logicalName === "modifiedon"),
@@ -187,6 +190,11 @@ export function attribute(table: TableDef, column: ColumnDef): XmlElement {
     labels("displaynames", "displayname", column.displayName),
     describe(table, column) !== undefined && labels("Descriptions", "Description", describe(table, column)!),
   );
+}
+
+/** Where a computed column's definition lives in the zip: `/Formulas/<table>-<column>.xaml`, as Dataverse exports it. */
+export function formulaFileName(table: Pick<TableDef, "logicalName">, column: Pick<ColumnDef, "logicalName">): string {
+  return `/Formulas/${table.logicalName}-${column.logicalName}.xaml`;
 }
 
 function flag(b: boolean): number {

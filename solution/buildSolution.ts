@@ -1,5 +1,5 @@
 import JSZip from "jszip";
-import { fieldSecurityProfiles, globalChoices, productTables, roleDefs, settingDefs } from "../src/model";
+import { fieldSecurityProfiles, globalChoices, productTables, relationships, roleDefs, settingDefs, tableByName } from "../src/model";
 import { caseForm } from "../src/model/forms";
 import type { WebResourceDef } from "../src/model/webresources";
 import { customizationsXml } from "./customizationsXml";
@@ -11,6 +11,10 @@ import { SolutionBuildError } from "./SolutionBuildError";
 import { webResourcePart } from "./webResources";
 import { dashboardDefs } from "../src/model/dashboards";
 import { dashboardId } from "./dashboardXml";
+import { caseStatusColumns, caseViews } from "../src/model/caseStatus";
+import { formulaFileName } from "./attributes";
+import { rollupXaml } from "./rollupXaml";
+import { viewId } from "./savedQueryXml";
 
 export interface BuildSolutionOptions {
   /** The package version (`0.1.0`); written as Dataverse's four parts. */
@@ -32,6 +36,7 @@ export const ComponentType = {
   entity: 1,
   optionSet: 9,
   role: 20,
+  savedQuery: 26,
   systemForm: 60,
   fieldSecurityProfile: 70,
   webResource: 61,
@@ -45,6 +50,8 @@ export function rootComponents(webResources: readonly WebResourceDef[]): RootCom
     // The Case is Customer Service's: only our form on it is shipped (behaviour 2, "no subcomponents").
     { type: ComponentType.entity, schemaName: caseForm.table, behavior: 2 },
     { type: ComponentType.systemForm, id: formId(caseForm), behavior: 0 },
+    // The Case views we add are components of their own under the Case's shell.
+    ...caseViews.map((v) => ({ type: ComponentType.savedQuery, id: viewId(v), behavior: 0 as const })),
     // Dashboards are system forms too (type 0).
     ...dashboardDefs.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d), behavior: 0 as const })),
     ...globalChoices.map((c) => ({ type: ComponentType.optionSet, schemaName: c.name, behavior: 0 as const })),
@@ -65,6 +72,7 @@ export function contentTypesXml(parts: readonly string[]): string {
     "\uFEFF" +
     '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
     '<Default Extension="xml" ContentType="application/octet-stream" /><Default Extension="json" ContentType="application/octet-stream" />' +
+    (parts.some((p) => p.endsWith(".xaml")) ? '<Default Extension="xaml" ContentType="application/octet-stream" />' : "") +
     overrides +
     "</Types>"
   );
@@ -100,10 +108,24 @@ export function solutionParts(o: BuildSolutionOptions): SolutionPart[] {
     { path: "customizations.xml", data: utf8(customizationsXml(o.webResources)) },
     { path: "solution.xml", data: utf8(solutionXml({ version, managed: o.managed, rootComponents: rootComponents(o.webResources) })) },
     ...settingDefs.map((s) => ({ path: envVarPart(s), data: utf8(envVarDefinition(s)) })),
+    ...formulaParts(),
     ...resources,
   ];
   parts.push({ path: "[Content_Types].xml", data: utf8(contentTypesXml(parts.map((p) => p.path))) });
   return parts;
+}
+
+/** The definition file of each rollup column the solution adds to the Case. */
+function formulaParts(): SolutionPart[] {
+  const caseTable = tableByName("incident");
+  return caseStatusColumns.map((column) => {
+    const relationship = relationships.find((r) => r.schemaName === column.rollup?.relationship);
+    if (!relationship) throw new Error(`incident.${column.logicalName}: its rollup names no relationship of the model.`);
+    return {
+      path: formulaFileName(caseTable, column).slice(1),
+      data: utf8(rollupXaml(caseTable, column, relationship.referencingTable)),
+    };
+  });
 }
 
 /** A fixed timestamp for every entry, so the same sources give the same zip bytes. */

@@ -4,6 +4,7 @@ import { caseForm, formDefs } from "../src/model/forms";
 import { rolePrivileges } from "../src/model/privileges";
 import { dashboardDefs } from "../src/model/dashboards";
 import { viewDefs } from "../src/model/views";
+import { caseStatusColumns, caseViews } from "../src/model/caseStatus";
 import { dashboardElement } from "./dashboardXml";
 import type { WebResourceDef } from "../src/model/webresources";
 import { customEntity, shellEntity } from "./entityXml";
@@ -30,7 +31,7 @@ export function customizationsXml(webResources: readonly WebResourceDef[]): stri
         icon: tableIcons[table.logicalName] && shipped.has(tableIcons[table.logicalName]) ? tableIcons[table.logicalName] : undefined,
       }),
     ),
-    shellEntity(tableByName(caseForm.table), [caseForm]),
+    shellEntity(tableByName(caseForm.table), { forms: [caseForm], columns: caseStatusColumns, views: caseViews }),
   ].sort((a, b) => entityName(a).localeCompare(entityName(b)));
 
   const relationshipElements = [...relationships.map(modelRelationship), ...productTables.flatMap(platformRelationships)].sort((a, b) =>

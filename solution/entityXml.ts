@@ -1,4 +1,4 @@
-import type { TableDef } from "../src/model";
+import type { ColumnDef, TableDef } from "../src/model";
 import type { CommandDef } from "../src/model/ribbon";
 import type { FormDef } from "../src/model/forms";
 import type { ViewDef } from "../src/model/views";
@@ -48,21 +48,42 @@ export function customEntity(table: TableDef, parts: EntityParts): XmlElement {
   );
 }
 
+/** What the solution adds to a table another solution owns. */
+export interface ShellParts {
+  readonly forms: readonly FormDef[];
+  /** Our columns on that table (the Case's rollup columns); the table's own are not shipped. */
+  readonly columns: readonly ColumnDef[];
+  readonly views: readonly ViewDef[];
+}
+
 /**
  * A table another solution owns (the Case, from Dynamics 365 Customer Service), present only as
  * the holder of components of ours: its definition is not shipped (`unmodified`, root component
- * behaviour 2), only our form. No `SavedQueries` (CustomizationsSolution.xsd makes it optional in
- * `Entity` but requires a `savedqueries` child when present, and we ship no Case view) and no
- * `RibbonDiffXml` (also optional): an empty one stands for "this table's command bar has no
- * changes" and could replace the organization's own unmanaged command bar changes to the Case.
+ * behaviour 2), only our columns, views and form. `SavedQueries` only when we ship a view
+ * (CustomizationsSolution.xsd requires a `savedqueries` child when it is present), and no
+ * `RibbonDiffXml` (optional): an empty one stands for "this table's command bar has no changes"
+ * and could replace the organization's own unmanaged command bar changes to the Case.
  */
-export function shellEntity(table: TableDef, forms: readonly FormDef[]): XmlElement {
+export function shellEntity(table: TableDef, parts: ShellParts): XmlElement {
   return el(
     "Entity",
     {},
     text("Name", table.schemaName, { LocalizedName: table.displayName, OriginalName: table.displayName }),
-    el("EntityInfo", {}, el("entity", { Name: table.schemaName, unmodified: "1" }, el("attributes"))),
-    formXml(forms),
+    el(
+      "EntityInfo",
+      {},
+      el(
+        "entity",
+        { Name: table.schemaName, unmodified: "1" },
+        el(
+          "attributes",
+          {},
+          parts.columns.map((c) => attribute(table, c)),
+        ),
+      ),
+    ),
+    formXml(parts.forms),
+    parts.views.length > 0 && savedQueries(parts.views),
   );
 }
 

@@ -22,7 +22,8 @@ export function linkAlias(view: ViewDef, linkKey: string): string {
 
 /** One `<savedquery>`: the layout (grid columns) and the FetchXML query. */
 export function savedQuery(view: ViewDef): XmlElement {
-  const custom = view.key.endsWith("/supervisor");
+  // Views of ours beyond the standard set a table needs (the supervisors', and those on the Case) can be deleted.
+  const custom = view.key.endsWith("/supervisor") || view.table === "incident";
   return el(
     "savedquery",
     {},

@@ -5,6 +5,8 @@ import { userByKey, users } from "../seed/people";
 import { parseFaults } from "./faults";
 import type { RequestLog } from "./requestLog";
 import { currentSweep } from "./sweep";
+import { runDueRollupJobs } from "../dataverse/rollups";
+import { RowStore } from "../store/rows";
 
 export const sessionCookie = "cfx_sandbox_user";
 
@@ -85,6 +87,8 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
     const days = body.advanceDays ?? 0;
     if (typeof days !== "number" || !Number.isFinite(days)) return reply.code(400).send(bad("advanceDays must be a number."));
     ctx.clock.advanceDays(days);
+    // Dataverse's system jobs that fell due in the time that passed (the rollup calculations) run first.
+    runDueRollupJobs(ctx.db, new RowStore(ctx.db), ctx.clock.now());
     const sweep = currentSweep();
     const swept = body.sweep !== false && sweep !== undefined;
     const result = swept ? await sweep(ctx) : undefined;

@@ -10,6 +10,7 @@ import { DataverseCode, DataverseError, isDataverseError, notFound } from "./err
 import { allEntities, entityByName, entityBySet, type EntityMeta } from "./metadata";
 import { parseQuery, splitQueryString } from "./odata";
 import { Security, type Caller } from "./security";
+import { calculateRollup, rollupColumnOf, runDueRollupJobs } from "./rollups";
 import { annotationFilterOf } from "./serialize";
 import { createRecord, deleteRecord, isGuid, updateRecord, type WriteScope } from "./writes";
 
@@ -77,6 +78,50 @@ function parseTarget(path: string, aliases: Readonly<Record<string, string>>): T
   const operation = bound ? String((findToken(bound, "Action") ?? findToken(bound, "Function"))?.raw ?? "") : undefined;
   if (bound && !operation) throw resourceNotFound(path);
   return { meta, id: id?.toLowerCase(), action: operation };
+}
+
+/**
+ * `CalculateRollupField(Target=@t,FieldName=@f)?@t={"@odata.id":"incidents(<id>)"}&@f='<column>'`:
+ * calculates one rollup column of one row now, and answers the row with the column, its date and
+ * its state. The caller must be able to read the row (which privilege Dataverse checks beyond
+ * that is not documented).
+ */
+function calculateRollupField(
+  scope: QueryScope & WriteScope,
+  path: string,
+  aliases: Readonly<Record<string, string>>,
+  now: Date,
+): { meta: EntityMeta; row: Record<string, unknown>; column: string } {
+  const inner = /^CalculateRollupField\((.*)\)$/s.exec(path)?.[1] ?? "";
+  const params = new Map(
+    inner.split(/,(?=\s*[A-Za-z]+\s*=)/).map((pair) => {
+      const [name, ...rest] = pair.split("=");
+      const value = rest.join("=").trim();
+      return [name.trim(), value.startsWith("@") ? (aliases[value.slice(1)] ?? "") : value] as const;
+    }),
+  );
+  const target = params.get("Target") ?? "";
+  const fieldName = (params.get("FieldName") ?? "").replace(/^'|'$/g, "");
+  if (!target || !fieldName) throw new DataverseError(400, DataverseCode.badQuery, "Parameters 'Target' and 'FieldName' are required.");
+  let reference: unknown;
+  try {
+    reference = JSON.parse(target.replace(/'/g, '"'));
+  } catch {
+    throw new DataverseError(400, DataverseCode.badQuery, `The parameter 'Target' is not an entity reference: ${target}`);
+  }
+  const odataId = String((reference as Record<string, unknown>)?.["@odata.id"] ?? "");
+  const ref = /(?:^|\/)([A-Za-z_]+)\(\{?([0-9A-Fa-f-]{36})\}?\)$/.exec(odataId);
+  const meta = ref ? entityBySet(ref[1]) : undefined;
+  if (!ref || !meta) throw new DataverseError(400, DataverseCode.badQuery, `The parameter 'Target' is not an entity reference: ${target}`);
+  const id = ref[2].toLowerCase();
+  const column = rollupColumnOf(meta.table, fieldName);
+  if (!column)
+    throw new DataverseError(400, DataverseCode.badQuery, `The field ${fieldName} of entity ${meta.name} is not a rollup field.`);
+  const row = scope.rows.get(meta.table, id);
+  if (!row) throw notFound(meta.name, id);
+  scope.security.assertRow(scope.caller, meta, row, "Read");
+  calculateRollup(scope.rows, meta.table, column, id, now);
+  return { meta, row: scope.rows.get(meta.table, id) ?? row, column: column.logicalName };
 }
 
 function preferOf(req: FastifyRequest): string {
@@ -194,6 +239,7 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
     const prefer = preferOf(req);
     const wants = annotationFilterOf(prefer);
     const scope: QueryScope & WriteScope = { rows, security, caller, wants, clock: ctx.clock, applicationUserId };
+    runDueRollupJobs(ctx.db, rows, ctx.clock.now());
 
     if (path === "" && req.method === "GET") {
       return {
@@ -237,6 +283,12 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
     }
 
     const aliases = Object.fromEntries(params.filter(([n]) => n.startsWith("@")).map(([n, v]) => [n.slice(1), v]));
+    if (/^CalculateRollupField\(/.test(path)) {
+      if (req.method !== "GET") throw resourceNotFound("CalculateRollupField");
+      const { meta, row, column } = calculateRollupField(scope, path, aliases, ctx.clock.now());
+      const select = [meta.primaryId, column, `${column}_date`, `${column}_state`];
+      return { "@odata.context": `${base}$metadata#${meta.setName}/$entity`, ...shapeRow(scope, meta, row, { select }) };
+    }
     const target = parseTarget(path, aliases);
     if (target.fn) {
       if (req.method !== "GET") throw resourceNotFound(target.fn);

@@ -63,6 +63,12 @@ function parseReference(value: string): { set: string; id: string } | undefined 
   return isGuid(id) ? { set: path.slice(0, open), id: id.toLowerCase() } : undefined;
 }
 
+/** A rollup column, or the `_date` or `_state` column Dataverse keeps beside one. */
+function isRollupColumn(meta: EntityMeta, name: string): boolean {
+  const base = name.replace(/_(date|state)$/, "");
+  return meta.columns.get(name)?.rollup !== undefined || (base !== name && meta.columns.get(base)?.rollup !== undefined);
+}
+
 function convert(meta: EntityMeta, column: ColumnDef, value: unknown): unknown {
   if (value === null) return null;
   const wrongType = (edm: string) =>
@@ -193,7 +199,9 @@ export function changesFromBody(
         `Cannot set the lookup '${key}' directly: use '${column.navigationProperty ?? key}@odata.bind' with a reference such as "/${entityByName(column.targets?.[0] ?? "")?.setName ?? "…"}(<id>)".`,
       );
     }
-    if (platformColumns.has(key)) continue;
+    // The platform's columns, and rollup columns with their date and state, are the platform's to
+    // write: a value sent for one is left out, as Dataverse leaves out what is not valid for update.
+    if (platformColumns.has(key) || isRollupColumn(meta, key)) continue;
     changes[key] = convert(meta, column, value);
   }
   return { changes, deep, binds };

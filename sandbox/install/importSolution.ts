@@ -19,7 +19,7 @@ import {
   systemFormTable,
 } from "./baseline";
 import { catalog, installCatalog, type Catalog, type InstalledSolution } from "./catalog";
-import { readSolution, unzipSolution, type ReadSolution } from "./readSolution";
+import { readSolution, unzipSolution, type ReadSolution, type TableExtension } from "./readSolution";
 import { readUi, type ReadUi } from "./readUi";
 import { validateAgainstSchema } from "./schemaValidation";
 import { isSolutionImportError, SolutionImportError } from "./SolutionImportError";
@@ -286,7 +286,10 @@ export class SolutionInstaller {
   private compose(): Catalog {
     const solutions = [...this.installed.values()];
     return {
-      tables: [...platformTables, ...solutions.flatMap((s) => s.read.tables)],
+      tables: withExtensions(
+        [...platformTables, ...solutions.flatMap((s) => s.read.tables)],
+        solutions.flatMap((s) => s.read.tableExtensions),
+      ),
       relationships: solutions.flatMap((s) => s.read.relationships),
       choices: solutions.flatMap((s) => s.read.choices),
       forms: solutions.flatMap((s) => s.ui.forms),
@@ -315,6 +318,16 @@ export class SolutionInstaller {
     writeState(this.o.db, jobsKey, [job, ...this.jobs()].slice(0, keptJobs));
     return job;
   }
+}
+
+/** The tables with the columns solutions added to tables they do not own (the Case's rollup columns). */
+function withExtensions(tables: readonly TableDef[], extensions: readonly TableExtension[]): TableDef[] {
+  return tables.map((t) => {
+    const added = extensions.filter((x) => x.table === t.logicalName).flatMap((x) => x.columns);
+    if (added.length === 0) return t;
+    const own = new Set(added.map((c) => c.logicalName));
+    return { ...t, columns: [...t.columns.filter((c) => !own.has(c.logicalName)), ...added] };
+  });
 }
 
 async function readPackage(zip: Uint8Array): Promise<{ read: ReadSolution; ui: ReadUi }> {

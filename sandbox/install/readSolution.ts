@@ -10,6 +10,8 @@ import {
   type ColumnDef,
   type ColumnType,
   type RelationshipDef,
+  type RollupConditionDef,
+  type RollupDef,
   type SettingDef,
   type TableDef,
 } from "../../src/model";
@@ -63,6 +65,12 @@ export interface MissingDependency {
   readonly dependent: ComponentReference;
 }
 
+/** Columns a solution adds to a table it does not own. */
+export interface TableExtension {
+  readonly table: string;
+  readonly columns: readonly ColumnDef[];
+}
+
 /** What a solution zip holds, in the sandbox's words. */
 export interface ReadSolution {
   readonly solution: Omit<InstalledSolution, "installedOn">;
@@ -70,6 +78,8 @@ export interface ReadSolution {
   readonly missingDependencies: readonly MissingDependency[];
   /** The solution's own tables (entities not marked `unmodified`), each with every column its XML lists. */
   readonly tables: readonly TableDef[];
+  /** Columns the solution adds to tables another solution owns (the Case's rollup columns), by table. */
+  readonly tableExtensions: readonly TableExtension[];
   /** The solution's own one-to-many relationships; the platform's (owner, business unit, audit stamps) are implied by their lookups. */
   readonly relationships: readonly RelationshipDef[];
   /** Global choices (top-level option sets). */
@@ -101,14 +111,15 @@ export function readSolution(pkg: SolutionPackage): ReadSolution {
 
   const choices = childrenOf(customizations, "optionsets", "optionset").map((e) => readGlobalChoice(e, top));
   const relationships = childrenOf(customizations, "EntityRelationships", "EntityRelationship").map((e) => readRelationship(e, top));
-  const context: TableContext = { choices: new Map(choices.map((c) => [c.name, c])), relationships };
-  const tables = childrenOf(customizations, "Entities", "Entity")
-    .filter((e) => !isShellEntity(e))
-    .map((e) => readTable(e, context, top));
+  const context: TableContext = { choices: new Map(choices.map((c) => [c.name, c])), relationships, pkg };
+  const entities = childrenOf(customizations, "Entities", "Entity");
+  const tables = entities.filter((e) => !isShellEntity(e)).map((e) => readTable(e, context, top));
+  const tableExtensions = entities.filter(isShellEntity).flatMap((e) => readExtension(e, context, top));
 
   return {
     ...manifest,
     tables,
+    tableExtensions,
     relationships: relationships.filter((r) => !isPlatformRelationship(r, tables)).map(toRelationshipDef),
     choices,
     settings: settingParts(pkg).map((path) => readSetting(pkg, path)),
@@ -529,6 +540,55 @@ function toRelationshipDef(r: RelationshipElement): RelationshipDef {
 interface TableContext {
   readonly choices: ReadonlyMap<string, ChoiceDef>;
   readonly relationships: readonly RelationshipElement[];
+  /** The package, for the definition files computed columns name. */
+  readonly pkg: SolutionPackage;
+}
+
+/** The columns of ours on a table another solution owns, with the companions of each rollup column. */
+function readExtension(e: Element, context: TableContext, top: At): TableExtension[] {
+  const schemaName = text(e, "Name", within(top, "Entities/Entity"));
+  const at = within(top, `Entities/Entity[${schemaName}]`);
+  const entity = child(child(e, "EntityInfo", at), "entity", within(at, "EntityInfo"));
+  const entityAt = within(at, "EntityInfo/entity");
+  const table = { schemaName, logicalName: schemaName.toLowerCase() };
+  const attributes = optionalChild(entity, "attributes");
+  const read = attributes ? elements(attributes, "attribute").map((a) => readColumn(a, table, context, entityAt)) : [];
+  if (read.length === 0) return [];
+  const stray = read.find((r) => r.primaryName || r.column.type === "primarykey" || r.column.system);
+  if (stray) fail(within(entityAt, `attribute[${stray.column.schemaName}]`), "a table another solution owns takes only custom columns");
+  return [{ table: table.logicalName, columns: withRollupCompanions(read.map((r) => r.column)) }];
+}
+
+/**
+ * Dataverse adds two columns to every rollup column: `<name>_date`, when it was last calculated,
+ * and `<name>_state`, how that went (0 not calculated, 1 calculated, 2 overflow, 3 other error,
+ * 4 retry limit exceeded, 5 hierarchical recursion limit, 6 loop detected). Neither is in the zip.
+ */
+export function withRollupCompanions(columns: readonly ColumnDef[]): ColumnDef[] {
+  return columns.flatMap((c) =>
+    c.rollup
+      ? [
+          c,
+          {
+            logicalName: `${c.logicalName}_date`,
+            schemaName: `${c.schemaName}_Date`,
+            type: "datetime" as const,
+            displayName: `${c.displayName} (Last Updated On)`,
+            dateFormat: "datetime" as const,
+            system: true,
+          },
+          {
+            logicalName: `${c.logicalName}_state`,
+            schemaName: `${c.schemaName}_State`,
+            type: "integer" as const,
+            displayName: `${c.displayName} (State)`,
+            minValue: 0,
+            maxValue: 6,
+            system: true,
+          },
+        ]
+      : [c],
+  );
 }
 
 /** An entity of another solution present only to hold components of ours (`unmodified="1"`, root behaviour 2). */
@@ -569,7 +629,7 @@ function readTable(e: Element, context: TableContext, top: At): TableDef {
     auditEnabled: flagText(entity, "IsAuditEnabled", entityAt),
     // The solution's own tables; the platform's baseline marks its tables as system tables.
     systemTable: false,
-    columns,
+    columns: withRollupCompanions(columns),
   };
 }
 
@@ -636,6 +696,7 @@ function readColumn(e: Element, table: TableNames, context: TableContext, entity
   const securedText = optionalText(e, "IsSecured");
   const secured = securedText !== undefined && flag(securedText, within(at, "IsSecured"));
 
+  const rollup = readSourceType(e, type, context, { table, logicalName }, at);
   const column: ColumnDef = {
     logicalName,
     schemaName,
@@ -647,6 +708,7 @@ function readColumn(e: Element, table: TableNames, context: TableContext, entity
     ...(autoNumberFormat !== "" && { autoNumberFormat }),
     ...(system && { system }),
     ...(secured && { secured }),
+    ...(rollup && { rollup }),
   };
   const displayMask = optionalText(e, "DisplayMask") ?? "";
   return { column, primaryName: displayMask.split("|").includes("PrimaryName") };
@@ -887,4 +949,99 @@ function readWebResource(e: Element, pkg: SolutionPackage, top: At): InstalledWe
     description: optionalText(e, "Description") ?? "",
     content,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Computed columns
+
+const aggregates: ReadonlyMap<string, RollupDef["aggregate"]> = new Map([
+  ["Count", "count"],
+  ["Sum", "sum"],
+  ["Min", "min"],
+  ["Max", "max"],
+]);
+
+/**
+ * `SourceType`: 0 (or absent) a simple column, 1 calculated, 2 rollup, 3 formula. A rollup's
+ * definition is the file its `FormulaDefinitionFileName` names, which must be in the zip. The
+ * sandbox computes rollups only, and refuses the other computed kinds rather than serve them
+ * as plain columns.
+ */
+function readSourceType(
+  e: Element,
+  type: ColumnType,
+  context: TableContext,
+  column: Pick<ColumnNames, "table" | "logicalName">,
+  at: At,
+): RollupDef | undefined {
+  const sourceType = optionalText(e, "SourceType");
+  if (sourceType === undefined || sourceType === "0") return undefined;
+  if (sourceType !== "2") fail(within(at, "SourceType"), `the sandbox computes rollup columns (2) only, not SourceType ${sourceType}`);
+  const fileName = text(e, "FormulaDefinitionFileName", at);
+  const path = fileName.replace(/^\//, "");
+  const root = context.pkg.parts.has(path)
+    ? parseDocument(context.pkg, path, "Activity")
+    : fail(within(at, "FormulaDefinitionFileName"), `the definition file ${fileName} is not in the solution zip`);
+  const fileAt: At = { file: path, element: "Activity" };
+  const reference = root.getElementsByTagName("mxswa:ActivityReference")[0] ?? fail(fileAt, "the rollup has no activity");
+  const args = new Map<string, string>();
+  for (const arg of Array.from(reference.getElementsByTagName("InArgument"))) {
+    args.set(arg.getAttribute("x:Key") ?? "", arg.textContent ?? "");
+  }
+  const arg = (key: string) => args.get(key) ?? fail(within(fileAt, `InArgument[${key}]`), `the rollup has no ${key}`);
+  if (arg("TargetEntity") !== column.table.logicalName || arg("TargetAttribute") !== column.logicalName) {
+    fail(
+      within(fileAt, "InArgument[TargetAttribute]"),
+      `the definition is of ${arg("TargetEntity")}.${arg("TargetAttribute")}, not of this column`,
+    );
+  }
+  const relationship = context.relationships.find((r) => r.schemaName === arg("Relationship"));
+  if (!relationship || relationship.referencedTable !== column.table.logicalName || relationship.referencingTable !== arg("SourceEntity")) {
+    fail(
+      within(fileAt, "InArgument[Relationship]"),
+      `${arg("Relationship")} is not a one-to-many relationship of the solution from ${column.table.logicalName} to ${arg("SourceEntity")}`,
+    );
+  }
+  const aggregate =
+    aggregates.get(arg("AggregateFunction")) ??
+    fail(within(fileAt, "InArgument[AggregateFunction]"), `unknown aggregate "${arg("AggregateFunction")}"`);
+  const fits =
+    aggregate === "min" || aggregate === "max"
+      ? type === "datetime" || type === "integer" || type === "bigint"
+      : type === "integer" || type === "bigint";
+  if (!fits) fail(within(at, "Type"), `a ${aggregate} rollup cannot be a ${type} column`);
+  return {
+    relationship: relationship.schemaName,
+    aggregate,
+    sourceColumn: arg("AggregateAttribute").toLowerCase(),
+    conditions: readRollupFilter(arg("Filter"), within(fileAt, "InArgument[Filter]")),
+  };
+}
+
+/** The rollup's filter on the related rows: a FetchXML `<filter type="and">` of eq, ne and not-null conditions. */
+function readRollupFilter(source: string, at: At): RollupConditionDef[] {
+  if (source.trim() === "") return [];
+  let filter: Element | null;
+  try {
+    filter = new DOMParser({
+      onError: (level, message) => {
+        throw new Error(`${level}: ${message}`);
+      },
+    }).parseFromString(source, "text/xml").documentElement;
+  } catch (e) {
+    return fail(at, `the filter is not well-formed FetchXML (${messageOf(e)})`, e);
+  }
+  if (!filter || filter.tagName !== "filter" || (filter.getAttribute("type") ?? "and") !== "and")
+    fail(at, 'the filter must be one <filter type="and">');
+  return elements(filter, "condition").map((c) => {
+    const operator = attribute(c, "operator", at);
+    if (operator !== "eq" && operator !== "ne" && operator !== "not-null")
+      fail(at, `the sandbox's rollups take eq, ne and not-null conditions, not ${operator}`);
+    const value = optionalAttribute(c, "value");
+    return {
+      column: attribute(c, "attribute", at),
+      operator,
+      ...(value !== undefined && { value: integer(value, at) }),
+    };
+  });
 }

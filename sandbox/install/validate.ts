@@ -48,7 +48,7 @@ export const componentTypes: Readonly<Record<number, string>> = {
 };
 
 /** The component types this sandbox can import. */
-const importable = new Set([1, 9, 20, 60, 61, 70, 380]);
+const importable = new Set([1, 9, 20, 26, 60, 61, 70, 380]);
 
 const file = "solution.xml";
 
@@ -131,6 +131,8 @@ function checkRootComponent(root: RootComponent, index: number, solution: ReadSo
         return solution.roles.some((r) => r.id.toLowerCase() === key);
       case 70:
         return solution.fieldSecurityProfiles.some((p) => p.id === key);
+      case 26:
+        return ui.views.some((v) => v.key === key);
       case 60:
         return ui.forms.some((f) => f.key === key) || ui.dashboards.some((d) => d.key === key);
       case 61:
@@ -182,6 +184,18 @@ function checkDependencies(solution: ReadSolution, ui: ReadUi, current: Catalog)
       for (const target of column.type === "owner" ? [] : (column.targets ?? [])) {
         if (!tables.has(target))
           missing(`Entity[${table.schemaName}]/attribute[${column.schemaName}]`, `the lookup points at the table ${target}`);
+      }
+    }
+  }
+  for (const extension of solution.tableExtensions) {
+    const at = `Entity[${extension.table}]`;
+    if (!tables.has(extension.table)) missing(at, `the solution adds columns to the table ${extension.table}`);
+    for (const column of extension.columns) {
+      const rollup = column.rollup;
+      const source = rollup && solution.relationships.find((r) => r.schemaName === rollup.relationship)?.referencingTable;
+      const sourceTable = source === undefined ? undefined : tables.get(source);
+      if (rollup && !sourceTable?.columns.some((c) => c.logicalName === rollup.sourceColumn)) {
+        missing(`${at}/attribute[${column.schemaName}]`, `the rollup aggregates the column ${source}.${rollup.sourceColumn}`);
       }
     }
   }

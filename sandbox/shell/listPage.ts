@@ -78,12 +78,16 @@ export function viewGrid(
   table: string,
   view: ViewDef | undefined,
   label: string,
+  sort?: GridSort,
 ): { html: string; count: number } {
   const meta = data.meta(table);
+  // A column picked in the grid's header sorts the rows instead of the view's own order.
+  const sorted = sort?.column && sortable(view, sort.column) && meta.columns.has(sort.column) ? sort : undefined;
+  const order = sorted ? [{ column: sorted.column!, descending: sorted.descending }] : (view?.order ?? []);
   const query: ODataQuery = view
     ? {
         filter: filterOf(view, user, data.now()),
-        orderBy: view.order.filter((o) => meta.columns.has(o.column)).map((o) => ({ path: [o.column], descending: o.descending })),
+        orderBy: order.filter((o) => meta.columns.has(o.column)).map((o) => ({ path: [o.column], descending: o.descending })),
       }
     : {};
   const records = data.query(user, table, query);
@@ -94,7 +98,12 @@ export function viewGrid(
       const colTable = linkDef ? linkDef.table : table;
       const label = data.meta(colTable).columns.get(c.column)?.displayName ?? c.column;
       const suffix = linkDef ? ` (${data.meta(linkDef.table).table.displayName})` : "";
-      return `<th style="width:${c.width}px">${esc(label + suffix)}</th>`;
+      if (!sort || !view || !sortable(view, c.column) || linkDef) return `<th style="width:${c.width}px">${esc(label + suffix)}</th>`;
+      // The header sorts by its column, ascending first, then the other way (Unified Interface's "Sort A to Z / Z to A").
+      const current = sorted?.column === c.column ? (sorted.descending ? "descending" : "ascending") : "none";
+      const href = `${listUrl(table, view.key)}&sort=${encodeURIComponent(c.column)}&desc=${current === "ascending" ? 1 : 0}`;
+      const arrow = current === "ascending" ? " ↑" : current === "descending" ? " ↓" : "";
+      return `<th style="width:${c.width}px" aria-sort="${current}"><a class="sort-link" href="${esc(href)}">${esc(label + suffix)}${arrow}</a></th>`;
     })
     .join("");
   const body = records
@@ -122,12 +131,30 @@ export function viewGrid(
   return { html, count: records.length };
 }
 
-/** `main.aspx?pagetype=entitylist&etn=…`: the table's view as a grid. */
-export function renderList(data: ShellData, user: SandboxUser, table: string, viewKey: string | undefined, currentUrl: string): string {
+/** A sort picked in a list's header: a column of the view's own table, and its direction. */
+export interface GridSort {
+  readonly column?: string;
+  readonly descending: boolean;
+}
+
+/** Whether the grid may sort by a column of the view: its own table's columns, as in Dataverse. */
+function sortable(view: ViewDef | undefined, column: string): boolean {
+  return view?.columns.some((c) => c.column === column && !c.link) ?? false;
+}
+
+/** `main.aspx?pagetype=entitylist&etn=…`: the table's view as a grid, sorted by a header's column when one was picked. */
+export function renderList(
+  data: ShellData,
+  user: SandboxUser,
+  table: string,
+  viewKey: string | undefined,
+  currentUrl: string,
+  sort: GridSort = { descending: false },
+): string {
   const meta = data.meta(table);
   const views = viewsOf(table);
   const view = views.find((v) => v.key === viewKey) ?? views[0];
-  const grid = viewGrid(data, user, table, view, meta.table.displayCollectionName);
+  const grid = viewGrid(data, user, table, view, meta.table.displayCollectionName, sort);
   const viewMenu = views
     .map((v) => `<a href="${listUrl(table, v.key)}"${v === view ? ' class="current"' : ""}>${esc(v.name)}</a>`)
     .join("");

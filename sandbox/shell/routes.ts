@@ -10,6 +10,7 @@ import { renderForm, shellContext } from "./formPage";
 import { esc, jsonScript, listUrl } from "./html";
 import { accountPicker, page } from "./layout";
 import { renderList } from "./listPage";
+import { runDueRollupJobs } from "../dataverse/rollups";
 import { ShellData } from "./records";
 import { webResourceCacheSegment } from "./webResources";
 import { renderDashboard } from "./dashboardPage";
@@ -73,13 +74,21 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJ
     const q = req.query as Record<string, string | undefined>;
     const pagetype = (q.pagetype ?? "").toLowerCase();
     const tail = jsonScript("cfx-shell-context", shellContext(user, ctx.origins));
+    // Time passes in the organization: the rollup jobs due by now have run before a page shows figures.
+    runDueRollupJobs(ctx.db, data.rows, ctx.clock.now());
     if (pagetype === "dashboard") return html(reply, renderDashboard(data, user, q.id, req.url, tail));
     if (pagetype === "solutions") {
       return html(reply, renderSolutions(user, catalog().solutions, importJobs(), req.url).replace("</body>", `${tail}\n</body>`));
     }
     if (pagetype === "entitylist") {
       if (!q.etn || !entityByName(q.etn)) return notFound(reply, user, req.url, `There is no table "${q.etn ?? ""}" in this app.`);
-      return html(reply, renderList(data, user, q.etn, q.viewid, req.url).replace("</body>", `${tail}\n</body>`));
+      return html(
+        reply,
+        renderList(data, user, q.etn, q.viewid, req.url, { column: q.sort, descending: q.desc === "1" }).replace(
+          "</body>",
+          `${tail}\n</body>`,
+        ),
+      );
     }
     if (pagetype === "entityrecord") {
       const id = guid.exec(q.id ?? "")?.[1]?.toLowerCase();

@@ -44,3 +44,18 @@ export function statusSummary(
       return { ...base, kind: "revoked", tone: urgent ?? "neutral" };
   }
 }
+
+/** The statuses a case's status columns count, in the order a supervisor reads them. */
+export const caseStatusKinds = ["readyToShare", "shared", "awaitingFiles", "filesReceived"] as const;
+export type CaseStatusKind = (typeof caseStatusKinds)[number];
+
+/**
+ * Which of its case's status counts an active exchange adds to: its status while it is live with
+ * the customer (ready, shared, waiting for files, files received); none while the folder is being
+ * prepared, nor once access is revoked or the folder deleted. Expiry plays no part: the case's
+ * rollup columns count by stage, and show the next deletion beside.
+ */
+export function caseStatusKind(exchange: { readonly direction: ExchangeDirection; readonly stage: ExchangeStage }): CaseStatusKind | null {
+  const { kind } = statusSummary({ ...exchange, expiresOn: null }, new Date(0), 0);
+  return (caseStatusKinds as readonly string[]).includes(kind) ? (kind as CaseStatusKind) : null;
+}

@@ -52,6 +52,30 @@ export interface ColumnDef {
    * (`src/model/fieldSecurity.ts`).
    */
   readonly secured?: boolean;
+  /** A rollup column (Dataverse `SourceType` 2): the platform computes it from related rows. */
+  readonly rollup?: RollupDef;
+}
+
+/** One condition on the related rows a rollup aggregates (the rollup editor's "Filters"). */
+export interface RollupConditionDef {
+  readonly column: string;
+  readonly operator: "eq" | "ne" | "not-null";
+  /** For `eq` and `ne`: a choice value or number. */
+  readonly value?: number;
+}
+
+/**
+ * A rollup column's definition: over the child rows of a one-to-many relationship that match every
+ * condition, count them, or take the sum, minimum or maximum of one of their columns. Dataverse
+ * recalculates it in a system job (and on demand with `CalculateRollupField`), never on write.
+ */
+export interface RollupDef {
+  /** The one-to-many relationship's schema name, from this column's table to the rows it aggregates. */
+  readonly relationship: string;
+  readonly aggregate: "count" | "sum" | "min" | "max";
+  /** The child column aggregated; for `count`, the child table's primary key. */
+  readonly sourceColumn: string;
+  readonly conditions: readonly RollupConditionDef[];
 }
 
 export interface ChoiceOption {

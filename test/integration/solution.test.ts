@@ -16,6 +16,7 @@ import { tableColumns } from "../../solution/attributes";
 import { formId } from "../../solution/formXml";
 import { dashboardDefs, supervisorDashboard } from "../../src/model/dashboards";
 import { viewByKey } from "../../src/model/views";
+import { caseStatusColumns, caseViews } from "../../src/model/caseStatus";
 import { dashboardId } from "../../solution/dashboardXml";
 import { viewId } from "../../solution/savedQueryXml";
 import { webResourcePart } from "../../solution/webResources";
@@ -64,7 +65,10 @@ describe("the built solution zip", () => {
     expect(referenced).toHaveLength(webResources.length);
     for (const path of referenced) expect(zip.file(path)).not.toBeNull();
     const envVars = settingDefs.map((s) => `environmentvariabledefinitions/${s.schemaName}/environmentvariabledefinition.xml`);
-    const expected = new Set(["customizations.xml", "solution.xml", "[Content_Types].xml", ...referenced, ...envVars]);
+    const formulas = all(customizations, /<FormulaDefinitionFileName>\/([^<]+)<\/FormulaDefinitionFileName>/g);
+    expect(formulas).toHaveLength(caseStatusColumns.length);
+    for (const path of formulas) expect(zip.file(path)).not.toBeNull();
+    const expected = new Set(["customizations.xml", "solution.xml", "[Content_Types].xml", ...referenced, ...envVars, ...formulas]);
     expect(Object.keys(zip.files).filter((n) => !expected.has(n))).toEqual([]);
   });
 
@@ -95,9 +99,11 @@ describe("the built solution zip", () => {
     for (const w of webResources) expect(has(61, w.name)).toBe(true);
     for (const s of settingDefs) expect(has(380, s.schemaName)).toBe(true);
     for (const p of fieldSecurityProfiles) expect(has(70, `{${p.id}}`)).toBe(true);
+    for (const v of caseViews) expect(has(26, viewId(v))).toBe(true);
     expect(roots).toHaveLength(
       productTables.length +
         2 +
+        caseViews.length +
         dashboardDefs.length +
         globalChoices.length +
         roleDefs.length +
@@ -174,11 +180,13 @@ describe("the built solution zip", () => {
     expect(rel).toContain("<ReferencedEntityName>Incident</ReferencedEntityName>");
   });
 
-  it("carries only our form on the Case: no empty views and no command bar that could replace the organization's", () => {
+  it("carries only our form, columns and view on the Case: no command bar that could replace the organization's", () => {
     const kase = customizations.match(/<Entity>\s*<Name [^>]*>Incident<\/Name>[\s\S]*?<\/Entity>/)![0];
     expect(kase).toContain('<entity Name="Incident" unmodified="1">');
     expect(kase).toContain(`<formid>${formId(caseForm)}</formid>`);
-    expect(kase).not.toMatch(/<SavedQueries|<RibbonDiffXml/);
+    expect(all(kase, /<attribute PhysicalName="([^"]+)">/g)).toEqual(caseStatusColumns.map((c) => c.schemaName));
+    expect(all(kase, /<savedqueryid>\{?([^<}]+)\}?<\/savedqueryid>/g).map((id) => `{${id}}`)).toEqual(caseViews.map(viewId));
+    expect(kase).not.toMatch(/<RibbonDiffXml/);
   });
 
   it("declares the Case table as missing from Dynamics 365 Customer Service", () => {

@@ -10,6 +10,7 @@ import {
 } from "../../../src/model";
 import { rolePrivileges, type PrivilegeDepth } from "../../../src/model/privileges";
 import { webResources } from "../../../src/model/webresources";
+import { caseStatusColumns } from "../../../src/model/caseStatus";
 import { readSolution, unzipSolution, type ReadSolution, type SolutionPackage } from "../../../sandbox/install/readSolution";
 import { isSolutionImportError } from "../../../sandbox/install/SolutionImportError";
 import { tableColumns } from "../../../solution/attributes";
@@ -246,6 +247,26 @@ describe("reading the solution zip the packer writes", () => {
   });
 });
 
+describe("the Case's rollup columns", () => {
+  it("reads each with its definition from Formulas/, and the _date and _state columns Dataverse adds", () => {
+    const extension = read.tableExtensions.find((x) => x.table === "incident");
+    expect(extension).toBeDefined();
+    for (const column of caseStatusColumns) {
+      const readColumn = extension!.columns.find((c) => c.logicalName === column.logicalName);
+      expect(readColumn?.type).toBe(column.type);
+      expect(readColumn?.rollup).toEqual(column.rollup);
+      expect(extension!.columns.find((c) => c.logicalName === `${column.logicalName}_date`)?.type).toBe("datetime");
+      expect(extension!.columns.find((c) => c.logicalName === `${column.logicalName}_state`)?.type).toBe("integer");
+    }
+    expect(extension!.columns).toHaveLength(caseStatusColumns.length * 3);
+  });
+
+  it("adds nothing of the Case's own columns", () => {
+    const names = read.tableExtensions.flatMap((x) => x.columns.map((c) => c.logicalName));
+    expect(names.filter((n) => !n.startsWith("cfx_"))).toEqual([]);
+  });
+});
+
 describe("a package the import refuses", () => {
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -306,6 +327,34 @@ describe("a package the import refuses", () => {
     const part = webResourcePart("cfx_/js/vendor.js");
     expect(() => readSolution(withoutPart(part))).toThrow(
       importError("customizations.xml", /WebResource\[cfx_\/js\/vendor\.js\]\/FileName$/, new RegExp(`no part ${part}`)),
+    );
+  });
+
+  it("stops at a rollup column whose definition file is not in the zip", () => {
+    expect(() => readSolution(withoutPart("Formulas/incident-cfx_backupsreadycount.xaml"))).toThrow(
+      importError("customizations.xml", /attribute\[cfx_BackupsReadyCount\]\/FormulaDefinitionFileName$/, /not in the solution zip/),
+    );
+  });
+
+  it("stops at a calculated column, which the sandbox does not compute", () => {
+    const calculated = withEdit("customizations.xml", (xml) =>
+      xml.replace(/(<attribute PhysicalName="cfx_BackupsSharedCount">[\s\S]*?<SourceType>)2/, "$11"),
+    );
+    expect(() => readSolution(calculated)).toThrow(
+      importError("customizations.xml", /attribute\[cfx_BackupsSharedCount\]\/SourceType$/, /rollup columns \(2\) only/),
+    );
+  });
+
+  it("stops at a rollup over a relationship that does not lead from its table", () => {
+    const other = withEdit("Formulas/incident-cfx_awaitingfilescount.xaml", (xml) =>
+      xml.replace("cfx_incident_cfx_fileexchange_CaseId", "cfx_fileexchange_cfx_filereceipt_ExchangeId"),
+    );
+    expect(() => readSolution(other)).toThrow(
+      importError(
+        "Formulas/incident-cfx_awaitingfilescount.xaml",
+        /Relationship\]$/,
+        /not a one-to-many relationship of the solution from incident/,
+      ),
     );
   });
 

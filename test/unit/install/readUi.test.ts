@@ -8,8 +8,12 @@ import { linkAlias, viewId } from "../../../solution/savedQueryXml";
 import { dashboardDefs, supervisorDashboard, type DashboardDef, type DashboardListDef } from "../../../src/model/dashboards";
 import { caseForm, fileExchangeForm, formDefs, hardwareTicketForm, type FormDef, type FormItemDef } from "../../../src/model/forms";
 import { commandDefs, notifySupportCommand, type CommandDef } from "../../../src/model/ribbon";
-import { supervisorView, viewByKey, viewDefs, type ViewDef } from "../../../src/model/views";
+import { supervisorView, viewByKey, viewDefs as productViews, type ViewDef } from "../../../src/model/views";
+import { caseViews } from "../../../src/model/caseStatus";
 import { formScript, webResources } from "../../../src/model/webresources";
+
+/** Every view the zip carries: the product tables' and the Case's. */
+const viewDefs = [...productViews, ...caseViews];
 
 const packed = customizationsXml(webResources);
 const read = readUi(packed);
