@@ -14,3 +14,4 @@ export * from "./statusSummary";
 export * from "./onceId";
 export * from "./recordIds";
 export * from "./notificationAudience";
+export * from "./malware";
