@@ -57,6 +57,21 @@ function ExpiryLine({ view, info }: { view: ExchangeView; info: LocaleInfo }) {
   );
 }
 
+/** A flagged file's warning: an icon and words (not colour alone), with what SharePoint's scan reported. */
+function MalwareWarning({ description }: { description: string }) {
+  return (
+    <span style={{ color: toneColors.danger }}>
+      <span style={{ fontWeight: 600 }}>
+        <FontIcon iconName="Warning" aria-hidden /> {s.malware}
+      </span>
+      <span className={classes.small} style={{ display: "block", color: toneColors.danger }}>
+        {description ? `${description} · ` : ""}
+        {s.malwareNote}
+      </span>
+    </span>
+  );
+}
+
 function FilesTable({ files, info, caption }: { files: readonly FileRow[]; info: LocaleInfo; caption: string }) {
   if (files.length === 0) return <p className={classes.empty}>{s.noFiles}</p>;
   return (
@@ -75,30 +90,40 @@ function FilesTable({ files, info, caption }: { files: readonly FileRow[]; info:
       </thead>
       <tbody>
         {files.map((f) => (
-          <tr key={f.path}>
+          <tr key={f.path} data-malware={f.malware ? "true" : undefined}>
             <td>
               <span className={classes.fileName}>
-                <FontIcon iconName="Page" aria-hidden style={{ color: "#605e5c" }} />
+                <FontIcon
+                  iconName={f.malware ? "Warning" : "Page"}
+                  aria-hidden
+                  style={{ color: f.malware ? toneColors.danger : "#605e5c" }}
+                />
                 {f.path}
               </span>
             </td>
             <td className={classes.num}>{formatBytes(f.size, info)}</td>
             <td>{f.uploadedBy ?? "—"}</td>
             <td className={classes.nowrap}>{f.uploadedOn ? formatDate(f.uploadedOn, info) : "—"}</td>
-            <td className={classes.nowrap}>
-              <span
-                style={{
-                  color:
-                    f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
-                }}
-              >
-                <FontIcon
-                  iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
-                  aria-hidden
-                />{" "}
-                {s.integrityText[f.integrity]}
-              </span>
-            </td>
+            {f.malware ? (
+              <td>
+                <MalwareWarning description={f.malware.description} />
+              </td>
+            ) : (
+              <td className={classes.nowrap}>
+                <span
+                  style={{
+                    color:
+                      f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
+                  }}
+                >
+                  <FontIcon
+                    iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
+                    aria-hidden
+                  />{" "}
+                  {s.integrityText[f.integrity]}
+                </span>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -189,6 +214,7 @@ export const ExchangeCard = memo(function ExchangeCard({
   const can = (a: string) => view.actions.includes(a as never);
   const running = (a: string) => busy?.action === a && busy.exchangeId === view.id;
   const spinner = () => <Spinner size={SpinnerSize.xSmall} />;
+  const flaggedCount = view.files.filter((f) => f.malware).length;
   return (
     <section className={`${classes.card} ${deleted ? classes.cardDeleted : ""}`} aria-labelledby={titleId} data-exchange={view.id}>
       <div className={classes.cardHead}>
@@ -231,6 +257,11 @@ export const ExchangeCard = memo(function ExchangeCard({
           {s.folderMissing}
         </MessageBar>
       ) : null}
+      {view.malwareRefusal ? (
+        <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline>
+          {view.malwareRefusal}
+        </MessageBar>
+      ) : null}
       {view.contactChanges.map((c) => (
         <MessageBar
           key={c.access.key}
@@ -256,7 +287,8 @@ export const ExchangeCard = memo(function ExchangeCard({
               {s.files}
               {view.files.length > 0 ? (
                 <span className={classes.small} style={{ fontWeight: 400, marginLeft: 6 }}>
-                  {fill(s.filesCount, { count: formatNumber(view.files.length, info), size: formatBytes(view.totalBytes, info) })}
+                  {fill(s.filesCount, { count: formatNumber(view.goodFileCount, info), size: formatBytes(view.totalBytes, info) })}
+                  {flaggedCount > 0 ? ` · ${plural(s.filesFlagged, flaggedCount, formatNumber(flaggedCount, info))}` : ""}
                 </span>
               ) : null}
             </h3>
