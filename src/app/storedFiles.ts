@@ -28,8 +28,7 @@ export function storedTotals(receipts: readonly FileReceipt[], listed: readonly 
   const flaggedIds = new Set(flagged.map((f) => f.itemId));
   const flaggedPaths = new Set(flagged.map((f) => f.path.toLowerCase()));
   const stored = [...latest.values()].filter(
-    (r) =>
-      r.integrity !== FileIntegrity.mismatch && !(r.itemId && flaggedIds.has(r.itemId)) && !flaggedPaths.has(r.path.toLowerCase()),
+    (r) => r.integrity !== FileIntegrity.mismatch && !(r.itemId && flaggedIds.has(r.itemId)) && !flaggedPaths.has(r.path.toLowerCase()),
   );
   stored.sort((a, b) => a.path.localeCompare(b.path));
   return {
@@ -39,4 +38,3 @@ export function storedTotals(receipts: readonly FileReceipt[], listed: readonly 
     flagged: flagged.map((f) => ({ path: f.path, size: f.size, malware: f.malware })),
   };
 }
-

@@ -7,6 +7,7 @@ import type { AccessRow, ExchangeView, FileRow } from "../../app/casePanelView";
 import type { Busy } from "../../app/casePanelSession";
 import { ExchangeDirection, ExchangeStage } from "../../model";
 import { formatBytes, formatDate, formatLongDate, formatNumber, type LocaleInfo } from "../common/format";
+import { MalwareWarning } from "../common/MalwareWarning";
 import { useLocaleInfo } from "../common/PanelRoot";
 import { commonStrings, fill, plural } from "../common/strings";
 import { toneColors } from "../common/theme";
@@ -53,21 +54,6 @@ function ExpiryLine({ view, info }: { view: ExchangeView; info: LocaleInfo }) {
       {view.status.expired
         ? fill(s.expiredOn, { date: formatLongDate(x.expiresOn, info) })
         : `${fill(s.expires, { date: formatLongDate(x.expiresOn, info) })} · ${plural(commonStrings.daysLeft, days, formatNumber(days, info))}`}
-    </span>
-  );
-}
-
-/** A flagged file's warning: an icon and words (not colour alone), with what SharePoint's scan reported. */
-function MalwareWarning({ description }: { description: string }) {
-  return (
-    <span style={{ color: toneColors.danger }}>
-      <span style={{ fontWeight: 600 }}>
-        <FontIcon iconName="Warning" aria-hidden /> {s.malware}
-      </span>
-      <span className={classes.small} style={{ display: "block", color: toneColors.danger }}>
-        {description ? `${description} · ` : ""}
-        {s.malwareNote}
-      </span>
     </span>
   );
 }
@@ -288,7 +274,7 @@ export const ExchangeCard = memo(function ExchangeCard({
               {view.files.length > 0 ? (
                 <span className={classes.small} style={{ fontWeight: 400, marginLeft: 6 }}>
                   {fill(s.filesCount, { count: formatNumber(view.goodFileCount, info), size: formatBytes(view.totalBytes, info) })}
-                  {flaggedCount > 0 ? ` · ${plural(s.filesFlagged, flaggedCount, formatNumber(flaggedCount, info))}` : ""}
+                  {flaggedCount > 0 ? ` · ${plural(commonStrings.malware.count, flaggedCount, formatNumber(flaggedCount, info))}` : ""}
                 </span>
               ) : null}
             </h3>
