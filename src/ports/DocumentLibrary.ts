@@ -75,6 +75,8 @@ export interface FolderSnapshot {
   readonly folder: FolderRef | null;
   /** Files directly in the folder (not in subfolders: `listFiles` recurses). */
   readonly files: readonly StoredFile[];
+  /** How many folders are directly in it (their files are not in `files`); absent when not counted. */
+  readonly subfolderCount?: number;
   readonly permissions: readonly FolderPermission[];
 }
 
