@@ -106,6 +106,11 @@ const integrityViews: Record<number, IntegrityView> = {
   [FileIntegrity.mismatch]: "mismatch",
 };
 
+/** A backup that is ready but holds a flagged file is not "ready to share": the badge says so. */
+function malwareStatus(status: StatusSummary, flagged: boolean): StatusSummary {
+  return flagged && status.kind === "readyToShare" ? { ...status, kind: "malwareFound", tone: "danger" } : status;
+}
+
 function roleOf(role: number | readonly string[]): AccessRole {
   if (typeof role === "number") return role === RecipientRole.write ? "write" : "read";
   return role.includes("write") || role.includes("owner") ? "write" : "read";
@@ -213,7 +218,7 @@ export function casePanelView(
     return {
       id: x.id,
       exchange: x,
-      status: statusSummary(x, now, settings.warningDays),
+      status: malwareStatus(statusSummary(x, now, settings.warningDays), refusal !== undefined),
       ticketName: record.ticketName,
       preparedBy: record.createdByName,
       preparedOn: x.folderCreatedOn ?? record.createdOn,

@@ -23,10 +23,17 @@ export async function loadTicketFiles(ports: Pick<TicketPorts, "library">, excha
 }
 
 /**
- * The panel's model once SharePoint's listing is known: when every file there is flagged as
- * malware, Notify Support is not offered (the use case refuses it the same way when it runs).
+ * The panel's model once SharePoint's listing is known: a flagged file turns "ready" into "malware
+ * found", and when every file there is flagged Notify Support is not offered (the use case refuses
+ * it the same way when it runs).
  */
 export function withTicketFiles(model: TicketPanelModel, files: TicketFiles | null): TicketPanelModel {
-  if (!files || model.exchange?.stage !== ExchangeStage.folderCreated || files.goodCount > 0 || files.flagged.length === 0) return model;
-  return { ...model, actions: model.actions.filter((a) => a !== "notifySupport") };
+  if (!files || files.flagged.length === 0) return model;
+  const status =
+    model.status.kind === "readyToShare" ? { ...model.status, kind: "malwareFound" as const, tone: "danger" as const } : model.status;
+  const actions =
+    model.exchange?.stage === ExchangeStage.folderCreated && files.goodCount === 0
+      ? model.actions.filter((a) => a !== "notifySupport")
+      : model.actions;
+  return { ...model, status, actions };
 }

@@ -24,6 +24,7 @@ export const ticketStrings = {
     notStarted: "No backup folder yet",
     beingPrepared: "Backup being prepared",
     readyToShare: "Backup ready, support notified",
+    malwareFound: "Malware found in the backup",
     shared: "Shared with the customer",
     awaitingFiles: "Waiting for the customer's files",
     filesReceived: "Files received",

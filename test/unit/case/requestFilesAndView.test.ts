@@ -296,6 +296,7 @@ describe("casePanelView", () => {
       ["setup.exe", "Win32/EICAR_Test_File"],
     ]);
     expect([mixed.goodFileCount, mixed.totalBytes]).toEqual([1, 100]);
+    expect(mixed.status).toMatchObject({ kind: "malwareFound", tone: "danger" });
     expect(mixed.actions).not.toContain("shareWithCustomer");
     expect(mixed.malwareRefusal).toMatch(/flagged a file of this backup as malware \(setup\.exe \(Win32\/EICAR_Test_File\)\)/);
 
@@ -306,6 +307,7 @@ describe("casePanelView", () => {
 
     const clean = view([file("backup.zip", 100)]);
     expect(clean.actions).toContain("shareWithCustomer");
+    expect(clean.status.kind).toBe("readyToShare");
     expect(clean.malwareRefusal).toBeUndefined();
   });
 
