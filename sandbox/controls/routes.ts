@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import type { Faults, SandboxContext } from "../context";
+import { setMalwareFlag } from "../graph/malwareControl";
 import { userByKey, users } from "../seed/people";
 import { parseFaults } from "./faults";
 import type { RequestLog } from "./requestLog";
@@ -78,6 +79,16 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
       return deps.updatePolicy((req.body ?? {}) as Record<string, unknown>);
     } catch (e) {
       return reply.code(400).send(bad((e as Error).message));
+    }
+  });
+
+  // An addition to the fixed contract: flags a file as SharePoint's malware scan does ({"itemId"} or
+  // {"path"}, optional "description"), or clears it with "clean": true.
+  app.post("/_sandbox/graph/malware", async (req, reply) => {
+    try {
+      return setMalwareFlag(ctx, req.body);
+    } catch (e) {
+      return reply.code(/^There is no file/.test((e as Error).message) ? 404 : 400).send(bad((e as Error).message));
     }
   });
 

@@ -160,6 +160,8 @@ export function driveItemJson(
   out.fileSystemInfo = { createdDateTime: row.created_at, lastModifiedDateTime: row.modified_at };
   if (row.is_folder) out.folder = { childCount: extra.childCount ?? 0 };
   else out.file = { mimeType: row.mime ?? "application/octet-stream", hashes: { quickXorHash: row.quick_xor } };
+  // Graph's malware facet: present only on a file SharePoint's scan flagged (malware.md).
+  if (!row.is_folder && row.malware !== null && row.malware !== undefined) out.malware = { description: row.malware };
   if (isRoot) out.root = {};
   return out;
 }

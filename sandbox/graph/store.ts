@@ -26,6 +26,8 @@ export interface ItemRow {
   readonly version: number;
   readonly deleted_at: string | null;
   readonly deletion_id: string | null;
+  /** What SharePoint's scan reported when it found malware in the file; null while the file is clean. */
+  readonly malware: string | null;
 }
 
 export interface PermissionRow {
@@ -78,7 +80,8 @@ export function ensureGraphTables(db: Database.Database): void {
       modified_by TEXT NOT NULL,
       version INTEGER NOT NULL DEFAULT 1,
       deleted_at TEXT,
-      deletion_id TEXT
+      deletion_id TEXT,
+      malware TEXT
     );
     CREATE INDEX IF NOT EXISTS graph_items_parent ON graph_items (parent_id, deleted_at);
     CREATE TABLE IF NOT EXISTS graph_permissions (
@@ -114,6 +117,9 @@ export function ensureGraphTables(db: Database.Database): void {
       expires_at TEXT NOT NULL
     );
   `);
+  // State kept in `.sandbox/` from before the malware flag existed gets the column, all files clean.
+  const columns = db.prepare("PRAGMA table_info(graph_items)").all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === "malware")) db.exec("ALTER TABLE graph_items ADD COLUMN malware TEXT");
   ensureChangeLog(db);
 }
 
@@ -176,7 +182,7 @@ export class GraphStore {
     ).n;
   }
 
-  insertItem(row: Omit<ItemRow, "deleted_at" | "deletion_id" | "version"> & { version?: number }): void {
+  insertItem(row: Omit<ItemRow, "deleted_at" | "deletion_id" | "version" | "malware"> & { version?: number }): void {
     this.db
       .prepare(
         `INSERT INTO graph_items (id, drive_id, parent_id, name, is_folder, size, blob, quick_xor, mime, created_at, modified_at, created_by, modified_by, version)
@@ -186,14 +192,22 @@ export class GraphStore {
     this.logChange(row.id, row.modified_at, false);
   }
 
-  /** Replaces a file's content in place (same id, new version), as SharePoint does on `replace`. */
+  /**
+   * Marks a file as SharePoint's scan does when it finds malware (`description`), or clean again
+   * (null), as after an administrator's review.
+   */
+  setMalware(id: string, description: string | null): void {
+    this.db.prepare("UPDATE graph_items SET malware = ? WHERE id = ?").run(description, id);
+  }
+
+  /** Replaces a file's content in place (same id, new version), as SharePoint does on `replace`; new content is scanned anew. */
   replaceContent(
     id: string,
     change: { size: number; blob: string; quick_xor: string; mime: string | null; modified_at: string; modified_by: string },
   ): void {
     this.db
       .prepare(
-        "UPDATE graph_items SET size = @size, blob = @blob, quick_xor = @quick_xor, mime = @mime, modified_at = @modified_at, modified_by = @modified_by, version = version + 1 WHERE id = @id",
+        "UPDATE graph_items SET size = @size, blob = @blob, quick_xor = @quick_xor, mime = @mime, modified_at = @modified_at, modified_by = @modified_by, version = version + 1, malware = NULL WHERE id = @id",
       )
       .run({ id, ...change });
     this.logChange(id, change.modified_at, false);

@@ -244,6 +244,8 @@ async function download(env: GraphEnv, request: FastifyRequest, reply: FastifyRe
   if (!itemId || itemId !== q.UniqueId) throw new GraphHttpError(401, "unauthenticated", "The download URL is invalid or has expired.");
   const row = env.store.item(itemId);
   if (!row || row.is_folder || !row.blob) throw new GraphHttpError(404, "itemNotFound", "The file no longer exists.");
+  // SharePoint refuses to hand out a file its scan flagged: 403 malwareDetected, "Malware detected".
+  if (row.malware !== null && row.malware !== undefined) throw new GraphHttpError(403, "malwareDetected", "Malware detected");
   const file = blobPath(env, row.blob);
   const size = statSync(file).size;
   reply

@@ -1,6 +1,7 @@
 import type { Exchange } from "../domain/exchange";
 import { sharePointLink } from "../domain/folderLink";
 import { allowedActions, type Action } from "../domain/lifecycle";
+import { malwareShareRefusal, tallyFiles } from "../domain/malware";
 import { defaultRecipient, type DefaultRecipient } from "../domain/recipientPolicy";
 import type { Settings } from "../domain/settings";
 import { statusSummary, type StatusSummary } from "../domain/statusSummary";
@@ -19,6 +20,8 @@ export interface FileRow {
   readonly uploadedOn?: Date;
   readonly uploadedBy?: string;
   readonly integrity: IntegrityView;
+  /** SharePoint's scan found malware: shown with a warning, never offered for download, never counted. */
+  readonly malware?: { readonly description: string };
 }
 
 /** One person with access to a folder. */
@@ -53,8 +56,13 @@ export interface ExchangeView {
   readonly ticketName?: string;
   readonly preparedBy?: string;
   readonly preparedOn?: Date;
+  /** Every file, the ones flagged as malware included. */
   readonly files: readonly FileRow[];
+  /** The files that count (not flagged as malware), and their total size. */
+  readonly goodFileCount: number;
   readonly totalBytes: number;
+  /** Why Share with customer is not offered because of malware in the backup (the domain's sentence). */
+  readonly malwareRefusal?: string;
   readonly access: readonly AccessRow[];
   readonly revoked: readonly AccessRow[];
   readonly actions: readonly Action[];
@@ -98,6 +106,11 @@ const integrityViews: Record<number, IntegrityView> = {
   [FileIntegrity.mismatch]: "mismatch",
 };
 
+/** A backup that is ready but holds a flagged file is not "ready to share": the badge says so. */
+function malwareStatus(status: StatusSummary, flagged: boolean): StatusSummary {
+  return flagged && status.kind === "readyToShare" ? { ...status, kind: "malwareFound", tone: "danger" } : status;
+}
+
 function roleOf(role: number | readonly string[]): AccessRole {
   if (typeof role === "number") return role === RecipientRole.write ? "write" : "read";
   return role.includes("write") || role.includes("owner") ? "write" : "read";
@@ -122,6 +135,7 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined): Fi
         uploadedOn: r?.uploadedOn ?? f.createdOn,
         uploadedBy: r?.uploadedByName ?? f.createdBy,
         integrity: r ? (integrityViews[r.integrity] ?? "notChecked") : "notChecked",
+        ...(f.malware ? { malware: f.malware } : {}),
       };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
@@ -184,13 +198,16 @@ export function casePanelView(
     const deleted = x.stage === ExchangeStage.deleted;
     const { active, revoked } = deleted ? { active: [], revoked: access(record, undefined).revoked } : access(record, snapshot);
     const fileRows = deleted ? [] : files(record, snapshot);
+    const tally = tallyFiles(fileRows);
+    const refusal = x.direction === ExchangeDirection.backupForCustomer ? malwareShareRefusal(tally) : undefined;
     const actions = allowedActions(
       {
         direction: x.direction,
         stage: x.stage,
         expiresOn: x.expiresOn,
         activeRecipientCount: active.length,
-        storedFileCount: fileRows.length,
+        storedFileCount: tally.goodCount,
+        flaggedFileCount: tally.flagged.length,
       },
       actor.roles,
       now,
@@ -201,12 +218,14 @@ export function casePanelView(
     return {
       id: x.id,
       exchange: x,
-      status: statusSummary(x, now, settings.warningDays),
+      status: malwareStatus(statusSummary(x, now, settings.warningDays), refusal !== undefined),
       ticketName: record.ticketName,
       preparedBy: record.createdByName,
       preparedOn: x.folderCreatedOn ?? record.createdOn,
       files: fileRows,
-      totalBytes: fileRows.length ? fileRows.reduce((n, f) => n + f.size, 0) : x.totalBytes,
+      goodFileCount: fileRows.length ? tally.goodCount : x.fileCount,
+      totalBytes: fileRows.length ? tally.goodBytes : x.totalBytes,
+      ...(refusal && !deleted ? { malwareRefusal: refusal.message } : {}),
       access: active,
       revoked,
       actions: webUrl ? actions : actions.filter((a) => a !== "copyLink"),

@@ -14,7 +14,7 @@ export interface CasePanelModel extends CasePanelData {
 
 /**
  * Opens the case panel: ONE Dataverse request (case, contact, exchanges, recipients, receipts),
- * then ONE Graph `$batch` for the live folders. SharePoint failing does not hide what Dynamics
+ * then ONE Graph `$batch` for the live folders (and a listing of any folder that has subfolders). SharePoint failing does not hide what Dynamics
  * knows: the panel shows the records and says what is wrong with SharePoint.
  */
 export async function loadCasePanel(
@@ -34,6 +34,16 @@ export async function loadCasePanel(
       for (const s of await ports.library.snapshot(paths)) folders.set(s.path, s);
     } catch (e) {
       libraryError = e;
+    }
+  }
+  // A folder uploaded with its structure has files below the top level, and SharePoint's malware
+  // flag may be on any of them: only such folders cost a listing more (one request per subfolder).
+  for (const [path, s] of folders) {
+    if (!s.folder || !s.subfolderCount) continue;
+    try {
+      folders.set(path, { ...s, files: await ports.library.listFiles(s.folder) });
+    } catch {
+      // The top level from the batch is still shown; a share reads the whole folder again anyway.
     }
   }
   return { ...data, folders, libraryError, loadedAt: ports.clock.now() };

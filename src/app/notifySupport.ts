@@ -1,4 +1,4 @@
-import { nextStage, rolesFromIds, sharePointLink, ValidationError, type Exchange } from "../domain";
+import { flaggedList, nextStage, rolesFromIds, sharePointLink, ValidationError, type Exchange } from "../domain";
 import {
   MAX_NOTIFIED_MEMBERS,
   notificationAudience,
@@ -10,6 +10,7 @@ import { emailRowId, noteRowId, notificationRowId } from "../domain/recordIds";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser, TimelineTarget } from "../ports/CrmGateway";
 import type { CaseSummary, EmailStatus } from "../ports/TicketGateway";
+import { folderOf } from "./casePorts";
 import { storedTotals } from "./storedFiles";
 import type { TicketPorts, TicketRef } from "./ticketPorts";
 import { backupReadyEmail, backupReadyNoteText, noteSubjects } from "./ticketWording";
@@ -90,11 +91,20 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     };
   }
 
-  const totals = storedTotals(await tickets.listReceipts(exchange.id));
+  // SharePoint's listing says which files its scan flagged as malware: those never count as stored.
+  const folder = await folderOf(ports.library, exchange);
+  const listed = folder ? await ports.library.listFiles(folder) : [];
+  const totals = storedTotals(await tickets.listReceipts(exchange.id), listed);
   const now = clock.now();
   const firstPass = exchange.stage === ExchangeStage.folderCreated;
   if (firstPass) {
     // Throws when the role may not, or when the folder holds no stored file yet.
+    if (totals.fileCount === 0 && totals.flagged.length > 0)
+      throw new ValidationError(
+        "malwareFlagged",
+        `SharePoint flagged every file in the folder as malware (${flaggedList(totals.flagged)}): they do not count as a backup. Delete ${totals.flagged.length === 1 ? "it" : "them"} in SharePoint and upload a clean backup.`,
+        "notifySupport",
+      );
     nextStage(
       { direction: exchange.direction, stage: exchange.stage, expiresOn: exchange.expiresOn, storedFileCount: totals.fileCount },
       "notifySupport",
@@ -107,7 +117,7 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       fileCount: totals.fileCount,
       totalBytes: totals.totalBytes,
     });
-    exchange = { ...exchange, stage: ExchangeStage.backupReady, readyOn: now, ...totals };
+    exchange = { ...exchange, stage: ExchangeStage.backupReady, readyOn: now, fileCount: totals.fileCount, totalBytes: totals.totalBytes };
   } else if (exchange.stage !== ExchangeStage.backupReady) {
     throw new ValidationError(
       "actionNotAllowed",
@@ -132,6 +142,7 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       webUrl: sharePointLink(exchange.webUrl, ports.settings.siteUrl),
       fileCount: totals.fileCount,
       totalBytes: totals.totalBytes,
+      flagged: totals.flagged,
       audience,
     }),
   };

@@ -9,6 +9,7 @@ import type { TimelineTarget } from "../ports/CrmGateway";
 import type { AccessRole, DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
+import { refuseFlaggedBackup } from "./malwareCheck";
 import { keptMessageProblem } from "./shareDraft";
 import { ShareRefusedError } from "./ShareRefusedError";
 import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
@@ -110,6 +111,7 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   if (kept) throw kept;
   const folder = await folderOf(ports.library, exchange);
   if (!folder) throw new ShareRefusedError("itemNotFound", approved.email, "The exchange's folder is not in SharePoint any more.");
+  await refuseFlaggedBackup(ports.library, exchange, folder);
 
   const sameAddress = (r: Recipient) => r.email.toLowerCase() === approved.email.toLowerCase();
   const row = active.find(sameAddress);

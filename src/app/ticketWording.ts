@@ -1,3 +1,4 @@
+import { flaggedList, type ScannedFile } from "../domain/malware";
 import { audienceCapSentence, audienceNames, nobodyNotifiedSentence, type NotificationAudience } from "../domain/notificationAudience";
 
 /**
@@ -51,10 +52,17 @@ export function backupReadyNoteText(input: {
   readonly webUrl?: string;
   readonly fileCount: number;
   readonly totalBytes: number;
+  /** Files SharePoint flagged as malware: named, and not counted in `fileCount`. */
+  readonly flagged?: readonly ScannedFile[];
   /** Who was told: the case's owner, or its owning team's members (none when the team has none). */
   readonly audience: NotificationAudience;
 }): string {
   const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"}, ${bytesInWords(input.totalBytes)}`;
+  const n = input.flagged?.length ?? 0;
+  const flagged =
+    n > 0
+      ? `SharePoint flagged ${n === 1 ? "1 file" : `${n} files`} as malware: ${flaggedList(input.flagged!)}. ${n === 1 ? "It is" : "They are"} not counted, and the backup cannot be shared with the customer until ${n === 1 ? "it is" : "they are"} deleted from the folder.`
+      : "";
   const told =
     input.audience.people.length > 0
       ? [`${input.by} notified ${audienceNames(input.audience)} to share it with the customer.`, audienceCapSentence(input.audience)]
@@ -63,7 +71,7 @@ export function backupReadyNoteText(input: {
           "Add members to the team or assign the case to a person, then select Notify Support again on the hardware ticket.",
         ];
   return (
-    [`The backup is ready for case ${input.caseNumber}: ${files} in "${input.folderPath}".`, ...told].filter(Boolean).join(" ") +
+    [`The backup is ready for case ${input.caseNumber}: ${files} in "${input.folderPath}".`, flagged, ...told].filter(Boolean).join(" ") +
     (input.webUrl ? `\n${input.webUrl}` : "")
   );
 }

@@ -33,7 +33,8 @@ export type ValidationCode =
   | "expiryTooFar"
   | "settingMissing"
   | "settingInvalid"
-  | "actionNotAllowed";
+  | "actionNotAllowed"
+  | "malwareFlagged";
 
 /** The one error type of the domain boundary: bad input that changes nothing. */
 export class ValidationError extends Error {

@@ -16,3 +16,4 @@ export * from "./statusSummary";
 export * from "./onceId";
 export * from "./recordIds";
 export * from "./notificationAudience";
+export * from "./malware";

@@ -29,6 +29,8 @@ export interface ExchangeState {
   readonly storedFileCount?: number;
   /** Recipients whose access has not been revoked. */
   readonly activeRecipientCount?: number;
+  /** Files SharePoint flagged as malware (not counted in `storedFileCount`); unknown counts as none. */
+  readonly flaggedFileCount?: number;
 }
 
 export interface Transition {
@@ -86,6 +88,9 @@ function conditionsHold(action: Action, state: ExchangeState, now: Date): boolea
     case "notifySupport":
       return (state.storedFileCount ?? 0) > 0;
     case "shareWithCustomer":
+      // A backup holding a file SharePoint flagged as malware is not sent to a customer (malware.ts).
+      if (state.direction === ExchangeDirection.backupForCustomer && (state.flaggedFileCount ?? 0) > 0) return false;
+      return !expired;
     case "uploadBackup":
       // A folder past its expiry is about to be deleted: nothing new goes into it or out of it.
       return !expired;

@@ -6,7 +6,17 @@ export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 
 /** Plain facts for the status line of an exchange; the UI turns `kind` into words. */
 export interface StatusSummary {
-  readonly kind: "notStarted" | "beingPrepared" | "readyToShare" | "shared" | "awaitingFiles" | "filesReceived" | "revoked" | "deleted";
+  readonly kind:
+    | "notStarted"
+    | "beingPrepared"
+    | "readyToShare"
+    /** Ready, but SharePoint flagged a file of the backup as malware: not to be shared (malware.ts). */
+    | "malwareFound"
+    | "shared"
+    | "awaitingFiles"
+    | "filesReceived"
+    | "revoked"
+    | "deleted";
   readonly tone: Tone;
   /** null when kept with no expiry or deleted. */
   readonly daysLeft: number | null;

@@ -25,6 +25,11 @@ export interface StoredFile {
   readonly createdBy?: string;
   readonly modifiedOn: Date;
   readonly webUrl: string;
+  /**
+   * Set when SharePoint's scan found malware in the file (Graph's `malware` facet), with what the
+   * scanner reported. Such a file is never offered for download and never counts as stored.
+   */
+  readonly malware?: { readonly description: string };
 }
 
 export type AccessRole = "read" | "write";
@@ -70,6 +75,8 @@ export interface FolderSnapshot {
   readonly folder: FolderRef | null;
   /** Files directly in the folder (not in subfolders: `listFiles` recurses). */
   readonly files: readonly StoredFile[];
+  /** How many folders are directly in it (their files are not in `files`); absent when not counted. */
+  readonly subfolderCount?: number;
   readonly permissions: readonly FolderPermission[];
 }
 

@@ -129,6 +129,7 @@ export class GraphDocumentLibrary implements DocumentLibrary {
           path,
           folder,
           files: children.filter((c) => c.file || !c.folder).map((c) => toStoredFile(c, c.name)),
+          subfolderCount: children.filter((c) => c.folder && !c.file).length,
           permissions: permissions.map(toFolderPermission),
         };
       }),

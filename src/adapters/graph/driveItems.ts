@@ -11,6 +11,8 @@ export interface DriveItem {
   readonly createdBy?: { readonly user?: { readonly displayName?: string; readonly email?: string } };
   readonly folder?: { readonly childCount?: number };
   readonly file?: { readonly hashes?: { readonly quickXorHash?: string } };
+  /** Present (non-null) when SharePoint found malware in the file; absent or null when it is clean. */
+  readonly malware?: { readonly description?: string | null } | null;
   readonly parentReference?: { readonly driveId?: string; readonly id?: string; readonly path?: string };
 }
 
@@ -38,8 +40,8 @@ export interface Page<T> {
   readonly "@odata.nextLink"?: string;
 }
 
-/** What we ask for on children listings: the file facet carries the hashes. */
-export const ITEM_SELECT = "id,name,size,webUrl,createdDateTime,lastModifiedDateTime,createdBy,folder,file,parentReference";
+/** What we ask for on children listings: the file facet carries the hashes, the malware facet SharePoint's scan. */
+export const ITEM_SELECT = "id,name,size,webUrl,createdDateTime,lastModifiedDateTime,createdBy,folder,file,malware,parentReference";
 
 export function toFolderRef(driveId: string, path: string, item: DriveItem): FolderRef {
   return {
@@ -62,6 +64,8 @@ export function toStoredFile(item: DriveItem, relativePath: string): StoredFile 
     createdBy: item.createdBy?.user?.displayName ?? item.createdBy?.user?.email,
     modifiedOn: new Date(item.lastModifiedDateTime ?? item.createdDateTime ?? 0),
     webUrl: item.webUrl ?? "",
+    // Graph: "The presence (non-null) of the resource indicates that the item contains malware."
+    ...(item.malware ? { malware: { description: item.malware.description ?? "" } } : {}),
   };
 }
 

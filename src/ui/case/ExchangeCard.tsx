@@ -7,6 +7,7 @@ import type { AccessRow, ExchangeView, FileRow } from "../../app/casePanelView";
 import type { Busy } from "../../app/casePanelSession";
 import { ExchangeDirection, ExchangeStage } from "../../model";
 import { formatBytes, formatDate, formatLongDate, formatNumber, type LocaleInfo } from "../common/format";
+import { MalwareWarning } from "../common/MalwareWarning";
 import { useLocaleInfo } from "../common/PanelRoot";
 import { commonStrings, fill, plural } from "../common/strings";
 import { toneColors } from "../common/theme";
@@ -75,30 +76,40 @@ function FilesTable({ files, info, caption }: { files: readonly FileRow[]; info:
       </thead>
       <tbody>
         {files.map((f) => (
-          <tr key={f.path}>
+          <tr key={f.path} data-malware={f.malware ? "true" : undefined}>
             <td>
               <span className={classes.fileName}>
-                <FontIcon iconName="Page" aria-hidden style={{ color: "#605e5c" }} />
+                <FontIcon
+                  iconName={f.malware ? "Warning" : "Page"}
+                  aria-hidden
+                  style={{ color: f.malware ? toneColors.danger : "#605e5c" }}
+                />
                 {f.path}
               </span>
             </td>
             <td className={classes.num}>{formatBytes(f.size, info)}</td>
             <td>{f.uploadedBy ?? "—"}</td>
             <td className={classes.nowrap}>{f.uploadedOn ? formatDate(f.uploadedOn, info) : "—"}</td>
-            <td className={classes.nowrap}>
-              <span
-                style={{
-                  color:
-                    f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
-                }}
-              >
-                <FontIcon
-                  iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
-                  aria-hidden
-                />{" "}
-                {s.integrityText[f.integrity]}
-              </span>
-            </td>
+            {f.malware ? (
+              <td>
+                <MalwareWarning description={f.malware.description} />
+              </td>
+            ) : (
+              <td className={classes.nowrap}>
+                <span
+                  style={{
+                    color:
+                      f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
+                  }}
+                >
+                  <FontIcon
+                    iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
+                    aria-hidden
+                  />{" "}
+                  {s.integrityText[f.integrity]}
+                </span>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>
@@ -189,6 +200,7 @@ export const ExchangeCard = memo(function ExchangeCard({
   const can = (a: string) => view.actions.includes(a as never);
   const running = (a: string) => busy?.action === a && busy.exchangeId === view.id;
   const spinner = () => <Spinner size={SpinnerSize.xSmall} />;
+  const flaggedCount = view.files.filter((f) => f.malware).length;
   return (
     <section className={`${classes.card} ${deleted ? classes.cardDeleted : ""}`} aria-labelledby={titleId} data-exchange={view.id}>
       <div className={classes.cardHead}>
@@ -231,6 +243,11 @@ export const ExchangeCard = memo(function ExchangeCard({
           {s.folderMissing}
         </MessageBar>
       ) : null}
+      {view.malwareRefusal ? (
+        <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline>
+          {view.malwareRefusal}
+        </MessageBar>
+      ) : null}
       {view.contactChanges.map((c) => (
         <MessageBar
           key={c.access.key}
@@ -256,7 +273,8 @@ export const ExchangeCard = memo(function ExchangeCard({
               {s.files}
               {view.files.length > 0 ? (
                 <span className={classes.small} style={{ fontWeight: 400, marginLeft: 6 }}>
-                  {fill(s.filesCount, { count: formatNumber(view.files.length, info), size: formatBytes(view.totalBytes, info) })}
+                  {fill(s.filesCount, { count: formatNumber(view.goodFileCount, info), size: formatBytes(view.totalBytes, info) })}
+                  {flaggedCount > 0 ? ` · ${plural(commonStrings.malware.count, flaggedCount, formatNumber(flaggedCount, info))}` : ""}
                 </span>
               ) : null}
             </h3>

@@ -22,6 +22,7 @@ export const caseStrings = {
     beingPrepared: "Being prepared by the service team",
     beingPreparedBy: "Being prepared by {name} ({ticket})",
     readyToShare: "Ready to share with the customer",
+    malwareFound: "Malware found, not to be shared",
     shared: "Shared with the customer",
     awaitingFiles: "Waiting for the customer's files",
     filesReceived: "Files received from the customer",

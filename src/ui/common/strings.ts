@@ -15,6 +15,11 @@ export const commonStrings = {
   expired: "Expired",
   daysLeft: { one: "{n} day left", other: "{n} days left" },
   bytes: { one: "{n} byte", other: "{n} bytes" },
+  malware: {
+    flagged: "Malware detected by SharePoint",
+    notCounted: "Not counted, not offered for download",
+    count: { one: "{n} flagged as malware, not counted", other: "{n} flagged as malware, not counted" },
+  },
   // Errors from the services, as sentences a support agent can act on.
   errors: {
     unexpected: "Something went wrong: {detail}",

@@ -5,15 +5,24 @@ import { Shimmer, ShimmerElementType } from "@fluentui/react/lib/Shimmer";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
 import { memo, type ReactNode } from "react";
 import type { TicketPanelModel } from "../../app/loadTicketPanel";
+import type { TicketFiles } from "../../app/ticketFiles";
 import { ExchangeStage } from "../../model";
 import { ErrorBar } from "../common/ErrorBar";
+import { describeError } from "../common/errorText";
+import { MalwareWarning } from "../common/MalwareWarning";
 import { formatBytes, formatLongDate, formatDateTime } from "../common/format";
 import { useLocaleInfo } from "../common/PanelRoot";
-import { fill, plural } from "../common/strings";
+import { commonStrings, fill, plural } from "../common/strings";
 import { toneBackgrounds, toneColors } from "../common/theme";
 import { ticketStrings as s } from "./strings";
 
 export type TicketAction = "prepareFolder" | "uploadBackup" | "notifySupport";
+
+/** SharePoint's listing of the backup folder, read after the panel paints. */
+export type TicketFilesState =
+  | { readonly kind: "loading" }
+  | { readonly kind: "ready"; readonly files: TicketFiles }
+  | { readonly kind: "failed"; readonly error: unknown };
 
 export interface TicketNotice {
   readonly tone: "success" | "warning";
@@ -31,6 +40,8 @@ export type TicketPanelState =
       readonly busy?: TicketAction;
       readonly notices?: readonly TicketNotice[];
       readonly error?: unknown;
+      /** Absent when there is no folder to list. */
+      readonly files?: TicketFilesState;
     };
 
 export interface TicketPanelProps {
@@ -85,6 +96,41 @@ function StatusBadge({ model }: { model: TicketPanelModel }) {
   );
 }
 
+const cell = { padding: "4px 8px 4px 0", textAlign: "left", verticalAlign: "top", borderBottom: "1px solid #edebe9" } as const;
+
+/** The folder's files as SharePoint lists them: names and sizes only (no links), each with its scan result. */
+function FilesList({ files, info }: { files: TicketFiles; info: ReturnType<typeof useLocaleInfo> }) {
+  const all = [...files.good, ...files.flagged].sort((a, b) => a.path.localeCompare(b.path));
+  if (all.length === 0) return null;
+  return (
+    <table style={{ borderCollapse: "collapse", width: "100%", fontSize: 13 }}>
+      <caption style={{ textAlign: "left", fontWeight: 600, fontSize: 14, padding: "0 0 6px" }}>{s.filesHeading}</caption>
+      <thead>
+        <tr>
+          <th scope="col" style={cell}>
+            {s.fileColumns.name}
+          </th>
+          <th scope="col" style={{ ...cell, textAlign: "right" }}>
+            {s.fileColumns.size}
+          </th>
+          <th scope="col" style={cell}>
+            {s.fileColumns.scan}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {all.map((f) => (
+          <tr key={f.path} data-malware={f.malware ? "true" : undefined}>
+            <td style={{ ...cell, overflowWrap: "anywhere" }}>{f.path}</td>
+            <td style={{ ...cell, textAlign: "right", whiteSpace: "nowrap" }}>{formatBytes(f.size, info)}</td>
+            <td style={cell}>{f.malware ? <MalwareWarning description={f.malware.description} /> : s.scanClean}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The hardware ticket panel: the case behind the ticket, the backup's state, and what the specialist can do now. */
 export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry, onDismissError }: TicketPanelProps) {
   const info = useLocaleInfo();
@@ -101,11 +147,17 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
   const ex = model.exchange;
   const can = (a: TicketAction) => model.actions.includes(a);
   const specialistRole = model.roles.includes("specialist") || model.roles.includes("administrator");
+  const listed = state.files?.kind === "ready" ? state.files.files : undefined;
+  // SharePoint's listing, once read, is what counts: a flagged file is not a good upload.
+  const fileCount = listed ? listed.goodCount : (ex?.fileCount ?? 0);
+  const totalBytes = listed ? listed.goodBytes : (ex?.totalBytes ?? 0);
+  const flaggedCount = listed?.flagged.length ?? 0;
   const hints: string[] = [];
   if (!specialistRole) hints.push(s.hints.notSpecialist);
   else if (!ex && !kase.active) hints.push(s.hints.caseInactive);
   else if (!ex && can("prepareFolder")) hints.push(fill(s.hints.prepareFirst, { root: state.backupRoot }));
-  else if (ex?.stage === ExchangeStage.folderCreated && !can("notifySupport")) hints.push(s.hints.notifyNeedsFiles);
+  else if (ex?.stage === ExchangeStage.folderCreated && !can("notifySupport"))
+    hints.push(listed && listed.goodCount === 0 && listed.flagged.length > 0 ? s.hints.notifyNeedsCleanFiles : s.hints.notifyNeedsFiles);
   if (ex?.notifiedOn) hints.push(fill(s.hints.alreadyNotified, { date: formatDateTime(ex.notifiedOn, info) }));
 
   const button = (action: TicketAction, primary: boolean) => {
@@ -128,7 +180,7 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
   // The next step is the primary button: prepare, then upload, then notify once files are there.
   const primary: TicketAction | undefined = can("prepareFolder")
     ? "prepareFolder"
-    : can("notifySupport") && (ex?.fileCount ?? 0) > 0
+    : can("notifySupport") && fileCount > 0
       ? "notifySupport"
       : can("uploadBackup")
         ? "uploadBackup"
@@ -174,11 +226,28 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
               )}
             </Field>
             <Field label={s.fields.files}>
-              {ex.fileCount > 0 ? plural(s.fileSummary, ex.fileCount).replace("{size}", formatBytes(ex.totalBytes, info)) : s.noFiles}
+              {fileCount > 0 ? plural(s.fileSummary, fileCount).replace("{size}", formatBytes(totalBytes, info)) : s.noFiles}
+              {flaggedCount > 0 ? (
+                <span style={{ display: "block", color: "#a4262c", fontWeight: 600 }}>
+                  {plural(commonStrings.malware.count, flaggedCount)}
+                </span>
+              ) : null}
             </Field>
             <Field label={s.fields.expires}>{ex.expiresOn ? formatLongDate(ex.expiresOn, info) : s.kept}</Field>
             {ex.readyOn ? <Field label={s.fields.readyOn}>{formatDateTime(ex.readyOn, info)}</Field> : null}
           </dl>
+          {flaggedCount > 0 ? (
+            <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline>
+              {plural(s.malwareFound, flaggedCount)}
+            </MessageBar>
+          ) : null}
+          {listed ? <FilesList files={listed} info={info} /> : null}
+          {state.files?.kind === "loading" ? <p style={{ margin: "4px 0", color: "#605e5c" }}>{s.filesReading}</p> : null}
+          {state.files?.kind === "failed" ? (
+            <p style={{ margin: "4px 0", color: "#605e5c" }}>
+              {fill(s.filesUnreadable, { reason: describeError(state.files.error).text })}
+            </p>
+          ) : null}
         </section>
       ) : null}
       {hints.map((h) => (

@@ -2,12 +2,14 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { loadTicketPanel, type TicketPanelModel } from "../../app/loadTicketPanel";
 import { notifySupport, type NotifySupportResult } from "../../app/notifySupport";
 import { prepareFolder, type PrepareFolderResult } from "../../app/prepareFolder";
+import { loadTicketFiles, withTicketFiles } from "../../app/ticketFiles";
 import type { TicketPorts, TicketRef } from "../../app/ticketPorts";
 import type { Exchange } from "../../domain";
+import { ExchangeStage } from "../../model";
 import type { CurrentUser } from "../../ports/CrmGateway";
 import { fill } from "../common/strings";
 import { ticketStrings as s } from "./strings";
-import { TicketPanel, type TicketAction, type TicketNotice, type TicketPanelState } from "./TicketPanel";
+import { TicketPanel, type TicketAction, type TicketFilesState, type TicketNotice, type TicketPanelState } from "./TicketPanel";
 
 export interface TicketPanelAppProps {
   readonly ports: TicketPorts;
@@ -67,20 +69,50 @@ export function TicketPanelApp({
   const model = useRef<TicketPanelModel | null>(null);
   const notifying = useRef<Promise<void> | null>(null);
   const busy = useRef(false);
+  const files = useRef<TicketFilesState | undefined>(undefined);
+  const filesRead = useRef(0);
+
+  /** SharePoint's listing of the folder, read after the panel painted from Dataverse; the latest read wins. */
+  const readFiles = useCallback(
+    async (m: TicketPanelModel) => {
+      const read = ++filesRead.current;
+      let next: TicketFilesState | undefined;
+      let withFiles = m;
+      try {
+        const listed = await loadTicketFiles(ports, m.exchange);
+        next = listed ? { kind: "ready", files: listed } : undefined;
+        withFiles = withTicketFiles(m, listed);
+      } catch (error) {
+        next = { kind: "failed", error };
+      }
+      if (read !== filesRead.current) return;
+      files.current = next;
+      model.current = withFiles;
+      setState((prev) => (prev.kind === "ready" ? { ...prev, model: withFiles, files: next } : prev));
+    },
+    [ports],
+  );
 
   const load = useCallback(
     async (keep?: { notices?: readonly TicketNotice[] }) => {
       try {
-        const m = await loadTicketPanel(ports, ticket, user);
+        const read = await loadTicketPanel(ports, ticket, user);
+        const listable = !!read.exchange && read.exchange.stage !== ExchangeStage.deleted;
+        // A refresh keeps the last listing on screen until the new one arrives.
+        files.current = listable ? (files.current?.kind === "ready" ? files.current : { kind: "loading" }) : undefined;
+        const m = withTicketFiles(read, files.current?.kind === "ready" ? files.current.files : null);
         model.current = m;
-        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, notices: keep?.notices });
+        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, files: files.current, notices: keep?.notices });
+        if (listable) void readFiles(read);
       } catch (error) {
         setState(
-          model.current ? { kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot, error } : { kind: "failed", error },
+          model.current
+            ? { kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot, files: files.current, error }
+            : { kind: "failed", error },
         );
       }
     },
-    [ports, ticket, user],
+    [ports, ticket, user, readFiles],
   );
 
   useEffect(() => {
@@ -92,12 +124,12 @@ export function TicketPanelApp({
       const m = model.current;
       if (!m) return;
       busy.current = true;
-      setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, busy: action });
+      setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, files: files.current, busy: action });
       try {
         const notices = await work();
         await load({ notices });
       } catch (error) {
-        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, error });
+        setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, files: files.current, error });
       } finally {
         busy.current = false;
         onActionEnded?.();
@@ -145,7 +177,9 @@ export function TicketPanelApp({
         // The popup opens from this click: no await before it.
         void (auth && signIn ? signIn().catch(() => undefined) : Promise.resolve()).then(() => load());
       }}
-      onDismissError={() => model.current && setState({ kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot })}
+      onDismissError={() =>
+        model.current && setState({ kind: "ready", model: model.current, backupRoot: ports.settings.backupRoot, files: files.current })
+      }
     />
   );
 }

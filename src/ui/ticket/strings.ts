@@ -24,6 +24,7 @@ export const ticketStrings = {
     notStarted: "No backup folder yet",
     beingPrepared: "Backup being prepared",
     readyToShare: "Backup ready, support notified",
+    malwareFound: "Malware found in the backup",
     shared: "Shared with the customer",
     awaitingFiles: "Waiting for the customer's files",
     filesReceived: "Files received",
@@ -32,6 +33,16 @@ export const ticketStrings = {
   },
   fileSummary: { one: "{n} file, {size}", other: "{n} files, {size}" },
   noFiles: "No files uploaded yet",
+  filesHeading: "Files in the folder",
+  filesReading: "Reading the folder's files from SharePoint…",
+  filesUnreadable: "The folder's files could not be read from SharePoint: {reason}",
+  fileColumns: { name: "Name", size: "Size", scan: "SharePoint's scan" },
+  scanClean: "No malware found",
+  malwareFound: {
+    one: "SharePoint flagged {n} file in the folder as malware. It does not count toward the backup and is never offered for download; support cannot share the backup with the customer until it is deleted from the folder in SharePoint.",
+    other:
+      "SharePoint flagged {n} files in the folder as malware. They do not count toward the backup and are never offered for download; support cannot share the backup with the customer until they are deleted from the folder in SharePoint.",
+  },
   kept: "Kept with no expiry",
   actions: {
     prepareFolder: "Prepare folder",
@@ -47,6 +58,7 @@ export const ticketStrings = {
   hints: {
     prepareFirst: "Prepare the folder first: it is named after the case number, under {root}.",
     notifyNeedsFiles: "Notify Support becomes available once at least one file is uploaded and verified.",
+    notifyNeedsCleanFiles: "Notify Support becomes available once the folder holds a file SharePoint did not flag as malware.",
     notSpecialist: "Only the service team prepares folders, uploads backups and notifies support.",
     caseInactive: "The case is resolved or cancelled: no new backup folder can be prepared for it.",
     alreadyNotified: "Support was notified on {date}.",

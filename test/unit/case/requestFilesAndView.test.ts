@@ -269,6 +269,48 @@ describe("casePanelView", () => {
     ]);
   });
 
+  it("shows a file SharePoint flagged as malware with its warning, leaves it out of the count and size, and offers no share", () => {
+    const file = (path: string, size: number, malware?: { description: string }) => ({
+      itemId: path,
+      name: path,
+      path,
+      size,
+      createdOn: NOW,
+      modifiedOn: NOW,
+      webUrl: "",
+      ...(malware ? { malware } : {}),
+    });
+    const view = (files: ReturnType<typeof file>[]) => {
+      const x = backupExchange({ stage: ExchangeStage.backupReady });
+      const snapshot = { path: x.folderPath, folder, files, permissions: [] };
+      return casePanelView(
+        model({ exchanges: [exchangeRecord(x, [])], folders: new Map([[x.folderPath, snapshot]]) }),
+        agent,
+        NOW,
+        settings,
+      ).exchanges[0];
+    };
+    const mixed = view([file("backup.zip", 100), file("setup.exe", 40, { description: "Win32/EICAR_Test_File" })]);
+    expect(mixed.files.map((f) => [f.path, f.malware?.description])).toEqual([
+      ["backup.zip", undefined],
+      ["setup.exe", "Win32/EICAR_Test_File"],
+    ]);
+    expect([mixed.goodFileCount, mixed.totalBytes]).toEqual([1, 100]);
+    expect(mixed.status).toMatchObject({ kind: "malwareFound", tone: "danger" });
+    expect(mixed.actions).not.toContain("shareWithCustomer");
+    expect(mixed.malwareRefusal).toMatch(/flagged a file of this backup as malware \(setup\.exe \(Win32\/EICAR_Test_File\)\)/);
+
+    const only = view([file("setup.exe", 40, { description: "" })]);
+    expect([only.goodFileCount, only.totalBytes]).toEqual([0, 0]);
+    expect(only.actions).not.toContain("shareWithCustomer");
+    expect(only.malwareRefusal).toMatch(/flagged every file of this backup as malware \(setup\.exe\)/);
+
+    const clean = view([file("backup.zip", 100)]);
+    expect(clean.actions).toContain("shareWithCustomer");
+    expect(clean.status.kind).toBe("readyToShare");
+    expect(clean.malwareRefusal).toBeUndefined();
+  });
+
   it("says when there is no backup yet and when the contact has no e-mail", () => {
     const v = casePanelView(model({ case: { ...caseRecord, contact: { id: "k1", name: "Ana Berg", email: null } } }), agent, NOW, settings);
     expect(v.noBackup).toBe(true);

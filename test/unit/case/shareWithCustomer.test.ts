@@ -32,6 +32,34 @@ describe("shareWithCustomer", () => {
     expect(crm.notes[1].note.text).toContain("20 December 2026 (UTC)");
   });
 
+  it("refuses a backup whose folder holds a file SharePoint flagged as malware, before anyone is invited", async () => {
+    const scanned = (path: string, description?: string) => ({
+      itemId: path,
+      name: path,
+      path,
+      size: 10,
+      createdOn: new Date(0),
+      modifiedOn: new Date(0),
+      webUrl: "",
+      ...(description !== undefined ? { malware: { description } } : {}),
+    });
+    for (const [files, sentence] of [
+      [[scanned("setup.exe", "Win32/EICAR_Test_File")], "flagged every file of this backup as malware (setup.exe (Win32/EICAR_Test_File))"],
+      [[scanned("backup.zip"), scanned("setup.exe", "")], "flagged a file of this backup as malware (setup.exe)"],
+    ] as const) {
+      const crm = new FakeCrm();
+      const lib = new FakeLibrary();
+      lib.files.set(folder.path, [...files]);
+      await expect(shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() })).rejects.toMatchObject({
+        name: "ValidationError",
+        code: "malwareFlagged",
+        message: expect.stringContaining(sentence),
+      });
+      expect(lib.invites).toEqual([]);
+      expect(crm.calls).toEqual([]);
+    }
+  });
+
   it("refuses another address without a confirmation and a reason, and changes nothing", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary();

@@ -246,6 +246,43 @@ describe("GraphDocumentLibrary", () => {
     ]);
   });
 
+  it("asks for the malware facet and reads it in listings and snapshots: present means flagged, null or absent means clean", async () => {
+    const children = {
+      value: [
+        { id: "f1", name: "clean.bak", size: 5, file: {} },
+        { id: "f2", name: "tool.exe", size: 7, file: {}, malware: { description: "Win32/EICAR_Test_File" } },
+        { id: "f3", name: "odd.bin", size: 1, file: {}, malware: {} },
+        { id: "f4", name: "nulled.txt", size: 2, file: {}, malware: null },
+      ],
+    };
+    const { lib, calls, fetch } = library((req, rel) => {
+      if (rel.startsWith("drives/d/items/top/children")) return json(200, children);
+      if (rel !== "$batch") return undefined;
+      const { requests } = JSON.parse(req.body as string) as { requests: Array<{ id: string }> };
+      return json(200, {
+        responses: requests.map(({ id }) => ({
+          id,
+          status: 200,
+          headers: {},
+          body: id.endsWith(".item") ? folderItem("top", "CAS-1") : id.endsWith(".children") ? children : { value: [] },
+        })),
+      });
+    });
+    const flags = (files: ReadonlyArray<{ name: string; malware?: { description: string } }>) =>
+      files.map((f) => [f.name, f.malware?.description ?? null]);
+    const expected = [
+      ["clean.bak", null],
+      ["tool.exe", "Win32/EICAR_Test_File"],
+      ["odd.bin", ""],
+      ["nulled.txt", null],
+    ];
+    expect(flags(await lib.listFiles({ driveId: "d", itemId: "top", path: "R/C", webUrl: "", createdOn: new Date() }))).toEqual(expected);
+    expect(flags((await lib.snapshot(["R/CAS-1"]))[0].files)).toEqual(expected);
+    expect(calls()[0]).toMatch(/\$select=[^&]*\bmalware\b/);
+    const batch = JSON.parse(fetch.requests.find((r) => r.url.endsWith("$batch"))!.body as string) as { requests: Array<{ url: string }> };
+    expect(batch.requests.filter((r) => /children\?\$select=[^&]*\bmalware\b/.test(r.url))).toHaveLength(1);
+  });
+
   it("has no code path that creates a sharing link", () => {
     const dir = path.resolve(__dirname, "../../../src/adapters/graph");
     const sources = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(".ts"));

@@ -265,6 +265,40 @@ describe("TicketPanelApp", () => {
     expect(crm.emails).toHaveLength(1);
   });
 
+  it("lists the folder's files from SharePoint after it paints, with a warning on a file flagged as malware that does not count", async () => {
+    const crm = new FakeCrm();
+    const p = ports(crm);
+    const { exchange: ex } = await prepareFolder(p, ticket, specialist);
+    await crm.addReceipt({ id: "f-a", exchangeId: ex.id, path: "setup.exe", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
+    p.library.files.set(`${ex.folderPath}/setup.exe`, {
+      itemId: "file-setup",
+      name: "setup.exe",
+      path: "setup.exe",
+      size: 5,
+      createdOn: now,
+      modifiedOn: now,
+      webUrl: "https://sp.example/setup.exe",
+      folderPath: ex.folderPath,
+      malware: { description: "Win32/EICAR_Test_File" },
+    });
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} />
+      </PanelRoot>,
+    );
+    const row = (await screen.findByText("setup.exe")).closest("tr")!;
+    expect(row).toHaveAttribute("data-malware", "true");
+    expect(row).toHaveTextContent("Malware detected by SharePoint");
+    expect(row).toHaveTextContent("Win32/EICAR_Test_File · Not counted, not offered for download");
+    expect(row.querySelector("a")).toBeNull();
+    expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
+    expect(screen.getByText("1 flagged as malware, not counted")).toBeInTheDocument();
+    expect(screen.getByText(/SharePoint flagged 1 file in the folder as malware/)).toBeInTheDocument();
+    expect(screen.getByText(/once the folder holds a file SharePoint did not flag as malware/)).toBeInTheDocument();
+    expect(buttons()).not.toContain("Notify Support");
+  });
+
   const readyToNotify = async (crm: FakeCrm) => {
     const p = ports(crm);
     const { exchange: ex } = await prepareFolder(p, ticket, specialist);

@@ -42,6 +42,51 @@ describe("notifySupport", () => {
     });
   });
 
+  /** Puts the file in the fake SharePoint folder, flagged as malware by its scan when `description` is given. */
+  function stored(p: ReturnType<typeof ports>, folderPath: string, path: string, size: number, description?: string) {
+    p.library.files.set(`${folderPath}/${path}`, {
+      itemId: `item-${path}`,
+      name: path.split("/").pop()!,
+      path,
+      size,
+      createdOn: new Date("2026-11-22T03:10:00Z"),
+      modifiedOn: new Date("2026-11-22T03:10:00Z"),
+      webUrl: "",
+      folderPath,
+      ...(description !== undefined ? { malware: { description } } : {}),
+    });
+  }
+
+  it("does not count files SharePoint flagged as malware, and names them in the note", async () => {
+    const { p, exchange, input } = await prepared(undefined, [
+      { path: "a.bin", size: 1000 },
+      { path: "tools/setup.exe", size: 500 },
+    ]);
+    stored(p, exchange.folderPath, "a.bin", 1000);
+    stored(p, exchange.folderPath, "tools/setup.exe", 500, "Win32/EICAR_Test_File");
+    const result = await notifySupport(p, input);
+    expect(result).toMatchObject({ outcome: "notified", fileCount: 1, totalBytes: 1000 });
+    expect(p.crm.exchanges.find((e) => e.id === exchange.id)).toMatchObject({ fileCount: 1, totalBytes: 1000 });
+    const text = p.crm.notes[0].note.text;
+    expect(text).toContain("1 file, 1000 bytes in");
+    expect(text).toContain(
+      "SharePoint flagged 1 file as malware: tools/setup.exe (Win32/EICAR_Test_File). It is not counted, and the backup cannot be shared with the customer until it is deleted from the folder.",
+    );
+  });
+
+  it("refuses when every stored file is flagged as malware, and changes nothing", async () => {
+    const { p, exchange, input } = await prepared(undefined, [{ path: "setup.exe", size: 500 }]);
+    stored(p, exchange.folderPath, "setup.exe", 500, "Trojan:Win32/Test");
+    await expect(notifySupport(p, input)).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "malwareFlagged",
+      message: expect.stringContaining("flagged every file in the folder as malware (setup.exe (Trojan:Win32/Test))"),
+    });
+    expect(p.crm.exchanges.find((e) => e.id === exchange.id)).toMatchObject({ stage: ExchangeStage.folderCreated });
+    expect(p.crm.notes).toEqual([]);
+    expect(p.crm.notifications).toEqual([]);
+  });
+
   it("puts the folder's address in the note only when it is an https link to the SharePoint site", async () => {
     const { p, exchange, input } = await prepared();
     await p.crm.updateExchange(exchange.id, { webUrl: "javascript:alert(document.cookie)" });
