@@ -100,9 +100,13 @@ test("a run whose deletion SharePoint refuses records that it failed, and what f
   });
   expect(created.status).toBe(201);
 
+  // Runs stamped within the same second sort in any order: the new run is the one not there before.
+  const before = new Set((await runs()).map((r) => String(r.cfx_jobrunid)));
   const report = (await sweep(0)).result!;
   expect(report.failures).toEqual([expect.objectContaining({ step: "delete", code: "accessDenied", status: 403 })]);
-  const [latest] = await runs();
+  const fresh = (await runs()).filter((r) => !before.has(String(r.cfx_jobrunid)));
+  expect(fresh).toHaveLength(1);
+  const [latest] = fresh;
   expect(latest).toEqual(
     expect.objectContaining({
       cfx_outcome: JobRunOutcome.failed,
