@@ -6,7 +6,7 @@ export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 
 /** Plain facts for the status line of an exchange; the UI turns `kind` into words. */
 export interface StatusSummary {
-  readonly kind: "notStarted" | "beingPrepared" | "readyToShare" | "shared" | "awaitingFiles" | "filesReceived" | "revoked" | "deleted";
+  readonly kind: "notStarted" | "beingPrepared" | "readyToShare" | "shared" | "awaitingFiles" | "filesReceived" | "revoked" | "deleted" | "inviting";
   readonly tone: Tone;
   /** null when kept with no expiry or deleted. */
   readonly daysLeft: number | null;
@@ -39,6 +39,9 @@ export function statusSummary(
       return { ...base, kind: files ? "awaitingFiles" : "shared", tone: urgent ?? "success" };
     case ExchangeStage.filesReceived:
       return { ...base, kind: "filesReceived", tone: urgent ?? "success" };
+    case ExchangeStage.inviting:
+      // The record was written before the invitation; whether it went out is not confirmed.
+      return { ...base, kind: "inviting", tone: urgent ?? "warning" };
     case ExchangeStage.revoked:
     default:
       return { ...base, kind: "revoked", tone: urgent ?? "neutral" };

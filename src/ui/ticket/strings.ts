@@ -29,6 +29,7 @@ export const ticketStrings = {
     filesReceived: "Files received",
     revoked: "Access revoked",
     deleted: "Deleted",
+    inviting: "Invitation not confirmed",
   },
   fileSummary: { one: "{n} file, {size}", other: "{n} files, {size}" },
   noFiles: "No files uploaded yet",
