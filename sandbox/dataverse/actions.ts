@@ -252,7 +252,8 @@ export function retrievePrincipalAccess(
   const odataId = String((ref as { "@odata.id"?: unknown } | null)?.["@odata.id"] ?? "");
   const m = /([A-Za-z_]+)\(\{?([0-9A-Fa-f-]{36})\}?\)$/.exec(odataId);
   const meta = m ? entityBySet(m[1]) : undefined;
-  if (!m || !meta) throw badRequest(`The value of parameter 'Target' must carry "@odata.id": "<set>(<id>)": ${target}`, DataverseCode.badProperty);
+  if (!m || !meta)
+    throw badRequest(`The value of parameter 'Target' must carry "@odata.id": "<set>(<id>)": ${target}`, DataverseCode.badProperty);
   const id = m[2].toLowerCase();
   if (!scope.rows.get(tableByName(principal.type), principal.id)) throw notFound(principal.type, principal.id);
   const row = scope.rows.get(meta.table, id);

@@ -245,12 +245,16 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
     }
 
     const aliases = Object.fromEntries(params.filter(([n]) => n.startsWith("@")).map(([n, v]) => [n.slice(1), v]));
-    const principalAccess = /^(systemusers|teams)\(\{?([0-9A-Fa-f-]{36})\}?\)\/Microsoft\.Dynamics\.CRM\.RetrievePrincipalAccess\(Target=@([A-Za-z0-9_]+)\)$/.exec(
-      path,
-    );
+    const principalAccess =
+      /^(systemusers|teams)\(\{?([0-9A-Fa-f-]{36})\}?\)\/Microsoft\.Dynamics\.CRM\.RetrievePrincipalAccess\(Target=@([A-Za-z0-9_]+)\)$/.exec(
+        path,
+      );
     if (principalAccess) {
       if (req.method !== "GET") throw resourceNotFound("RetrievePrincipalAccess");
-      const principal = { id: principalAccess[2].toLowerCase(), type: principalAccess[1] === "teams" ? ("team" as const) : ("systemuser" as const) };
+      const principal = {
+        id: principalAccess[2].toLowerCase(),
+        type: principalAccess[1] === "teams" ? ("team" as const) : ("systemuser" as const),
+      };
       return {
         "@odata.context": `${base}$metadata#Microsoft.Dynamics.CRM.RetrievePrincipalAccessResponse`,
         ...retrievePrincipalAccess(scope, principal, aliases[principalAccess[3]]),
