@@ -179,7 +179,7 @@ describe("the case panel's use cases against the sandbox", () => {
     expect(await mailTo("it@adventure-works.example")).toHaveLength(1);
   });
 
-  it("records nothing when the tenant refuses the invitation", async () => {
+  it("closes the request it recorded first when the tenant refuses the invitation: nobody has access, the folder is gone", async () => {
     const { ports, actor } = await casePorts("agent");
     await fetch(`${sandbox.origins.app}/_sandbox/policy`, {
       method: "PUT",
@@ -195,7 +195,11 @@ describe("the case panel's use cases against the sandbox", () => {
       actor,
     });
     await expect(p).rejects.toMatchObject({ name: "ShareRefusedError", email: "maria.lopez@fabrikam.example" });
-    expect((await loadCasePanel(ports, { caseId })).exchanges).toHaveLength(0);
+    const after = (await loadCasePanel(ports, { caseId })).exchanges;
+    expect(after.map((r) => r.exchange.stage)).toEqual([ExchangeStage.deleted]);
+    expect(after[0].recipients).toEqual([
+      expect.objectContaining({ revokedOn: expect.any(Date), invitedOn: undefined, permissionId: undefined }),
+    ]);
     expect(await ports.library.findFolder("External Data Transfer/CAS-01000-Z9Y8X7")).toBeNull();
   });
 
