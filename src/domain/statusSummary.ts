@@ -6,7 +6,8 @@ export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 
 /** Plain facts for the status line of an exchange; the UI turns `kind` into words. */
 export interface StatusSummary {
-  readonly kind: "notStarted" | "beingPrepared" | "readyToShare" | "shared" | "awaitingFiles" | "filesReceived" | "revoked" | "deleted" | "inviting";
+  readonly kind:
+    "notStarted" | "beingPrepared" | "readyToShare" | "shared" | "awaitingFiles" | "filesReceived" | "revoked" | "deleted" | "inviting";
   readonly tone: Tone;
   /** null when kept with no expiry or deleted. */
   readonly daysLeft: number | null;

@@ -247,7 +247,7 @@ function sideDialog(title: string, src: string, width?: number | { value: number
     const overlay = document.createElement("div");
     overlay.className = position === 2 ? "overlay side" : "overlay";
     const w = typeof width === "number" ? `${width}px` : width ? `${width.value}${width.unit}` : "480px";
-    overlay.innerHTML = `<div class="${position === 2 ? "side-dialog" : "dialog framed"}" role="dialog" aria-modal="true" style="width:${w}"><div class="side-head"><span class="side-title"></span><button class="icon-btn close" aria-label="Close">✕</button></div><iframe class="side-frame" title="dialog"></iframe></div>`;
+    overlay.innerHTML = `<div class="${position === 2 ? "side-dialog" : "dialog framed"}" role="dialog" aria-modal="true" style="width:${w}"><div class="side-head"><span class="side-title"></span><button class="icon-btn close" data-id="dialogCloseIconButton" aria-label="Close">✕</button></div><iframe class="side-frame" title="dialog"></iframe></div>`;
     (overlay.querySelector(".side-title") as HTMLElement).textContent = title;
     (overlay.querySelector("iframe") as HTMLIFrameElement).src = src;
     (overlay.querySelector(".close") as HTMLElement).onclick = () => {

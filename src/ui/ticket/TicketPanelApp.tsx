@@ -5,6 +5,7 @@ import { prepareFolder, type PrepareFolderResult } from "../../app/prepareFolder
 import type { TicketPorts, TicketRef } from "../../app/ticketPorts";
 import type { Exchange } from "../../domain";
 import type { CurrentUser } from "../../ports/CrmGateway";
+import type { Uploader } from "../../ports/Uploader";
 import { fill } from "../common/strings";
 import { ticketStrings as s } from "./strings";
 import { TicketPanel, type TicketAction, type TicketNotice, type TicketPanelState } from "./TicketPanel";
@@ -17,6 +18,8 @@ export interface TicketPanelAppProps {
   readonly appUrl: string;
   /** Opens the upload dialog for the exchange; resolves when it closes. */
   readonly openUpload: (exchange: Exchange) => Promise<void>;
+  /** Uploads started in this browser and not finished, shown with a Resume. */
+  readonly uploads?: Pick<Uploader, "unfinished">;
   /** Interactive sign-in (a popup from the click), tried before Try again when Microsoft 365 wants it. */
   readonly signIn?: () => Promise<void>;
   /** Hands the host a way to refresh in place (the form hands over again after a save or a tab change). */
@@ -50,7 +53,17 @@ function notifyNotices(r: NotifySupportResult): TicketNotice[] {
 }
 
 /** The ticket panel wired to the use cases: loads, runs the three actions, shows what happened. */
-export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn, registerNotify, registerReload }: TicketPanelAppProps) {
+export function TicketPanelApp({
+  ports,
+  ticket,
+  user,
+  appUrl,
+  openUpload,
+  uploads,
+  signIn,
+  registerNotify,
+  registerReload,
+}: TicketPanelAppProps) {
   const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
   const model = useRef<TicketPanelModel | null>(null);
   const notifying = useRef<Promise<void> | null>(null);
@@ -59,7 +72,7 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn
   const load = useCallback(
     async (keep?: { notices?: readonly TicketNotice[] }) => {
       try {
-        const m = await loadTicketPanel(ports, ticket, user);
+        const m = await loadTicketPanel(ports, ticket, user, uploads);
         model.current = m;
         setState({ kind: "ready", model: m, backupRoot: ports.settings.backupRoot, notices: keep?.notices });
       } catch (error) {
@@ -68,7 +81,7 @@ export function TicketPanelApp({ ports, ticket, user, appUrl, openUpload, signIn
         );
       }
     },
-    [ports, ticket, user],
+    [ports, ticket, user, uploads],
   );
 
   useEffect(() => {
