@@ -235,7 +235,6 @@ export const ExchangeCard = memo(function ExchangeCard({
         <MessageBar
           messageBarType={MessageBarType.warning}
           isMultiline
-          data-unconfirmed={view.id}
           actions={
             can("shareWithCustomer") ? (
               <div>

@@ -185,7 +185,6 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
         <MessageBar
           messageBarType={MessageBarType.warning}
           isMultiline
-          data-testid="unfinished-uploads"
           actions={
             can("uploadBackup") ? (
               <div>
@@ -194,12 +193,14 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
             ) : undefined
           }
         >
-          {fill(model.unfinished.length === 1 ? s.unfinished.one : s.unfinished.other, {
-            n: String(model.unfinished.length),
-            files: model.unfinished
-              .map((u) => fill(s.unfinishedFile, { name: u.name, done: formatBytes(u.bytesDone, info), size: formatBytes(u.size, info) }))
-              .join(", "),
-          })}
+          <span data-testid="unfinished-uploads">
+            {fill(model.unfinished.length === 1 ? s.unfinished.one : s.unfinished.other, {
+              n: String(model.unfinished.length),
+              files: model.unfinished
+                .map((u) => fill(s.unfinishedFile, { name: u.name, done: formatBytes(u.bytesDone, info), size: formatBytes(u.size, info) }))
+                .join(", "),
+            })}
+          </span>
         </MessageBar>
       ) : null}
       {hints.map((h) => (
