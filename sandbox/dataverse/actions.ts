@@ -2,8 +2,8 @@ import { tableByName } from "../install/catalog";
 import type { MailSink, TenantPolicy } from "../context";
 import type { Row, RowStore } from "../store/rows";
 import { badRequest, DataverseCode, DataverseError, notFound } from "./errors";
-import { entityByName } from "./metadata";
-import { parseAccessMask, type Caller, type Security } from "./security";
+import { entityByName, entityBySet } from "./metadata";
+import { AccessRights, parseAccessMask, type AccessRightName, type Caller, type Security, type Verb } from "./security";
 import { dataverseDate, grantAccess, isGuid, revokeAccess, type WriteScope } from "./writes";
 
 /** `WhoAmI()`: the caller's user id and business unit. */
@@ -211,4 +211,56 @@ export function revokeAccessAction(scope: WriteScope, body: unknown): void {
   const { meta, row } = targetOf(scope, b.Target);
   const principal = principalOf(scope, b.Revokee);
   revokeAccess(scope, meta, row, principal.id);
+}
+
+/** The rights RetrievePrincipalAccess reports, in the flags' order, with the verb each stands for. */
+const reportedRights: ReadonlyArray<readonly [AccessRightName, Verb]> = [
+  ["ReadAccess", "Read"],
+  ["WriteAccess", "Write"],
+  ["AppendAccess", "Append"],
+  ["AppendToAccess", "AppendTo"],
+  ["CreateAccess", "Create"],
+  ["DeleteAccess", "Delete"],
+  ["ShareAccess", "Share"],
+  ["AssignAccess", "Assign"],
+];
+
+/**
+ * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)?@t={'@odata.id':'incidents(<id>)'}`
+ * (also bound to `teams`): the rights the principal holds on the record, from its roles' privileges
+ * and depths, its teams and the record's shares, written as the Web API writes flags
+ * (`"ReadAccess, AppendToAccess"`, `"None"` for none). The caller needs the Read privilege on the
+ * target's table ("RetrievePrincipalAccess Privileges": prvReadIncident for an incident,
+ * https://learn.microsoft.com/previous-versions/aa662442(v=msdn.10)); the principal may be anyone.
+ * The form of the call: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/use-web-api-functions
+ * ("Pass reference to an entity to a function").
+ */
+export function retrievePrincipalAccess(
+  scope: WriteScope,
+  principal: { id: string; type: "systemuser" | "team" },
+  target: string | undefined,
+): { AccessRights: string } {
+  if (target === undefined)
+    throw badRequest("Parameter 'Target' is required: Target=@t with @t={'@odata.id':'<set>(<id>)'}.", DataverseCode.badProperty);
+  let ref: unknown;
+  try {
+    // The documented alias value uses single quotes; JSON's double quotes work too.
+    ref = JSON.parse(target.trim().startsWith("{'") ? target.replace(/'/g, '"') : target);
+  } catch {
+    throw badRequest(`The value of parameter 'Target' is not a record reference: ${target}`, DataverseCode.badProperty);
+  }
+  const odataId = String((ref as { "@odata.id"?: unknown } | null)?.["@odata.id"] ?? "");
+  const m = /([A-Za-z_]+)\(\{?([0-9A-Fa-f-]{36})\}?\)$/.exec(odataId);
+  const meta = m ? entityBySet(m[1]) : undefined;
+  if (!m || !meta)
+    throw badRequest(`The value of parameter 'Target' must carry "@odata.id": "<set>(<id>)": ${target}`, DataverseCode.badProperty);
+  const id = m[2].toLowerCase();
+  if (!scope.rows.get(tableByName(principal.type), principal.id)) throw notFound(principal.type, principal.id);
+  const row = scope.rows.get(meta.table, id);
+  if (!row) throw notFound(meta.name, id);
+  scope.security.assertPrivilege(scope.caller, meta, "Read");
+  const context = scope.security.principalContext(principal);
+  const held = reportedRights.filter(([, verb]) => scope.security.reaches(context, meta, row, verb)).map(([name]) => name);
+  held.sort((a, b) => AccessRights[a] - AccessRights[b]);
+  return { AccessRights: held.length ? held.join(", ") : "None" };
 }

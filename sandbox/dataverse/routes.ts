@@ -3,7 +3,15 @@ import { resourcePath } from "odata-v4-parser";
 import type { SandboxContext } from "../context";
 import { applicationUserId, organizationId } from "../seed/people";
 import { RowStore } from "../store/rows";
-import { closeIncident, grantAccessAction, retrieveEnvironmentVariableValue, revokeAccessAction, sendEmail, whoAmI } from "./actions";
+import {
+  closeIncident,
+  grantAccessAction,
+  retrieveEnvironmentVariableValue,
+  retrievePrincipalAccess,
+  revokeAccessAction,
+  sendEmail,
+  whoAmI,
+} from "./actions";
 import { parseBatch, runBatch } from "./batch";
 import { selectRows, shapeRow, type QueryScope } from "./engine";
 import { DataverseCode, DataverseError, isDataverseError, notFound } from "./errors";
@@ -288,6 +296,21 @@ export function registerDataverse(app: FastifyInstance, ctx: SandboxContext): vo
       const { meta, row, column } = calculateRollupField(scope, path, aliases, ctx.clock.now());
       const select = [meta.primaryId, column, `${column}_date`, `${column}_state`];
       return { "@odata.context": `${base}$metadata#${meta.setName}/$entity`, ...shapeRow(scope, meta, row, { select }) };
+    }
+    const principalAccess =
+      /^(systemusers|teams)\(\{?([0-9A-Fa-f-]{36})\}?\)\/Microsoft\.Dynamics\.CRM\.RetrievePrincipalAccess\(Target=@([A-Za-z0-9_]+)\)$/.exec(
+        path,
+      );
+    if (principalAccess) {
+      if (req.method !== "GET") throw resourceNotFound("RetrievePrincipalAccess");
+      const principal = {
+        id: principalAccess[2].toLowerCase(),
+        type: principalAccess[1] === "teams" ? ("team" as const) : ("systemuser" as const),
+      };
+      return {
+        "@odata.context": `${base}$metadata#Microsoft.Dynamics.CRM.RetrievePrincipalAccessResponse`,
+        ...retrievePrincipalAccess(scope, principal, aliases[principalAccess[3]]),
+      };
     }
     const target = parseTarget(path, aliases);
     if (target.fn) {

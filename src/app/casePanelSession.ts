@@ -191,8 +191,9 @@ export class CasePanelSession {
     } catch (e) {
       // Part of the action may have happened (a write whose answer was lost, a step before the one
       // that failed): the panel reads what is true before it offers the action again, so a retry
-      // starts from there. Input the domain refused changed nothing and needs no read.
-      if (!isValidationError(e)) await this.load(true);
+      // starts from there. Input the domain refused changed nothing and needs no read; a folder
+      // held by another case is found after the request was recorded (and closed).
+      if (!isValidationError(e) || e.code === "folderHeldByAnotherCase") await this.load(true);
       this.set({ busy: undefined, retryWaitMs: undefined, actionError: rethrow ? undefined : e });
       if (rethrow) throw e;
     }
@@ -201,13 +202,31 @@ export class CasePanelSession {
   /** Share with customer (an exchange) or Request files (a new one); rejects so the dialog can show why. */
   share(target: ShareTarget, request: ShareRequest): Promise<void> {
     const { view, model } = this.ready();
+    const requestFiles$ = () =>
+      this.run(
+        { action: "requestFiles" },
+        async (ports, actor) => {
+          // The rows as the panel last read them (it reads again after every failure): an unconfirmed
+          // request's exchange and recipient are met again and completed, not written twice.
+          const out = await requestFiles(ports, {
+            caseRecord: view.caseRecord,
+            exchanges: model.exchanges.map((r) => r.exchange),
+            recipients: model.exchanges.flatMap((r) => r.recipients),
+            request,
+            actor,
+          });
+          return { kind: "requested", email: out.recipient.email, notesPending: 0, notes: out.notes };
+        },
+        true,
+      );
     if (target.kind === "request") {
       // A request sent again after a failure half-way finds the exchange it recorded (the panel read
-      // it after the failure): sharing that exchange completes the request on the same folder.
+      // it after the failure): an unconfirmed one is completed by the request itself, a shared one
+      // by sharing it again on the same folder.
       const recorded = model.exchanges.find(
         (r) => r.exchange.direction === ExchangeDirection.filesFromCustomer && r.exchange.stage !== ExchangeStage.deleted,
       );
-      if (recorded)
+      if (recorded && recorded.exchange.stage !== ExchangeStage.inviting)
         return this.run(
           { action: "shareWithCustomer", exchangeId: recorded.exchange.id },
           async (ports, actor) => {
@@ -222,21 +241,12 @@ export class CasePanelSession {
           },
           true,
         );
-      return this.run(
-        { action: "requestFiles" },
-        async (ports, actor) => {
-          const out = await requestFiles(ports, {
-            caseRecord: view.caseRecord,
-            exchanges: model.exchanges.map((r) => r.exchange),
-            request,
-            actor,
-          });
-          return { kind: "requested", email: out.recipient.email, notesPending: 0, notes: out.notes };
-        },
-        true,
-      );
+      return requestFiles$();
     }
     const { record } = this.exchange(target.exchangeId);
+    // Retry on a request whose invitation is not confirmed: its folder may not be there yet.
+    if (record.exchange.stage === ExchangeStage.inviting && record.exchange.direction === ExchangeDirection.filesFromCustomer)
+      return requestFiles$();
     return this.run(
       { action: "shareWithCustomer", exchangeId: target.exchangeId },
       async (ports, actor) => {

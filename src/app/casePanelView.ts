@@ -39,6 +39,11 @@ export interface AccessRow {
   readonly reason?: string;
   readonly revokedOn?: Date;
   readonly revokedBy?: string;
+  /**
+   * Recorded before the invitation, never confirmed after it (no invitation date): the invitation
+   * may or may not have gone out, so the guest may have access. Retry completes it.
+   */
+  readonly unconfirmed: boolean;
 }
 
 /** The folder was shared with the contact's old address: the contact or their e-mail changed since. */
@@ -154,6 +159,7 @@ function access(record: ExchangeRecord, snapshot: FolderSnapshot | undefined): {
       recipientId: r.id,
       permissionId: r.permissionId,
       unrecorded: false,
+      unconfirmed: !r.revokedOn && !r.invitedOn,
       reason: r.reason,
       revokedOn: r.revokedOn,
       revokedBy: r.revokedByName,
@@ -171,6 +177,7 @@ function access(record: ExchangeRecord, snapshot: FolderSnapshot | undefined): {
       role: roleOf(p.roles),
       permissionId: p.id,
       unrecorded: true,
+      unconfirmed: false,
     });
   }
   return { active, revoked };

@@ -11,6 +11,7 @@ import {
 } from "../domain";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CurrentUser } from "../ports/CrmGateway";
+import type { UnfinishedUpload, Uploader } from "../ports/Uploader";
 import type { CaseSummary } from "../ports/TicketGateway";
 import type { TicketPorts, TicketRef } from "./ticketPorts";
 
@@ -28,19 +29,37 @@ export interface TicketPanelModel {
   readonly actions: readonly Extract<Action, "prepareFolder" | "uploadBackup" | "notifySupport">[];
   /** Why nothing is offered, when nothing is. */
   readonly readOnlyReason?: "caseInactive" | "noRole";
+  /** Uploads into the folder started in this browser that stopped before their last byte (picking the file again resumes). */
+  readonly unfinished: readonly UnfinishedUpload[];
 }
 
 const panelActions = ["prepareFolder", "uploadBackup", "notifySupport"] as const;
 
-/** Reads the case and its backup exchange (one Dataverse request) and decides what is offered. */
+/**
+ * Reads the case and its backup exchange (one Dataverse request) and decides what is offered; with
+ * `uploads`, also what was left unfinished in the folder (kept in this browser, no request).
+ */
 export async function loadTicketPanel(
   ports: Pick<TicketPorts, "tickets" | "clock" | "settings">,
   ticket: TicketRef,
   user: CurrentUser,
+  uploads?: Pick<Uploader, "unfinished">,
 ): Promise<TicketPanelModel> {
   const direction = ExchangeDirection.backupForCustomer;
   const { case: kase, exchanges } = await ports.tickets.loadCaseWithExchanges(ticket.caseId, direction);
-  return ticketPanelModel(ticket, kase, exchanges, user, ports.clock.now(), ports.settings);
+  const model = ticketPanelModel(ticket, kase, exchanges, user, ports.clock.now(), ports.settings);
+  const x = model.exchange;
+  if (!uploads || !x?.driveId || !x.itemId) return model;
+  const folder = {
+    driveId: x.driveId,
+    itemId: x.itemId,
+    path: x.folderPath,
+    webUrl: x.webUrl ?? "",
+    createdOn: x.folderCreatedOn ?? new Date(0),
+  };
+  // What the browser kept is a hint, never a reason for the panel not to open.
+  const unfinished = await uploads.unfinished(folder).catch(() => []);
+  return { ...model, unfinished };
 }
 
 /** The model from what was read; pure, so the panel can recompute it after an action without reading again. */
@@ -83,6 +102,7 @@ export function ticketPanelModel(
     roles,
     actions,
     readOnlyReason,
+    unfinished: [],
   };
 }
 

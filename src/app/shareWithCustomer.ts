@@ -11,7 +11,7 @@ import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, sharedNoteText } from "./caseWording";
 import { refuseFlaggedBackup } from "./malwareCheck";
 import { keptMessageProblem } from "./shareDraft";
-import { ShareRefusedError } from "./ShareRefusedError";
+import { isShareRefusedError, ShareRefusedError } from "./ShareRefusedError";
 import { notesAbout, writeNotes, type NotesOutcome } from "./timelineNotes";
 
 /** What the agent filled in the share dialog. */
@@ -88,9 +88,11 @@ export async function inviteOne(
 /**
  * Seed 000's agent steps in one: invite the customer to the exchange's folder (sign-in required,
  * the agent's message), record them, mark the exchange shared, note it on the exchange's and the
- * case's timelines. Never repeats an invitation: an address with a recipient row or a permission
- * on the folder is adopted, not invited again, so "Share" after a half-failed attempt completes
- * it. Never writes the case row.
+ * case's timelines. The recipient row is written before the invitation and confirmed after it
+ * (permission id, invitation date), so a failure in between leaves a row that says the invitation
+ * is not confirmed, never access without a record. Never repeats an invitation or a row: an
+ * address with an open row or a permission on the folder is adopted, not invited again, so
+ * "Share" after a half-failed attempt completes it. Never writes the case row.
  */
 export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustomerInput): Promise<ShareOutcome> {
   const { exchange, actor, request, caseRecord } = input;
@@ -114,31 +116,37 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   await refuseFlaggedBackup(ports.library, exchange, folder);
 
   const sameAddress = (r: Recipient) => r.email.toLowerCase() === approved.email.toLowerCase();
-  const row = active.find(sameAddress);
-  let permissionId = await existingPermission(ports.library, folder, approved.email, row?.permissionId);
-  const alreadyShared = permissionId !== undefined;
-  if (!permissionId) permissionId = await inviteOne(ports.library, folder, approved.email, request.role, message);
-
   const role = request.role === "write" ? RecipientRole.write : RecipientRole.read;
-  let recipient: Recipient;
-  if (row) {
-    if (row.permissionId !== permissionId) await ports.crm.updateRecipient(row.id, { permissionId });
-    recipient = { ...row, permissionId };
-  } else {
-    // A new invitation is a new access-list row; the address's earlier rows (all revoked) stay as
-    // they are and count the round, so this invitation's id is the same for every retry of it.
-    const round = input.recipients.filter(sameAddress).length;
-    recipient = await ports.crm.addRecipient({
-      id: recipientRowId({ exchangeId: exchange.id, email: approved.email, round }),
+  // The access list is written before anyone gets access: a new invitation's row first, with no
+  // permission id and no invitation date ("invitation under way"). The address's earlier rows (all
+  // revoked) count the round, so this invitation's id is the same for every retry of it.
+  const row = active.find(sameAddress);
+  const recipient: Recipient =
+    row ??
+    (await ports.crm.addRecipient({
+      id: recipientRowId({ exchangeId: exchange.id, email: approved.email, round: input.recipients.filter(sameAddress).length }),
       exchangeId: exchange.id,
       email: approved.email,
       role,
-      permissionId,
-      invitedOn: now,
       invitedBy: actor.id,
       reason: approved.reason,
-    });
+    }));
+  let permissionId = await existingPermission(ports.library, folder, approved.email, row?.permissionId);
+  const alreadyShared = permissionId !== undefined;
+  if (!permissionId) {
+    try {
+      permissionId = await inviteOne(ports.library, folder, approved.email, request.role, message);
+    } catch (e) {
+      // Refused: nobody got access. A row this invitation wrote, never confirmed, is closed.
+      if (isShareRefusedError(e) && !recipient.invitedOn)
+        await ports.crm.updateRecipient(recipient.id, { revokedOn: now, revokedBy: actor.id }).catch(() => undefined);
+      throw e;
+    }
   }
+  const invitedOn = recipient.invitedOn ?? now;
+  if (recipient.permissionId !== permissionId || !recipient.invitedOn)
+    await ports.crm.updateRecipient(recipient.id, { permissionId, invitedOn });
+  const confirmed: Recipient = { ...recipient, permissionId, invitedOn };
   if (exchange.stage !== stage || !exchange.sharedOn)
     await ports.crm.updateExchange(exchange.id, { stage: stage ?? ExchangeStage.shared, sharedOn: exchange.sharedOn ?? now });
 
@@ -161,6 +169,6 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   ];
   // The notes are about this invitation row, under ids derived from it: an earlier attempt that
   // stopped after the row wrote none or some, and those it wrote count as written.
-  const notes = await writeNotes(ports.crm, notesAbout(`shared:${recipient.id}`, targets, note), ports.notes);
-  return { recipient, alreadyShared, stage: stage ?? ExchangeStage.shared, notes };
+  const notes = await writeNotes(ports.crm, notesAbout(`shared:${confirmed.id}`, targets, note), ports.notes);
+  return { recipient: confirmed, alreadyShared, stage: stage ?? ExchangeStage.shared, notes };
 }

@@ -43,9 +43,9 @@ export interface Transition {
 }
 
 const { backupForCustomer: backup, filesFromCustomer: files } = ExchangeDirection;
-const { folderCreated, backupReady, shared, filesReceived, revoked, deleted } = ExchangeStage;
+const { folderCreated, backupReady, shared, filesReceived, revoked, deleted, inviting } = ExchangeStage;
 const both = [backup, files] as const;
-const live = [folderCreated, backupReady, shared, filesReceived, revoked] as const;
+const live = [folderCreated, backupReady, shared, filesReceived, revoked, inviting] as const;
 
 /** The lifecycle of both directions, as data (DESIGN.md "Stages and who moves them"). */
 export const transitions: readonly Transition[] = [
@@ -65,11 +65,12 @@ export const transitions: readonly Transition[] = [
     to: shared,
     roles: ["agent", "administrator"],
   },
-  { action: "requestFiles", directions: [files], from: [null], to: shared, roles: ["agent", "administrator"] },
+  // A request whose invitation was not confirmed (the record is written first) is completed by asking again.
+  { action: "requestFiles", directions: [files], from: [null, inviting], to: shared, roles: ["agent", "administrator"] },
   {
     action: "shareWithCustomer",
     directions: [files],
-    from: [shared, filesReceived, revoked],
+    from: [shared, filesReceived, revoked, inviting],
     to: shared,
     roles: ["agent", "administrator"],
   },
@@ -125,7 +126,7 @@ export function nextStage(state: ExchangeState, action: Action, roles: readonly 
 /** After revoking recipients: the last one gone makes the exchange "revoked". */
 export function stageAfterRevoke(stage: ExchangeStage, remainingRecipients: number): ExchangeStage {
   if (stage === deleted) return deleted;
-  return remainingRecipients === 0 && (stage === shared || stage === filesReceived) ? revoked : stage;
+  return remainingRecipients === 0 && (stage === shared || stage === filesReceived || stage === inviting) ? revoked : stage;
 }
 
 /** The product's roles held by a user, from the ids in `userSettings.roles` (braces and case ignored). */

@@ -16,7 +16,9 @@ export interface StatusSummary {
     | "awaitingFiles"
     | "filesReceived"
     | "revoked"
-    | "deleted";
+    | "deleted"
+    /** The record is written and the invitation not yet confirmed (a retry completes it). */
+    | "inviting";
   readonly tone: Tone;
   /** null when kept with no expiry or deleted. */
   readonly daysLeft: number | null;
@@ -49,6 +51,9 @@ export function statusSummary(
       return { ...base, kind: files ? "awaitingFiles" : "shared", tone: urgent ?? "success" };
     case ExchangeStage.filesReceived:
       return { ...base, kind: "filesReceived", tone: urgent ?? "success" };
+    case ExchangeStage.inviting:
+      // The record was written before the invitation; whether it went out is not confirmed.
+      return { ...base, kind: "inviting", tone: urgent ?? "warning" };
     case ExchangeStage.revoked:
     default:
       return { ...base, kind: "revoked", tone: urgent ?? "neutral" };

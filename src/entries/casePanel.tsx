@@ -17,6 +17,7 @@ import { createRoot } from "react-dom/client";
 import { StrictMode, useSyncExternalStore } from "react";
 import { loadCurrentUser, memoryCache, storageCache, XrmCrmGateway, XrmSettingsSource } from "../adapters/xrm";
 import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
+import type { XrmExecute } from "../adapters/xrm/XrmTicketGateway";
 import { CasePanelSession } from "../app/casePanelSession";
 import { lazyLibrary, loadGraph, preloadGraph } from "./graphChunk";
 import type { GraphServices } from "./graphServices";
@@ -39,6 +40,9 @@ interface Wired {
 function wire(ctx: PanelContext, caseId: string): Wired {
   // Dataverse's service protection limits are waited out, not shown as failures.
   const webApi = retryingWebApi(ctx.xrm.WebApi);
+  // `Xrm.WebApi.online.execute` is the documented form; hosts that put `execute` on WebApi itself work too.
+  const api = ctx.xrm.WebApi as Xrm.WebApi & Partial<Pick<Xrm.WebApiOnline, "execute">>;
+  const online = retryingWebApi<XrmExecute>("online" in api ? api.online : (api as XrmExecute));
   const storage = sessionStore();
   const cache = storage ? storageCache(storage) : memoryCache();
   const globalContext = ctx.xrm.Utility.getGlobalContext();
@@ -64,7 +68,7 @@ function wire(ctx: PanelContext, caseId: string): Wired {
     // read does not wait for it (Graph calls wait inside the proxy). A failed download surfaces
     // on the first Graph call, which tries the download again.
     void services().catch(() => undefined);
-    return { crm: new XrmCrmGateway(webApi), library: lazyLibrary(services), settings, clock: systemClock };
+    return { crm: new XrmCrmGateway(webApi, online), library: lazyLibrary(services), settings, clock: systemClock };
   };
 
   const session: CasePanelSession = new CasePanelSession({

@@ -49,5 +49,6 @@ export function lazyUploader(services: () => Promise<GraphServices>): Uploader {
     upload: async (folder, file, options) => (await up()).upload(folder, file, options),
     pending: async (folder, file) => (await up()).pending(folder, file),
     cancel: async (folder, file) => (await up()).cancel(folder, file),
+    unfinished: async (folder) => (await up()).unfinished(folder),
   };
 }

@@ -129,6 +129,42 @@ export function registerPanelCommands(commands: PanelCommands): void {
   (window as PanelWindow).cfxPanelCommands = commands;
 }
 
+let unloadGuard: ((e: BeforeUnloadEvent) => void) | null = null;
+
+/**
+ * While `active`, leaving the page (a reload, a navigation of the app) asks the browser's "Leave
+ * site?" first: an upload is running in this frame and would stop.
+ */
+export function guardUnload(active: boolean): void {
+  if (active && !unloadGuard) {
+    unloadGuard = (e) => {
+      e.preventDefault();
+      // Older Chromium versions need returnValue set to show the prompt.
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", unloadGuard);
+  } else if (!active && unloadGuard) {
+    window.removeEventListener("beforeunload", unloadGuard);
+    unloadGuard = null;
+  }
+}
+
+/**
+ * Closes the side dialog this page runs in. Unified Interface gives a dialog's page no API for it,
+ * so this presses the dialog's own close button (`data-id="dialogCloseIconButton"`) in the app
+ * window; false when that is out of reach (another origin, a changed host), and the dialog stays.
+ */
+export function closeHostDialog(): boolean {
+  try {
+    const button = window.parent?.document.querySelector<HTMLElement>('button[data-id="dialogCloseIconButton"]');
+    if (!button || window.parent === window) return false;
+    button.click();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** sessionStorage, or undefined where the browser blocks it (third-party storage in a frame). */
 export function sessionStore(): Storage | undefined {
   try {

@@ -64,6 +64,7 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
           user={wiring.user}
           appUrl={wiring.clientUrl}
           openUpload={openUpload}
+          uploads={wiring.uploader}
           signIn={wiring.signIn}
           registerNotify={(notify) => registerPanelCommands({ notifySupport: notify })}
           registerReload={(fn) => (reload = fn)}

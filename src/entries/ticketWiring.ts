@@ -53,7 +53,7 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
   const library = lazyLibrary(graph);
   const uploader = lazyUploader(graph);
   const ports: TicketPorts = {
-    crm: new XrmCrmGateway(webApi),
+    crm: new XrmCrmGateway(webApi, online),
     tickets: new XrmTicketGateway(webApi, online, user.id, settings.contactColumn),
     library,
     settings,

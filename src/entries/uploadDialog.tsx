@@ -4,7 +4,7 @@
  * exchange (one request) and hands the folder to the upload use case.
  */
 // First: panelHost configures Fluent (no CDN fonts) before Fluent's modules run.
-import { browserTimeZone, rootElement, startPanelHost, type PanelContext } from "./panelHost";
+import { browserTimeZone, closeHostDialog, guardUnload, rootElement, startPanelHost, type PanelContext } from "./panelHost";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { FolderRef } from "../ports/DocumentLibrary";
@@ -49,7 +49,19 @@ async function show(ctx: PanelContext): Promise<void> {
   root.render(
     <StrictMode>
       <PanelRoot locale={locale(ctx)} timeZone={browserTimeZone()}>
-        <UploadDialogApp ports={{ ...wiring.ports, uploader: wiring.uploader }} exchange={exchange} folder={folder} user={wiring.user} />
+        <UploadDialogApp
+          ports={{ ...wiring.ports, uploader: wiring.uploader }}
+          exchange={exchange}
+          folder={folder}
+          user={wiring.user}
+          // A reload or a navigation of the app while files upload asks first; the dialog's own
+          // Close asks in the dialog, stops the upload (kept to resume) and closes it.
+          onRunningChange={guardUnload}
+          onClose={() => {
+            guardUnload(false);
+            return closeHostDialog();
+          }}
+        />
       </PanelRoot>
     </StrictMode>,
   );

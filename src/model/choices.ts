@@ -25,6 +25,8 @@ export const ExchangeStage = {
   filesReceived: base + 3,
   revoked: base + 4,
   deleted: base + 5,
+  /** The record is written and the invitation is being sent: the guest may or may not have access yet. */
+  inviting: base + 6,
 } as const;
 export type ExchangeStage = (typeof ExchangeStage)[keyof typeof ExchangeStage];
 
@@ -78,6 +80,7 @@ export const stageChoice: ChoiceDef = {
     { value: ExchangeStage.filesReceived, name: "filesReceived", label: "Files received" },
     { value: ExchangeStage.revoked, name: "revoked", label: "Revoked" },
     { value: ExchangeStage.deleted, name: "deleted", label: "Deleted" },
+    { value: ExchangeStage.inviting, name: "inviting", label: "Invitation under way" },
   ],
 };
 

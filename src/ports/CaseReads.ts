@@ -45,7 +45,17 @@ export interface CasePanelData {
   readonly exchanges: readonly ExchangeRecord[];
 }
 
+/** What one user may do to one case's record, as Dataverse's record security answers it. */
+export interface CaseAccess {
+  readonly read: boolean;
+  /** Attaching records to the case: an exchange (its case lookup) and notes need it. */
+  readonly appendTo: boolean;
+  readonly write: boolean;
+}
+
 /** The case panel's read: the case, its contact and its exchanges with recipients and receipts, in ONE request. */
 export interface CaseReads {
   loadCasePanel(caseId: string, contactColumn: string): Promise<CasePanelData>;
+  /** The user's rights on the case's record (Dataverse's RetrievePrincipalAccess), asked before anything is written for it. */
+  accessToCase(caseId: string, userId: string): Promise<CaseAccess>;
 }

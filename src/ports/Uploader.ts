@@ -64,4 +64,14 @@ export interface Uploader {
   pending(folder: FolderRef, file: UploadSource): Promise<{ readonly bytesDone: number } | null>;
   /** Ends an interrupted upload of this file (deletes its upload session) and forgets it. */
   cancel(folder: FolderRef, file: UploadSource): Promise<void>;
+  /** Uploads into this folder that were started in this browser and not finished (their sessions are kept to resume). */
+  unfinished(folder: FolderRef): Promise<readonly UnfinishedUpload[]>;
+}
+
+/** An upload that stopped before its last byte: picking the same file again continues it. */
+export interface UnfinishedUpload {
+  readonly name: string;
+  readonly size: number;
+  /** Bytes SharePoint confirmed before it stopped. */
+  readonly bytesDone: number;
 }

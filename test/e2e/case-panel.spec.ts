@@ -168,7 +168,7 @@ for (const s of states) {
   });
 }
 
-test("a refused invitation says what happened and what an administrator can change, and records nothing", async ({
+test("a refused invitation says what happened and what an administrator can change, and leaves nobody with access", async ({
   page,
   request,
 }, info) => {
@@ -183,8 +183,17 @@ test("a refused invitation says what happened and what an administrator can chan
     await expect(dialog.getByText(/An administrator can change this/)).toBeVisible();
     await shoot(page, info, "invitation-refused");
     const id = await caseId(request, "CAS-01000-Z9Y8X7");
-    const rows = await dataverse<{ value: unknown[] }>(request, `cfx_fileexchanges?$select=cfx_name&$filter=_cfx_caseid_value eq ${id}`);
-    expect(rows.value).toHaveLength(0);
+    // The request was recorded before the invitation; refused, it is closed and its recipient revoked.
+    const rows = await dataverse<{ value: Array<{ cfx_stage: number; cfx_fileexchangeid: string }> }>(
+      request,
+      `cfx_fileexchanges?$select=cfx_stage&$filter=_cfx_caseid_value eq ${id}`,
+    );
+    expect(rows.value.map((r) => r.cfx_stage)).toEqual([136190005]);
+    const recipients = await dataverse<{ value: Array<{ cfx_revokedon: string | null; cfx_permissionid: string | null }> }>(
+      request,
+      `cfx_exchangerecipients?$select=cfx_revokedon,cfx_permissionid&$filter=_cfx_exchangeid_value eq ${rows.value[0].cfx_fileexchangeid}`,
+    );
+    expect(recipients.value).toEqual([expect.objectContaining({ cfx_revokedon: expect.any(String), cfx_permissionid: null })]);
   } finally {
     await request.put("/_sandbox/policy", { data: { externalSharing: true } });
   }

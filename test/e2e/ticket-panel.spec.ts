@@ -209,3 +209,38 @@ test("a file moved away during its upload stops with a plain reason and no retri
   await page.screenshot({ path: `${shots}-13-picked-again.png` });
   await expectAccessible(page, DIALOG);
 });
+
+test("closing the dialog during an upload asks first, stops it, and the panel says what was not finished", async ({ page, request }) => {
+  test.setTimeout(240_000);
+  const { ticketId } = await ids(request);
+  const file = bigFile(200, "unfinished.img");
+  await page.setViewportSize({ width: 1400, height: 950 });
+  await signIn(page, "specialist", `/main.aspx?pagetype=entityrecord&etn=cfx_hardwareticket&id=${ticketId}`);
+  const panel = page.frameLocator(PANEL);
+  await panel.getByRole("button", { name: "Upload backup" }).click({ timeout: 30_000 });
+  const dialog = page.frameLocator(DIALOG);
+  await expect(dialog.getByRole("heading", { name: "Upload backup" })).toBeVisible({ timeout: 30_000 });
+  // Slow answers keep the upload running long enough to close the dialog in the middle of it.
+  await request.put("/_sandbox/faults", { data: { latencyMs: 400 } });
+  try {
+    await dialog.getByTestId("pick-files").setInputFiles(file);
+    await expect(dialog.getByText(/^[1-9]\d* MB of 200 MB/).first()).toBeVisible({ timeout: 60_000 });
+    await dialog.getByRole("button", { name: "Close" }).click();
+    const confirm = dialog.getByRole("alertdialog");
+    await expect(confirm.getByText("Stop the upload and close?")).toBeVisible();
+    await expect(confirm.getByText(/Not finished yet: unfinished\.img \(\d+(\.\d+)? MB of 200 MB\)/)).toBeVisible();
+    await page.screenshot({ path: `${shots}-13-close-while-uploading.png` });
+    await confirm.getByRole("button", { name: "Stop and close" }).click();
+    await expect(page.locator(DIALOG)).toHaveCount(0, { timeout: 30_000 });
+  } finally {
+    await request.put("/_sandbox/faults", { data: {} });
+  }
+  // The panel reads again when the dialog closes and says what was left.
+  const notice = panel.getByText(/^1 upload was not finished: unfinished\.img \(\d+(\.\d+)? MB of 200 MB\)\./);
+  await expect(notice).toBeVisible({ timeout: 30_000 });
+  await expect(panel.getByRole("button", { name: "Resume" })).toBeVisible();
+  await page.screenshot({ path: `${shots}-14-unfinished-upload.png` });
+  // A reload keeps it: the panel reads it from this browser.
+  await page.reload();
+  await expect(panel.getByText(/^1 upload was not finished: unfinished\.img/)).toBeVisible({ timeout: 30_000 });
+});

@@ -64,7 +64,7 @@ async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseA
   });
   const user = sandboxUser(key);
   return {
-    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock, notes: { sleep: async () => undefined } },
+    ports: { crm: new XrmCrmGateway(webApi, webApi), library, settings, clock: systemClock, notes: { sleep: async () => undefined } },
     actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
   };
 }
@@ -79,6 +79,13 @@ async function mailTo(address: string): Promise<Array<{ to: string[]; text: stri
   }>;
   return all.filter((m) => m.to.some((t) => t.toLowerCase() === address));
 }
+
+const putFaults = (faults: Record<string, number>) =>
+  fetch(`${sandbox.origins.app}/_sandbox/faults`, {
+    method: "PUT",
+    body: JSON.stringify(faults),
+    headers: { "content-type": "application/json" },
+  });
 
 async function requestCount(): Promise<{ dataverse: number; graph: number }> {
   const log = (await (await fetch(`${sandbox.origins.app}/_sandbox/requests`)).json()) as Array<{
@@ -172,7 +179,7 @@ describe("the case panel's use cases against the sandbox", () => {
     expect(await mailTo("it@adventure-works.example")).toHaveLength(1);
   });
 
-  it("records nothing when the tenant refuses the invitation", async () => {
+  it("closes the request it recorded first when the tenant refuses the invitation: nobody has access, the folder is gone", async () => {
     const { ports, actor } = await casePorts("agent");
     await fetch(`${sandbox.origins.app}/_sandbox/policy`, {
       method: "PUT",
@@ -188,7 +195,11 @@ describe("the case panel's use cases against the sandbox", () => {
       actor,
     });
     await expect(p).rejects.toMatchObject({ name: "ShareRefusedError", email: "maria.lopez@fabrikam.example" });
-    expect((await loadCasePanel(ports, { caseId })).exchanges).toHaveLength(0);
+    const after = (await loadCasePanel(ports, { caseId })).exchanges;
+    expect(after.map((r) => r.exchange.stage)).toEqual([ExchangeStage.deleted]);
+    expect(after[0].recipients).toEqual([
+      expect.objectContaining({ revokedOn: expect.any(Date), invitedOn: undefined, permissionId: undefined }),
+    ]);
     expect(await ports.library.findFolder("External Data Transfer/CAS-01000-Z9Y8X7")).toBeNull();
   });
 
@@ -263,7 +274,7 @@ describe("the case panel's use cases against the sandbox", () => {
         return created;
       }) as unknown as typeof webApi.createRecord,
     };
-    const p: CasePorts = { ...ports, crm: new XrmCrmGateway(dropping) };
+    const p: CasePorts = { ...ports, crm: new XrmCrmGateway(dropping, webApi) };
     const caseId = caseIdOf("CAS-01001-A1B2C3");
     const session = new CasePanelSession({
       ports: async () => p,
@@ -289,5 +300,125 @@ describe("the case panel's use cases against the sandbox", () => {
     expect((await mailTo(email.toLowerCase())).filter((m) => m.text.includes("Please upload the export."))).toHaveLength(1);
     const notes = await webApi.retrieveMultipleRecords("annotation", `?$select=subject&$filter=_objectid_value eq ${files[0].exchange.id}`);
     expect(notes.entities).toHaveLength(1);
+  });
+
+  it("refuses an agent who may read a case but not attach to it before anything is written to SharePoint or Dataverse", async () => {
+    const caseId = caseIdOf("CAS-01011-E5F6G7");
+    // The case is shared with Riley (an agent of the service center) for reading only.
+    const granted = await sandbox.fetchAs("admin", `${sandbox.dataverse}GrantAccess`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        Target: { incidentid: caseId, "@odata.type": "Microsoft.Dynamics.CRM.incident" },
+        PrincipalAccess: {
+          Principal: { systemuserid: sandboxUser("serviceagent").id, "@odata.type": "Microsoft.Dynamics.CRM.systemuser" },
+          AccessMask: "ReadAccess",
+        },
+      }),
+    });
+    expect(granted.status).toBe(204);
+    const { ports, actor } = await casePorts("serviceagent");
+    const model = await loadCasePanel(ports, { caseId });
+    const rowsOf = async (set: string) =>
+      ((await (await sandbox.fetchAs("admin", `${sandbox.dataverse}${set}?$select=createdon`)).json()) as { value: unknown[] }).value
+        .length;
+    const before = {
+      exchanges: await rowsOf("cfx_fileexchanges"),
+      recipients: await rowsOf("cfx_exchangerecipients"),
+      notes: await rowsOf("annotations"),
+    };
+    const mailBefore = ((await (await fetch(`${sandbox.origins.app}/_sandbox/mail`)).json()) as unknown[]).length;
+    await fetch(`${sandbox.origins.app}/_sandbox/requests`, { method: "DELETE" });
+
+    await expect(
+      requestFiles(ports, {
+        caseRecord: model.case,
+        exchanges: model.exchanges.map((r) => r.exchange),
+        request: { email: model.case.contact!.email!, role: "write", message: "Please upload the files." },
+        actor,
+      }),
+    ).rejects.toMatchObject({ name: "ValidationError", code: "actionNotAllowed", message: expect.stringContaining("CAS-01011-E5F6G7") });
+
+    const log = (await (await fetch(`${sandbox.origins.app}/_sandbox/requests`)).json()) as Array<{
+      method: string;
+      origin: string;
+      path: string;
+    }>;
+    // One question to Dataverse, nothing to Graph or the SharePoint host.
+    expect(log.filter((e) => e.method !== "OPTIONS").map((e) => `${e.method} ${e.path.split("?")[0]}`)).toEqual([
+      `GET /api/data/v9.2/systemusers(${sandboxUser("serviceagent").id})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)`,
+    ]);
+    expect({
+      exchanges: await rowsOf("cfx_fileexchanges"),
+      recipients: await rowsOf("cfx_exchangerecipients"),
+      notes: await rowsOf("annotations"),
+    }).toEqual(before);
+    expect(((await (await fetch(`${sandbox.origins.app}/_sandbox/mail`)).json()) as unknown[]).length).toBe(mailBefore);
+    const folder = await sandbox.fetchAs("admin", `${sandbox.graph}sites/root/drive/root:/External%20Data%20Transfer/CAS-01011-E5F6G7`);
+    expect(folder.status).toBe(404);
+  });
+
+  it("shares once when the answer to the invitation is lost: the panel reads again, Retry adopts the permission, one row, one e-mail", async () => {
+    const { ports, actor } = await casePorts("agent");
+    // The invitation is carried out by SharePoint, then its connection drops before the answer.
+    const losing: CasePorts = {
+      ...ports,
+      library: Object.assign(Object.create(ports.library) as typeof ports.library, {
+        invite: async (...args: Parameters<typeof ports.library.invite>) => {
+          await putFaults({ lostAnswerRate: 1 });
+          try {
+            return await ports.library.invite(...args);
+          } finally {
+            await putFaults({});
+          }
+        },
+      }),
+    };
+    let lose = true;
+    const caseId = caseIdOf("CAS-01006-R7S8T9");
+    const session = new CasePanelSession({
+      ports: async () => (lose ? losing : ports),
+      actor: async () => actor,
+      caseId,
+      clipboard: { copy: async () => undefined },
+      language: "en",
+    });
+    await session.load();
+    const ready = () => (session.state.load.kind === "ready" ? session.state.load.view : undefined)!;
+    const backup = ready().exchanges.find((x) => x.exchange.direction === ExchangeDirection.backupForCustomer)!;
+    const email = "priya.assistant@adventure-works.example";
+    const request = {
+      email,
+      role: "read" as const,
+      message: (await session.draft({ kind: "share", exchangeId: backup.id })).message,
+      confirmedOther: true,
+      reason: "The customer's assistant collects the photos",
+    };
+    await expect(session.share({ kind: "share", exchangeId: backup.id }, request)).rejects.toBeDefined();
+    // The panel read again after the failure: the row is there, not confirmed.
+    const pending = ready()
+      .exchanges.find((x) => x.id === backup.id)!
+      .access.filter((a) => a.email === email);
+    expect(pending).toEqual([expect.objectContaining({ unconfirmed: true, invitedOn: undefined })]);
+
+    lose = false;
+    // The ports are built once per session: a new session stands for the panel opened again.
+    const again = new CasePanelSession({
+      ports: async () => ports,
+      actor: async () => actor,
+      caseId,
+      clipboard: { copy: async () => undefined },
+      language: "en",
+    });
+    await again.load();
+    await again.share({ kind: "share", exchangeId: backup.id }, request);
+    const after = (await loadCasePanel(ports, { caseId })).exchanges.find((x) => x.exchange.id === backup.id)!;
+    const rows = after.recipients.filter((r) => r.email === email);
+    expect(rows).toEqual([expect.objectContaining({ permissionId: expect.any(String), invitedOn: expect.any(Date) })]);
+    const folder = (await ports.library.findFolder(after.exchange.folderPath))!;
+    const permissions = (await ports.library.listPermissions(folder)).filter((p) => !p.inherited && p.email?.toLowerCase() === email);
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0].id).toBe(rows[0].permissionId);
+    expect(await mailTo(email)).toHaveLength(1);
   });
 });

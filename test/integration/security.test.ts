@@ -307,6 +307,58 @@ describe("sharing", () => {
   });
 });
 
+describe("RetrievePrincipalAccess", () => {
+  const rights = (user: UserKey, principal: string, target: string, alias = `{'@odata.id':'${target}'}`) =>
+    call(user, "GET", `systemusers(${principal})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)?@t=${q(alias)}`);
+
+  test("answers the rights a user's roles, depths and shares give on a case, as the Web API writes flags", async () => {
+    const own = await caseId("CAS-01010-D5E6F7");
+    const mine = await rights("agent", id("agent"), `incidents(${own})`);
+    expect(mine.status).toBe(200);
+    expect(mine.body["@odata.context"]).toMatch(/\$metadata#Microsoft\.Dynamics\.CRM\.RetrievePrincipalAccessResponse$/);
+    const names = String(mine.body.AccessRights).split(", ");
+    expect(names).toEqual(expect.arrayContaining(["ReadAccess", "AppendToAccess"]));
+    // Flags in their numeric order, as OData writes an enum's flags.
+    const order = [
+      "ReadAccess",
+      "WriteAccess",
+      "AppendAccess",
+      "AppendToAccess",
+      "CreateAccess",
+      "DeleteAccess",
+      "ShareAccess",
+      "AssignAccess",
+    ];
+    expect(names).toEqual([...names].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+
+    // Riley, an agent of the service center, reaches none of the root unit's cases until one is shared with him.
+    const kase = await caseId("CAS-01013-T2Q5R8");
+    const none = await rights("serviceagent", id("serviceagent"), `incidents(${kase})`);
+    expect(none.body.AccessRights).not.toMatch(/ReadAccess|AppendToAccess/);
+    const granted = await call("admin", "POST", "GrantAccess", {
+      Target: { incidentid: kase, "@odata.type": "Microsoft.Dynamics.CRM.incident" },
+      PrincipalAccess: {
+        Principal: { systemuserid: id("serviceagent"), "@odata.type": "Microsoft.Dynamics.CRM.systemuser" },
+        AccessMask: "ReadAccess",
+      },
+    });
+    expect(granted.status).toBe(204);
+    const read = await rights("serviceagent", id("serviceagent"), `incidents(${kase})`);
+    expect(String(read.body.AccessRights).split(", ")).toContain("ReadAccess");
+    expect(read.body.AccessRights).not.toMatch(/AppendToAccess|WriteAccess/);
+    // Another principal may be asked about; the full URI and JSON's double quotes work too.
+    const other = await rights("admin", id("serviceagent"), "", JSON.stringify({ "@odata.id": `${sb.dataverse}incidents(${kase})` }));
+    expect(other.body.AccessRights).toBe(read.body.AccessRights);
+  });
+
+  test("refuses a call without Target, or with a record that is not there", async () => {
+    const missing = await call("agent", "GET", `systemusers(${id("agent")})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)`);
+    expect(missing.status).toBe(400);
+    const gone = await rights("agent", id("agent"), "incidents(00000000-0000-0000-0000-000000000001)");
+    expect(gone.status).toBe(404);
+  });
+});
+
 describe("the app shell", () => {
   test("shows the dispatcher's cases, and tells her she may not read exchanges instead of listing them", async () => {
     const signin = await fetch(`${sb.origins.app}/_sandbox/signin?user=dispatcher&returnTo=/main.aspx`, { redirect: "manual" });

@@ -68,9 +68,19 @@ export function fetchWebApi(sandbox: TestSandbox, user: UserKey): XrmWebApi & Xr
     async execute(request: {
       entity?: { entityType: string; id: string };
       IssueSend?: boolean;
+      Target?: { entityType: string; id: string };
       getMetadata(): { operationName?: string };
     }) {
       const op = request.getMetadata().operationName;
+      if (op === "RetrievePrincipalAccess" && request.entity && request.Target) {
+        // A record parameter of a function goes as a parameter alias holding its @odata.id, as Unified Interface sends it.
+        const target = encodeURIComponent(`{'@odata.id':'${set(request.Target.entityType)}(${request.Target.id})'}`);
+        const r = await call(
+          "GET",
+          `${set(request.entity.entityType)}(${request.entity.id})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)?@t=${target}`,
+        );
+        return { ok: true, status: r.status, json: async () => r.json } as unknown as Response;
+      }
       if (op !== "SendEmail" || !request.entity) throw new Error(`fetchWebApi: ${op} is not implemented`);
       const r = await call("POST", `emails(${request.entity.id})/Microsoft.Dynamics.CRM.SendEmail`, { IssueSend: request.IssueSend });
       return { ok: true, status: r.status, json: async () => r.json } as unknown as Response;
@@ -103,7 +113,7 @@ export async function ticketPorts(sandbox: TestSandbox, key: UserKey, options: {
   });
   const store = new MemoryStore();
   const uploader = new GraphUploader({ graph, store, retry: { maxAttempts: 8 }, singlePutLimit: 1024 * 1024 });
-  const crm = new XrmCrmGateway(webApi);
+  const crm = new XrmCrmGateway(webApi, webApi);
   const tickets = new XrmTicketGateway(webApi, webApi, user.id);
   const ports: TicketPorts = { crm, tickets, library, settings, clock: systemClock };
   return { ports, uploader, store, user, webApi, graph };

@@ -195,10 +195,20 @@ function createWebApi(shell: ShellContext): Xrm.WebApiOnline {
         { entityType: string; id: string } | undefined;
       const prefix = entity ? `${setOf(entity.entityType)}(${bare(entity.id)})/Microsoft.Dynamics.CRM.` : "";
       if (meta.operationType === 1) {
+        // A record parameter goes as a parameter alias holding its `@odata.id` (Target=@p1?@p1={'@odata.id':'incidents(…)'}).
+        const aliases: string[] = [];
         const args = Object.entries(params)
-          .map(([k, v]) => `${k}=${typeof v === "string" ? `'${v.replace(/'/g, "''")}'` : String(v)}`)
+          .map(([k, v]) => {
+            if (v && typeof v === "object" && "entityType" in v && "id" in v) {
+              const ref = v as { entityType: string; id: string };
+              aliases.push(`@p${aliases.length + 1}=${encodeURIComponent(`{'@odata.id':'${setOf(ref.entityType)}(${bare(ref.id)})'}`)}`);
+              return `${k}=@p${aliases.length}`;
+            }
+            return `${k}=${typeof v === "string" ? `'${v.replace(/'/g, "''")}'` : String(v)}`;
+          })
           .join(",");
-        return (await call("GET", `${prefix}${meta.operationName}(${args})`)) as never;
+        const query = aliases.length ? `?${aliases.join("&")}` : "";
+        return (await call("GET", `${prefix}${meta.operationName}(${args})${query}`)) as never;
       }
       return (await call("POST", `${prefix}${meta.operationName}`, params)) as never;
     } as never,
@@ -237,7 +247,7 @@ function sideDialog(title: string, src: string, width?: number | { value: number
     const overlay = document.createElement("div");
     overlay.className = position === 2 ? "overlay side" : "overlay";
     const w = typeof width === "number" ? `${width}px` : width ? `${width.value}${width.unit}` : "480px";
-    overlay.innerHTML = `<div class="${position === 2 ? "side-dialog" : "dialog framed"}" role="dialog" aria-modal="true" style="width:${w}"><div class="side-head"><span class="side-title"></span><button class="icon-btn close" aria-label="Close">✕</button></div><iframe class="side-frame" title="dialog"></iframe></div>`;
+    overlay.innerHTML = `<div class="${position === 2 ? "side-dialog" : "dialog framed"}" role="dialog" aria-modal="true" style="width:${w}"><div class="side-head"><span class="side-title"></span><button class="icon-btn close" data-id="dialogCloseIconButton" aria-label="Close">✕</button></div><iframe class="side-frame" title="dialog"></iframe></div>`;
     (overlay.querySelector(".side-title") as HTMLElement).textContent = title;
     (overlay.querySelector("iframe") as HTMLIFrameElement).src = src;
     (overlay.querySelector(".close") as HTMLElement).onclick = () => {

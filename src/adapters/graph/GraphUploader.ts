@@ -1,5 +1,6 @@
 import type { FolderRef } from "../../ports/DocumentLibrary";
 import type {
+  UnfinishedUpload,
   UploadConflict,
   UploadOptions,
   UploadProgress,
@@ -88,6 +89,13 @@ export class GraphUploader implements Uploader {
     return { bytesDone: next };
   }
 
+  async unfinished(folder: FolderRef): Promise<UnfinishedUpload[]> {
+    return this.sessions
+      .inFolder(folder, this.now())
+      .filter((s) => s.name !== undefined && s.size !== undefined)
+      .map((s) => ({ name: s.name!, size: s.size!, bytesDone: s.bytesDone ?? 0 }));
+  }
+
   async cancel(folder: FolderRef, file: UploadSource): Promise<void> {
     const key = this.sessions.key(folder, file);
     const saved = this.sessions.get(key, this.now());
@@ -140,10 +148,11 @@ export class GraphUploader implements Uploader {
       }
     }
     const resumedFrom = start;
-    session ??= await this.createSession(folder, file.name, conflict, key, signal);
+    session ??= await this.createSession(folder, file.name, file.size, conflict, key, signal);
 
     const startedAt = this.now();
     const report = (done: number) => {
+      this.sessions.progress(key, done);
       const seconds = (this.now() - startedAt) / 1000;
       const rate = seconds > 0 ? (done - resumedFrom) / seconds : 0;
       this.report(options, {
@@ -215,7 +224,7 @@ export class GraphUploader implements Uploader {
           }
           if (++restarts > 1) throw err;
           this.sessions.delete(key);
-          session = await this.createSession(folder, file.name, conflict, key, signal);
+          session = await this.createSession(folder, file.name, file.size, conflict, key, signal);
           start = 0;
         } else start = next;
         continue;
@@ -258,6 +267,7 @@ export class GraphUploader implements Uploader {
   private async createSession(
     folder: FolderRef,
     name: string,
+    fileSize: number,
     conflict: UploadConflict,
     key: string,
     signal?: AbortSignal,
@@ -271,7 +281,13 @@ export class GraphUploader implements Uploader {
       declareIdempotency({ signal }, "safe"),
     );
     if (!created.uploadUrl) throw new GraphError("invalidResponse", "createUploadSession answered without an uploadUrl.", 200);
-    this.sessions.set(key, { uploadUrl: created.uploadUrl, expirationDateTime: created.expirationDateTime });
+    this.sessions.set(key, {
+      uploadUrl: created.uploadUrl,
+      expirationDateTime: created.expirationDateTime,
+      name,
+      size: fileSize,
+      bytesDone: 0,
+    });
     return { key, uploadUrl: created.uploadUrl };
   }
 

@@ -3,6 +3,8 @@ export interface KeyValueStore {
   get(key: string): string | null;
   set(key: string, value: string): void;
   delete(key: string): void;
+  /** The keys that start with `prefix`. */
+  keys(prefix: string): string[];
 }
 
 /** In memory, for tests and for Node. */
@@ -16,6 +18,9 @@ export class MemoryStore implements KeyValueStore {
   }
   delete(key: string): void {
     this.map.delete(key);
+  }
+  keys(prefix: string): string[] {
+    return [...this.map.keys()].filter((k) => k.startsWith(prefix));
   }
 }
 
@@ -49,5 +54,17 @@ export class WebStorageStore implements KeyValueStore {
     } catch {
       // as above
     }
+  }
+  keys(prefix: string): string[] {
+    const out: string[] = [];
+    try {
+      for (let i = 0; i < this.storage.length; i++) {
+        const k = this.storage.key(i);
+        if (k?.startsWith(this.prefix + prefix)) out.push(k.slice(this.prefix.length));
+      }
+    } catch {
+      // Blocked storage holds nothing we can read.
+    }
+    return out;
   }
 }

@@ -6,6 +6,10 @@ import type { KeyValueStore } from "./KeyValueStore";
 export interface SavedSession {
   readonly uploadUrl: string;
   readonly expirationDateTime?: string;
+  /** The file's name and size, and the bytes SharePoint confirmed so far: what a panel says is unfinished. */
+  readonly name?: string;
+  readonly size?: number;
+  readonly bytesDone?: number;
 }
 
 /**
@@ -17,7 +21,30 @@ export class UploadSessionStore {
   constructor(private readonly store: KeyValueStore) {}
 
   key(folder: FolderRef, file: UploadSource, name = file.name): string {
-    return `upload:${folder.driveId}/${folder.itemId}/${name}|${file.size}|${file.lastModified}`;
+    return `${this.folderKey(folder)}${name}|${file.size}|${file.lastModified}`;
+  }
+
+  private folderKey(folder: Pick<FolderRef, "driveId" | "itemId">): string {
+    return `upload:${folder.driveId}/${folder.itemId}/`;
+  }
+
+  /** The sessions kept for a folder that have not expired: uploads that were started and not finished. */
+  inFolder(folder: Pick<FolderRef, "driveId" | "itemId">, now: number): SavedSession[] {
+    return this.store
+      .keys(this.folderKey(folder))
+      .map((key) => this.get(key, now))
+      .filter((s): s is SavedSession => s !== null);
+  }
+
+  /** Records how far the upload got (after each confirmed fragment). */
+  progress(key: string, bytesDone: number): void {
+    const raw = this.store.get(key);
+    if (!raw) return;
+    try {
+      this.store.set(key, JSON.stringify({ ...(JSON.parse(raw) as SavedSession), bytesDone }));
+    } catch {
+      // A damaged entry is dropped by the next read.
+    }
   }
 
   get(key: string, now: number): SavedSession | null {

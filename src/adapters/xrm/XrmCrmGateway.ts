@@ -1,9 +1,10 @@
 import type { Exchange, FileReceipt, Recipient } from "../../domain/exchange";
 import { annotation, fileExchange, hardwareTicket, incident } from "../../model";
-import type { CasePanelData, CaseReads } from "../../ports/CaseReads";
+import type { CaseAccess, CasePanelData, CaseReads } from "../../ports/CaseReads";
 import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../ports/CrmGateway";
 import type { FolderRef } from "../../ports/DocumentLibrary";
 import { isDataverseError, toDataverseError } from "./DataverseError";
+import type { XrmExecute } from "./XrmTicketGateway";
 import {
   caseFromRow,
   EXCHANGES_NAV,
@@ -101,6 +102,12 @@ export function folderHoldersQuery(folder: Pick<FolderRef, "itemId" | "path">): 
   return `?$select=${EXCHANGE_SELECT}&$filter=${filter}&$expand=${CASE_NAV}($select=ticketnumber)&$top=20`;
 }
 
+/** Dataverse's AccessRights flags as the Web API writes them (`"ReadAccess, AppendToAccess"`) → what the product asks. */
+export function accessFromRights(rights: string): CaseAccess {
+  const names = new Set(rights.split(",").map((r) => r.trim()));
+  return { read: names.has("ReadAccess"), appendTo: names.has("AppendToAccess"), write: names.has("WriteAccess") };
+}
+
 const entitySets: Record<TimelineTarget["table"], string> = {
   incident: incident.entitySetName,
   cfx_hardwareticket: hardwareTicket.entitySetName,
@@ -112,7 +119,38 @@ const entitySets: Record<TimelineTarget["table"], string> = {
  * from a global), so tests pass a fake and the ticket panel shares it.
  */
 export class XrmCrmGateway implements CrmGateway, CaseReads {
-  constructor(private readonly webApi: XrmWebApi) {}
+  /** `online` is `Xrm.WebApi.online`, for the functions the record API does not reach (RetrievePrincipalAccess). */
+  constructor(
+    private readonly webApi: XrmWebApi,
+    private readonly online?: XrmExecute,
+  ) {}
+
+  async accessToCase(caseId: string, userId: string): Promise<CaseAccess> {
+    if (!this.online) throw new Error("XrmCrmGateway: checking access needs Xrm.WebApi.online.");
+    // GET systemusers(<user>)/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@t)?@t={'@odata.id':'incidents(<case>)'}
+    const request = {
+      entity: { entityType: "systemuser", id: normalizeId(userId) },
+      Target: { entityType: incident.logicalName, id: normalizeId(caseId) },
+      getMetadata: () => ({
+        boundParameter: "entity",
+        parameterTypes: {
+          entity: { typeName: "mscrm.systemuser", structuralProperty: 5 },
+          Target: { typeName: "mscrm.crmbaseentity", structuralProperty: 5 },
+        },
+        operationType: 1,
+        operationName: "RetrievePrincipalAccess",
+      }),
+    };
+    let rights: string;
+    try {
+      const response = (await this.online.execute(request)) as { json?: () => Promise<unknown> } | undefined;
+      const body = (typeof response?.json === "function" ? await response.json() : response) as { AccessRights?: unknown } | undefined;
+      rights = typeof body?.AccessRights === "string" ? body.AccessRights : "";
+    } catch (e) {
+      throw toDataverseError(e, "Checking your access to the case");
+    }
+    return accessFromRights(rights);
+  }
 
   async loadCasePanel(caseId: string, contactColumn: string): Promise<CasePanelData> {
     let row: Row;

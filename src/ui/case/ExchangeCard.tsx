@@ -160,7 +160,7 @@ function AccessTable(props: {
               <td className={classes.nowrap}>
                 <FontIcon iconName={a.role === "write" ? "Edit" : "View"} aria-hidden /> {a.role === "write" ? s.canEdit : s.canView}
               </td>
-              <td className={classes.nowrap}>{a.invitedOn ? formatDate(a.invitedOn, props.info) : "—"}</td>
+              <td className={classes.nowrap}>{a.invitedOn ? formatDate(a.invitedOn, props.info) : a.unconfirmed ? s.notConfirmed : "—"}</td>
               <td>{a.invitedBy ?? "—"}</td>
               {props.canRevoke ? (
                 <td className={classes.num}>
@@ -246,6 +246,26 @@ export const ExchangeCard = memo(function ExchangeCard({
       {view.malwareRefusal ? (
         <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline>
           {view.malwareRefusal}
+        </MessageBar>
+      ) : null}
+      {!deleted && view.access.some((a) => a.unconfirmed) ? (
+        <MessageBar
+          messageBarType={MessageBarType.warning}
+          isMultiline
+          actions={
+            can("shareWithCustomer") ? (
+              <div>
+                <MessageBarButton text={s.retry} disabled={!!busy} onClick={() => onShare(view.id)} />
+              </div>
+            ) : undefined
+          }
+        >
+          {fill(s.unconfirmed, {
+            emails: view.access
+              .filter((a) => a.unconfirmed)
+              .map((a) => a.email)
+              .join(", "),
+          })}
         </MessageBar>
       ) : null}
       {view.contactChanges.map((c) => (

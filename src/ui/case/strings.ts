@@ -28,6 +28,7 @@ export const caseStrings = {
     filesReceived: "Files received from the customer",
     revoked: "Nobody outside has access",
     deleted: "Removed",
+    inviting: "Invitation not confirmed",
   },
   noBackupYet: "No backup folder yet. The service team prepares it from the hardware ticket and lets you know when it is ready.",
   folder: "Folder",
@@ -55,6 +56,10 @@ export const caseStrings = {
     notChecked: "Not checked",
   },
   access: "Who has access",
+  notConfirmed: "Not confirmed",
+  unconfirmed:
+    "Invitation not confirmed for {emails}: the invitation may or may not have reached them. Retry completes it; nobody is invited twice.",
+  retry: "Retry",
   noAccess: "Nobody outside the organization has access.",
   person: "Person",
   right: "Access",

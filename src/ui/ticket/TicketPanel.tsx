@@ -1,4 +1,4 @@
-import { DefaultButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { DefaultButton, MessageBarButton, PrimaryButton } from "@fluentui/react/lib/Button";
 import { Link } from "@fluentui/react/lib/Link";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { Shimmer, ShimmerElementType } from "@fluentui/react/lib/Shimmer";
@@ -249,6 +249,28 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
             </p>
           ) : null}
         </section>
+      ) : null}
+      {ex && model.unfinished.length > 0 ? (
+        <MessageBar
+          messageBarType={MessageBarType.warning}
+          isMultiline
+          actions={
+            can("uploadBackup") ? (
+              <div>
+                <MessageBarButton text={s.resumeUpload} disabled={busy !== undefined} onClick={() => onAction("uploadBackup")} />
+              </div>
+            ) : undefined
+          }
+        >
+          <span data-testid="unfinished-uploads">
+            {fill(model.unfinished.length === 1 ? s.unfinished.one : s.unfinished.other, {
+              n: String(model.unfinished.length),
+              files: model.unfinished
+                .map((u) => fill(s.unfinishedFile, { name: u.name, done: formatBytes(u.bytesDone, info), size: formatBytes(u.size, info) }))
+                .join(", "),
+            })}
+          </span>
+        </MessageBar>
       ) : null}
       {hints.map((h) => (
         <p key={h} style={{ margin: 0, color: "#605e5c" }}>

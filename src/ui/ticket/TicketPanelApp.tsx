@@ -7,6 +7,7 @@ import type { TicketPorts, TicketRef } from "../../app/ticketPorts";
 import type { Exchange } from "../../domain";
 import { ExchangeStage } from "../../model";
 import type { CurrentUser } from "../../ports/CrmGateway";
+import type { Uploader } from "../../ports/Uploader";
 import { fill } from "../common/strings";
 import { ticketStrings as s } from "./strings";
 import { TicketPanel, type TicketAction, type TicketFilesState, type TicketNotice, type TicketPanelState } from "./TicketPanel";
@@ -19,6 +20,8 @@ export interface TicketPanelAppProps {
   readonly appUrl: string;
   /** Opens the upload dialog for the exchange; resolves when it closes. */
   readonly openUpload: (exchange: Exchange) => Promise<void>;
+  /** Uploads started in this browser and not finished, shown with a Resume. */
+  readonly uploads?: Pick<Uploader, "unfinished">;
   /** Interactive sign-in (a popup from the click), tried before Try again when Microsoft 365 wants it. */
   readonly signIn?: () => Promise<void>;
   /** Hands the host a way to refresh in place (the form hands over again after a save or a tab change). */
@@ -60,6 +63,7 @@ export function TicketPanelApp({
   user,
   appUrl,
   openUpload,
+  uploads,
   signIn,
   registerNotify,
   registerReload,
@@ -96,7 +100,7 @@ export function TicketPanelApp({
   const load = useCallback(
     async (keep?: { notices?: readonly TicketNotice[] }) => {
       try {
-        const read = await loadTicketPanel(ports, ticket, user);
+        const read = await loadTicketPanel(ports, ticket, user, uploads);
         const listable = !!read.exchange && read.exchange.stage !== ExchangeStage.deleted;
         // A refresh keeps the last listing on screen until the new one arrives.
         files.current = listable ? (files.current?.kind === "ready" ? files.current : { kind: "loading" }) : undefined;
@@ -112,7 +116,7 @@ export function TicketPanelApp({
         );
       }
     },
-    [ports, ticket, user, readFiles],
+    [ports, ticket, user, uploads, readFiles],
   );
 
   useEffect(() => {

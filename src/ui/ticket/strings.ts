@@ -30,6 +30,7 @@ export const ticketStrings = {
     filesReceived: "Files received",
     revoked: "Access revoked",
     deleted: "Deleted",
+    inviting: "Invitation not confirmed",
   },
   fileSummary: { one: "{n} file, {size}", other: "{n} files, {size}" },
   noFiles: "No files uploaded yet",
@@ -43,6 +44,12 @@ export const ticketStrings = {
     other:
       "SharePoint flagged {n} files in the folder as malware. They do not count toward the backup and are never offered for download; support cannot share the backup with the customer until they are deleted from the folder in SharePoint.",
   },
+  unfinished: {
+    one: "1 upload was not finished: {files}. Resume picks up where it stopped: choose the same file again.",
+    other: "{n} uploads were not finished: {files}. Resume picks up where they stopped: choose the same files again.",
+  },
+  unfinishedFile: "{name} ({done} of {size})",
+  resumeUpload: "Resume",
   kept: "Kept with no expiry",
   actions: {
     prepareFolder: "Prepare folder",
@@ -93,6 +100,18 @@ export const ticketStrings = {
     cancel: "Cancel upload",
     close: "Close",
     clear: "Choose other files",
+    unfinishedFile: "{name} ({done} of {size})",
+    keepUploading: "Keep uploading",
+    confirmClose: {
+      title: "Stop the upload and close?",
+      text: "Not finished yet: {files}. Closing stops the upload. To finish it later, open Upload backup again and choose the same files: the upload continues where it stopped.",
+      yes: "Stop and close",
+    },
+    confirmCancel: {
+      title: "Cancel the upload?",
+      text: "Not finished yet: {files}. Cancelling discards what was sent of these files; files already uploaded stay.",
+      yes: "Cancel upload",
+    },
     overall: "All files",
     progress: "{sent} of {total}",
     rate: "{rate}/s",

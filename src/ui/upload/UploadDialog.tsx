@@ -131,6 +131,8 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  // A Close or Cancel clicked while files upload waits for the person to confirm.
+  const [confirm, setConfirm] = useState<"close" | "cancel" | null>(null);
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -147,6 +149,11 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
       : ["queued", "paused", "uploading", "conflict"].includes(f.state.kind),
   );
   const end = snap ? summary(snap) : null;
+  const open = accepted.filter((f) => ["uploading", "paused", "queued", "conflict"].includes(f.state.kind));
+  const openText = open
+    .map((f) => fill(s.unfinishedFile, { name: f.relativePath, done: formatBytes(f.bytesSent, info), size: formatBytes(f.size, info) }))
+    .join(", ");
+  const askOrDo = (what: "close" | "cancel", act: () => void) => () => (snap?.running ? setConfirm(what) : act());
 
   const dropZone = (
     <div
@@ -235,8 +242,8 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           <div style={{ display: "flex", gap: 8, marginTop: 8, flexWrap: "wrap" }}>
             {snap.running ? <DefaultButton text={s.pause} onClick={props.onPause} /> : null}
             {!snap.running && resumable ? <PrimaryButton text={s.resume} onClick={props.onResume} /> : null}
-            {unfinished ? <DefaultButton text={s.cancel} onClick={props.onCancel} /> : null}
-            {!snap.running && props.onClose ? <DefaultButton text={s.close} onClick={props.onClose} /> : null}
+            {unfinished ? <DefaultButton text={s.cancel} onClick={askOrDo("cancel", props.onCancel)} /> : null}
+            {props.onClose ? <DefaultButton text={s.close} onClick={askOrDo("close", props.onClose)} /> : null}
           </div>
           <ul style={{ padding: 0, margin: "8px 0 0" }} aria-label={s.title}>
             {accepted.map((f) => (
@@ -263,6 +270,29 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
           <DefaultButton text={s.close} onClick={props.onClose} />
         </div>
       ) : null}
+      <Dialog
+        hidden={confirm === null}
+        onDismiss={() => setConfirm(null)}
+        dialogContentProps={{
+          type: DialogType.normal,
+          title: confirm === "cancel" ? s.confirmCancel.title : s.confirmClose.title,
+          subText: fill(confirm === "cancel" ? s.confirmCancel.text : s.confirmClose.text, { files: openText }),
+        }}
+        modalProps={{ isBlocking: true }}
+      >
+        <DialogFooter>
+          <PrimaryButton
+            text={confirm === "cancel" ? s.confirmCancel.yes : s.confirmClose.yes}
+            onClick={() => {
+              const what = confirm;
+              setConfirm(null);
+              if (what === "cancel") props.onCancel();
+              else props.onClose?.();
+            }}
+          />
+          <DefaultButton text={s.keepUploading} onClick={() => setConfirm(null)} />
+        </DialogFooter>
+      </Dialog>
       <Dialog
         hidden={props.conflict === null}
         onDismiss={() => props.onConflict("skip")}

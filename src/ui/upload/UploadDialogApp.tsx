@@ -22,6 +22,7 @@ export function UploadDialogApp({ ports, exchange, folder, user, onClose, onRunn
   const [conflict, setConflict] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   const upload = useRef<BackupUpload | null>(null);
+  const running = useRef<Promise<void> | null>(null);
   const answer = useRef<((a: ConflictAnswer) => void) | null>(null);
 
   const start = useCallback(() => {
@@ -29,8 +30,19 @@ export function UploadDialogApp({ ports, exchange, folder, user, onClose, onRunn
     if (!u) return;
     setError(undefined);
     // Receipts and totals are Dataverse writes: a failure there stops the run and is shown.
-    u.start().catch((e: unknown) => setError(e));
+    running.current = u.start().catch((e: unknown) => setError(e));
   }, []);
+
+  // Closing while files upload stops them first (their sessions are kept: choosing the same file
+  // again resumes), so nothing goes on unseen behind a closed dialog.
+  const close = useCallback(async () => {
+    const u = upload.current;
+    if (u?.snapshot().running) {
+      u.pause();
+      await running.current;
+    }
+    onClose?.();
+  }, [onClose]);
 
   const onFiles = useCallback(
     (files: LocalFile[]) => {
@@ -57,7 +69,9 @@ export function UploadDialogApp({ ports, exchange, folder, user, onClose, onRunn
     [ports, exchange, folder, user, start],
   );
 
-  useEffect(() => onRunningChange?.(snapshot?.running ?? false), [snapshot?.running, onRunningChange]);
+  useEffect(() => {
+    onRunningChange?.(snapshot?.running ?? false);
+  }, [snapshot?.running, onRunningChange]);
 
   return (
     <UploadDialog
@@ -69,7 +83,7 @@ export function UploadDialogApp({ ports, exchange, folder, user, onClose, onRunn
       onPause={() => upload.current?.pause()}
       onResume={start}
       onCancel={() => void upload.current?.cancel()}
-      onClose={onClose}
+      onClose={onClose ? () => void close() : undefined}
       onConflict={(a) => {
         setConflict(null);
         answer.current?.(a);

@@ -1,7 +1,7 @@
 import type { Exchange, FileReceipt, Recipient } from "../../../src/domain/exchange";
 import { parseSettings, type Settings } from "../../../src/domain/settings";
 import { ExchangeDirection, ExchangeStage, IncidentState, RecipientRole } from "../../../src/model";
-import type { CasePanelData, CaseReads, CaseRecord, ExchangeRecord, RecipientRecord } from "../../../src/ports/CaseReads";
+import type { CaseAccess, CasePanelData, CaseReads, CaseRecord, ExchangeRecord, RecipientRecord } from "../../../src/ports/CaseReads";
 import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type {
   DocumentLibrary,
@@ -100,6 +100,8 @@ export class FakeCrm implements CrmGateway, CaseReads {
    */
   loseAnswer = new Set<string>();
   calls: string[] = [];
+  /** The rights Dataverse reports on the case, by case id (all of them when not set). */
+  access = new Map<string, CaseAccess>();
 
   private answer(op: string): void {
     if (this.loseAnswer.delete(op)) throw lostAnswer();
@@ -127,6 +129,10 @@ export class FakeCrm implements CrmGateway, CaseReads {
     if (!this.panel) throw new Error("FakeCrm: no panel data");
     return this.panel;
   }
+  async accessToCase(caseId: string): Promise<CaseAccess> {
+    this.maybeFail("accessToCase");
+    return this.access.get(caseId) ?? { read: true, appendTo: true, write: true };
+  }
   async createExchange(
     input: Omit<Exchange, "fileCount" | "totalBytes"> & Partial<Pick<Exchange, "fileCount" | "totalBytes">>,
   ): Promise<Exchange> {
@@ -140,6 +146,7 @@ export class FakeCrm implements CrmGateway, CaseReads {
   async updateExchange(id: string, changes: Partial<Exchange>): Promise<void> {
     this.maybeFail("updateExchange");
     this.exchanges.set(id, { ...(this.exchanges.get(id) ?? ({ id } as Exchange)), ...changes });
+    this.answer("updateExchange");
   }
   async addRecipient(input: Recipient): Promise<Recipient> {
     this.maybeFail("addRecipient");
@@ -150,6 +157,7 @@ export class FakeCrm implements CrmGateway, CaseReads {
   async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
     this.maybeFail("updateRecipient");
     this.recipients.set(id, { ...(this.recipients.get(id) ?? ({ id } as Recipient)), ...changes });
+    this.answer("updateRecipient");
   }
   async exchangesRecordingFolder(f: Pick<FolderRef, "driveId" | "itemId" | "path">): Promise<FolderHolder[]> {
     this.maybeFail("exchangesRecordingFolder");
@@ -185,17 +193,35 @@ export class FakeLibrary implements DocumentLibrary {
   inviteError?: unknown;
   snapshotError?: unknown;
   calls: string[] = [];
+  /** Operations whose next call fails before SharePoint does anything. */
+  failNext = new Map<string, unknown>();
+  /** Operations whose next call is carried out and then loses its answer. */
+  loseAnswer = new Set<string>();
   private seq = 0;
+
+  private step(op: string): void {
+    this.calls.push(op);
+    const e = this.failNext.get(op);
+    if (e !== undefined) {
+      this.failNext.delete(op);
+      throw e;
+    }
+  }
+  private answer(op: string): void {
+    if (this.loseAnswer.delete(op))
+      throw Object.assign(new Error("Failed to fetch"), { name: "GraphError", code: "networkError", status: 0 });
+  }
 
   constructor(initial: FolderRef[] = [folder]) {
     for (const f of initial) this.folders.set(f.path, f);
   }
   async ensureFolder(path: string): Promise<FolderRef & { created: boolean }> {
-    this.calls.push("ensureFolder");
+    this.step("ensureFolder");
     const existing = this.folders.get(path);
     if (existing) return { ...existing, created: false };
     const f = { driveId: "d1", itemId: `i${++this.seq}`, path, webUrl: `https://sp.example/${encodeURI(path)}`, createdOn: new Date(NOW) };
     this.folders.set(path, f);
+    this.answer("ensureFolder");
     return { ...f, created: true };
   }
   async findFolder(path: string): Promise<FolderRef | null> {
@@ -217,10 +243,10 @@ export class FakeLibrary implements DocumentLibrary {
     });
   }
   async invite(f: FolderRef, request: InviteRequest): Promise<InviteOutcome[]> {
-    this.calls.push("invite");
+    this.step("invite");
     if (this.inviteError) throw this.inviteError;
     this.invites.push({ folder: f, request });
-    return request.recipients.map((email) => {
+    const outcomes = request.recipients.map((email) => {
       const refusal = this.refuse.get(email);
       if (refusal) return { email, refusal: { ...refusal, message: "Not allowed" } };
       const id = `p${++this.seq}-new`;
@@ -229,9 +255,11 @@ export class FakeLibrary implements DocumentLibrary {
       this.permissions.set(f.path, list);
       return { email, permissionId: id };
     });
+    this.answer("invite");
+    return outcomes;
   }
   async listPermissions(f: FolderRef): Promise<FolderPermission[]> {
-    this.calls.push("listPermissions");
+    this.step("listPermissions");
     return this.permissions.get(f.path) ?? [];
   }
   async removePermission(f: FolderRef, permissionId: string): Promise<void> {

@@ -39,7 +39,7 @@ describe("requestFiles", () => {
     expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident"]);
   });
 
-  it("removes the folder it created when SharePoint refuses the invitation, and records nothing", async () => {
+  it("when SharePoint refuses the invitation, removes the folder it created and closes the request it recorded first", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary([]);
     lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
@@ -47,7 +47,23 @@ describe("requestFiles", () => {
       name: "ShareRefusedError",
     });
     expect(lib.folders.size).toBe(0);
-    expect(crm.calls).toEqual([]);
+    expect([...crm.exchanges.values()]).toEqual([expect.objectContaining({ stage: ExchangeStage.deleted, deletedOn: NOW })]);
+    expect([...crm.recipients.values()]).toEqual([expect.objectContaining({ revokedOn: NOW })]);
+    expect([...crm.recipients.values()][0].permissionId).toBeUndefined();
+    expect(crm.notes).toEqual([]);
+  });
+
+  it("asks Dataverse for the agent's rights on the case first, and writes nothing anywhere when they may not attach to it", async () => {
+    const crm = new FakeCrm();
+    const lib = new FakeLibrary([]);
+    crm.access.set("c1", { read: true, appendTo: false, write: false });
+    await expect(requestFiles(ports(crm, lib), { caseRecord, request, actor: agent, exchanges: [] })).rejects.toMatchObject({
+      name: "ValidationError",
+      code: "actionNotAllowed",
+      message: expect.stringContaining("CAS-01234-A1B2C3"),
+    });
+    expect(crm.calls).toEqual(["accessToCase"]);
+    expect(lib.calls).toEqual([]);
   });
 
   it("adopts the folder and permission of an earlier attempt instead of inviting twice", async () => {
@@ -109,8 +125,12 @@ describe("requestFiles", () => {
       message: expect.stringContaining("exchange of case"),
     });
     expect(lib.invites).toEqual([]);
-    expect(crm.calls).toEqual(["exchangesRecordingFolder"]);
     expect(lib.folders.has(existing.path)).toBe(true);
+    // The request recorded first is closed: nothing offers to retry it or to remove the other case's folder.
+    const mine = [...crm.exchanges.values()].filter((x) => x.caseId === "c1");
+    expect(mine).toEqual([expect.objectContaining({ stage: ExchangeStage.deleted })]);
+    expect([...crm.recipients.values()]).toEqual([expect.objectContaining({ revokedOn: NOW })]);
+    expect(crm.exchanges.get("x-other")?.stage).toBe(ExchangeStage.filesReceived);
   });
 
   it("refuses a case number that is not a valid folder name", async () => {

@@ -1,7 +1,7 @@
 import { shareWithCustomer } from "../../../src/app/shareWithCustomer";
 import { RETRY_POLICY } from "../../../src/domain/retry";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
-import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, ports, recipient, supervisor } from "./fakes";
+import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, NOW, ports, recipient, supervisor } from "./fakes";
 
 const message = "Kindly upload the files within 28 days. Please note that they will be automatically deleted after this period.";
 const base = { caseRecord, recipients: [], actor: agent, request: { email: "ana@clinic.example", role: "write" as const, message } };
@@ -101,16 +101,20 @@ describe("shareWithCustomer", () => {
     await expect(p).rejects.toMatchObject({ code: "emailDomainDenied", message: expect.stringContaining("deny list") });
   });
 
-  it("marks nothing shared when SharePoint refuses the invitation (207 notAllowed)", async () => {
+  it("marks nothing shared when SharePoint refuses the invitation (207 notAllowed), and closes the row it wrote first", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary();
     lib.refuse.set("ana@clinic.example", { code: "notAllowed" });
     const p = shareWithCustomer(ports(crm, lib), { ...base, exchange: backupExchange() });
     await expect(p).rejects.toMatchObject({ name: "ShareRefusedError", code: "notAllowed", email: "ana@clinic.example" });
-    expect(crm.calls).toEqual([]);
+    // The row written before the invitation is closed: nobody got access.
+    expect(crm.calls).toEqual(["addRecipient", "updateRecipient"]);
+    expect([...crm.recipients.values()]).toEqual([expect.objectContaining({ revokedOn: NOW })]);
+    expect([...crm.recipients.values()][0].permissionId).toBeUndefined();
+    expect(crm.exchanges.size).toBe(0);
   });
 
-  it("turns a 400 secureSharingInvalidRequest into a refusal, recording nothing", async () => {
+  it("turns a 400 secureSharingInvalidRequest into a refusal, closing the row it wrote first", async () => {
     const crm = new FakeCrm();
     const lib = new FakeLibrary();
     lib.inviteError = Object.assign(new Error("Some users in the request cannot be invited securely."), {
@@ -123,7 +127,8 @@ describe("shareWithCustomer", () => {
       name: "ShareRefusedError",
       innerCode: "secureSharingInvalidRequest",
     });
-    expect(crm.calls).toEqual([]);
+    expect(crm.calls).toEqual(["addRecipient", "updateRecipient"]);
+    expect([...crm.recipients.values()].every((r) => r.revokedOn && !r.invitedOn)).toBe(true);
   });
 
   it("does not invite again when SharePoint already holds the address's permission (an earlier attempt failed after the invite)", async () => {
@@ -193,7 +198,7 @@ describe("shareWithCustomer", () => {
     expect(crm.recipients.size).toBe(1);
     expect(out.recipient.id).not.toBe(revoked.id);
     expect(out.recipient).toMatchObject({ email: "ana@clinic.example", invitedOn: expect.any(Date) });
-    expect(crm.calls).not.toContain("updateRecipient");
+    expect(crm.calls.filter((c) => c === "updateRecipient")).toHaveLength(1);
     expect(lib.invites).toHaveLength(1);
   });
 

@@ -118,6 +118,25 @@ describe("GraphUploader", () => {
     expect(server.fetch.requests.filter((r) => r.url.endsWith("createUploadSession"))).toHaveLength(1);
   });
 
+  it("tells a later page which uploads into a folder stopped, with the bytes SharePoint confirmed, until they finish", async () => {
+    const server = fakeUploadServer();
+    const store = new MemoryStore();
+    const file = fileOf("backup.bak", 8 * FRAGMENT_UNIT + 99);
+    const pause = new AbortController();
+    let confirmed = 0;
+    await expect(
+      setup(server, store).uploader.upload(folder, file, {
+        signal: pause.signal,
+        onProgress: (p) => ((confirmed = p.bytesDone), p.bytesDone >= 3 * FRAGMENT_UNIT && pause.abort()),
+      }),
+    ).rejects.toMatchObject({ code: "aborted" });
+    const later = setup(server, store).uploader; // a new page: only the storage survives
+    await expect(later.unfinished(folder)).resolves.toEqual([{ name: "backup.bak", size: file.size, bytesDone: confirmed }]);
+    await expect(later.unfinished({ ...folder, itemId: "another" })).resolves.toEqual([]);
+    await later.upload(folder, file);
+    await expect(later.unfinished(folder)).resolves.toEqual([]);
+  });
+
   it("cancels an interrupted upload by deleting its session", async () => {
     const server = fakeUploadServer();
     const { uploader } = setup(server);

@@ -124,6 +124,25 @@ describe("TicketPanel", () => {
     expect(screen.getByText("22 December 2026")).toBeInTheDocument();
   });
 
+  it("says which uploads were not finished, with how far each got, and resumes through Upload backup", async () => {
+    const state = ready(exchange({ driveId: "d1", itemId: "i1" }));
+    if (state.kind !== "ready") throw new Error("not ready");
+    const GB = 1024 ** 3;
+    const model = { ...state.model, unfinished: [{ name: "backup.zip", size: 5 * GB, bytesDone: 2.1 * GB }] };
+    const { onAction } = show({ ...state, model });
+    expect(await screen.findByTestId("unfinished-uploads")).toHaveTextContent(
+      "1 upload was not finished: backup.zip (2.1 GB of 5 GB). Resume picks up where it stopped: choose the same file again.",
+    );
+    expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
+    fireEvent.click(screen.getByRole("button", { name: "Resume" }));
+    expect(onAction).toHaveBeenCalledWith("uploadBackup");
+  });
+
+  it("says nothing about uploads when none was left unfinished", () => {
+    show(ready(exchange()));
+    expect(screen.queryByTestId("unfinished-uploads")).toBeNull();
+  });
+
   it("offers Notify Support as the next step once files are stored", () => {
     const { onAction } = show(ready(exchange({ fileCount: 2, totalBytes: 3 * 1024 ** 3 })));
     expect(buttons()).toEqual(["Upload backup", "Notify Support"]);

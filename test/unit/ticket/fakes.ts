@@ -13,7 +13,7 @@ import type {
   EmailStatus,
   TicketGateway,
 } from "../../../src/ports/TicketGateway";
-import type { UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
+import type { UnfinishedUpload, UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
 import type { TicketPorts } from "../../../src/app/ticketPorts";
 
 /** What a dropped connection looks like once the gateway has wrapped it: no answer, status 0. */
@@ -245,6 +245,7 @@ export class FakeUploader implements Uploader {
 
   async upload(folder: FolderRef, file: UploadSource, options: UploadOptions = {}): Promise<UploadResult> {
     const from = this.offsets.get(file.name) ?? 0;
+    this.sizes.set(file.name, file.size);
     const replace = options.conflict === "replace";
     this.requests.push({ path: file.name, from, replace });
     const fail = this.failNext.get(file.name);
@@ -299,6 +300,12 @@ export class FakeUploader implements Uploader {
   async cancel(_folder: FolderRef, file: UploadSource): Promise<void> {
     this.discarded.push(file.name);
     this.offsets.delete(file.name);
+  }
+
+  /** Started files that did not finish, with the size they were given. */
+  readonly sizes = new Map<string, number>();
+  async unfinished(): Promise<UnfinishedUpload[]> {
+    return [...this.offsets].map(([name, bytesDone]) => ({ name, size: this.sizes.get(name) ?? bytesDone, bytesDone }));
   }
 }
 

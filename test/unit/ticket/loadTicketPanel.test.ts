@@ -1,9 +1,28 @@
 import { loadTicketPanel } from "../../../src/app/loadTicketPanel";
 import { prepareFolder } from "../../../src/app/prepareFolder";
 import { ExchangeStage } from "../../../src/model";
-import { admin, agent, aCase, ports, specialist, ticket } from "./fakes";
+import { admin, agent, aCase, FakeUploader, ports, specialist, ticket } from "./fakes";
 
 describe("loadTicketPanel", () => {
+  it("lists the uploads into the folder that stopped before their last byte, from this browser, without a request", async () => {
+    const p = ports();
+    await prepareFolder(p, ticket, specialist);
+    const uploader = new FakeUploader(p.library);
+    uploader.offsets.set("backup.zip", 300);
+    uploader.sizes.set("backup.zip", 1000);
+    const before = p.crm.calls.length;
+    const model = await loadTicketPanel(p, ticket, specialist, uploader);
+    expect(model.unfinished).toEqual([{ name: "backup.zip", size: 1000, bytesDone: 300 }]);
+    expect(p.crm.calls.slice(before)).toEqual(["loadCaseWithExchanges"]);
+  });
+
+  it("opens the panel when what the browser kept cannot be read", async () => {
+    const p = ports();
+    await prepareFolder(p, ticket, specialist);
+    const model = await loadTicketPanel(p, ticket, specialist, { unfinished: async () => Promise.reject(new Error("storage blocked")) });
+    expect(model.unfinished).toEqual([]);
+  });
+
   it("reads the case and its exchanges in one request", async () => {
     const p = ports();
     await loadTicketPanel(p, ticket, specialist);

@@ -80,7 +80,7 @@ describe("UploadDialog", () => {
     });
     expect(screen.getAllByRole("progressbar")).toHaveLength(3);
     expect(screen.getByText("50 MB of 200 MB · 20 MB/s · about 3 min left")).toBeInTheDocument();
-    expect(buttons()).toEqual(["Pause", "Cancel upload"]);
+    expect(buttons()).toEqual(["Pause", "Cancel upload", "Close"]);
     fireEvent.click(screen.getByRole("button", { name: "Pause" }));
     expect(props.onPause).toHaveBeenCalled();
   });
@@ -171,7 +171,83 @@ describe("UploadDialog", () => {
   });
 });
 
+describe("closing or cancelling while files upload", () => {
+  const running = () =>
+    snapshot(
+      [file("backup.zip", { kind: "uploading" }, 5 * 1024 * MB, 2.1 * 1024 * MB), file("notes.txt", { kind: "queued" }, 1 * MB)],
+      true,
+    );
+
+  it("asks before closing, naming what is not finished, and closes only when confirmed", async () => {
+    const props = show({ snapshot: running() });
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByText("Stop the upload and close?")).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(/Not finished yet: backup\.zip \(2\.1 GB of 5 GB\), notes\.txt \(0 bytes of 1 MB\)\./),
+    ).toBeInTheDocument();
+    fireEvent.click(within(dialog).getByRole("button", { name: "Keep uploading" }));
+    expect(props.onClose).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Stop and close" }));
+    expect(props.onClose).toHaveBeenCalledTimes(1);
+    expect(props.onCancel).not.toHaveBeenCalled();
+  });
+
+  it("asks before cancelling a running upload; a stopped one cancels at once", async () => {
+    const props = show({ snapshot: running() });
+    fireEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByText("Cancel the upload?")).toBeInTheDocument();
+    expect(props.onCancel).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel upload" }));
+    expect(props.onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  it("closes without asking when nothing runs", () => {
+    const props = show({ snapshot: snapshot([file("backup.zip", { kind: "paused" }, 10 * MB, 2 * MB)], false) });
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    expect(props.onClose).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe("UploadDialogApp", () => {
+  it("stops a running upload before it closes, keeping it to resume, and tells the host when running changes", async () => {
+    const crm = new FakeCrm();
+    const library = new FakeLibrary();
+    const { exchange } = await prepareFolder(ports(crm, library), ticket, specialist);
+    const folder = (await library.findFolder(exchange.folderPath))!;
+    const uploader = new FakeUploader(library);
+    uploader.fragment = 10;
+    const onClose = jest.fn();
+    const runningChanges: boolean[] = [];
+    render(
+      <PanelRoot locale="en-GB">
+        <UploadDialogApp
+          ports={{ crm, tickets: crm, library, uploader, clock: fixedClock() }}
+          exchange={exchange}
+          folder={folder}
+          user={specialist}
+          onClose={onClose}
+          onRunningChange={(r) => runningChanges.push(r)}
+        />
+      </PanelRoot>,
+    );
+    fireEvent.change(screen.getByTestId("pick-files"), { target: { files: [new File(["x".repeat(100_000)], "backup.zip")] } });
+    await waitFor(() => expect(runningChanges).toContain(true));
+    fireEvent.click(screen.getByRole("button", { name: "Close" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Stop and close" }));
+    await waitFor(() => expect(onClose).toHaveBeenCalledTimes(1));
+    expect(runningChanges[runningChanges.length - 1]).toBe(false);
+    // Stopped, not cancelled: the session is kept and reported as unfinished.
+    expect(uploader.discarded).toEqual([]);
+    const [left] = await uploader.unfinished();
+    expect(left).toMatchObject({ name: "backup.zip", size: 100_000 });
+    expect(left.bytesDone).toBeGreaterThan(0);
+    expect(left.bytesDone).toBeLessThan(100_000);
+    expect(crm.receipts).toEqual([]);
+  });
+
   it("uploads picked files and shows them verified", async () => {
     const crm = new FakeCrm();
     const library = new FakeLibrary();
