@@ -108,7 +108,7 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
     { email: request.email, contactEmail: caseRecord.contact?.email, confirmedOther: request.confirmedOther, reason: request.reason },
     ports.settings,
   );
-  const message = validateMessage(request.message);
+  const message = validateMessage(request.message, exchange);
   const kept = keptMessageProblem(message, exchange.expiresOn);
   if (kept) throw kept;
   const folder = await folderOf(ports.library, exchange);

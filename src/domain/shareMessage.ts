@@ -90,7 +90,7 @@ const unfilled = new RegExp(`\\{(${placeholders.join("|")})\\}`, "i");
  * characters, plain text (no HTML, no Markdown links), and no placeholder left unfilled: the
  * message is sent as it is, never filled again.
  */
-export function validateMessage(message: string): string {
+export function validateMessage(message: string, folder?: { readonly expiresOn: Date | null }): string {
   const text = message.trim();
   if (!text)
     throw new ValidationError("messageEmpty", "The message is empty; the customer needs to know what the folder is for.", "message");
@@ -108,6 +108,13 @@ export function validateMessage(message: string): string {
       "message",
     );
   const left = unfilled.exec(text);
+  // A folder kept with no expiry has no days or date to give: the message must stop promising one.
+  if (left && folder?.expiresOn === null && /^(days|expireson)$/i.test(left[1]))
+    throw new ValidationError(
+      "messageNeedsExpiry",
+      "This folder is kept with no expiry, but the message speaks of a deletion date. Edit the message before sending.",
+      "message",
+    );
   if (left)
     throw new ValidationError(
       "messageUnfilledPlaceholder",

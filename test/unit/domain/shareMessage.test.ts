@@ -66,6 +66,20 @@ describe("the edited message", () => {
   });
 });
 
+describe("a message left with a placeholder", () => {
+  const dated = { expiresOn: new Date("2027-01-01T00:00:00Z") };
+  const kept = { expiresOn: null };
+  test.each<[string, { expiresOn: Date | null } | undefined, string]>([
+    ["Deleted in {days} days.", undefined, "messageUnfilledPlaceholder"],
+    ["Deleted in {days} days.", dated, "messageUnfilledPlaceholder"],
+    ["Deleted in {days} days.", kept, "messageNeedsExpiry"],
+    ["Deleted on {expiresOn}.", kept, "messageNeedsExpiry"],
+    ["For {caseNumber}.", kept, "messageUnfilledPlaceholder"],
+  ])("%p, folder %p → %p", (message, folder, code) => {
+    expect(() => validateMessage(message, folder)).toThrow(expect.objectContaining({ code }));
+  });
+});
+
 describe("choosing the template", () => {
   const templates = { backup: { en: "EN", de: "DE", "fr-ca": "FRCA" }, upload: { en: "UP" } };
   test.each<[ExchangeDirection, string, string, string]>([
