@@ -119,7 +119,7 @@ export const hardwareTicket: TableDef = {
       required: true,
     },
     { logicalName: "cfx_description", schemaName: "cfx_Description", type: "memo", displayName: "Description", maxLength: 4000 },
-    ...standardColumns("cfx_hardwareticket"),
+    .../*#__PURE__*/ standardColumns("cfx_hardwareticket"),
   ],
 };
 
@@ -250,7 +250,7 @@ export const fileExchange: TableDef = {
       displayName: "Last Checked On",
       dateFormat: "datetime",
     },
-    ...standardColumns("cfx_fileexchange"),
+    .../*#__PURE__*/ standardColumns("cfx_fileexchange"),
   ],
 };
 
@@ -326,7 +326,7 @@ export const exchangeRecipient: TableDef = {
       description: "Why someone other than the case's contact was invited, or why access was revoked.",
       maxLength: 2000,
     },
-    ...standardColumns("cfx_exchangerecipient"),
+    .../*#__PURE__*/ standardColumns("cfx_exchangerecipient"),
   ],
 };
 
@@ -382,7 +382,7 @@ export const fileReceipt: TableDef = {
       required: true,
     },
     { logicalName: "cfx_uploadedon", schemaName: "cfx_UploadedOn", type: "datetime", displayName: "Uploaded On", dateFormat: "datetime" },
-    ...standardColumns("cfx_filereceipt"),
+    .../*#__PURE__*/ standardColumns("cfx_filereceipt"),
   ],
 };
 
@@ -446,7 +446,7 @@ export const jobRun: TableDef = {
       description: "The first failures, one a line, or the error that stopped the run.",
       maxLength: 4000,
     },
-    ...standardColumns("cfx_jobrun"),
+    .../*#__PURE__*/ standardColumns("cfx_jobrun"),
   ],
 };
 
