@@ -309,9 +309,10 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
       businessunitid: rootBusinessUnitId,
       businessunitid__table: "businessunit",
     });
-    // The retention job's application user holds System Administrator here; a deployment may give
-    // it a narrower role of its own (docs/sandbox.md).
-    assignRole("systemuser", applicationUserId, "systemAdministrator", rootBusinessUnitId);
+    // The retention job's application user holds what docs/deploy.md gives it: the Case File
+    // Exchange Administrator role, not System Administrator, so that neither privileges nor column
+    // security are bypassed for it here when they would not be in an organization.
+    assignRole("systemuser", applicationUserId, "administrator", rootBusinessUnitId);
     // Profiles ship in the solution, their members do not: as docs/deploy.md asks of an installer,
     // the holders of the Administrator role join the administrators' profile and the retention
     // job's application user the job's.

@@ -131,7 +131,7 @@ export function teamByKey(key: string): SandboxTeam | undefined {
   return teams.find((t) => t.key === key);
 }
 
-/** The application user the retention job acts as in Dataverse (client credentials); it holds System Administrator. */
+/** The application user the retention job acts as in Dataverse (client credentials); it holds the Administrator role. */
 export const applicationUserId = "5e1a0009-0000-4000-8000-0000000000a9";
 export const applicationUserName = "# Case File Exchange (application)";
 /** The organization (environment): WhoAmI's OrganizationId and the `orgname` web resources receive. */
