@@ -148,7 +148,21 @@ export class GraphUploader implements Uploader {
       }
     }
     const resumedFrom = start;
-    session ??= await this.createSession(folder, file.name, file.size, conflict, key, signal);
+    if (!session) {
+      try {
+        session = await this.createSession(folder, file.name, file.size, conflict, key, signal);
+      } catch (e) {
+        // The name is taken: maybe by this very upload, whose last fragment committed the file
+        // while its answer was lost. An identical file there is this upload, done; anything else
+        // is a real conflict for the person to decide.
+        if (!(isGraphError(e) && e.status === 409)) throw e;
+        await reader.hashThrough(file.size);
+        const same = await this.sameFileThere(folder, file, reader.digest());
+        if (!same) throw e;
+        this.report(options, { bytesDone: file.size, totalBytes: file.size, bytesPerSecond: 0, secondsLeft: 0 });
+        return this.finish(folder, file, same, reader.digest(), 0);
+      }
+    }
 
     const startedAt = this.now();
     const report = (done: number) => {
@@ -260,6 +274,15 @@ export class GraphUploader implements Uploader {
       }
       const err = await graphErrorFromResponse(res);
       if (res.status === 404 || res.status === 409) this.sessions.delete(key);
+      if (res.status === 409) {
+        // Refused at the commit: an identical file there is an earlier run of this upload, done.
+        await reader.hashThrough(file.size);
+        const same = await this.sameFileThere(folder, file, reader.digest());
+        if (same) {
+          report(file.size);
+          return this.finish(folder, file, same, reader.digest(), resumedFrom);
+        }
+      }
       throw err;
     }
   }

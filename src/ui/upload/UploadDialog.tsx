@@ -303,7 +303,10 @@ export const UploadDialog = memo(function UploadDialog(props: UploadDialogProps)
         }}
         modalProps={{ isBlocking: true }}
       >
-        <DialogFooter>
+        {/* Four answers do not fit one line of the side dialog: they wrap instead of running off the edge. */}
+        <DialogFooter
+          styles={{ actionsRight: { display: "flex", flexWrap: "wrap", justifyContent: "flex-end", gap: 8 }, action: { margin: 0 } }}
+        >
           <PrimaryButton text={s.replace} onClick={() => props.onConflict("replace")} />
           <DefaultButton text={s.skip} onClick={() => props.onConflict("skip")} />
           <DefaultButton text={s.replaceAll} onClick={() => props.onConflict("replaceAll")} />

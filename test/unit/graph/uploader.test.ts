@@ -160,6 +160,18 @@ describe("GraphUploader", () => {
     await expect(uploader.upload(folder, big, { conflict: "replace" })).resolves.toMatchObject({ verdict: "verified" });
   });
 
+  it("takes an identical file already in the folder as this upload done (its last answer was lost), not as a conflict", async () => {
+    const server = fakeUploadServer();
+    const file = fileOf("backup.bak", 5 * FRAGMENT_UNIT);
+    await setup(server).uploader.upload(folder, file);
+    // A new run (Resume after the answer to the committing fragment was lost) meets the name taken by itself.
+    await expect(setup(server).uploader.upload(folder, file)).resolves.toMatchObject({ verdict: "verified" });
+    // A different file under the same name is still a conflict.
+    await expect(setup(server).uploader.upload(folder, fileOf("backup.bak", 6 * FRAGMENT_UNIT))).rejects.toMatchObject({
+      code: "nameAlreadyExists",
+    });
+  });
+
   it("reports Office documents SharePoint rewrote as modified by SharePoint, and other mismatches as errors", async () => {
     const server = fakeUploadServer({ rewrite: true });
     const { uploader } = setup(server);
