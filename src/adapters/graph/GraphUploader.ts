@@ -272,6 +272,23 @@ export class GraphUploader implements Uploader {
           continue;
         }
       }
+      if (res.status === 404 && restarts < 1) {
+        // The session is gone (expired, or ended by a commit whose answer was lost and whose
+        // status check then dropped too): an identical file there is this upload, done; otherwise
+        // start once more with a new session.
+        await res.body?.cancel().catch(() => undefined);
+        await reader.hashThrough(file.size);
+        const same = await this.sameFileThere(folder, file, reader.digest());
+        this.sessions.delete(key);
+        if (same) {
+          report(file.size);
+          return this.finish(folder, file, same, reader.digest(), resumedFrom);
+        }
+        restarts++;
+        session = await this.createSession(folder, file.name, file.size, conflict, key, signal);
+        start = 0;
+        continue;
+      }
       const err = await graphErrorFromResponse(res);
       if (res.status === 404 || res.status === 409) this.sessions.delete(key);
       if (res.status === 409) {

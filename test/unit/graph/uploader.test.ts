@@ -98,6 +98,15 @@ describe("GraphUploader", () => {
     expect(server.puts.filter((p) => !p.accepted)).toHaveLength(1); // the resend of what had arrived: a 416
   });
 
+  it("takes the file as done when the committing fragment's answer and the status check are both lost (the resend meets a 404)", async () => {
+    const server = fakeUploadServer({ dropAfter: [2], dropStatus: [1] });
+    const { uploader } = setup(server);
+    const file = fileOf("backup.bak", FRAGMENT_UNIT + 7);
+    await expect(uploader.upload(folder, file)).resolves.toMatchObject({ verdict: "verified" });
+    expect(quickXorHash(server.files.get("backup.bak")!.bytes)).toBe(quickXorHash(file.bytes));
+    expect(server.sessions.size).toBe(0);
+  });
+
   it("continues after a reload from the saved upload URL and still hashes the whole file", async () => {
     const server = fakeUploadServer();
     const store = new MemoryStore();
