@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type FrameLocator, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type FrameLocator, type Page, type TestInfo } from "@playwright/test";
+import { caseId, dataverse, expectAccessible as expectFrameAccessible, token } from "./support";
 
 /**
  * The case panel in the sandbox's Unified Interface shell, as the support agent uses it: a seeded
@@ -9,29 +9,6 @@ import { expect, test, type APIRequestContext, type FrameLocator, type Page, typ
 test.describe.configure({ mode: "serial" });
 
 const SHARED_NOTE = "The backup folder on SharePoint was shared with the customer";
-
-async function token(request: APIRequestContext, user: string, resource: "dataverse" | "graph"): Promise<string> {
-  const r = await request.post("/_sandbox/token", { data: { user, resource } });
-  expect(r.ok()).toBe(true);
-  return ((await r.json()) as { access_token: string }).access_token;
-}
-
-async function dataverse<T>(request: APIRequestContext, path: string, user = "admin"): Promise<T> {
-  const r = await request.get(`/api/data/v9.2/${path}`, {
-    headers: { authorization: `Bearer ${await token(request, user, "dataverse")}`, prefer: 'odata.include-annotations="*"' },
-  });
-  expect(r.status(), await r.text()).toBe(200);
-  return (await r.json()) as T;
-}
-
-async function caseId(request: APIRequestContext, number: string): Promise<string> {
-  const r = await dataverse<{ value: Array<{ incidentid: string }> }>(
-    request,
-    `incidents?$select=incidentid&$filter=ticketnumber eq '${number}'`,
-  );
-  expect(r.value).toHaveLength(1);
-  return r.value[0].incidentid;
-}
 
 async function openCase(page: Page, number: string, user = "agent"): Promise<FrameLocator> {
   const id = await caseId(page.request, number);
@@ -52,11 +29,7 @@ async function shoot(page: Page, info: TestInfo, name: string): Promise<void> {
 
 /** No serious or critical accessibility violations inside the panel's frame. */
 async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).include('iframe[src*="cfx_/panels/case.html"]').analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-  expect(bad).toEqual([]);
+  await expectFrameAccessible(page, 'iframe[src*="cfx_/panels/case.html"]');
 }
 
 test.beforeAll(async ({ request }) => {

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type BrowserContext, type Frame, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { caseId, dataverse } from "./support";
 
 /**
  * The panels run under the Content-Security-Policy their HTML ships, and once a panel has read its
@@ -51,22 +52,6 @@ interface Origins {
 async function origins(request: APIRequestContext): Promise<Origins> {
   const e = (await (await request.get("/_sandbox/endpoints")).json()) as { app: string; graph: string; sharepoint: string };
   return { app: new URL(e.app).origin, graph: new URL(e.graph).origin, sharepoint: new URL(e.sharepoint).origin };
-}
-
-async function dataverse<T>(request: APIRequestContext, path: string): Promise<T> {
-  const t = await request.post("/_sandbox/token", { data: { user: "admin", resource: "dataverse" } });
-  const token = ((await t.json()) as { access_token: string }).access_token;
-  const r = await request.get(`/api/data/v9.2/${path}`, { headers: { authorization: `Bearer ${token}` } });
-  expect(r.status(), await r.text()).toBe(200);
-  return (await r.json()) as T;
-}
-
-async function caseId(request: APIRequestContext, number: string): Promise<string> {
-  const r = await dataverse<{ value: { incidentid: string }[] }>(
-    request,
-    `incidents?$select=incidentid&$filter=ticketnumber eq '${number}'`,
-  );
-  return r.value[0].incidentid;
 }
 
 /** The frame whose URL is that web resource (polls until the host has created it). */

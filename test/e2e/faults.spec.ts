@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { signIn, token } from "./support";
 
 /**
  * The seeds' journeys under an unlucky network: the specialist prepares a folder, uploads a backup
@@ -26,12 +27,6 @@ const DIALOG = 'iframe[src*="cfx_/panels/upload.html"]';
 const shots = "test-results/faults";
 
 type Row = Record<string, unknown>;
-
-async function token(request: APIRequestContext, user: string, resource: "dataverse" | "graph"): Promise<string> {
-  const r = await request.post("/_sandbox/token", { data: { user, resource } });
-  expect(r.ok()).toBe(true);
-  return ((await r.json()) as { access_token: string }).access_token;
-}
 
 async function api<T>(request: APIRequestContext, method: "GET" | "POST", path: string, user = "admin", body?: unknown): Promise<T> {
   const r = await request.fetch(`/api/data/v9.2/${path}`, {
@@ -97,10 +92,6 @@ async function freshCase(request: APIRequestContext, number: string, withTicket:
     "cfx_CaseId@odata.bind": `/incidents(${caseId})`,
   });
   return { caseId, ticketId: String(ticket.cfx_hardwareticketid) };
-}
-
-async function signIn(page: Page, user: string, returnTo: string): Promise<void> {
-  await page.goto(`/_sandbox/signin?user=${user}&returnTo=${encodeURIComponent(returnTo)}`);
 }
 
 /**

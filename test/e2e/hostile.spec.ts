@@ -9,6 +9,7 @@ import {
 } from "../../src/domain";
 import { settingDefs } from "../../src/model";
 import { hostileCorpus, type HostileInput, type HostileWhere } from "../hostile/corpus";
+import { token } from "./support";
 
 /**
  * The corpus rows that reach a screen, typed into the panels in Chromium as a person would, many
@@ -50,11 +51,6 @@ function sentenceOf(refuse: () => unknown): string {
   const sentence = refusalOf(refuse);
   if (sentence === undefined) throw new Error("the input was not refused");
   return sentence;
-}
-
-async function token(request: APIRequestContext, user: string, resource = "dataverse"): Promise<string> {
-  const r = await request.post("/_sandbox/token", { data: { user, resource } });
-  return ((await r.json()) as { access_token: string }).access_token;
 }
 
 async function dataverse<T>(request: APIRequestContext, method: "GET" | "PATCH" | "POST" | "DELETE", path: string, data?: object) {

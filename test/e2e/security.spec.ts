@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { dataverse, signIn } from "./support";
 
 /**
  * Security as a real organization has it, in the browser: a dispatcher who holds only the Customer
@@ -9,14 +10,6 @@ test.describe.configure({ mode: "serial" });
 
 const JORDAN = "5e1a0006-0000-4000-8000-0000000000a6";
 const shots = "test-results/security";
-
-async function dataverse<T>(request: APIRequestContext, path: string): Promise<T> {
-  const t = await request.post("/_sandbox/token", { data: { user: "admin", resource: "dataverse" } });
-  const token = ((await t.json()) as { access_token: string }).access_token;
-  const r = await request.get(`/api/data/v9.2/${path}`, { headers: { authorization: `Bearer ${token}` } });
-  expect(r.status(), await r.text()).toBe(200);
-  return (await r.json()) as T;
-}
 
 async function idOf(request: APIRequestContext, table: "incident" | "cfx_hardwareticket", number: string): Promise<string> {
   const kase = await dataverse<{ value: { incidentid: string }[] }>(
@@ -30,10 +23,6 @@ async function idOf(request: APIRequestContext, table: "incident" | "cfx_hardwar
     `cfx_hardwaretickets?$select=cfx_hardwareticketid&$filter=_cfx_caseid_value eq ${caseId}`,
   );
   return tickets.value[0].cfx_hardwareticketid;
-}
-
-async function signIn(page: Page, user: string, path: string): Promise<void> {
-  await page.goto(`/_sandbox/signin?user=${user}&returnTo=${encodeURIComponent(path)}`);
 }
 
 test.beforeAll(async ({ request }) => {

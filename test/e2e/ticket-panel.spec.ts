@@ -1,9 +1,9 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { dataverse, expectAccessible, signIn } from "./support";
 
 /**
  * The hardware ticket panel in the sandbox's Unified Interface shell, end to end: the specialist
@@ -18,16 +18,6 @@ const PANEL = 'iframe[src*="cfx_/panels/ticket.html"]';
 const DIALOG = 'iframe[src*="cfx_/panels/upload.html"]';
 const shots = "test-results/ticket-panel";
 
-async function dataverse<T>(request: APIRequestContext, path: string): Promise<T> {
-  const t = await request.post("/_sandbox/token", { data: { user: "admin", resource: "dataverse" } });
-  const token = ((await t.json()) as { access_token: string }).access_token;
-  const r = await request.get(`/api/data/v9.2/${path}`, {
-    headers: { authorization: `Bearer ${token}`, prefer: 'odata.include-annotations="*"' },
-  });
-  expect(r.status(), await r.text()).toBe(200);
-  return (await r.json()) as T;
-}
-
 async function ids(request: APIRequestContext): Promise<{ caseId: string; ticketId: string }> {
   const cases = await dataverse<{ value: { incidentid: string }[] }>(
     request,
@@ -39,19 +29,6 @@ async function ids(request: APIRequestContext): Promise<{ caseId: string; ticket
     `cfx_hardwaretickets?$select=cfx_hardwareticketid&$filter=_cfx_caseid_value eq ${caseId}`,
   );
   return { caseId, ticketId: tickets.value[0].cfx_hardwareticketid };
-}
-
-async function signIn(page: Page, user: string, returnTo: string): Promise<void> {
-  await page.goto(`/_sandbox/signin?user=${user}&returnTo=${encodeURIComponent(returnTo)}`);
-}
-
-/** No serious or critical accessibility violations inside our frame. */
-async function expectAccessible(page: Page, frame: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).include(frame).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join("; ")})`);
-  expect(bad).toEqual([]);
 }
 
 /** A file of random bytes written in 1 MiB pieces (Playwright hands files over 50 MB by path). */
