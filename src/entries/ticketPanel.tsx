@@ -14,6 +14,7 @@ import { PanelRoot } from "../ui/common/PanelRoot";
 import { ErrorBar } from "../ui/common/ErrorBar";
 import { ticketStrings } from "../ui/ticket/strings";
 import { TicketPanelApp } from "../ui/ticket/TicketPanelApp";
+import { retryingWebApi } from "../adapters/xrm/retryingWebApi";
 import { preloadGraph } from "./graphChunk";
 import { wireTicket } from "./ticketWiring";
 
@@ -41,7 +42,8 @@ async function ticketOf(ctx: PanelContext, ticketId: string): Promise<TicketRef>
   const lookup = form?.getAttribute<Xrm.Attributes.LookupAttribute>("cfx_caseid")?.getValue()?.[0];
   const name = form?.getAttribute<Xrm.Attributes.StringAttribute>("cfx_name")?.getValue();
   if (lookup) return { id: ticketId, name: name ?? "", caseId: clean(lookup.id) };
-  const row = await ctx.xrm.WebApi.retrieveRecord("cfx_hardwareticket", ticketId, "?$select=cfx_name,_cfx_caseid_value");
+  // Throttling is waited out here too, as for every other read of the panel.
+  const row = await retryingWebApi(ctx.xrm.WebApi).retrieveRecord("cfx_hardwareticket", ticketId, "?$select=cfx_name,_cfx_caseid_value");
   return { id: ticketId, name: String(row.cfx_name ?? ""), caseId: clean(row._cfx_caseid_value as string) };
 }
 

@@ -156,8 +156,7 @@ export class GraphUploader implements Uploader {
         // while its answer was lost. An identical file there is this upload, done; anything else
         // is a real conflict for the person to decide.
         if (!(isGraphError(e) && e.status === 409)) throw e;
-        await reader.hashThrough(file.size);
-        const same = await this.sameFileThere(folder, file, reader.digest());
+        const same = await this.ownFileThere(folder, file, reader);
         if (!same) throw e;
         this.report(options, { bytesDone: file.size, totalBytes: file.size, bytesPerSecond: 0, secondsLeft: 0 });
         return this.finish(folder, file, same, reader.digest(), 0);
@@ -229,8 +228,7 @@ export class GraphUploader implements Uploader {
         }
         if (next === null) {
           // The session is gone: maybe because the last fragment did land and committed the file.
-          await reader.hashThrough(file.size);
-          const same = await this.sameFileThere(folder, file, reader.digest());
+          const same = await this.ownFileThere(folder, file, reader);
           if (same) {
             this.sessions.delete(key);
             report(file.size);
@@ -277,8 +275,7 @@ export class GraphUploader implements Uploader {
         // status check then dropped too): an identical file there is this upload, done; otherwise
         // start once more with a new session.
         await res.body?.cancel().catch(() => undefined);
-        await reader.hashThrough(file.size);
-        const same = await this.sameFileThere(folder, file, reader.digest());
+        const same = await this.ownFileThere(folder, file, reader);
         this.sessions.delete(key);
         if (same) {
           report(file.size);
@@ -293,8 +290,7 @@ export class GraphUploader implements Uploader {
       if (res.status === 404 || res.status === 409) this.sessions.delete(key);
       if (res.status === 409) {
         // Refused at the commit: an identical file there is an earlier run of this upload, done.
-        await reader.hashThrough(file.size);
-        const same = await this.sameFileThere(folder, file, reader.digest());
+        const same = await this.ownFileThere(folder, file, reader);
         if (same) {
           report(file.size);
           return this.finish(folder, file, same, reader.digest(), resumedFrom);
@@ -363,6 +359,12 @@ export class GraphUploader implements Uploader {
   }
 
   /** The item already in the folder under this name, when it is byte-for-byte this file. */
+  /** The whole file hashed, then the item under its name if it is this very file (an earlier run of this upload). */
+  private async ownFileThere(folder: FolderRef, file: UploadSource, reader: HashingReader): Promise<DriveItem | null> {
+    await reader.hashThrough(file.size);
+    return this.sameFileThere(folder, file, reader.digest());
+  }
+
   private async sameFileThere(folder: FolderRef, file: UploadSource, localHash: string): Promise<DriveItem | null> {
     try {
       const item = await this.options.graph.get<DriveItem>(`${this.childPath(folder, file.name)}?$select=${ITEM_SELECT}`);
