@@ -332,7 +332,7 @@ export class CasePanelSession {
     return this.run(
       { action: "retryNotes" },
       async (ports) => {
-        const notes = await writeNotes(ports.crm, pending, ports.notes);
+        const notes = await writeNotes(ports.crm, pending);
         return { kind: "notesWritten", notesPending: 0, notes };
       },
       false,

@@ -5,7 +5,6 @@ import type { Clock } from "../ports/Clock";
 import type { CrmGateway } from "../ports/CrmGateway";
 import type { DocumentLibrary, FolderRef } from "../ports/DocumentLibrary";
 import type { Exchange } from "../domain/exchange";
-import type { WriteNotesOptions } from "./timelineNotes";
 
 /** What the case panel's use cases are given: ports, settings, clock. */
 export interface CasePorts {
@@ -13,8 +12,6 @@ export interface CasePorts {
   readonly library: DocumentLibrary;
   readonly settings: Settings;
   readonly clock: Clock;
-  /** How notes are retried (tests pass a sleep that does not wait). */
-  readonly notes?: WriteNotesOptions;
 }
 
 /** Who acts: the Dynamics user and the product roles they hold. */

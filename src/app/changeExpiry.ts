@@ -76,7 +76,6 @@ export async function changeExpiry(ports: CasePorts, input: ChangeExpiryInput): 
       ],
       note,
     ),
-    ports.notes,
   );
   return { expiresOn: change.expiresOn, reason: change.reason, notes };
 }

@@ -18,7 +18,7 @@ export interface Clipboard {
  * An address that is not an https link to the SharePoint site is refused.
  */
 export async function copyLink(
-  ports: Pick<CasePorts, "crm" | "clock" | "notes" | "settings">,
+  ports: Pick<CasePorts, "crm" | "clock" | "settings">,
   clipboard: Clipboard,
   input: { readonly exchange: Exchange; readonly webUrl?: string; readonly actor: CaseActor },
 ): Promise<{ readonly url: string; readonly notes: NotesOutcome }> {
@@ -43,7 +43,6 @@ export async function copyLink(
       subject: caseNoteSubjects.linkCopied,
       text: linkCopiedNoteText({ by: actor.name, webUrl: url }),
     }),
-    ports.notes,
   );
   return { url, notes };
 }

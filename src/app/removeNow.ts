@@ -68,7 +68,6 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
       ],
       note,
     ),
-    ports.notes,
   );
   return { permanent, notes };
 }

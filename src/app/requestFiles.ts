@@ -170,7 +170,6 @@ export async function requestFiles(ports: CasePorts, input: RequestFilesInput): 
       ],
       note,
     ),
-    ports.notes,
   );
   return { exchange: done, recipient: invited, notes };
 }

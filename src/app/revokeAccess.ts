@@ -88,7 +88,6 @@ export async function revokeAccess(ports: CasePorts, input: RevokeAccessInput): 
       ],
       note,
     ),
-    ports.notes,
   );
   return { stage, removed, notes };
 }

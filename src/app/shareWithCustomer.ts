@@ -169,6 +169,6 @@ export async function shareWithCustomer(ports: CasePorts, input: ShareWithCustom
   ];
   // The notes are about this invitation row, under ids derived from it: an earlier attempt that
   // stopped after the row wrote none or some, and those it wrote count as written.
-  const notes = await writeNotes(ports.crm, notesAbout(`shared:${confirmed.id}`, targets, note), ports.notes);
+  const notes = await writeNotes(ports.crm, notesAbout(`shared:${confirmed.id}`, targets, note));
   return { recipient: confirmed, alreadyShared, stage: stage ?? ExchangeStage.shared, notes };
 }

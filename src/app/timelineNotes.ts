@@ -1,5 +1,4 @@
 import { noteRowId } from "../domain/recordIds";
-import { type Attempt, attemptFromFailure, runWithRetry } from "../domain/retry";
 import type { CrmGateway, NoteInput, TimelineTarget } from "../ports/CrmGateway";
 
 /** A note to write on one timeline, with the id it is written under (the same for every attempt). */
@@ -25,50 +24,27 @@ export interface NotesOutcome {
   readonly error?: unknown;
 }
 
-export interface WriteNotesOptions {
-  /** Waits between attempts; passed in so tests do not sleep. */
-  readonly sleep?: (ms: number) => Promise<void>;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /**
- * Writes notes after an action that already happened (a share, a revocation): each is retried
- * under the product's retry policy, and those that still fail are returned for the user to retry,
- * so the action itself is never repeated to get its note written. Every attempt writes the note
- * under its one id (a keyed create), so an attempt whose answer was lost after Dataverse wrote the
- * note is not written again by the next: Dataverse refuses it as a duplicate, which counts as
- * written. Throttling that reaches this far was already waited out below: it is not waited again.
+ * Writes notes after an action that already happened (a share, a revocation); those that fail are
+ * returned for the user to write again ("Write the notes again"), so the action itself is never
+ * repeated to get its note written. Retrying is the gateway's: it sends each note under its one id
+ * (a keyed create) by the product's retry policy, so an attempt whose answer was lost after
+ * Dataverse wrote the note is not written twice (Dataverse refuses the duplicate, which counts as
+ * written). A second loop here would only multiply the gateway's waits.
  */
-export async function writeNotes(
-  crm: Pick<CrmGateway, "addNote">,
-  notes: readonly PendingNote[],
-  options: WriteNotesOptions = {},
-): Promise<NotesOutcome> {
-  const effects = { sleep: options.sleep ?? defaultSleep, now: () => Date.now(), random: () => Math.random() };
+export async function writeNotes(crm: Pick<CrmGateway, "addNote">, notes: readonly PendingNote[]): Promise<NotesOutcome> {
   let written = 0;
   let refused = 0;
   const pending: PendingNote[] = [];
   let error: unknown;
   for (const n of notes) {
-    const result = await runWithRetry(() => crm.addNote(n.target, n.note, n.id), {
-      idempotency: "keyed",
-      classify: (outcome) => ("value" in outcome ? { kind: "answer", status: 200 } : notesFailure(outcome.error)),
-      effects,
-    });
-    if ("value" in result) {
-      if (result.value) written++;
+    try {
+      if (await crm.addNote(n.target, n.note, n.id)) written++;
       else refused++;
-    } else {
+    } catch (e) {
       pending.push(n);
-      error ??= result.error;
+      error ??= e;
     }
   }
   return { written, refused, pending, error };
-}
-
-/** A failed note as an attempt; a throttled one ends the retries (the gateway already waited it out). */
-function notesFailure(e: unknown): Attempt {
-  const attempt = attemptFromFailure(e);
-  return attempt.kind === "answer" && attempt.status === 429 ? { kind: "final" } : attempt;
 }

@@ -39,7 +39,7 @@ async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseA
   const library = new GraphDocumentLibrary({ graph, siteUrl: settings.siteUrl, libraryName: settings.libraryName });
   const user = sandboxUser(key);
   return {
-    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock, notes: { sleep: async () => undefined } },
+    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock },
     actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
   };
 }

@@ -227,7 +227,7 @@ test("pages follow @odata.nextLink to the deltaLink; the set is the same whateve
 });
 
 test("throttled pages are sent again after Retry-After", async () => {
-  await sb.control("PUT", "/_sandbox/faults", { throttleRate: 0.4 });
+  await sb.control("PUT", "/_sandbox/faults", { throttleRate: 0.2 });
   try {
     sent.length = 0;
     const set = await adapter(4).changesSince(undefined);

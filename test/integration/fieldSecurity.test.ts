@@ -113,7 +113,7 @@ async function casePorts(key: UserKey, clock: Clock): Promise<{ ports: CasePorts
   const library = new GraphDocumentLibrary({ graph: graphClient, siteUrl: settings.siteUrl, libraryName: settings.libraryName });
   const user = sandboxUser(key);
   return {
-    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock, notes: { sleep: async () => undefined } },
+    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock },
     actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
   };
 }

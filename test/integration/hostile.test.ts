@@ -111,7 +111,6 @@ async function casePorts(key: UserKey, override: Partial<Settings> = {}): Promis
       library,
       settings: { ...settings, ...override },
       clock: systemClock,
-      notes: { sleep: async () => undefined },
     },
     actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
   };

@@ -277,7 +277,7 @@ export class FakeLibrary implements DocumentLibrary {
 }
 
 export function ports(crm: FakeCrm, library: FakeLibrary, over: Partial<CasePorts> = {}): CasePorts {
-  return { crm, library, settings, clock: { now: () => NOW }, notes: { sleep: async () => undefined }, ...over };
+  return { crm, library, settings, clock: { now: () => NOW }, ...over };
 }
 
 export function exchangeRecord(exchange: Exchange, recipients: RecipientRecord[] = [], over: Partial<ExchangeRecord> = {}): ExchangeRecord {

@@ -354,24 +354,25 @@ describe("shareDraft", () => {
 });
 
 describe("writeNotes", () => {
-  it("retries a note before giving it back as pending", async () => {
+  it("gives a note that failed back as pending, with the reason, and writes the others", async () => {
     const crm = new FakeCrm();
     crm.noteFailures = 1;
-    const target = { table: "incident" as const, id: "c1" };
-    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
-      sleep: async () => undefined,
-    });
-    expect(out).toMatchObject({ written: 1, pending: [] });
+    const a = { table: "incident" as const, id: "c1" };
+    const b = { table: "cfx_fileexchange" as const, id: "x1" };
+    const out = await writeNotes(crm, [
+      { target: a, note: { subject: "s", text: "t" }, id: noteRowId("test:1", a) },
+      { target: b, note: { subject: "s", text: "t" }, id: noteRowId("test:1", b) },
+    ]);
+    expect(out).toMatchObject({ written: 1, pending: [{ target: a }], error: { name: "DataverseError" } });
   });
 
-  it("writes a note once when its answer is lost after Dataverse wrote it: the retry meets the same id", async () => {
+  it("writes a note once when it is written again after its answer was lost: the same id", async () => {
     const crm = new FakeCrm();
     crm.loseAnswer.add("addNote");
     const target = { table: "incident" as const, id: "c1" };
-    const out = await writeNotes(crm, [{ target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) }], {
-      sleep: async () => undefined,
-    });
+    const note = { target, note: { subject: "s", text: "t" }, id: noteRowId("test:1", target) };
+    expect((await writeNotes(crm, [note])).pending).toHaveLength(1);
+    expect(await writeNotes(crm, [note])).toMatchObject({ written: 1, pending: [] });
     expect(crm.notes).toHaveLength(1);
-    expect(out).toMatchObject({ written: 1, pending: [] });
   });
 });

@@ -1,5 +1,5 @@
 import { shareWithCustomer } from "../../../src/app/shareWithCustomer";
-import { RETRY_POLICY } from "../../../src/domain/retry";
+import { writeNotes } from "../../../src/app/timelineNotes";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
 import { agent, backupExchange, caseRecord, FakeCrm, FakeLibrary, folder, NOW, ports, recipient, supervisor } from "./fakes";
 
@@ -156,21 +156,23 @@ describe("shareWithCustomer", () => {
     expect(crm.notes).toHaveLength(3);
   });
 
-  it("retries a failed note and keeps the share when the note still fails, returning it to retry later", async () => {
+  it("keeps the share when a note fails, returning it to write again later", async () => {
     const crm = new FakeCrm();
-    crm.noteFailures = RETRY_POLICY.attempts;
+    crm.noteFailures = 1;
     const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
     expect(crm.exchanges.get("x1")?.stage).toBe(ExchangeStage.shared);
     expect(out.notes.pending.length).toBeGreaterThan(0);
     expect(out.notes.error).toMatchObject({ name: "DataverseError" });
   });
 
-  it("writes each note once when Dataverse wrote it but the answer was lost", async () => {
+  it("writes each note once when Dataverse wrote it but the answer was lost, and the note is written again", async () => {
     const crm = new FakeCrm();
     crm.loseAnswer.add("addNote");
     const out = await shareWithCustomer(ports(crm, new FakeLibrary()), { ...base, exchange: backupExchange() });
+    expect(out.notes.pending).toHaveLength(1);
+    const again = await writeNotes(crm, out.notes.pending);
+    expect(again).toMatchObject({ written: 1, pending: [] });
     expect(crm.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange", "incident", "cfx_hardwareticket"]);
-    expect(out.notes).toMatchObject({ written: 3, pending: [] });
   });
 
   it("records the recipient once when the answer to recording them was lost and Share is clicked again", async () => {
