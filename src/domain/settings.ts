@@ -28,6 +28,17 @@ export interface Settings {
   readonly deleteOrphans: boolean;
   /** Hours without a successful retention run before the dashboard says the job is overdue. */
   readonly retentionOverdueHours: number;
+  /** Also e-mail the requesting agent when the customer's files arrive (the notification is always sent). */
+  readonly arrivalEmail: boolean;
+  /** The organization's own e-mail domains: their people's files in an upload folder are not the customer's. */
+  readonly organizationDomains: readonly string[];
+  /**
+   * Days after the job first sees a case resolved or cancelled at which customers' access to its
+   * folders ends; undefined (the default) leaves access until the folder's expiry.
+   */
+  readonly closedCaseAccessDays?: number;
+  /** Notify Support also sends the case's owner a Teams chat message. */
+  readonly teamsFollowUp: boolean;
   readonly shareMessageTemplates: MessageTemplates;
   readonly allowedDomains: readonly string[];
   readonly deniedDomains: readonly string[];
@@ -200,13 +211,18 @@ function parseOne(def: SettingDef, value: string): Settings[SettingKey] {
       return parseDays(def, value, 0);
     case "permanentDelete":
     case "deleteOrphans":
+    case "arrivalEmail":
+    case "teamsFollowUp":
       return parseBoolean(def, value);
+    case "closedCaseAccessDays":
+      return value.trim() === "" ? undefined : parseDays(def, value, 0);
     case "retentionOverdueHours":
       return parseHours(def, value);
     case "shareMessageTemplates":
       return parseTemplates(def, value);
     case "allowedDomains":
     case "deniedDomains":
+    case "organizationDomains":
       return parseDomains(def, value);
     case "tenantId":
     case "clientId":
@@ -255,7 +271,8 @@ export function parseSettings(raw: RawSettings): Settings {
         def.key,
       );
     }
-    out[def.key] = parseOne(def, value);
+    const parsed = parseOne(def, value);
+    if (parsed !== undefined) out[def.key] = parsed;
   }
   const settings = out as unknown as Settings;
   checkRootsApart(settings);

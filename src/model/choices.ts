@@ -40,8 +40,27 @@ export const FileIntegrity = {
   verified: base,
   modifiedBySharePoint: base + 1,
   mismatch: base + 2,
+  /** A customer's file: the quickXorHash SharePoint computed, recorded when the file arrived (nothing local to compare). */
+  recordedBySharePoint: base + 3,
+  /** A customer's file SharePoint had not computed a hash for yet when it arrived. */
+  hashPending: base + 4,
 } as const;
 export type FileIntegrity = (typeof FileIntegrity)[keyof typeof FileIntegrity];
+
+/** What became of a receipted file. */
+export const FileStatus = {
+  /** In the folder as receipted. */
+  inFolder: base,
+  /** The customer put in the same file again with other content: a newer receipt records it. */
+  replaced: base + 1,
+  /** The customer deleted it from the folder. */
+  deletedByCustomer: base + 2,
+  /** Support removed it before the folder's expiry. */
+  removed: base + 3,
+  /** Deleted with its folder, or on its own date, by the retention job. */
+  expired: base + 4,
+} as const;
+export type FileStatus = (typeof FileStatus)[keyof typeof FileStatus];
 
 /** How a run of the retention job ended (docs/retention.md, "Is the job running?"). */
 export const JobRunOutcome = {
@@ -102,6 +121,21 @@ export const integrityChoice: ChoiceDef = {
     { value: FileIntegrity.verified, name: "verified", label: "Verified" },
     { value: FileIntegrity.modifiedBySharePoint, name: "modifiedBySharePoint", label: "Stored, modified by SharePoint" },
     { value: FileIntegrity.mismatch, name: "mismatch", label: "Hash mismatch" },
+    { value: FileIntegrity.recordedBySharePoint, name: "recordedBySharePoint", label: "Hash recorded from SharePoint" },
+    { value: FileIntegrity.hashPending, name: "hashPending", label: "Hash not computed yet" },
+  ],
+};
+
+export const fileStatusChoice: ChoiceDef = {
+  name: "cfx_filestatus",
+  displayName: "File status",
+  global: true,
+  options: [
+    { value: FileStatus.inFolder, name: "inFolder", label: "In the folder" },
+    { value: FileStatus.replaced, name: "replaced", label: "Replaced by the customer" },
+    { value: FileStatus.deletedByCustomer, name: "deletedByCustomer", label: "Deleted by the customer" },
+    { value: FileStatus.removed, name: "removed", label: "Removed by support" },
+    { value: FileStatus.expired, name: "expired", label: "Deleted at expiry" },
   ],
 };
 
@@ -158,6 +192,7 @@ export const globalChoices: readonly ChoiceDef[] = [
   stageChoice,
   recipientRoleChoice,
   integrityChoice,
+  fileStatusChoice,
   jobRunOutcomeChoice,
   jobHostChoice,
 ];

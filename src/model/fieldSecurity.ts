@@ -7,10 +7,17 @@ import type { FieldPermissionDef, FieldSecurityProfileDef } from "./schema";
  * sets them. System Administrators bypass profiles; the product's Administrator role does not, so
  * its holders are added to the administrators' profile in each organization (docs/deploy.md).
  */
-const decisionColumns = ["cfx_keptsince", "cfx_expiryoverride", "cfx_removedon"] as const;
+const decisionColumns = [
+  { table: "cfx_fileexchange", column: "cfx_keptsince" },
+  { table: "cfx_fileexchange", column: "cfx_expiryoverride" },
+  { table: "cfx_fileexchange", column: "cfx_removedon" },
+  // One file kept, or given its own date, inside a folder (seed 002).
+  { table: "cfx_filereceipt", column: "cfx_keptsince" },
+  { table: "cfx_filereceipt", column: "cfx_expiryoverride" },
+] as const;
 
 function permissions(grant: (column: string) => Omit<FieldPermissionDef, "table" | "column">): FieldPermissionDef[] {
-  return decisionColumns.map((column) => ({ table: "cfx_fileexchange", column, ...grant(column) }));
+  return decisionColumns.map(({ table, column }) => ({ table, column, ...grant(column) }));
 }
 
 /**

@@ -37,6 +37,7 @@ export const privilegeBase: Readonly<Record<string, string>> = {
   cfx_exchangerecipient: "cfx_ExchangeRecipient",
   cfx_filereceipt: "cfx_FileReceipt",
   cfx_jobrun: "cfx_JobRun",
+  cfx_librarycursor: "cfx_LibraryCursor",
   incident: "Incident",
   contact: "Contact",
   account: "Account",
@@ -195,6 +196,8 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       // The retention job, whose application user holds this role (docs/deploy.md), records each
       // run; administrators read the runs and may correct or delete old ones.
       { table: "cfx_jobrun", verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" } },
+      // The arrival check (the same application user) keeps its place in the library's change feed.
+      { table: "cfx_librarycursor", verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" } },
       { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
       // The retention job's application user warns a team-owned case's members, read with the team.
       { table: "team", verbs: { Read: "organization" } },

@@ -129,6 +129,46 @@ export const settingDefs: readonly SettingDef[] = [
     required: true,
   },
   {
+    key: "arrivalEmail",
+    schemaName: "cfx_ArrivalEmail",
+    displayName: "E-mail the agent when files arrive",
+    description:
+      "Yes: besides the in-app notification, the agent who requested files gets an e-mail when the customer's files arrive (sent from the retention job's mailbox).",
+    type: "boolean",
+    defaultValue: "no",
+    required: true,
+  },
+  {
+    key: "organizationDomains",
+    schemaName: "cfx_OrganizationDomains",
+    displayName: "The organization's own e-mail domains",
+    description:
+      "Comma-separated domains of the organization's people (contoso.com, contoso.onmicrosoft.com): files they put into an upload folder are not reported as the customer's. Empty: every person's file is reported, applications' never.",
+    type: "string",
+    defaultValue: "",
+    required: false,
+  },
+  {
+    key: "closedCaseAccessDays",
+    schemaName: "cfx_ClosedCaseAccessDays",
+    displayName: "End customers' access after the case closes (days)",
+    description:
+      "Empty (the default): customers keep access until the folder's expiry, as they were promised. A number: the retention job revokes customers' access that many days after it first sees the case resolved or cancelled (0: at once), notes it and tells the customer by e-mail; the folders keep their expiry. A case reopened before then keeps its access.",
+    type: "number",
+    defaultValue: "",
+    required: false,
+  },
+  {
+    key: "teamsFollowUp",
+    schemaName: "cfx_TeamsFollowUp",
+    displayName: "Teams message on Notify Support",
+    description:
+      "Yes: Notify Support also sends the case's owner a one-to-one Teams chat message as the specialist (delegated Chat.Create and ChatMessage.Send). A refusal is shown as a warning, never a failure.",
+    type: "boolean",
+    defaultValue: "no",
+    required: true,
+  },
+  {
     key: "shareMessageTemplates",
     schemaName: "cfx_ShareMessageTemplates",
     displayName: "Share message templates",

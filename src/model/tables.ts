@@ -1,5 +1,6 @@
 import {
   directionChoice,
+  fileStatusChoice,
   integrityChoice,
   jobHostChoice,
   jobRunOutcomeChoice,
@@ -250,6 +251,15 @@ export const fileExchange: TableDef = {
       displayName: "Last Checked On",
       dateFormat: "datetime",
     },
+    {
+      logicalName: "cfx_caseclosedseenon",
+      schemaName: "cfx_CaseClosedSeenOn",
+      type: "datetime",
+      displayName: "Case Closed Seen On",
+      description:
+        "When the retention job first saw the case resolved or cancelled (cleared when it sees the case reopened): customers' access ends the set number of days later, when the setting is on.",
+      dateFormat: "datetime",
+    },
     .../*#__PURE__*/ standardColumns("cfx_fileexchange"),
   ],
 };
@@ -382,6 +392,56 @@ export const fileReceipt: TableDef = {
       required: true,
     },
     { logicalName: "cfx_uploadedon", schemaName: "cfx_UploadedOn", type: "datetime", displayName: "Uploaded On", dateFormat: "datetime" },
+    {
+      logicalName: "cfx_uploadedby",
+      schemaName: "cfx_UploadedBy",
+      type: "string",
+      displayName: "Uploaded By",
+      description: "Who put the file into the folder, as SharePoint reports it: the guest's e-mail address for a customer's file.",
+      maxLength: 320,
+    },
+    {
+      logicalName: "cfx_batchid",
+      schemaName: "cfx_BatchId",
+      type: "string",
+      displayName: "Arrival Batch",
+      description: "The customer's files one arrival check found together; files added later make a new batch.",
+      maxLength: 100,
+    },
+    {
+      logicalName: "cfx_filestatus",
+      schemaName: "cfx_FileStatus",
+      type: "picklist",
+      displayName: "File Status",
+      choice: fileStatusChoice,
+    },
+    {
+      logicalName: "cfx_filegoneon",
+      schemaName: "cfx_FileGoneOn",
+      type: "datetime",
+      displayName: "Gone On",
+      description: "When the file was replaced, deleted by the customer, removed by support or deleted at expiry.",
+      dateFormat: "datetime",
+    },
+    {
+      logicalName: "cfx_keptsince",
+      schemaName: "cfx_KeptSince",
+      type: "datetime",
+      displayName: "Kept With No Expiry Since",
+      description:
+        "Set when an administrator keeps this one file with no expiry: at the folder's expiry the guests' access ends and everything else is deleted, this file stays. Secured.",
+      dateFormat: "datetime",
+      secured: true,
+    },
+    {
+      logicalName: "cfx_expiryoverride",
+      schemaName: "cfx_ExpiryOverride",
+      type: "datetime",
+      displayName: "Expiry Set by Administrator",
+      description: "This one file's own expiry, set by an administrator; the retention job deletes the file then, not with its folder. Secured.",
+      dateFormat: "datetime",
+      secured: true,
+    },
     .../*#__PURE__*/ standardColumns("cfx_filereceipt"),
   ],
 };
@@ -450,8 +510,59 @@ export const jobRun: TableDef = {
   ],
 };
 
+/**
+ * Where the arrival check left off in the library's change feed: one row per library (its id
+ * derived from the site and library), holding Graph's delta link. A run reads the row with its
+ * ETag and advances it with `If-Match`, so that of two runs at once only the one whose write wins
+ * tells anyone; the other's answer is a 412 and it stops without a word. Written by the job's
+ * application user only.
+ */
+export const libraryCursor: TableDef = {
+  logicalName: "cfx_librarycursor",
+  schemaName: "cfx_LibraryCursor",
+  entitySetName: "cfx_librarycursors",
+  displayName: "Library Change Link",
+  displayCollectionName: "Library Change Links",
+  description: "Where the arrival check left off in a document library's change feed (Graph's delta link).",
+  primaryIdColumn: "cfx_librarycursorid",
+  primaryNameColumn: "cfx_name",
+  ownership: "user",
+  hasNotes: false,
+  auditEnabled: false,
+  systemTable: false,
+  columns: [
+    { logicalName: "cfx_librarycursorid", schemaName: "cfx_LibraryCursorId", type: "primarykey", displayName: "Library Change Link", system: true },
+    {
+      logicalName: "cfx_name",
+      schemaName: "cfx_Name",
+      type: "string",
+      displayName: "Library",
+      description: "The site and library the link belongs to.",
+      maxLength: 400,
+      required: true,
+    },
+    {
+      logicalName: "cfx_deltalink",
+      schemaName: "cfx_DeltaLink",
+      type: "memo",
+      displayName: "Delta Link",
+      description: "Graph's @odata.deltaLink after the last run that was told of; empty before the first.",
+      maxLength: 10000,
+    },
+    {
+      logicalName: "cfx_advancedon",
+      schemaName: "cfx_AdvancedOn",
+      type: "datetime",
+      displayName: "Advanced On",
+      description: "When a run last moved the link on (a delta link expires after about 30 days unused).",
+      dateFormat: "datetime",
+    },
+    .../*#__PURE__*/ standardColumns("cfx_librarycursor"),
+  ],
+};
+
 /** The tables the solution ships. */
-export const productTables: readonly TableDef[] = [hardwareTicket, fileExchange, exchangeRecipient, fileReceipt, jobRun];
+export const productTables: readonly TableDef[] = [hardwareTicket, fileExchange, exchangeRecipient, fileReceipt, jobRun, libraryCursor];
 
 export const relationships: readonly RelationshipDef[] = [
   {

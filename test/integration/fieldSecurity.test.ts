@@ -136,8 +136,8 @@ test("the zip's field security profiles are imported with their permissions; the
   expect(profiles.map((p) => p.name).sort()).toEqual(["Case File Exchange Administrators", "Case File Exchange Retention Job"]);
   const permissions = (await dv("admin", "fieldpermissions?$select=entityname,attributelogicalname,canread,cancreate,canupdate"))
     .value as Row[];
-  expect(permissions).toHaveLength(6);
-  expect(permissions.filter((p) => p.canread === 4)).toHaveLength(6);
+  expect(permissions).toHaveLength(10);
+  expect(permissions.filter((p) => p.canread === 4)).toHaveLength(10);
   expect(permissions.filter((p) => p.canupdate === 4).map((p) => p.attributelogicalname)).toEqual(
     expect.arrayContaining(["cfx_keptsince", "cfx_expiryoverride", "cfx_removedon"]),
   );

@@ -132,7 +132,7 @@ describe("the built solution zip", () => {
       }
     }
     const securedColumns = all(customizations, /<attribute PhysicalName="(\w+)">(?:(?!<\/attribute>)[\s\S])*?<IsSecured>1<\/IsSecured>/g);
-    expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual(["cfx_expiryoverride", "cfx_keptsince", "cfx_removedon"]);
+    expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual(["cfx_expiryoverride", "cfx_expiryoverride", "cfx_keptsince", "cfx_keptsince", "cfx_removedon"]);
   });
 
   it("ships the supervisors' dashboard: the retention tile across the top, then grids over views the solution ships, three side by side and one wide", () => {
