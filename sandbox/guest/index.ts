@@ -5,9 +5,11 @@ import { QuickXorHash } from "../../src/adapters/graph/quickXorHash";
 import type { Principal, SandboxContext } from "../context";
 import { graphEnv } from "../graph/env";
 import { isGraphHttpError } from "../graph/errors";
-import { atLeast } from "../graph/library";
+import { atLeast, driveId } from "../graph/library";
 import { accessFor, blobPath, commitFile, downloadUrlFor, ensureBlobDir, type GraphEnv } from "../graph/service";
-import { checkName } from "../graph/names";
+import { newItemId } from "../graph/ids";
+import { checkName, checkPathLength } from "../graph/names";
+import type { ItemRow } from "../graph/store";
 import { guestObjectId } from "../identity/tokens";
 import { writeBody } from "../sharepoint/blobWriter";
 import { codeForm, emailForm, folderPage, refusal } from "./pages";
@@ -178,12 +180,28 @@ export async function registerGuest(app: FastifyInstance, ctx: SandboxContext): 
       if (!a.item.is_folder || !atLeast(a.access, "write")) {
         return reply.code(403).type("text/plain").send("You can view this folder but not upload to it.");
       }
-      const name = String((request.query as { name?: string }).name ?? "");
+      // `path` places the file below the folder (`logs/2026/app.log`, from a folder the guest
+      // picked), creating the sub-folders as the guest, as SharePoint's folder upload does; `name`
+      // is a file straight into the folder.
+      const query = request.query as { name?: string; path?: string; conflict?: string };
+      // Empty segments (`a//b`, a trailing `/`) are refused with the names SharePoint refuses.
+      const segments = String(query.path ?? query.name ?? "").split("/");
+      const conflict = query.conflict === "replace" ? "replace" : "rename";
       try {
-        checkName(name);
+        for (const seg of segments) checkName(seg);
+        checkPathLength([...a.chain.slice(1).map((r) => r.name), ...segments]);
       } catch (e) {
         if (isGraphHttpError(e)) return reply.code(400).type("text/plain").send(e.message);
         throw e;
+      }
+      const name = segments[segments.length - 1]!;
+      const actor = JSON.stringify({ kind: "user", id: guestObjectId(a.email), displayName: a.email, email: a.email });
+      let parent = { row: a.item, chain: a.chain };
+      for (const seg of segments.slice(0, -1)) {
+        const existing = env.store.child(parent.row.id, seg);
+        if (existing && !existing.is_folder) return reply.code(409).type("text/plain").send(`A file called ${seg} is already there.`);
+        const row = existing ?? createGuestFolder(env, actor, parent.row.id, seg);
+        parent = { row, chain: [...parent.chain, row] };
       }
       ensureBlobDir(env);
       const blob = `guest-${randomUUID()}`;
@@ -195,8 +213,7 @@ export async function registerGuest(app: FastifyInstance, ctx: SandboxContext): 
         hash,
         expectedLength: declared ? Number(declared) : undefined,
       });
-      const actor = JSON.stringify({ kind: "user", id: guestObjectId(a.email), displayName: a.email, email: a.email });
-      const { loc } = commitFile(env, actor, { row: a.item, chain: a.chain }, name, "rename", {
+      const { loc } = commitFile(env, actor, parent, name, conflict, {
         blob,
         size: bytes,
         quickXorHash: hash.digest(),
@@ -204,4 +221,26 @@ export async function registerGuest(app: FastifyInstance, ctx: SandboxContext): 
       return reply.code(201).send({ id: loc.row.id, name: loc.row.name, size: loc.row.size });
     });
   });
+}
+
+/** A sub-folder a guest's folder upload needs, created as the guest. */
+function createGuestFolder(env: GraphEnv, actor: string, parentId: string, name: string): ItemRow {
+  const now = env.ctx.clock.now().toISOString();
+  const id = newItemId();
+  env.store.insertItem({
+    id,
+    drive_id: driveId,
+    parent_id: parentId,
+    name,
+    is_folder: 1,
+    size: 0,
+    blob: null,
+    quick_xor: null,
+    mime: null,
+    created_at: now,
+    modified_at: now,
+    created_by: actor,
+    modified_by: actor,
+  });
+  return env.store.item(id)!;
 }

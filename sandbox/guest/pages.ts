@@ -68,15 +68,30 @@ export function folderPage(o: {
     )
     .join("");
   const upload = o.canUpload
-    ? `<h2>Upload files</h2><input id="files" type="file" multiple> <button id="send" type="button">Upload</button><p id="status" role="status"></p>
+    ? `<h2>Upload</h2>
+<p><label for="files">Files</label> <input id="files" type="file" multiple></p>
+<p><label for="folder">A folder (with everything in it)</label> <input id="folder" type="file" webkitdirectory multiple></p>
+<p><button id="send" type="button">Upload</button> <progress id="progress" max="1" value="0" hidden></progress></p>
+<p id="status" role="status"></p>
 <script>
 document.getElementById("send").onclick = async () => {
   const status = document.getElementById("status");
-  for (const f of document.getElementById("files").files) {
-    status.textContent = "Uploading " + f.name + "…";
-    const r = await fetch("/guest/folder/${encodeURIComponent(o.id)}/upload?name=" + encodeURIComponent(f.name), { method: "PUT", body: f });
-    if (!r.ok) { status.textContent = f.name + ": " + (await r.text()); return; }
+  const progress = document.getElementById("progress");
+  // A folder's files carry their place below the picked folder (webkitRelativePath: "logs/app.log").
+  const picked = [...document.getElementById("files").files].map((f) => ({ f, path: f.name }))
+    .concat([...document.getElementById("folder").files].map((f) => ({ f, path: f.webkitRelativePath || f.name })));
+  if (picked.length === 0) { status.textContent = "Choose files or a folder first."; return; }
+  const total = picked.reduce((n, p) => n + p.f.size, 0) || 1;
+  let done = 0;
+  progress.hidden = false;
+  for (const { f, path } of picked) {
+    status.textContent = "Uploading " + path + "…";
+    const r = await fetch("/guest/folder/${encodeURIComponent(o.id)}/upload?path=" + encodeURIComponent(path), { method: "PUT", body: f });
+    if (!r.ok) { status.textContent = path + ": " + (await r.text()); return; }
+    done += f.size;
+    progress.value = done / total;
   }
+  status.textContent = picked.length === 1 ? "1 file uploaded." : picked.length + " files uploaded.";
   location.reload();
 };
 </script>`

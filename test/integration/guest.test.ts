@@ -100,6 +100,37 @@ test("a guest with write access uploads into the shared folder, and the file is 
   expect(item.createdBy.user.email).toBe(email);
 });
 
+test("a guest uploads a folder: its sub-folders are created as the guest and the files land inside them", async () => {
+  const email = "bob@northwind.example";
+  const link = await share("External Data Transfer/CAS-01004-K1L2M3", email, "write");
+  const cookie = await signIn(link, email);
+  const folderUrl = (await fetch(link, { headers: { cookie }, redirect: "manual" })).headers.get("location")!;
+  for (const [path, body] of [
+    ["old-pc/logs/system.log", "boot ok"],
+    ["old-pc/logs/app.log", "app ok"],
+    ["old-pc/readme.txt", "hello"],
+  ]) {
+    const r = await fetch(`${sb.app}${folderUrl}/upload?path=${encodeURIComponent(path!)}`, { method: "PUT", headers: { cookie }, body });
+    expect(r.status).toBe(201);
+  }
+  const logs = (await (
+    await graph(`drives/${driveId}/root:/External Data Transfer/CAS-01004-K1L2M3/old-pc/logs:/children`)
+  ).json()) as { value: { name: string; size: number; createdBy: { user: { email: string } } }[] };
+  expect(logs.value.map((i) => i.name).sort()).toEqual(["app.log", "system.log"]);
+  expect(logs.value.every((i) => i.createdBy.user.email === email)).toBe(true);
+  const folder = (await (await graph(`drives/${driveId}/root:/External Data Transfer/CAS-01004-K1L2M3/old-pc`)).json()) as {
+    folder: { childCount: number };
+    createdBy: { user: { email: string } };
+  };
+  expect(folder.folder.childCount).toBe(2);
+  expect(folder.createdBy.user.email).toBe(email);
+  // A path that climbs out, or names SharePoint refuses, are refused with nothing written.
+  for (const bad of ["../CAS-01003-G7H8J9/x.txt", "old-pc/a:b.txt", "old-pc//", ""]) {
+    const r = await fetch(`${sb.app}${folderUrl}/upload?path=${encodeURIComponent(bad)}`, { method: "PUT", headers: { cookie }, body: "x" });
+    expect(r.status).toBe(400);
+  }
+});
+
 test("another person's address, a wrong code, an expired code and no session are refused with nothing shown", async () => {
   const email = "cy@fabrikam.example";
   const link = await share("Customer Data Migration/CAS-01001-A1B2C3", email, "read");
