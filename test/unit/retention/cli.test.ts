@@ -19,7 +19,7 @@ const report = (over: Partial<SweepReport> = {}): SweepReport => ({
     permissionsRevoked: 3,
     recipientsRevoked: 2,
     deleted: 2,
-    kept: 4,
+    kept: 4, filesDeleted: 0, filesKept: 0, closedCasesSeen: 0, closedCasesReopened: 0, accessEndedCaseClosed: 0,
     orphans: 1,
     orphansDeleted: 0,
     unrecognised: 0,

@@ -119,9 +119,9 @@ test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize a
   );
   // Due by the horizon, when not warned yet.
   expect(url).toContain("or (cfx_warnedon eq null and ((cfx_expiryoverride ne null and cfx_expiryoverride le 2026-12-04T12:00:00Z)");
-  expect(url).toContain("cfx_keptsince,cfx_expiryoverride,cfx_removedon,createdon,overriddencreatedon");
+  expect(url).toContain("cfx_keptsince,cfx_expiryoverride,cfx_removedon,cfx_caseclosedseenon,createdon,overriddencreatedon");
   // The case's owner comes with the exchange, in the same request: warnings go to the case's owner.
-  expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value)");
+  expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value,statecode,ticketnumber,title)");
   expect(sent[1].url).toBe(`${API}cfx_fileexchanges?$skiptoken=abc`);
   expect(scopes[0]).toEqual([`${ORG}/.default`]);
 });

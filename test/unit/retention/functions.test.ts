@@ -15,7 +15,7 @@ const report = (over: Partial<SweepReport> = {}): SweepReport => ({
     permissionsRevoked: 1,
     recipientsRevoked: 1,
     deleted: 1,
-    kept: 0,
+    kept: 0, filesDeleted: 0, filesKept: 0, closedCasesSeen: 0, closedCasesReopened: 0, accessEndedCaseClosed: 0,
     orphans: 0,
     orphansDeleted: 0,
     unrecognised: 0,
