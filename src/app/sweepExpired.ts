@@ -342,7 +342,12 @@ class SweepRun extends JobPass {
 
     // A folder holding kept files stays, emptied of everything else; the others go whole.
     const toPrune = ready.filter((x) => hasFolder(x) && keptIn(x).length > 0);
-    const gone = await this.pruneFolders(toPrune, receipts, keptIn, (x) => (revokedCount.get(x.id) ?? 0) + (recipientsRevoked.get(x.id) ?? 0));
+    const gone = await this.pruneFolders(
+      toPrune,
+      receipts,
+      keptIn,
+      (x) => (revokedCount.get(x.id) ?? 0) + (recipientsRevoked.get(x.id) ?? 0),
+    );
     ready = ready.filter((x) => !toPrune.includes(x) || gone.includes(x));
 
     const withFolder = ready.filter(hasFolder);
@@ -399,9 +404,7 @@ class SweepRun extends JobPass {
     const receipted = await this.writeAll(
       "record",
       noted.flatMap((exchange) =>
-        receipts
-          .filter((r) => r.exchangeId === exchange.id && isInFolder(r))
-          .map((r) => ({ exchange, write: this.expiredReceipt(r) })),
+        receipts.filter((r) => r.exchangeId === exchange.id && isInFolder(r)).map((r) => ({ exchange, write: this.expiredReceipt(r) })),
       ),
     );
     const recordable = noted.filter((x) => receipted.includes(x) || !receipts.some((r) => r.exchangeId === x.id && isInFolder(r)));
@@ -469,7 +472,10 @@ class SweepRun extends JobPass {
           }
           const sorted = sortChildren(prefix, o.children, kept.get(exchange.id) ?? []);
           for (const child of sorted.remove)
-            removals.push({ exchange, address: { driveId: exchange.driveId, itemId: child.itemId, path: `${address.path}/${child.name}` } });
+            removals.push({
+              exchange,
+              address: { driveId: exchange.driveId, itemId: child.itemId, path: `${address.path}/${child.name}` },
+            });
           for (const child of sorted.descend)
             next.push({
               exchange,
@@ -561,7 +567,11 @@ class SweepRun extends JobPass {
         continue;
       }
       const outcomes = await this.deleteFolders(
-        chunk.map((r) => ({ driveId: r.exchange.driveId, itemId: r.itemId, path: `${r.exchange.folderPath || r.exchange.name}/${r.name}` })),
+        chunk.map((r) => ({
+          driveId: r.exchange.driveId,
+          itemId: r.itemId,
+          path: `${r.exchange.folderPath || r.exchange.name}/${r.name}`,
+        })),
       );
       const deleted = chunk.filter((r, k) => {
         const o = outcomes[k];
@@ -571,14 +581,20 @@ class SweepRun extends JobPass {
       const notes: RetentionWrite[] = deleted.flatMap((r) => {
         const note = fileExpiredNote({ folderName: r.exchange.name, fileName: r.name, on: r.expiryOverride ?? this.now });
         return [
-          { kind: "addNote", target: { table: "cfx_fileexchange", id: r.exchange.id }, note, options: { onceKey: `fileExpired:${r.id}:exchange` } },
+          {
+            kind: "addNote",
+            target: { table: "cfx_fileexchange", id: r.exchange.id },
+            note,
+            options: { onceKey: `fileExpired:${r.id}:exchange` },
+          },
           { kind: "addNote", target: { table: "incident", id: r.exchange.caseId }, note, options: { onceKey: `fileExpired:${r.id}:case` } },
         ] satisfies RetentionWrite[];
       });
       const noteOutcomes = await this.send(notes);
       const noted = deleted.filter((r, k) => {
         const failure = [noteOutcomes[2 * k], noteOutcomes[2 * k + 1]].find((o) => !o?.ok);
-        if (failure) this.fail("files", failure.ok ? undefined : failure.error, { id: r.exchange.id, path: `${r.exchange.folderPath}/${r.name}` });
+        if (failure)
+          this.fail("files", failure.ok ? undefined : failure.error, { id: r.exchange.id, path: `${r.exchange.folderPath}/${r.name}` });
         return !failure;
       });
       const receiptOutcomes = await this.send(noted.map((r) => this.expiredReceipt(r)));
@@ -633,7 +649,8 @@ class SweepRun extends JobPass {
     const toEnd = steps
       .filter((s) => s.step === "endAccess" || (s.step === "markSeenAndEnd" && marked.includes(s.x)))
       .map((s) => ({ ...s.x, caseClosedSeenOn: s.x.caseClosedSeenOn ?? this.now }));
-    for (let i = 0; i < toEnd.length && !this.pastDeadline(); i += this.batch) await this.endAccessCaseClosed(toEnd.slice(i, i + this.batch), days);
+    for (let i = 0; i < toEnd.length && !this.pastDeadline(); i += this.batch)
+      await this.endAccessCaseClosed(toEnd.slice(i, i + this.batch), days);
   }
 
   /**
@@ -688,7 +705,12 @@ class SweepRun extends JobPass {
         const byId = new Map(ready.map((x) => [x.id, x]));
         const emails = recipients.map((r): RetentionWrite => {
           const x = byId.get(r.exchangeId)!;
-          const mail = closedCaseAccessEmail({ caseNumber: x.caseNumber ?? x.name, caseTitle: x.caseTitle, folderName: x.name, expiresOn: x.expiresOn });
+          const mail = closedCaseAccessEmail({
+            caseNumber: x.caseNumber ?? x.name,
+            caseTitle: x.caseTitle,
+            folderName: x.name,
+            expiresOn: x.expiresOn,
+          });
           return {
             kind: "createEmail",
             options: { onceKey: `closedCase:${r.id}:email` },
@@ -701,7 +723,9 @@ class SweepRun extends JobPass {
         });
         const created = await this.send(emails);
         const toSend = recipients.filter((_, k) => created[k]?.ok);
-        const sent = await this.send(toSend.map((r): RetentionWrite => ({ kind: "sendEmail", options: { onceKey: `closedCase:${r.id}:email` } })));
+        const sent = await this.send(
+          toSend.map((r): RetentionWrite => ({ kind: "sendEmail", options: { onceKey: `closedCase:${r.id}:email` } })),
+        );
         recipients.forEach((r) => {
           const k = toSend.indexOf(r);
           const o = k >= 0 ? sent[k] : created[recipients.indexOf(r)];
@@ -738,7 +762,11 @@ class SweepRun extends JobPass {
       noted.flatMap((exchange) =>
         recipientsOf(exchange).map((r) => ({
           exchange,
-          write: { kind: "updateRecipient", id: r.id, changes: { revokedOn: this.now, reason: CLOSED_CASE_REASON } } satisfies RetentionWrite,
+          write: {
+            kind: "updateRecipient",
+            id: r.id,
+            changes: { revokedOn: this.now, reason: CLOSED_CASE_REASON },
+          } satisfies RetentionWrite,
         })),
       ),
     );
@@ -748,9 +776,14 @@ class SweepRun extends JobPass {
       noted
         .filter((x) => revoked.includes(x) || recipientsOf(x).length === 0)
         .filter((x) => stageAfterRevoke(x.stage, 0) !== x.stage)
-        .map((exchange) => ({ exchange, write: { kind: "updateExchange", id: exchange.id, changes: { stage: stageAfterRevoke(exchange.stage, 0) } } })),
+        .map((exchange) => ({
+          exchange,
+          write: { kind: "updateExchange", id: exchange.id, changes: { stage: stageAfterRevoke(exchange.stage, 0) } },
+        })),
     );
-    const ended = noted.filter((x) => (revoked.includes(x) || recipientsOf(x).length === 0) && (staged.includes(x) || stageAfterRevoke(x.stage, 0) === x.stage));
+    const ended = noted.filter(
+      (x) => (revoked.includes(x) || recipientsOf(x).length === 0) && (staged.includes(x) || stageAfterRevoke(x.stage, 0) === x.stage),
+    );
     this.counts.accessEndedCaseClosed += ended.length;
     for (const x of ended) this.log(`ended customers' access to ${x.folderPath || x.name}: the case was closed`);
   }

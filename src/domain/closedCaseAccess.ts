@@ -56,14 +56,15 @@ export function closedCaseAccessNote(input: {
   readonly expiresOn: Date | null;
 }): { subject: string; text: string } {
   const after = input.days === 0 ? "when" : `${input.days} day${input.days === 1 ? "" : "s"} after`;
-  const access =
-    input.revokedCount === 1 ? "1 external permission was removed" : `${input.revokedCount} external permissions were removed`;
+  const access = input.revokedCount === 1 ? "1 external permission was removed" : `${input.revokedCount} external permissions were removed`;
   const told =
     input.emails.length > 0
       ? `${input.emails.join(", ")} ${input.emails.length === 1 ? "was" : "were"} told by e-mail.`
       : "No recipient was left to tell.";
   const expiry =
-    input.expiresOn === null ? "The folder itself is kept with no expiry." : `The folder itself keeps its expiry, ${day(input.expiresOn)} (UTC).`;
+    input.expiresOn === null
+      ? "The folder itself is kept with no expiry."
+      : `The folder itself keeps its expiry, ${day(input.expiresOn)} (UTC).`;
   return {
     subject: `Customer access to ${input.folderName} ended: case closed`,
     text: `The case was closed (first seen closed on ${day(input.seenOn)}), so customers' access to the SharePoint folder ${input.folderName} ended ${after} that, as the Case File Exchange settings say: ${access}. ${told} ${expiry} (Retention job)`,

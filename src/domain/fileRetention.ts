@@ -105,8 +105,7 @@ export function keptFilesNote(input: {
   readonly revokedCount: number;
 }): { subject: string; text: string } {
   const n = input.kept.length;
-  const access =
-    input.revokedCount === 1 ? "1 external permission was removed" : `${input.revokedCount} external permissions were removed`;
+  const access = input.revokedCount === 1 ? "1 external permission was removed" : `${input.revokedCount} external permissions were removed`;
   const deleted =
     input.deleted.length > 0
       ? `Everything else in the folder was deleted, including ${listed(input.deleted)}.`

@@ -73,7 +73,8 @@ const RECEIPT_COLUMNS = "cfx_filereceiptid,cfx_name,_cfx_exchangeid_value,cfx_it
 const IN_FOLDER = `(cfx_filestatus eq ${FileStatus.inFolder} or cfx_filestatus eq null)`;
 
 /** The receipt's exchange, read with it: its folder and case, and whether its removal is confirmed. */
-const RECEIPT_EXCHANGE_EXPAND = "cfx_ExchangeId($select=cfx_fileexchangeid,cfx_name,_cfx_caseid_value,cfx_driveid,cfx_itemid,cfx_folderpath,cfx_removedon)";
+const RECEIPT_EXCHANGE_EXPAND =
+  "cfx_ExchangeId($select=cfx_fileexchangeid,cfx_name,_cfx_caseid_value,cfx_driveid,cfx_itemid,cfx_folderpath,cfx_removedon)";
 
 const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 

@@ -77,7 +77,10 @@ export class GraphFolderInventory implements FolderInventory {
 
   async listChildren(folders: readonly FolderAddress[]): Promise<ChildrenOutcome[]> {
     const top = this.options.pageSize ?? 200;
-    const responses = await this.run(folders, (item) => ({ method: "GET", url: `${item}/children?$select=id,name,folder,file&$top=${top}` }));
+    const responses = await this.run(folders, (item) => ({
+      method: "GET",
+      url: `${item}/children?$select=id,name,folder,file&$top=${top}`,
+    }));
     const out: ChildrenOutcome[] = [];
     for (const res of responses) {
       if (res.status === 404) {

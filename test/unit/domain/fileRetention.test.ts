@@ -26,7 +26,12 @@ describe("what happens to one receipted file (now 2026-12-10 12:00 UTC)", () => 
     ],
     ["own date later than now", { expiryOverride: at("2027-01-05T00:00:00Z") }, "keep", at("2027-01-05T00:00:00Z")],
     ["own date this instant", { expiryOverride: now }, "deleteOnOwnDate", now],
-    ["own date earlier than the folder's, passed", { expiryOverride: at("2026-12-03T00:00:00Z") }, "deleteOnOwnDate", at("2026-12-03T00:00:00Z")],
+    [
+      "own date earlier than the folder's, passed",
+      { expiryOverride: at("2026-12-03T00:00:00Z") },
+      "deleteOnOwnDate",
+      at("2026-12-03T00:00:00Z"),
+    ],
     ["replaced by the customer", { status: FileStatus.replaced, keptSince: at("2026-12-01T00:00:00Z") }, "gone", null],
     ["deleted by the customer", { status: FileStatus.deletedByCustomer }, "gone", folderExpiry],
     ["removed by support", { status: FileStatus.removed, expiryOverride: at("2026-12-03T00:00:00Z") }, "gone", at("2026-12-03T00:00:00Z")],
@@ -43,12 +48,44 @@ describe("emptying an expired folder around its kept files", () => {
   const names = (xs: ReadonlyArray<{ name: string }>) => xs.map((x) => x.name);
 
   test.each<[string, string, ReturnType<typeof file>[], Array<{ path: string; itemId?: string }>, string[], string[], string[]]>([
-    ["a kept file at the top, by path", "", [file("keep.pdf"), file("other.log"), folder("logs")], [{ path: "keep.pdf" }], ["keep.pdf"], [], ["other.log", "logs"]],
+    [
+      "a kept file at the top, by path",
+      "",
+      [file("keep.pdf"), file("other.log"), folder("logs")],
+      [{ path: "keep.pdf" }],
+      ["keep.pdf"],
+      [],
+      ["other.log", "logs"],
+    ],
     ["by path, ignoring letter case", "", [file("Keep.PDF"), file("x")], [{ path: "keep.pdf" }], ["Keep.PDF"], [], ["x"]],
-    ["by item id after a rename", "", [file("renamed.pdf", "id-1"), file("x")], [{ path: "keep.pdf", itemId: "id-1" }], ["renamed.pdf"], [], ["x"]],
-    ["a kept file in a subfolder: the subfolder is looked into", "", [folder("logs"), folder("scans"), file("a.txt")], [{ path: "logs/app.log" }], [], ["logs"], ["scans", "a.txt"]],
+    [
+      "by item id after a rename",
+      "",
+      [file("renamed.pdf", "id-1"), file("x")],
+      [{ path: "keep.pdf", itemId: "id-1" }],
+      ["renamed.pdf"],
+      [],
+      ["x"],
+    ],
+    [
+      "a kept file in a subfolder: the subfolder is looked into",
+      "",
+      [folder("logs"), folder("scans"), file("a.txt")],
+      [{ path: "logs/app.log" }],
+      [],
+      ["logs"],
+      ["scans", "a.txt"],
+    ],
     ["inside that subfolder", "logs", [file("app.log"), file("old.log")], [{ path: "logs/app.log" }], ["app.log"], [], ["old.log"]],
-    ["a file named like the kept folder's prefix is not kept", "", [file("logs"), folder("logs2")], [{ path: "logs/app.log" }], [], [], ["logs", "logs2"]],
+    [
+      "a file named like the kept folder's prefix is not kept",
+      "",
+      [file("logs"), folder("logs2")],
+      [{ path: "logs/app.log" }],
+      [],
+      [],
+      ["logs", "logs2"],
+    ],
     ["nothing kept: everything goes", "", [file("a"), folder("b")], [], [], [], ["a", "b"]],
   ])("%s", (_label, prefix, children, kept, keep, descend, remove) => {
     const sorted = sortChildren(prefix, children, kept);

@@ -119,7 +119,10 @@ export class FakeRecords implements RetentionRecords {
       const x = this.exchanges.get(r.exchangeId);
       if (!x || x.removedOn || r.keptSince || !r.expiryOverride || r.expiryOverride.getTime() > now.getTime()) continue;
       if (r.status !== undefined && r.status !== FileStatus.inFolder) continue;
-      out.push({ ...r, exchange: { id: x.id, name: x.name, caseId: x.caseId, driveId: x.driveId, itemId: x.itemId, folderPath: x.folderPath } });
+      out.push({
+        ...r,
+        exchange: { id: x.id, name: x.name, caseId: x.caseId, driveId: x.driveId, itemId: x.itemId, folderPath: x.folderPath },
+      });
     }
     return out;
   }

@@ -148,7 +148,9 @@ describe("following the case", () => {
     expect(w.folders.folders.get(w.records.exchanges.get("x1")!.itemId!)!.permissions).toEqual([]);
     const [recipient] = [...w.records.recipients.values()];
     expect(recipient).toMatchObject({ revokedOn: day(16), reason: "Access ended because the case was closed. (Retention job)" });
-    expect([...w.records.emails.values()]).toEqual([expect.objectContaining({ to: ["ann@fabrikam.example"], sent: true, caseId: "case-x1" })]);
+    expect([...w.records.emails.values()]).toEqual([
+      expect.objectContaining({ to: ["ann@fabrikam.example"], sent: true, caseId: "case-x1" }),
+    ]);
     expect(w.records.exchanges.get("x1")!.stage).toBe(ExchangeStage.revoked);
     // The resolved case refuses its note; the exchange's stands.
     expect(w.records.notes.map((n) => n.target.table)).toEqual(["cfx_fileexchange"]);
