@@ -509,21 +509,39 @@ class SweepRun extends JobPass {
       (x) => x.stage !== ExchangeStage.revoked || accessRemoved(x) > 0 || (removedFrom.get(x.id) ?? 0) > 0 || expiredReceipts(x).length > 0,
     );
     const notes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
-    for (const exchange of changed) {
-      const note = keptFilesNote({
-        folderName: exchange.name,
-        kept: keptIn(exchange).map((r) => ({ name: r.name, until: fileExpiry(r, exchange.expiresOn) })),
-        deleted: expiredReceipts(exchange).map((r) => r.name),
-        revokedCount: accessRemoved(exchange),
-      });
-      for (const [table, id, key] of [
+    const timelines = (exchange: RetentionExchange) =>
+      [
         ["cfx_fileexchange", exchange.id, "exchange"],
         ["incident", exchange.caseId, "case"],
-      ] as const)
-        notes.push({
-          exchange,
-          write: { kind: "addNote", target: { table, id }, note, options: { onceKey: `expireKept:${exchange.id}:${key}` } },
+      ] as const;
+    // Once emptied (stage revoked), a kept file whose own date comes later is noted on its own.
+    const onOwnDate = (x: RetentionExchange) =>
+      x.stage === ExchangeStage.revoked ? expiredReceipts(x).filter((r) => fileAction(r, this.now) === "deleteOnOwnDate") : [];
+    for (const exchange of changed) {
+      const later = onOwnDate(exchange);
+      if (exchange.stage !== ExchangeStage.revoked || accessRemoved(exchange) > 0 || later.length < expiredReceipts(exchange).length) {
+        const note = keptFilesNote({
+          folderName: exchange.name,
+          kept: keptIn(exchange).map((r) => ({ name: r.name, until: fileExpiry(r, exchange.expiresOn) })),
+          deleted: expiredReceipts(exchange)
+            .filter((r) => !later.includes(r))
+            .map((r) => r.name),
+          revokedCount: accessRemoved(exchange),
         });
+        for (const [table, id, key] of timelines(exchange))
+          notes.push({
+            exchange,
+            write: { kind: "addNote", target: { table, id }, note, options: { onceKey: `expireKept:${exchange.id}:${key}` } },
+          });
+      }
+      for (const r of later) {
+        const note = fileExpiredNote({ folderName: exchange.name, fileName: r.name, on: r.expiryOverride ?? this.now });
+        for (const [table, id, key] of timelines(exchange))
+          notes.push({
+            exchange,
+            write: { kind: "addNote", target: { table, id }, note, options: { onceKey: `fileExpired:${r.id}:${key}` } },
+          });
+      }
     }
     const noted = await this.writeAll("record", notes);
     const receipted = await this.writeAll(
@@ -531,6 +549,8 @@ class SweepRun extends JobPass {
       noted.flatMap((exchange) => expiredReceipts(exchange).map((r) => ({ exchange, write: this.expiredReceipt(r) }))),
     );
     const ready = noted.filter((x) => receipted.includes(x) || expiredReceipts(x).length === 0);
+    for (const x of receipted)
+      this.counts.filesDeleted += expiredReceipts(x).filter((r) => fileAction(r, this.now) === "deleteOnOwnDate").length;
     await this.writeAll(
       "record",
       ready
