@@ -358,7 +358,7 @@ function insert(scope: WriteScope, meta: EntityMeta, body: unknown, parent?: { c
 
 /**
  * Refuses changes to a resolved or cancelled case, as Dataverse does, except reactivating it: an
- * update of exactly `statecode` 0 and an active `statuscode` (what the Reactivate button sends).
+ * update of exactly `statecode` 0 and an active `statuscode` (a reactivation: Dataverse takes it as an update of state and status).
  */
 function assertCaseOpen(meta: EntityMeta, row: Row, body?: unknown): void {
   if (meta.name !== "incident" || row.statecode === IncidentState.active) return;
