@@ -356,14 +356,27 @@ function insert(scope: WriteScope, meta: EntityMeta, body: unknown, parent?: { c
   return id;
 }
 
-/** Refuses changes to a resolved or cancelled case, as Dataverse does. */
-function assertCaseOpen(meta: EntityMeta, row: Row): void {
+/**
+ * Refuses changes to a resolved or cancelled case, as Dataverse does, except reactivating it: an
+ * update of exactly `statecode` 0 and an active `statuscode` (a reactivation: Dataverse takes it as an update of state and status).
+ */
+function assertCaseOpen(meta: EntityMeta, row: Row, body?: unknown): void {
   if (meta.name !== "incident" || row.statecode === IncidentState.active) return;
+  if (isReactivation(meta, body)) return;
   throw new DataverseError(
     400,
     DataverseCode.caseResolved,
     "This case has already been resolved. Close and reopen the case record to see the updates.",
   );
+}
+
+function isReactivation(meta: EntityMeta, body: unknown): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  const b = body as Record<string, unknown>;
+  const keys = Object.keys(b).sort();
+  if (keys.join(",") !== "statecode,statuscode" || b.statecode !== IncidentState.active) return false;
+  const option = meta.columns.get("statuscode")?.choice?.options.find((o) => o.value === b.statuscode);
+  return option !== undefined && (option.state ?? 0) === IncidentState.active;
 }
 
 /**
@@ -376,7 +389,7 @@ export function updateRecord(scope: WriteScope, meta: EntityMeta, id: string, bo
   const row = scope.rows.get(meta.table, id);
   if (!row) throw notFound(meta.name, id);
   scope.security.assertRow(scope.caller, meta, row, "Write");
-  assertCaseOpen(meta, row);
+  assertCaseOpen(meta, row, body);
   const { changes, binds } = changesFromBody(scope, meta, body, false);
   delete changes[meta.primaryId];
   scope.security.assertFieldWrites(scope.caller, meta, changes, "update");

@@ -15,6 +15,7 @@ export type RetentionRuleSettings = Pick<
   | "uploadRoot"
   | "folderLayout"
   | "caseNumberPattern"
+  | "closedCaseAccessDays"
 >;
 
 /** What the retention job knows about one exchange when it decides. */

@@ -9,6 +9,8 @@ export function formatReport(report: SweepReport): string {
     `  warned:   ${c.warned} owner(s) ${report.dryRun ? "would be " : ""}warned of an expiry within the warning days`,
     `  deleted:  ${c.deleted} of ${c.expired} expired folder(s) ${would}deleted; ${c.permissionsRevoked} permission(s) and ${c.recipientsRevoked} recipient(s) revoked first`,
     `  kept:     ${c.kept} exchange(s) kept with no expiry (never touched)`,
+    `  files:    ${c.filesDeleted} file(s) ${would}deleted on their own date; ${c.filesKept} kept file(s) left in expired folders`,
+    `  closed:   ${c.closedCasesSeen} exchange(s) of cases seen closed, ${c.closedCasesReopened} of reopened cases; customers' access ${report.dryRun ? "would end" : "ended"} on ${c.accessEndedCaseClosed}`,
     `  orphans:  ${c.orphans} folder(s) with no exchange record, ${c.orphansDeleted} deleted; ${c.unrecognised} folder(s) not named like a case (never deleted)`,
     `  failures: ${c.failures}${c.failures ? " (retried on the next run)" : ""}`,
   ];

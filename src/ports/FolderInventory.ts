@@ -44,6 +44,18 @@ export type PermissionsOutcome =
   | { readonly ok: true; readonly gone: true }
   | { readonly ok: false; readonly error: Error };
 
+/** One item directly inside a folder (a file or a subfolder). */
+export interface ChildItem {
+  readonly itemId: string;
+  readonly name: string;
+  readonly isFolder: boolean;
+}
+
+export type ChildrenOutcome =
+  | { readonly ok: true; readonly children: readonly ChildItem[] }
+  | { readonly ok: true; readonly gone: true }
+  | { readonly ok: false; readonly error: Error };
+
 export interface PermissionRemoval {
   readonly folder: FolderAddress;
   readonly permissionId: string;
@@ -61,6 +73,11 @@ export interface FolderInventory {
   listPermissions(folders: readonly FolderAddress[]): Promise<PermissionsOutcome[]>;
   /** Removes each permission; in the order given. */
   removePermissions(removals: readonly PermissionRemoval[]): Promise<ItemOutcome[]>;
-  /** Deletes each folder: to the recycle bin, or permanently; in the order given. */
+  /**
+   * Every item directly inside each folder (files and subfolders, every page), in the order given:
+   * one `$batch` for the first pages, further pages one request each.
+   */
+  listChildren(folders: readonly FolderAddress[]): Promise<ChildrenOutcome[]>;
+  /** Deletes each folder (or file, addressed the same way): to the recycle bin, or permanently; in the order given. */
   deleteFolders(folders: readonly FolderAddress[], options: { readonly permanent: boolean }): Promise<ItemOutcome[]>;
 }

@@ -1,4 +1,5 @@
 import type { Exchange, Recipient } from "../domain/exchange";
+import type { FileStatus } from "../model";
 import type { RetentionSettings } from "../domain/expiry";
 import type { CaseOwner, Person } from "../domain/notificationAudience";
 import type { NoteInput, TimelineTarget } from "./CrmGateway";
@@ -32,6 +33,38 @@ export type RetentionExchange = Pick<
   readonly keptSince?: Date;
   readonly expiryOverride?: Date;
   readonly removedOn?: Date;
+  /** The case's `statecode` (0 active, 1 resolved, 2 cancelled), read with the exchange; absent when the case could not be read. */
+  readonly caseState?: number;
+  /** The case's number and title, read with it (for the customer's e-mail when access ends). */
+  readonly caseNumber?: string;
+  readonly caseTitle?: string;
+  /** When the job first saw the case resolved or cancelled (`cfx_caseclosedseenon`). */
+  readonly caseClosedSeenOn?: Date;
+};
+
+/** A file's receipt as the retention job reads it: where the file is and an administrator's decision about it. */
+export interface RetentionReceipt {
+  readonly id: string;
+  readonly exchangeId: string;
+  /** The file's path inside the exchange's folder. */
+  readonly name: string;
+  readonly itemId?: string;
+  /** Absent on receipts written before the status existed: in the folder. */
+  readonly status?: FileStatus;
+  /** Kept with no expiry by an administrator (secured). */
+  readonly keptSince?: Date;
+  /** The file's own date, set by an administrator (secured). */
+  readonly expiryOverride?: Date;
+}
+
+/** A receipt read with its exchange's folder and case (one query for the whole run). */
+export interface ReceiptWithExchange extends RetentionReceipt {
+  readonly exchange: Pick<RetentionExchange, "id" | "name" | "caseId" | "driveId" | "itemId" | "folderPath">;
+}
+
+/** The columns of an exchange the job writes. `caseClosedSeenOn: null` clears the mark. */
+export type ExchangeChanges = Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">> & {
+  readonly caseClosedSeenOn?: Date | null;
 };
 
 /** A team's name and its members who can be told (enabled users), ordered by name. */
@@ -63,11 +96,24 @@ export interface OnceOptions {
 
 /** One of the job's writes, for `RetentionRecords.write` (the same writes as the single methods). */
 export type RetentionWrite =
+  | { readonly kind: "updateExchange"; readonly id: string; readonly changes: ExchangeChanges }
+  /** A receipted file deleted (or found gone): its status and when. */
+  | { readonly kind: "updateReceipt"; readonly id: string; readonly changes: { readonly status: FileStatus; readonly goneOn: Date } }
+  /**
+   * An e-mail activity to addresses (unresolved recipients), regarding a case, from the job's own
+   * user, created under an id derived from `options.onceKey` (a second create is a duplicate: done).
+   */
   | {
-      readonly kind: "updateExchange";
-      readonly id: string;
-      readonly changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>;
+      readonly kind: "createEmail";
+      readonly options: OnceOptions;
+      readonly senderId: string;
+      readonly to: readonly string[];
+      readonly regardingCaseId: string;
+      readonly subject: string;
+      readonly html: string;
     }
+  /** `SendEmail` for the e-mail created under `options.onceKey`; one already sent (or pending) counts as done. */
+  | { readonly kind: "sendEmail"; readonly options: OnceOptions }
   | { readonly kind: "updateRecipient"; readonly id: string; readonly changes: Partial<Pick<Recipient, "revokedOn" | "reason">> }
   | { readonly kind: "addNote"; readonly target: TimelineTarget; readonly note: NoteInput; readonly options: OnceOptions }
   | {
@@ -95,6 +141,23 @@ export interface RetentionRecords {
    */
   exchangesNeedingAttention(now: Date, horizon: Date, retention: RetentionSettings): Promise<RetentionExchange[]>;
   /**
+   * Live exchanges whose case is resolved or cancelled, or that were seen so (`cfx_caseclosedseenon`
+   * set), with the case's state, number and title read in the same query.
+   */
+  exchangesOfClosedCases(): Promise<RetentionExchange[]>;
+  /**
+   * Receipts of files in live exchanges' folders whose own date (an administrator's) is by `now` and
+   * that are not kept: one query for the run, each with its exchange's folder and case.
+   */
+  receiptsDueOnTheirOwn(now: Date): Promise<ReceiptWithExchange[]>;
+  /**
+   * The receipts of these exchanges whose file is in the folder, and those with an administrator's
+   * decision whatever their status (20 exchanges to a query).
+   */
+  receiptsOf(exchangeIds: readonly string[]): Promise<RetentionReceipt[]>;
+  /** The job's own user (`WhoAmI`): the sender of its e-mails. */
+  currentUserId(): Promise<string>;
+  /**
    * The members of these teams, at most `atMost` per team, by team id (a team that cannot be found
    * is absent). Reads go 20 teams to a request: the cost grows with the teams, not the exchanges.
    */
@@ -105,7 +168,7 @@ export interface RetentionRecords {
   exchangeFolders(): Promise<ExchangeFolder[]>;
   /** Recipients of these exchanges whose access is not revoked yet. */
   activeRecipients(exchangeIds: readonly string[]): Promise<Recipient[]>;
-  updateExchange(id: string, changes: Partial<Pick<Exchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>): Promise<void>;
+  updateExchange(id: string, changes: ExchangeChanges): Promise<void>;
   updateRecipient(id: string, changes: Partial<Pick<Recipient, "revokedOn" | "reason">>): Promise<void>;
   /** Writes a note once per key; resolves false when the platform refuses it (an inactive case). */
   addNote(target: TimelineTarget, note: NoteInput, options: OnceOptions): Promise<boolean>;

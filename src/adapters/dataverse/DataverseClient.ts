@@ -295,7 +295,9 @@ function carriesOwnKey(path: string, body: unknown): boolean {
   const entitySet = path.replace(/^\/+/, "").split(/[?(/]/)[0];
   if (!/^[a-z_]+$/i.test(entitySet) || typeof body !== "object" || body === null) return false;
   const singular = [entitySet.replace(/ies$/, "y"), entitySet.replace(/es$/, ""), entitySet.replace(/s$/, "")];
-  return singular.some((name) => typeof (body as Record<string, unknown>)[`${name}id`] === "string");
+  // Activities (e-mails) share one primary key column, `activityid`.
+  const keys = [...singular.map((name) => `${name}id`), ...(entitySet === "emails" ? ["activityid"] : [])];
+  return keys.some((key) => typeof (body as Record<string, unknown>)[key] === "string");
 }
 
 /** A `$batch` part's answer as an attempt; a part with no answer was never run. */

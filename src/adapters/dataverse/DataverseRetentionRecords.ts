@@ -1,11 +1,15 @@
 import type { Recipient } from "../../domain/exchange";
-import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../model";
+import { ExchangeDirection, ExchangeStage, FileStatus, RecipientRole } from "../../model";
+import { IncidentState } from "../../model/system";
 import type { NoteInput, TimelineTarget } from "../../ports/CrmGateway";
 import type {
+  ExchangeChanges,
   ExchangeFolder,
   OnceOptions,
   OrphanReport,
+  ReceiptWithExchange,
   RetentionExchange,
+  RetentionReceipt,
   RetentionRecords,
   RetentionWrite,
   RetentionWriteOutcome,
@@ -13,7 +17,7 @@ import type {
 } from "../../ports/RetentionRecords";
 import type { CaseOwner } from "../../domain/notificationAudience";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
-import { isDataverseError, type DataverseError } from "./DataverseError";
+import { DataverseError, isDataverseError } from "./DataverseError";
 import { onceId } from "../../domain/onceId";
 import { DAY_MS, type RetentionSettings } from "../../domain/expiry";
 
@@ -35,6 +39,7 @@ const EXCHANGE_COLUMNS = [
   "cfx_keptsince",
   "cfx_expiryoverride",
   "cfx_removedon",
+  "cfx_caseclosedseenon",
   "createdon",
   "overriddencreatedon",
   "_ownerid_value",
@@ -60,7 +65,16 @@ const IDS_PER_QUERY = 20;
  * navigation). The owner is a user or a team: `_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname`
  * says which (Learn, Web API "Select columns", Lookup property data); the client asks for that annotation.
  */
-const CASE_OWNER_EXPAND = "cfx_CaseId($select=_ownerid_value)";
+const CASE_OWNER_EXPAND = "cfx_CaseId($select=_ownerid_value,statecode,ticketnumber,title)";
+
+const RECEIPT_COLUMNS = "cfx_filereceiptid,cfx_name,_cfx_exchangeid_value,cfx_itemid,cfx_filestatus,cfx_keptsince,cfx_expiryoverride";
+
+/** A receipt's file is in the folder: its status says so, or it was written before the status existed. */
+const IN_FOLDER = `(cfx_filestatus eq ${FileStatus.inFolder} or cfx_filestatus eq null)`;
+
+/** The receipt's exchange, read with it: its folder and case, and whether its removal is confirmed. */
+const RECEIPT_EXCHANGE_EXPAND =
+  "cfx_ExchangeId($select=cfx_fileexchangeid,cfx_name,_cfx_caseid_value,cfx_driveid,cfx_itemid,cfx_folderpath,cfx_removedon)";
 
 const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
 
@@ -106,6 +120,72 @@ export class DataverseRetentionRecords implements RetentionRecords {
       this.options.pageSize,
     );
     return rows.map(exchangeFromRow);
+  }
+
+  /**
+   * One query, filtered on the case's state through the lookup (`cfx_CaseId/statecode`), with the
+   * case's state, number and title expanded: never a request per exchange or per case.
+   */
+  async exchangesOfClosedCases(): Promise<RetentionExchange[]> {
+    const filter = `${LIVE} and (cfx_caseclosedseenon ne null or cfx_CaseId/statecode ne ${IncidentState.active})`;
+    const rows = await this.client.getAll<Row>(
+      `cfx_fileexchanges?$select=${EXCHANGE_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=createdon asc` +
+        `&$expand=${encodeURIComponent(CASE_OWNER_EXPAND)}`,
+      this.options.pageSize,
+    );
+    return rows.map(exchangeFromRow);
+  }
+
+  /**
+   * Files whose own date has come, in one query for the run (the job's field security profile reads
+   * the secured decisions). A receipt whose exchange's removal is confirmed went with its folder.
+   */
+  async receiptsDueOnTheirOwn(now: Date): Promise<ReceiptWithExchange[]> {
+    const filter = `cfx_keptsince eq null and cfx_expiryoverride ne null and cfx_expiryoverride le ${iso(now)} and ${IN_FOLDER}`;
+    const rows = await this.client.getAll<Row>(
+      `cfx_filereceipts?$select=${RECEIPT_COLUMNS}&$filter=${encodeURIComponent(filter)}&$orderby=cfx_expiryoverride asc` +
+        `&$expand=${encodeURIComponent(RECEIPT_EXCHANGE_EXPAND)}`,
+      this.options.pageSize,
+    );
+    const out: ReceiptWithExchange[] = [];
+    for (const r of rows) {
+      const x = r.cfx_ExchangeId;
+      if (typeof x !== "object" || x === null) continue;
+      const exchange = x as Row;
+      if (date(exchange, "cfx_removedon")) continue;
+      out.push({
+        ...receiptFromRow(r),
+        exchange: {
+          id: str(exchange, "cfx_fileexchangeid") ?? str(r, "_cfx_exchangeid_value") ?? "",
+          name: str(exchange, "cfx_name") ?? "",
+          caseId: str(exchange, "_cfx_caseid_value") ?? "",
+          driveId: str(exchange, "cfx_driveid"),
+          itemId: str(exchange, "cfx_itemid"),
+          folderPath: str(exchange, "cfx_folderpath") ?? "",
+        },
+      });
+    }
+    return out;
+  }
+
+  async receiptsOf(exchangeIds: readonly string[]): Promise<RetentionReceipt[]> {
+    const out: RetentionReceipt[] = [];
+    for (let i = 0; i < exchangeIds.length; i += IDS_PER_QUERY) {
+      const ids = exchangeIds.slice(i, i + IDS_PER_QUERY);
+      const filter =
+        `(${ids.map((id) => `_cfx_exchangeid_value eq ${guid(id)}`).join(" or ")}) and ` +
+        `(${IN_FOLDER} or cfx_keptsince ne null or cfx_expiryoverride ne null)`;
+      const rows = await this.client.getAll<Row>(`cfx_filereceipts?$select=${RECEIPT_COLUMNS}&$filter=${encodeURIComponent(filter)}`);
+      out.push(...rows.map(receiptFromRow));
+    }
+    return out;
+  }
+
+  async currentUserId(): Promise<string> {
+    const who = await this.client.getOne<Row>("WhoAmI");
+    const id = who ? str(who, "UserId") : undefined;
+    if (!id) throw new DataverseError("invalidResponse", "WhoAmI answered without a UserId.", 200);
+    return id.toLowerCase();
   }
 
   async exchangesNotDeleted(): Promise<RetentionExchange[]> {
@@ -184,10 +264,7 @@ export class DataverseRetentionRecords implements RetentionRecords {
     return out;
   }
 
-  async updateExchange(
-    id: string,
-    changes: Partial<Pick<RetentionExchange, "stage" | "warnedOn" | "deletedOn" | "removedOn">>,
-  ): Promise<void> {
+  async updateExchange(id: string, changes: ExchangeChanges): Promise<void> {
     await this.single({ kind: "updateExchange", id, changes });
   }
 
@@ -279,6 +356,8 @@ function operationOf(w: RetentionWrite): BatchOperation {
       if (w.changes.warnedOn !== undefined) body.cfx_warnedon = iso(w.changes.warnedOn);
       if (w.changes.deletedOn !== undefined) body.cfx_deletedon = iso(w.changes.deletedOn);
       if (w.changes.removedOn !== undefined) body.cfx_removedon = iso(w.changes.removedOn);
+      if (w.changes.caseClosedSeenOn !== undefined)
+        body.cfx_caseclosedseenon = w.changes.caseClosedSeenOn === null ? null : iso(w.changes.caseClosedSeenOn);
       return { method: "PATCH", path: `cfx_fileexchanges(${guid(w.id)})`, body, headers: { "If-Match": "*" } };
     }
     case "updateRecipient": {
@@ -287,6 +366,38 @@ function operationOf(w: RetentionWrite): BatchOperation {
       if (w.changes.reason !== undefined) body.cfx_reason = w.changes.reason;
       return { method: "PATCH", path: `cfx_exchangerecipients(${guid(w.id)})`, body, headers: { "If-Match": "*" } };
     }
+    case "updateReceipt":
+      return {
+        method: "PATCH",
+        path: `cfx_filereceipts(${guid(w.id)})`,
+        body: { cfx_filestatus: w.changes.status, cfx_filegoneon: iso(w.changes.goneOn) },
+        headers: { "If-Match": "*" },
+      };
+    case "createEmail":
+      return {
+        method: "POST",
+        path: "emails",
+        body: {
+          // Derived from the event: a second create is refused as a duplicate instead of writing a second e-mail.
+          activityid: onceId(w.options.onceKey),
+          subject: w.subject.slice(0, 200),
+          description: w.html,
+          directioncode: true,
+          "regardingobjectid_incident@odata.bind": `/incidents(${guid(w.regardingCaseId)})`,
+          // Activity parties: 1 Sender, 2 ToRecipient (Learn, ActivityParty table). Recipients are the
+          // addresses the folder was shared with, unresolved (`addressused`), as the invitation was.
+          email_activity_parties: [
+            { "partyid_systemuser@odata.bind": `/systemusers(${guid(w.senderId)})`, participationtypemask: 1 },
+            ...w.to.map((address) => ({ addressused: address, participationtypemask: 2 })),
+          ],
+        },
+      };
+    case "sendEmail":
+      return {
+        method: "POST",
+        path: `emails(${onceId(w.options.onceKey)})/Microsoft.Dynamics.CRM.SendEmail`,
+        body: { IssueSend: true },
+      };
     case "addNote":
       return {
         method: "POST",
@@ -320,8 +431,10 @@ function operationOf(w: RetentionWrite): BatchOperation {
  * earlier attempt; a note refused by an inactive (resolved, cancelled) record is expected.
  */
 function outcomeOfError(w: RetentionWrite, error: DataverseError): RetentionWriteOutcome {
-  const keyed = w.kind === "addNote" || w.kind === "notifyUser";
+  const keyed = w.kind === "addNote" || w.kind === "notifyUser" || w.kind === "createEmail";
   if (keyed && error.code === "duplicate") return { ok: true };
+  // An e-mail already sent (or left Pending Send by the mailbox) refuses a second SendEmail: done once.
+  if (w.kind === "sendEmail" && error.code === "inactiveRecord") return { ok: true };
   if (w.kind === "addNote" && error.code === "inactiveRecord") return { ok: true, refused: true };
   return { ok: false, error };
 }
@@ -347,6 +460,27 @@ function exchangeFromRow(r: Row): RetentionExchange {
     overriddenCreatedOn: date(r, "overriddencreatedon"),
     ownerId: str(r, "_ownerid_value") ?? "",
     caseOwner: caseOwnerOf(r.cfx_CaseId),
+    caseClosedSeenOn: date(r, "cfx_caseclosedseenon"),
+    ...caseOf(r.cfx_CaseId),
+  };
+}
+
+/** The expanded case's state, number and title. */
+function caseOf(value: unknown): Pick<RetentionExchange, "caseState" | "caseNumber" | "caseTitle"> {
+  if (typeof value !== "object" || value === null) return {};
+  const kase = value as Row;
+  return { caseState: num(kase, "statecode"), caseNumber: str(kase, "ticketnumber"), caseTitle: str(kase, "title") };
+}
+
+function receiptFromRow(r: Row): RetentionReceipt {
+  return {
+    id: String(r.cfx_filereceiptid),
+    exchangeId: str(r, "_cfx_exchangeid_value") ?? "",
+    name: str(r, "cfx_name") ?? "",
+    itemId: str(r, "cfx_itemid"),
+    status: num(r, "cfx_filestatus") as FileStatus | undefined,
+    keptSince: date(r, "cfx_keptsince"),
+    expiryOverride: date(r, "cfx_expiryoverride"),
   };
 }
 

@@ -1,4 +1,6 @@
 import type {
+  ChildItem,
+  ChildrenOutcome,
   FolderAddress,
   FolderInventory,
   FolderPage,
@@ -71,6 +73,39 @@ export class GraphFolderInventory implements FolderInventory {
       const value = (res.body as Page<GraphPermission> | undefined)?.value ?? [];
       return { ok: true, permissions: value.map(toFolderPermission) };
     });
+  }
+
+  async listChildren(folders: readonly FolderAddress[]): Promise<ChildrenOutcome[]> {
+    const top = this.options.pageSize ?? 200;
+    const responses = await this.run(folders, (item) => ({
+      method: "GET",
+      url: `${item}/children?$select=id,name,folder,file&$top=${top}`,
+    }));
+    const out: ChildrenOutcome[] = [];
+    for (const res of responses) {
+      if (res.status === 404) {
+        out.push({ ok: true, gone: true });
+        continue;
+      }
+      if (res.status >= 400) {
+        out.push({ ok: false, error: batchError(res) });
+        continue;
+      }
+      let page = res.body as Page<ListedItem> | undefined;
+      const children: ChildItem[] = [];
+      try {
+        for (;;) {
+          for (const i of page?.value ?? []) children.push({ itemId: i.id, name: i.name, isFolder: Boolean(i.folder) });
+          const next = page?.["@odata.nextLink"];
+          if (!next) break;
+          page = await this.options.graph.get<Page<ListedItem>>(next);
+        }
+        out.push({ ok: true, children });
+      } catch (e) {
+        out.push({ ok: false, error: e instanceof Error ? e : new Error(String(e)) });
+      }
+    }
+    return out;
   }
 
   async removePermissions(removals: readonly PermissionRemoval[]): Promise<ItemOutcome[]> {

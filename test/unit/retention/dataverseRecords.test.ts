@@ -1,4 +1,4 @@
-import { DataverseClient, webApiBase, type FetchLike } from "../../../src/adapters/dataverse/DataverseClient";
+import { DataverseClient, operationIdempotency, webApiBase, type FetchLike } from "../../../src/adapters/dataverse/DataverseClient";
 import { isDataverseError } from "../../../src/adapters/dataverse/DataverseError";
 import { DataverseRetentionRecords } from "../../../src/adapters/dataverse/DataverseRetentionRecords";
 import { onceId } from "../../../src/domain/onceId";
@@ -119,9 +119,9 @@ test("queries read every page by @odata.nextLink with Prefer odata.maxpagesize a
   );
   // Due by the horizon, when not warned yet.
   expect(url).toContain("or (cfx_warnedon eq null and ((cfx_expiryoverride ne null and cfx_expiryoverride le 2026-12-04T12:00:00Z)");
-  expect(url).toContain("cfx_keptsince,cfx_expiryoverride,cfx_removedon,createdon,overriddencreatedon");
+  expect(url).toContain("cfx_keptsince,cfx_expiryoverride,cfx_removedon,cfx_caseclosedseenon,createdon,overriddencreatedon");
   // The case's owner comes with the exchange, in the same request: warnings go to the case's owner.
-  expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value)");
+  expect(decodeURIComponent(sent[0].url)).toContain("$expand=cfx_CaseId($select=_ownerid_value,statecode,ticketnumber,title)");
   expect(sent[1].url).toBe(`${API}cfx_fileexchanges?$skiptoken=abc`);
   expect(scopes[0]).toEqual([`${ORG}/.default`]);
 });
@@ -297,4 +297,87 @@ test("a connection that keeps dropping ends in a DataverseError networkError wit
 test("ids that are not GUIDs never reach a URL", async () => {
   const { records } = setup();
   await expect(records.updateExchange("1) or (x", { stage: ExchangeStage.deleted })).rejects.toThrow("Not a record id");
+});
+
+test("the exchanges of closed cases are one query filtered through the case lookup, with the case's state, number and title", async () => {
+  const { sent, records } = setup(() =>
+    json(200, {
+      value: [
+        {
+          cfx_fileexchangeid: X1,
+          cfx_name: "CAS-01001-ABCDEF",
+          cfx_caseclosedseenon: "2026-12-01T00:00:00Z",
+          cfx_CaseId: { _ownerid_value: USER, statecode: 1, ticketnumber: "CAS-01001-ABCDEF", title: "Laptop" },
+        },
+      ],
+    }),
+  );
+  const [x] = await records.exchangesOfClosedCases();
+  const url = decodeURIComponent(sent[0].url);
+  expect(url).toContain("$filter=cfx_removedon eq null and (cfx_caseclosedseenon ne null or cfx_CaseId/statecode ne 0)");
+  expect(url).toContain("$expand=cfx_CaseId($select=_ownerid_value,statecode,ticketnumber,title)");
+  expect(x).toMatchObject({
+    caseState: 1,
+    caseNumber: "CAS-01001-ABCDEF",
+    caseTitle: "Laptop",
+    caseClosedSeenOn: new Date("2026-12-01T00:00:00Z"),
+  });
+});
+
+test("files due on their own date are one query with their exchange expanded; a receipt whose folder's removal is confirmed is left out", async () => {
+  const receipt = (id: string, removedOn: string | null) => ({
+    cfx_filereceiptid: id,
+    cfx_name: "logs/app.log",
+    _cfx_exchangeid_value: X1,
+    cfx_itemid: "item-1",
+    cfx_filestatus: 136190000,
+    cfx_keptsince: null,
+    cfx_expiryoverride: "2026-12-01T00:00:00Z",
+    cfx_ExchangeId: {
+      cfx_fileexchangeid: X1,
+      cfx_name: "CAS-1",
+      _cfx_caseid_value: CASE,
+      cfx_folderpath: "R/CAS-1",
+      cfx_removedon: removedOn,
+    },
+  });
+  const { sent, records } = setup(() => json(200, { value: [receipt(X1, null), receipt(X2, "2026-11-01T00:00:00Z")] }));
+  const due = await records.receiptsDueOnTheirOwn(new Date("2026-12-02T00:00:00Z"));
+  const url = decodeURIComponent(sent[0].url);
+  expect(url).toContain("cfx_filereceipts?$select=");
+  expect(url).toContain(
+    "$filter=cfx_keptsince eq null and cfx_expiryoverride ne null and cfx_expiryoverride le 2026-12-02T00:00:00Z and (cfx_filestatus eq 136190000 or cfx_filestatus eq null)",
+  );
+  expect(url).toContain("$expand=cfx_ExchangeId($select=");
+  expect(due).toEqual([
+    expect.objectContaining({
+      id: X1,
+      name: "logs/app.log",
+      itemId: "item-1",
+      exchange: expect.objectContaining({ id: X1, caseId: CASE, folderPath: "R/CAS-1" }),
+    }),
+  ]);
+});
+
+test("receipts are read for up to 20 exchanges in one query: those in the folder and those with a decision", async () => {
+  const ids = Array.from({ length: 21 }, (_, i) => `${String(i).padStart(8, "0")}-1111-1111-1111-111111111111`);
+  const { sent, records } = setup(
+    () => json(200, { value: [] }),
+    () => json(200, { value: [] }),
+  );
+  await records.receiptsOf(ids);
+  expect(sent).toHaveLength(2);
+  expect(decodeURIComponent(sent[0].url)).toContain("or cfx_keptsince ne null or cfx_expiryoverride ne null)");
+  expect(decodeURIComponent(sent[1].url)).toContain(`_cfx_exchangeid_value eq ${ids[20]}) and`);
+});
+
+test("the job's own user, the sender of its e-mails, comes from WhoAmI", async () => {
+  const { sent, records } = setup(() => json(200, { UserId: USER.toUpperCase() }));
+  expect(await records.currentUserId()).toBe(USER);
+  expect(sent[0].url).toBe(`${API}WhoAmI`);
+});
+
+test("an e-mail created under its own activityid is a keyed create, safe to send again after a lost answer", () => {
+  expect(operationIdempotency({ method: "POST", path: "emails", body: { activityid: X1 } })).toBe("keyed");
+  expect(operationIdempotency({ method: "POST", path: "emails", body: { subject: "s" } })).toBe("once");
 });

@@ -1,10 +1,11 @@
 import type { Recipient } from "../../../src/domain/exchange";
 import type { Person } from "../../../src/domain/notificationAudience";
 import { effectiveExpiry, type RetentionSettings } from "../../../src/domain/expiry";
-import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../../src/model";
+import { ExchangeDirection, ExchangeStage, FileStatus, RecipientRole } from "../../../src/model";
 import type { NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type { FolderPermission } from "../../../src/ports/DocumentLibrary";
 import type {
+  ChildrenOutcome,
   FolderAddress,
   FolderInventory,
   FolderPage,
@@ -15,8 +16,11 @@ import type {
 import type {
   ExchangeFolder,
   OnceOptions,
+  ExchangeChanges,
   OrphanReport,
+  ReceiptWithExchange,
   RetentionExchange,
+  RetentionReceipt,
   RetentionRecords,
   RetentionWrite,
   RetentionWriteOutcome,
@@ -40,6 +44,11 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export class FakeRecords implements RetentionRecords {
   readonly exchanges = new Map<string, Mutable<RetentionExchange>>();
   readonly recipients = new Map<string, Mutable<Recipient>>();
+  readonly receipts = new Map<string, Mutable<RetentionReceipt> & { goneOn?: Date }>();
+  /** E-mails by once-key: who they go to, and whether SendEmail ran (once). */
+  readonly emails = new Map<string, { to: readonly string[]; subject: string; html: string; caseId: string; sent: boolean }>();
+  /** Every query of receipts by exchange: the ids asked for (to check they go 20 to a query at most). */
+  readonly receiptReads: string[][] = [];
   readonly notes: Array<{ target: TimelineTarget; note: NoteInput; key: string }> = [];
   readonly notifications: Array<{ userId: string; title: string; key: string }> = [];
   readonly inactiveCases = new Set<string>();
@@ -92,6 +101,45 @@ export class FakeRecords implements RetentionRecords {
       .map((x) => ({ ...x }));
   }
 
+  async exchangesOfClosedCases(): Promise<RetentionExchange[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    return [...this.exchanges.values()]
+      .filter((x) => x.removedOn === undefined && (x.caseClosedSeenOn !== undefined || (x.caseState !== undefined && x.caseState !== 0)))
+      .map((x) => ({ ...x }));
+  }
+
+  addReceipt(r: Partial<RetentionReceipt> & { id: string; exchangeId: string; name: string }): void {
+    this.receipts.set(r.id, { ...r });
+  }
+
+  async receiptsDueOnTheirOwn(now: Date): Promise<ReceiptWithExchange[]> {
+    if (this.failQueries) throw new FakeError("networkError", 0);
+    const out: ReceiptWithExchange[] = [];
+    for (const r of this.receipts.values()) {
+      const x = this.exchanges.get(r.exchangeId);
+      if (!x || x.removedOn || r.keptSince || !r.expiryOverride || r.expiryOverride.getTime() > now.getTime()) continue;
+      if (r.status !== undefined && r.status !== FileStatus.inFolder) continue;
+      out.push({
+        ...r,
+        exchange: { id: x.id, name: x.name, caseId: x.caseId, driveId: x.driveId, itemId: x.itemId, folderPath: x.folderPath },
+      });
+    }
+    return out;
+  }
+
+  async receiptsOf(exchangeIds: readonly string[]): Promise<RetentionReceipt[]> {
+    this.receiptReads.push([...exchangeIds]);
+    if (exchangeIds.length > 20) throw new Error(`Receipts of ${exchangeIds.length} exchanges in one query; at most 20.`);
+    return [...this.receipts.values()]
+      .filter((r) => exchangeIds.includes(r.exchangeId))
+      .filter((r) => r.status === undefined || r.status === FileStatus.inFolder || r.keptSince || r.expiryOverride)
+      .map((r) => ({ ...r }));
+  }
+
+  async currentUserId(): Promise<string> {
+    return "job-user";
+  }
+
   async exchangesNotDeleted(): Promise<RetentionExchange[]> {
     if (this.failQueries) throw new FakeError("networkError", 0);
     return [...this.exchanges.values()].filter((x) => x.removedOn === undefined).map((x) => ({ ...x }));
@@ -120,12 +168,15 @@ export class FakeRecords implements RetentionRecords {
     return [...this.recipients.values()].filter((r) => exchangeIds.includes(r.exchangeId) && !r.revokedOn).map((r) => ({ ...r }));
   }
 
-  async updateExchange(id: string, changes: Partial<RetentionExchange>): Promise<void> {
+  async updateExchange(id: string, changes: ExchangeChanges): Promise<void> {
     if (this.failUpdates.has(id)) throw new FakeError("throttled", 429);
     const x = this.exchanges.get(id);
     if (!x) throw new FakeError("notFound", 404);
     this.writes++;
-    Object.assign(x, changes);
+    const { caseClosedSeenOn, ...rest } = changes;
+    Object.assign(x, rest);
+    if (caseClosedSeenOn === null) delete x.caseClosedSeenOn;
+    else if (caseClosedSeenOn !== undefined) x.caseClosedSeenOn = caseClosedSeenOn;
   }
 
   async updateRecipient(id: string, changes: Partial<Recipient>): Promise<void> {
@@ -167,6 +218,27 @@ export class FakeRecords implements RetentionRecords {
         } else if (w.kind === "addNote") {
           this.log.push(`addNote:${w.options.onceKey}`);
           out.push((await this.addNote(w.target, w.note, w.options)) ? { ok: true } : { ok: true, refused: true });
+        } else if (w.kind === "updateReceipt") {
+          this.log.push(`updateReceipt:${w.id}`);
+          const r = this.receipts.get(w.id);
+          if (!r) throw new FakeError("notFound", 404);
+          this.writes++;
+          Object.assign(r, { status: w.changes.status, goneOn: w.changes.goneOn });
+          out.push({ ok: true });
+        } else if (w.kind === "createEmail") {
+          this.log.push(`createEmail:${w.options.onceKey}`);
+          if (!this.emails.has(w.options.onceKey)) {
+            this.writes++;
+            this.emails.set(w.options.onceKey, { to: w.to, subject: w.subject, html: w.html, caseId: w.regardingCaseId, sent: false });
+          }
+          out.push({ ok: true });
+        } else if (w.kind === "sendEmail") {
+          this.log.push(`sendEmail:${w.options.onceKey}`);
+          const e = this.emails.get(w.options.onceKey);
+          if (!e) throw new FakeError("notFound", 404);
+          if (!e.sent) this.writes++;
+          e.sent = true;
+          out.push({ ok: true });
         } else {
           this.log.push(`notifyUser:${w.options.onceKey}`);
           await this.notifyUser(w.userId, w.notification, w.options);
@@ -190,6 +262,8 @@ export class FakeRecords implements RetentionRecords {
 }
 
 interface FakeFolder {
+  /** A file rather than a folder (files are listed by listChildren only). */
+  isFile?: boolean;
   itemId: string;
   path: string;
   createdOn: Date;
@@ -199,7 +273,7 @@ interface FakeFolder {
 /** SharePoint folders with real state; counts calls and items so tests can check batching. */
 export class FakeInventory implements FolderInventory {
   readonly folders = new Map<string, FakeFolder>();
-  readonly calls = { listFolders: 0, listPermissions: 0, removePermissions: 0, deleteFolders: 0 };
+  readonly calls = { listFolders: 0, listPermissions: 0, removePermissions: 0, deleteFolders: 0, listChildren: 0 };
   readonly deleted: Array<{ path: string; permanent: boolean }> = [];
   readonly failDelete = new Set<string>();
   readonly failPermissions = new Set<string>();
@@ -214,6 +288,12 @@ export class FakeInventory implements FolderInventory {
     return itemId;
   }
 
+  addFile(path: string, options: { itemId?: string } = {}): string {
+    const itemId = options.itemId ?? `item-${path}`;
+    this.folders.set(itemId, { itemId, path, createdOn: new Date(0), permissions: [], isFile: true });
+    return itemId;
+  }
+
   has(path: string): boolean {
     return [...this.folders.values()].some((f) => f.path.toLowerCase() === path.toLowerCase());
   }
@@ -223,7 +303,7 @@ export class FakeInventory implements FolderInventory {
     this.onCall();
     const prefix = `${path.toLowerCase()}/`;
     const children = [...this.folders.values()]
-      .filter((f) => f.path.toLowerCase().startsWith(prefix) && !f.path.slice(prefix.length).includes("/"))
+      .filter((f) => !f.isFile && f.path.toLowerCase().startsWith(prefix) && !f.path.slice(prefix.length).includes("/"))
       .sort((a, b) => a.path.localeCompare(b.path));
     const start = next ? Number(next) : 0;
     const page = children.slice(start, start + this.pageSize);
@@ -243,6 +323,21 @@ export class FakeInventory implements FolderInventory {
       if (!f) return { ok: true, gone: true };
       if (this.failPermissions.has(f.path)) return { ok: false, error: new FakeError("serviceNotAvailable", 503) };
       return { ok: true, permissions: [...f.permissions] };
+    });
+  }
+
+  async listChildren(folders: readonly FolderAddress[]): Promise<ChildrenOutcome[]> {
+    this.calls.listChildren++;
+    this.onCall();
+    this.assertBatch(folders.length);
+    return folders.map((a): ChildrenOutcome => {
+      const f = this.find(a);
+      if (!f) return { ok: true, gone: true };
+      const prefix = `${f.path.toLowerCase()}/`;
+      const children = [...this.folders.values()]
+        .filter((c) => c.path.toLowerCase().startsWith(prefix) && !c.path.slice(prefix.length).includes("/"))
+        .map((c) => ({ itemId: c.itemId, name: c.path.split("/").pop()!, isFolder: !c.isFile }));
+      return { ok: true, children };
     });
   }
 
