@@ -109,7 +109,7 @@ export async function createProvider(ctx: SandboxContext): Promise<Issuer> {
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, oid: id, tid: tenantId, name: user.fullName, preferred_username: user.upn, email: user.upn }),
+        claims: async () => ({ sub: id, oid: user.entraId, tid: tenantId, name: user.fullName, preferred_username: user.upn, email: user.upn }),
       };
     },
     extraTokenClaims: async (_kctx: unknown, token: unknown) => {
@@ -121,7 +121,7 @@ export async function createProvider(ctx: SandboxContext): Promise<Issuer> {
       const user = users.find((u) => u.id === t.accountId);
       return {
         ...base,
-        oid: t.accountId,
+        oid: user?.entraId ?? t.accountId,
         name: user?.fullName,
         preferred_username: user?.upn,
         upn: user?.upn,

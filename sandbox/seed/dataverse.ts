@@ -294,6 +294,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         fullname: u.fullName,
         domainname: u.upn,
         internalemailaddress: u.upn,
+        azureactivedirectoryobjectid: u.entraId,
         isdisabled: 0,
         businessunitid: u.businessUnitId,
         businessunitid__table: "businessunit",
