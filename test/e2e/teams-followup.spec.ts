@@ -61,6 +61,12 @@ async function prepareUploadAndNotify(page: Page, ticketId: string): Promise<voi
   });
 }
 
+// The setting's value and the policy switch go with the state the next spec starts from.
+test.afterAll(async ({ request }) => {
+  await request.put("/_sandbox/policy", { data: { teamsChat: true } });
+  expect((await request.post("/_sandbox/reset")).ok()).toBe(true);
+});
+
 test("with the setting on, the agent finds the specialist's Teams message in the shell and opens the case from it", async ({
   page,
   request,
