@@ -159,7 +159,8 @@ export async function createTokenService(options: CreateTokenServiceOptions): Pr
 /** Maps verified claims to who they speak for: a seeded user, an external guest, or an application. */
 export function principalOf(claims: Record<string, unknown>): Principal {
   if (claims.idtyp === "app") return { kind: "app", appId: String(claims.azp ?? claims.appid ?? ""), claims };
-  const user = users.find((u) => u.entraId === claims.oid);
+  // Tokens signed before people had Entra object ids carried the systemuserid: honoured until they expire (an hour).
+  const user = users.find((u) => u.entraId === claims.oid) ?? users.find((u) => u.id === claims.oid);
   if (user) return { kind: "user", user, email: user.upn, claims };
   const email = String(claims.email ?? claims.preferred_username ?? "").toLowerCase();
   return { kind: "guest", email, claims };

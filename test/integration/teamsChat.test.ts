@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { createGraph, graphBaseUrl } from "../../src/adapters/graph/createGraph";
 import { GraphClient } from "../../src/adapters/graph/GraphClient";
 import { GraphTeamsChat, teamsChatScopes } from "../../src/adapters/graph/GraphTeamsChat";
@@ -128,6 +130,23 @@ describe("the sandbox's Teams chats", () => {
     expect(((await r.json()) as Row).azureactivedirectoryobjectid).toBe(entraId("agent"));
     expect(entraId("agent")).not.toBe(userByKey("agent")!.id);
   });
+});
+
+test("a data folder seeded before people had Entra object ids gets them on the next start", async () => {
+  const first = await startSandbox();
+  await first.stop({ keepData: true });
+  const Database = (await import("better-sqlite3")).default;
+  const db = new Database(join(first.dataDir, "sandbox.db"));
+  db.prepare("UPDATE systemuser SET azureactivedirectoryobjectid = NULL").run();
+  db.close();
+  const second = await startSandbox({ dataDir: first.dataDir, port: first.port });
+  try {
+    const r = await second.fetchAs("admin", `${second.dataverse}systemusers(${userByKey("agent")!.id})?$select=azureactivedirectoryobjectid`);
+    expect(((await r.json()) as Row).azureactivedirectoryobjectid).toBe(entraId("agent"));
+  } finally {
+    await second.stop();
+    rmSync(first.dataDir, { recursive: true, force: true });
+  }
 });
 
 const caseNumber = "CAS-01000-Z9Y8X7";
