@@ -42,8 +42,11 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
     if (body.resource !== "graph" && body.resource !== "dataverse")
       return reply.code(400).send(bad('resource must be "graph" or "dataverse".'));
     // A Graph token with only the named delegated permissions: what a user who consented to less holds.
-    if (body.scopes !== undefined && (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string" && /^[\w.]+$/.test(s))))
-      return reply.code(400).send(bad("scopes must be a list of permission names, such as [\"User.Read\"]."));
+    if (
+      body.scopes !== undefined &&
+      (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string" && /^[\w.]+$/.test(s)))
+    )
+      return reply.code(400).send(bad('scopes must be a list of permission names, such as ["User.Read"].'));
     const scopes = body.scopes as string[] | undefined;
     return { access_token: await ctx.tokens.issue(user, body.resource, scopes), token_type: "Bearer", expires_in: 3600 };
   });

@@ -61,10 +61,7 @@ export function clearChats(db: Database.Database): void {
 }
 
 /** The chats a person is a member of, most recently active first, each with its other members and its messages, oldest first. */
-export function chatsOf(
-  db: Database.Database,
-  entraId: string,
-): { chat: ChatRow; members: SandboxUser[]; messages: ChatMessageRow[] }[] {
+export function chatsOf(db: Database.Database, entraId: string): { chat: ChatRow; members: SandboxUser[]; messages: ChatMessageRow[] }[] {
   ensureChatTables(db);
   const chats = db
     .prepare(
@@ -91,7 +88,9 @@ function scopesOf(principal: Principal): string[] {
 /** The signed-in person, when the token is delegated and one of the permissions is in it. */
 function requireDelegated(principal: Principal, anyOf: readonly string[]): SandboxUser {
   if (principal.kind === "app")
-    throw forbidden(`This API is not available with application permissions here. It requires one of the delegated permissions '${anyOf.join(", ")}'.`);
+    throw forbidden(
+      `This API is not available with application permissions here. It requires one of the delegated permissions '${anyOf.join(", ")}'.`,
+    );
   const held = scopesOf(principal);
   if (!anyOf.some((s) => held.includes(s)))
     throw forbidden(
@@ -149,7 +148,13 @@ function messageJson(row: ChatMessageRow): Record<string, unknown> {
     from: {
       application: null,
       device: null,
-      user: { "@odata.type": "#microsoft.graph.teamworkUserIdentity", id: row.from_id, displayName: row.from_name, userIdentityType: "aadUser", tenantId },
+      user: {
+        "@odata.type": "#microsoft.graph.teamworkUserIdentity",
+        id: row.from_id,
+        displayName: row.from_name,
+        userIdentityType: "aadUser",
+        tenantId,
+      },
     },
     body: { contentType: row.content_type, content: row.content },
     attachments: [],
@@ -205,12 +210,20 @@ async function createChat(env: GraphEnv, req: GraphRequest): Promise<GraphRespon
   if (!row) {
     const now = env.ctx.clock.now().toISOString();
     db.transaction(() => {
-      db.prepare("INSERT OR IGNORE INTO graph_chats (id, chat_type, created_at, updated_at) VALUES (?, 'oneOnOne', ?, ?)").run(id, now, now);
+      db.prepare("INSERT OR IGNORE INTO graph_chats (id, chat_type, created_at, updated_at) VALUES (?, 'oneOnOne', ?, ?)").run(
+        id,
+        now,
+        now,
+      );
       for (const u of ids) db.prepare("INSERT OR IGNORE INTO graph_chat_members (chat_id, user_id) VALUES (?, ?)").run(id, u);
     })();
     row = db.prepare("SELECT * FROM graph_chats WHERE id = ?").get(id) as ChatRow;
   }
-  return { status: 201, headers: { location: `${env.ctx.origins.graph}/v1.0/chats('${encodeURIComponent(id)}')` }, json: chatJson(env, row) };
+  return {
+    status: 201,
+    headers: { location: `${env.ctx.origins.graph}/v1.0/chats('${encodeURIComponent(id)}')` },
+    json: chatJson(env, row),
+  };
 }
 
 /** The chat, when the signed-in person is a member; 404 otherwise, as Graph hides chats one is not in. */
@@ -228,10 +241,13 @@ async function postMessage(env: GraphEnv, req: GraphRequest, chatId: string): Pr
   memberChat(env, chatId, me);
   const body = await readJson(req.body);
   const item = body?.body as { content?: unknown; contentType?: unknown } | undefined;
-  if (typeof item?.content !== "string" || !item.content.trim()) throw new GraphHttpError(400, "BadRequest", "The message body's content is missing.");
+  if (typeof item?.content !== "string" || !item.content.trim())
+    throw new GraphHttpError(400, "BadRequest", "The message body's content is missing.");
   const contentType = item.contentType === undefined ? "text" : String(item.contentType).toLowerCase();
-  if (contentType !== "text" && contentType !== "html") throw invalidRequest(`contentType '${String(item.contentType)}' is not text or html.`);
-  if (item.content.length > 28_000) throw new GraphHttpError(413, "RequestEntityTooLarge", "The message is larger than Teams takes (about 28 KB).");
+  if (contentType !== "text" && contentType !== "html")
+    throw invalidRequest(`contentType '${String(item.contentType)}' is not text or html.`);
+  if (item.content.length > 28_000)
+    throw new GraphHttpError(413, "RequestEntityTooLarge", "The message is larger than Teams takes (about 28 KB).");
   checkTeamsOn(env);
   const db = env.ctx.db;
   const now = env.ctx.clock.now();
@@ -251,7 +267,10 @@ async function postMessage(env: GraphEnv, req: GraphRequest, chatId: string): Pr
     "INSERT INTO graph_chat_messages (id, chat_id, from_id, from_name, content_type, content, created_at) VALUES (@id, @chat_id, @from_id, @from_name, @content_type, @content, @created_at)",
   ).run(row);
   db.prepare("UPDATE graph_chats SET updated_at = ? WHERE id = ?").run(row.created_at, chatId);
-  return { status: 201, json: { "@odata.context": `${env.ctx.origins.graph}/v1.0/$metadata#chats('${chatId}')/messages/$entity`, ...messageJson(row) } };
+  return {
+    status: 201,
+    json: { "@odata.context": `${env.ctx.origins.graph}/v1.0/$metadata#chats('${chatId}')/messages/$entity`, ...messageJson(row) },
+  };
 }
 
 function listMessages(env: GraphEnv, req: GraphRequest, chatId: string): GraphResponse {
@@ -270,7 +289,10 @@ function listMessages(env: GraphEnv, req: GraphRequest, chatId: string): GraphRe
 export async function handleTeams(env: GraphEnv, req: GraphRequest): Promise<GraphResponse | undefined> {
   let segments: string[];
   try {
-    segments = req.path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    segments = req.path
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
   } catch {
     throw invalidRequest("Invalid path encoding.");
   }
@@ -287,7 +309,12 @@ export async function handleTeams(env: GraphEnv, req: GraphRequest): Promise<Gra
     requireDelegated(req.principal, ["User.ReadBasic.All", "User.Read.All", "Directory.Read.All"]);
     const id = (user[1] ?? segments[1]).toLowerCase();
     const found = users.find((u) => u.entraId === id || u.upn.toLowerCase() === id);
-    if (!found) throw new GraphHttpError(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!found)
+      throw new GraphHttpError(
+        404,
+        "Request_ResourceNotFound",
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     return { status: 200, json: userJson(found) };
   }
   const chat = head ? /^chats(?:\('([^']+)'\))?$/i.exec(segments[0]) : null;

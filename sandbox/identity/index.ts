@@ -109,7 +109,14 @@ export async function createProvider(ctx: SandboxContext): Promise<Issuer> {
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, oid: user.entraId, tid: tenantId, name: user.fullName, preferred_username: user.upn, email: user.upn }),
+        claims: async () => ({
+          sub: id,
+          oid: user.entraId,
+          tid: tenantId,
+          name: user.fullName,
+          preferred_username: user.upn,
+          email: user.upn,
+        }),
       };
     },
     extraTokenClaims: async (_kctx: unknown, token: unknown) => {
@@ -214,7 +221,14 @@ export async function registerIdentity(app: FastifyInstance, ctx: SandboxContext
       const asked = (params.get("scope") ?? "").split(" ").filter(Boolean);
       if (params.get("grant_type") === "refresh_token" && asked.length > 0) {
         const token = await provider.RefreshToken.find(params.get("refresh_token") ?? "").catch(() => undefined);
-        const consented = new Set([...graphScopes.split(" "), ...dataverseScopes.split(" "), "openid", "profile", "email", "offline_access"]);
+        const consented = new Set([
+          ...graphScopes.split(" "),
+          ...dataverseScopes.split(" "),
+          "openid",
+          "profile",
+          "email",
+          "offline_access",
+        ]);
         const widen = asked.filter((s) => consented.has(s) && !token?.scopes.has(s));
         if (token && token.clientId === params.get("client_id") && widen.length > 0) {
           token.scope = [...token.scopes, ...widen].join(" ");

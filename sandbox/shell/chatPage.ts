@@ -42,7 +42,11 @@ const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle:
  */
 export function renderChat(user: SandboxUser, chats: readonly ShellChat[], selected: string | undefined, currentUrl: string): string {
   const open = chats.find((c) => c.chat.id === selected) ?? chats[0];
-  const other = (c: ShellChat) => c.members.filter((m) => m.entraId !== user.entraId).map((m) => m.fullName).join(", ") || user.fullName;
+  const other = (c: ShellChat) =>
+    c.members
+      .filter((m) => m.entraId !== user.entraId)
+      .map((m) => m.fullName)
+      .join(", ") || user.fullName;
   const list = chats
     .map((c) => {
       const last = c.messages[c.messages.length - 1];

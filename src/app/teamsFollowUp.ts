@@ -138,6 +138,7 @@ export async function sendTeamsFollowUpAgain(
 ): Promise<TeamsFollowUpResult> {
   const exchange = await ports.tickets.getExchange(input.exchangeId);
   const { case: kase } = await ports.tickets.loadCaseWithExchanges(exchange.caseId, ExchangeDirection.backupForCustomer);
-  if (!exchange.notifiedOn) return { status: "notSent", reason: "failed", to: kase.ownerName ?? "", detail: "Support is not notified yet." };
+  if (!exchange.notifiedOn)
+    return { status: "notSent", reason: "failed", to: kase.ownerName ?? "", detail: "Support is not notified yet." };
   return teamsFollowUp(ports, { ...input, case: kase, fileCount: exchange.fileCount, totalBytes: exchange.totalBytes });
 }

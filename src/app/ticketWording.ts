@@ -125,7 +125,11 @@ export function teamsFollowUpMessage(input: {
 }
 
 /** The timeline's record of the Teams follow-up: sent, not sent and why, or not known. */
-export function teamsFollowUpNoteText(input: { readonly by: string; readonly caseNumber: string; readonly result: TeamsFollowUpResult }): string {
+export function teamsFollowUpNoteText(input: {
+  readonly by: string;
+  readonly caseNumber: string;
+  readonly result: TeamsFollowUpResult;
+}): string {
   const { result } = input;
   const to = result.to || "the case's owner";
   if (result.status === "sent") return `${input.by} sent ${to} a Teams message about case ${input.caseNumber} with a link to the case.`;

@@ -15,7 +15,10 @@ const DIALOG = 'iframe[src*="cfx_/panels/upload.html"]';
 const shots = "test-results/teams-followup";
 
 async function ids(request: APIRequestContext): Promise<{ caseId: string; ticketId: string }> {
-  const cases = await dataverse<{ value: { incidentid: string }[] }>(request, `incidents?$select=incidentid&$filter=ticketnumber eq '${NUMBER}'`);
+  const cases = await dataverse<{ value: { incidentid: string }[] }>(
+    request,
+    `incidents?$select=incidentid&$filter=ticketnumber eq '${NUMBER}'`,
+  );
   const caseId = cases.value[0].incidentid;
   const tickets = await dataverse<{ value: { cfx_hardwareticketid: string }[] }>(
     request,

@@ -141,7 +141,10 @@ test("a data folder seeded before people had Entra object ids gets them on the n
   db.close();
   const second = await startSandbox({ dataDir: first.dataDir, port: first.port });
   try {
-    const r = await second.fetchAs("admin", `${second.dataverse}systemusers(${userByKey("agent")!.id})?$select=azureactivedirectoryobjectid`);
+    const r = await second.fetchAs(
+      "admin",
+      `${second.dataverse}systemusers(${userByKey("agent")!.id})?$select=azureactivedirectoryobjectid`,
+    );
     expect(((await r.json()) as Row).azureactivedirectoryobjectid).toBe(entraId("agent"));
   } finally {
     await second.stop();

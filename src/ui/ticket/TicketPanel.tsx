@@ -198,9 +198,7 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
       {(state.notices ?? []).map((n) => (
         <MessageBar
           key={n.text}
-          messageBarType={
-            n.tone === "success" ? MessageBarType.success : n.tone === "info" ? MessageBarType.info : MessageBarType.warning
-          }
+          messageBarType={n.tone === "success" ? MessageBarType.success : n.tone === "info" ? MessageBarType.info : MessageBarType.warning}
           isMultiline
           actions={n.action ? <MessageBarButton onClick={n.action.run}>{n.action.label}</MessageBarButton> : undefined}
         >

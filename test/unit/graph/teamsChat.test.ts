@@ -11,7 +11,13 @@ const CHAT = `19:${AGENT}_${ME}@unq.gbl.spaces`;
 function teams(route: Route) {
   const fetch = fakeFetch(route);
   const graph = new GraphClient(
-    createGraph({ graphEndpoint: "https://graph.example.test", tokens: staticTokens, scopes: ["x"], fetch, retry: { sleep: recordingSleep() } }),
+    createGraph({
+      graphEndpoint: "https://graph.example.test",
+      tokens: staticTokens,
+      scopes: ["x"],
+      fetch,
+      retry: { sleep: recordingSleep() },
+    }),
   );
   return { fetch, chat: new GraphTeamsChat({ graph, graphBaseUrl: "https://graph.example.test/v1.0" }) };
 }

@@ -6,7 +6,8 @@ import { TokenError } from "../../../src/ports/TokenProvider";
 import { aCase, FakeCrm, FakeTeams, ports, settings, specialist, ticket } from "./fakes";
 
 const agentEntraId = "0a9e0001-0000-4000-8000-0000000000a1";
-const graphRefusal = (status: number, code: string, message: string) => Object.assign(new Error(message), { name: "GraphError", code, status });
+const graphRefusal = (status: number, code: string, message: string) =>
+  Object.assign(new Error(message), { name: "GraphError", code, status });
 
 /** A prepared exchange with one stored file, the Teams follow-up setting as given. */
 async function prepared(teamsFollowUp: boolean, crm = new FakeCrm()) {
@@ -112,7 +113,7 @@ describe("Notify Support's Teams follow-up", () => {
     await expect(sendTeamsFollowUpAgain(p, input)).resolves.toMatchObject({ status: "sent" });
     expect(teams.sent).toHaveLength(1);
     expect(crm.notifications).toHaveLength(1);
-    expect(teamsNotes(crm).map((n) => n.note.text.startsWith("No Teams message") ? "not sent" : "sent")).toEqual([
+    expect(teamsNotes(crm).map((n) => (n.note.text.startsWith("No Teams message") ? "not sent" : "sent"))).toEqual([
       "not sent",
       "not sent",
       "sent",
