@@ -34,6 +34,8 @@ export interface TenantPolicy {
   readonly blockedDomains: readonly string[];
   /** E-mail from Dataverse leaves only through an approved mailbox; false keeps it pending. */
   readonly mailboxApproved: boolean;
+  /** Teams chat for the organization's users; false makes Graph refuse to create chats and send chat messages. */
+  readonly teamsChat: boolean;
 }
 
 export type Resource = "graph" | "dataverse";
@@ -49,7 +51,11 @@ export interface Principal {
 }
 
 export interface TokenService {
-  issue(user: SandboxUser, resource: Resource): Promise<string>;
+  /**
+   * A token for a seeded person. Graph tokens carry every delegated permission the sandbox's app
+   * registration has (as after admin consent) unless `scopes` names the ones to carry in `scp`.
+   */
+  issue(user: SandboxUser, resource: Resource, scopes?: readonly string[]): Promise<string>;
   /** Rejects (the caller answers 401) when the token is missing, malformed, expired or for another audience. */
   verify(token: string | undefined, resource: Resource): Promise<Principal>;
 }

@@ -20,7 +20,7 @@ import { registerControls, sessionCookie } from "./controls/routes";
 import { deliverPending } from "./dataverse/actions";
 import { batchPartHeader } from "./dataverse/batch";
 import { registerDataverse } from "./dataverse/routes";
-import { refreshSandboxSettings, seedDataverse } from "./seed/dataverse";
+import { refreshEntraIds, refreshSandboxSettings, seedDataverse } from "./seed/dataverse";
 import { userByKey, type SandboxUser } from "./seed/people";
 import { registerShell } from "./shell/routes";
 import { registerWebResources } from "./shell/webResources";
@@ -296,7 +296,10 @@ async function startServers(options: StartSandboxOptions, start: StartParts): Pr
   // again as a whole (a reset, once every part is registered): its people would hold no roles.
   const outdatedSeed = person("agent") && !person("dispatcher");
   if (!person("agent")) seedDataverse(rows, clock, origins);
-  else if (!outdatedSeed) refreshSandboxSettings(rows, origins);
+  else if (!outdatedSeed) {
+    refreshSandboxSettings(rows, origins);
+    refreshEntraIds(rows);
+  }
   // The seed made the business units: each now gets its copy of every imported role.
   installer.writePlatformRows();
   ctx.onReset(() => {

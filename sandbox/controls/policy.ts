@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type { TenantPolicy } from "../context";
 import { readState, writeState } from "../store/database";
 
-export const defaultPolicy: TenantPolicy = { externalSharing: true, blockedDomains: [], mailboxApproved: true };
+export const defaultPolicy: TenantPolicy = { externalSharing: true, blockedDomains: [], mailboxApproved: true, teamsChat: true };
 const key = "tenant.policy";
 
 /** Tenant switches (`PUT /_sandbox/policy`), kept across restarts; a reset restores the defaults. */
@@ -14,7 +14,7 @@ export function createPolicyStore(db: Database.Database) {
     update(patch: Record<string, unknown>): TenantPolicy {
       const next: { -readonly [K in keyof TenantPolicy]: TenantPolicy[K] } = { ...current };
       for (const [name, value] of Object.entries(patch)) {
-        if (name === "externalSharing" || name === "mailboxApproved") {
+        if (name === "externalSharing" || name === "mailboxApproved" || name === "teamsChat") {
           if (typeof value !== "boolean") throw new Error(`${name} must be true or false.`);
           next[name] = value;
         } else if (name === "blockedDomains") {
@@ -22,7 +22,7 @@ export function createPolicyStore(db: Database.Database) {
             throw new Error("blockedDomains must be a list of domains.");
           next.blockedDomains = value.map((d: string) => d.trim().toLowerCase()).filter(Boolean);
         } else {
-          throw new Error(`Unknown policy switch "${name}". Known: externalSharing, blockedDomains, mailboxApproved.`);
+          throw new Error(`Unknown policy switch "${name}". Known: externalSharing, blockedDomains, mailboxApproved, teamsChat.`);
         }
       }
       current = next;

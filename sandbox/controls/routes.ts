@@ -36,12 +36,19 @@ export function registerControls(app: FastifyInstance, deps: ControlDeps): void 
   }));
 
   app.post("/_sandbox/token", async (req, reply) => {
-    const body = (req.body ?? {}) as { user?: unknown; resource?: unknown };
+    const body = (req.body ?? {}) as { user?: unknown; resource?: unknown; scopes?: unknown };
     const user = typeof body.user === "string" ? userByKey(body.user) : undefined;
     if (!user) return reply.code(400).send(bad(`user must be one of ${users.map((u) => `"${u.key}"`).join(", ")}.`));
     if (body.resource !== "graph" && body.resource !== "dataverse")
       return reply.code(400).send(bad('resource must be "graph" or "dataverse".'));
-    return { access_token: await ctx.tokens.issue(user, body.resource), token_type: "Bearer", expires_in: 3600 };
+    // A Graph token with only the named delegated permissions: what a user who consented to less holds.
+    if (
+      body.scopes !== undefined &&
+      (!Array.isArray(body.scopes) || !body.scopes.every((s) => typeof s === "string" && /^[\w.]+$/.test(s)))
+    )
+      return reply.code(400).send(bad('scopes must be a list of permission names, such as ["User.Read"].'));
+    const scopes = body.scopes as string[] | undefined;
+    return { access_token: await ctx.tokens.issue(user, body.resource, scopes), token_type: "Bearer", expires_in: 3600 };
   });
 
   app.get("/_sandbox/signin", async (req, reply) => {

@@ -83,7 +83,7 @@ export function identitySet(actorJson: string): Record<string, unknown> {
 
 export function actorOf(principal: Principal): Actor {
   if (principal.kind === "app") return { kind: "application", id: principal.appId ?? "", displayName: "Case File Exchange retention job" };
-  if (principal.user) return { kind: "user", id: principal.user.id, displayName: principal.user.fullName, email: principal.user.upn };
+  if (principal.user) return { kind: "user", id: principal.user.entraId, displayName: principal.user.fullName, email: principal.user.upn };
   const email = principal.email ?? "";
   return { kind: "user", id: String(principal.claims.oid ?? ""), displayName: email, email };
 }

@@ -1,3 +1,4 @@
+import { clearChats } from "./chats";
 import { randomUUID } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,7 +31,7 @@ export function seededFileBytes(path: string, size: number): Buffer {
 export function seedLibrary(env: GraphEnv): void {
   const now = env.ctx.clock.now();
   const at = new Date(now.getTime() - 90 * 86400_000).toISOString();
-  const author = JSON.stringify({ kind: "user", id: users[3].id, displayName: users[3].fullName, email: users[3].upn });
+  const author = JSON.stringify({ kind: "user", id: users[3].entraId, displayName: users[3].fullName, email: users[3].upn });
   env.store.insertItem({
     id: rootItemId,
     drive_id: driveId,
@@ -83,7 +84,7 @@ export function seedLibrary(env: GraphEnv): void {
 export function seedFolders(env: GraphEnv, folders: readonly SeedFolder[]): void {
   ensureBlobDir(env);
   const now = env.ctx.clock.now().getTime();
-  const author = JSON.stringify({ kind: "user", id: users[1].id, displayName: users[1].fullName, email: users[1].upn });
+  const author = JSON.stringify({ kind: "user", id: users[1].entraId, displayName: users[1].fullName, email: users[1].upn });
   const agent = users[0];
   for (const f of folders) {
     const at = new Date(now - (f.createdDaysAgo ?? 0) * 86400_000).toISOString();
@@ -154,6 +155,7 @@ export function seedFolders(env: GraphEnv, folders: readonly SeedFolder[]): void
 /** Drops every Graph row and blob and seeds again (first start and `POST /_sandbox/reset`). */
 export function reseedGraph(env: GraphEnv, folders: readonly SeededExchangeFolder[] | readonly SeedFolder[]): void {
   env.store.clear(env.ctx.clock.now().toISOString());
+  clearChats(env.ctx.db);
   env.sessionHashes.clear();
   rmSync(join(env.ctx.blobDir, "graph"), { recursive: true, force: true });
   seedLibrary(env);

@@ -31,6 +31,7 @@ import type { GraphStore, ItemRow } from "./store";
 import { handleSharing } from "./sharing";
 import { driveDelta } from "./delta";
 import { createUploadSession } from "./uploadSessions";
+import { handleTeams } from "./chats";
 
 export interface GraphRequest {
   readonly method: string;
@@ -279,6 +280,8 @@ export function commitFile(
 
 /** Answers one Graph request (also each `$batch` sub-request). */
 export async function handleGraph(env: GraphEnv, req: GraphRequest): Promise<GraphResponse> {
+  const people = await handleTeams(env, req);
+  if (people) return people;
   const target = resolveTarget(req.path);
   const { principal } = req;
   const method = req.method.toUpperCase();

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   let offsetMs = 0;
   const clock = { now: () => new Date(Date.now() + offsetMs), advanceDays: (d: number) => void (offsetMs += d * 86400_000) };
   let faults: Faults = { latencyMs: 0, throttleRate: 0, dropRate: 0 };
-  let policy: TenantPolicy = { externalSharing: true, blockedDomains: [], mailboxApproved: true };
+  let policy: TenantPolicy = { externalSharing: true, blockedDomains: [], mailboxApproved: true, teamsChat: true };
   const resets: (() => void | Promise<void>)[] = [];
   const db = new Database(join(dataDir, "sandbox.db"));
   db.pragma("journal_mode = WAL");

@@ -11,7 +11,7 @@ export const retentionJobClientId = stableId("entra/app/case-file-exchange-reten
 export const retentionJobRoles = ["Sites.Selected"] as const;
 
 /** The delegated Graph permissions a user token carries in `scp`, as after admin consent. */
-export const delegatedGraphScopes = ["Files.ReadWrite.All", "Sites.Selected", "User.Read"] as const;
+export const delegatedGraphScopes = ["Files.ReadWrite.All", "Sites.Selected", "User.Read", "Chat.Create", "ChatMessage.Send"] as const;
 
 /** Path of the redirect bridge page the SPA registers, under `/WebResources/` or `/%7B<version>%7D/WebResources/`. */
 export const redirectWebResource = "cfx_/auth/redirect.html";

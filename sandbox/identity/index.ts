@@ -109,7 +109,14 @@ export async function createProvider(ctx: SandboxContext): Promise<Issuer> {
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, oid: id, tid: tenantId, name: user.fullName, preferred_username: user.upn, email: user.upn }),
+        claims: async () => ({
+          sub: id,
+          oid: user.entraId,
+          tid: tenantId,
+          name: user.fullName,
+          preferred_username: user.upn,
+          email: user.upn,
+        }),
       };
     },
     extraTokenClaims: async (_kctx: unknown, token: unknown) => {
@@ -121,7 +128,7 @@ export async function createProvider(ctx: SandboxContext): Promise<Issuer> {
       const user = users.find((u) => u.id === t.accountId);
       return {
         ...base,
-        oid: t.accountId,
+        oid: user?.entraId ?? t.accountId,
         name: user?.fullName,
         preferred_username: user?.upn,
         upn: user?.upn,
@@ -199,6 +206,36 @@ export async function registerIdentity(app: FastifyInstance, ctx: SandboxContext
         { login: { accountId: user.id, remember: true }, consent: { grantId } },
         { mergeWithLastSubmission: false },
       );
+    });
+
+    scope.post(`${prefix}/token`, async (request, reply) => {
+      // Entra ID redeems a refresh token for any permission the user or an administrator consented
+      // to for the app, not only those of the first sign-in (a panel asking for Teams' permissions
+      // later gets them silently). oidc-provider refuses scopes beyond the refresh token's own, so
+      // the token is widened to the consented ones it is asked for before the provider reads it.
+      const raw = request.raw as IncomingMessage & { body?: string };
+      const chunks: Buffer[] = [];
+      for await (const chunk of raw as AsyncIterable<Buffer>) chunks.push(chunk);
+      raw.body = Buffer.concat(chunks).toString("utf8");
+      const params = new URLSearchParams(raw.body);
+      const asked = (params.get("scope") ?? "").split(" ").filter(Boolean);
+      if (params.get("grant_type") === "refresh_token" && asked.length > 0) {
+        const token = await provider.RefreshToken.find(params.get("refresh_token") ?? "").catch(() => undefined);
+        const consented = new Set([
+          ...graphScopes.split(" "),
+          ...dataverseScopes.split(" "),
+          "openid",
+          "profile",
+          "email",
+          "offline_access",
+        ]);
+        const widen = asked.filter((s) => consented.has(s) && !token?.scopes.has(s));
+        if (token && token.clientId === params.get("client_id") && widen.length > 0) {
+          token.scope = [...token.scopes, ...widen].join(" ");
+          await token.save();
+        }
+      }
+      delegate(request, reply);
     });
 
     scope.all(`${prefix}/*`, async (request, reply) => {

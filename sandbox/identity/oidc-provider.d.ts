@@ -25,6 +25,15 @@ declare module "oidc-provider" {
     save(): Promise<string>;
   }
 
+  /** An issued refresh token: its space-separated `scope` and the set it makes of it. */
+  export class RefreshToken {
+    static find(value: string): Promise<RefreshToken | undefined>;
+    clientId: string;
+    scope?: string;
+    readonly scopes: Set<string>;
+    save(): Promise<string>;
+  }
+
   export class Client {
     clientId: string;
     redirectUriAllowed(value: string): boolean;
@@ -33,6 +42,7 @@ declare module "oidc-provider" {
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     Grant: typeof Grant;
+    RefreshToken: typeof RefreshToken;
     Client: typeof Client;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;

@@ -76,16 +76,17 @@ export async function createTokenService(options: CreateTokenServiceOptions): Pr
     return { aud, iss: issuer, iat: now, nbf: now, exp: now + lifetimeSeconds, tid: tenantId, ver: "2.0", uti: randomUUID() };
   };
 
-  const userClaims = (user: SandboxUser, resource: Resource) => ({
+  const userClaims = (user: SandboxUser, resource: Resource, scopes?: readonly string[]) => ({
     ...base(audienceOf(resource)),
-    oid: user.id,
-    sub: user.id,
+    // Entra's object id, not the systemuserid: Dynamics keeps it as azureactivedirectoryobjectid.
+    oid: user.entraId,
+    sub: user.entraId,
     name: user.fullName,
     preferred_username: user.upn,
     upn: user.upn,
     azp: spaClientId,
     appid: spaClientId,
-    scp: resource === "graph" ? delegatedGraphScopes.join(" ") : "user_impersonation",
+    scp: resource === "graph" ? (scopes ?? delegatedGraphScopes).join(" ") : "user_impersonation",
     idtyp: "user",
     acct: 0,
   });
@@ -93,8 +94,8 @@ export async function createTokenService(options: CreateTokenServiceOptions): Pr
   return {
     issuer,
     signingKey,
-    async issue(user, resource) {
-      return signJwt(signingKey, userClaims(user, resource));
+    async issue(user, resource, scopes) {
+      return signJwt(signingKey, userClaims(user, resource, scopes));
     },
     async issueGuest(email) {
       const oid = guestObjectId(email);
@@ -158,7 +159,8 @@ export async function createTokenService(options: CreateTokenServiceOptions): Pr
 /** Maps verified claims to who they speak for: a seeded user, an external guest, or an application. */
 export function principalOf(claims: Record<string, unknown>): Principal {
   if (claims.idtyp === "app") return { kind: "app", appId: String(claims.azp ?? claims.appid ?? ""), claims };
-  const user = users.find((u) => u.id === claims.oid);
+  // Tokens signed before people had Entra object ids carried the systemuserid: honoured until they expire (an hour).
+  const user = users.find((u) => u.entraId === claims.oid) ?? users.find((u) => u.id === claims.oid);
   if (user) return { kind: "user", user, email: user.upn, claims };
   const email = String(claims.email ?? claims.preferred_username ?? "").toLowerCase();
   return { kind: "guest", email, claims };

@@ -294,6 +294,7 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         fullname: u.fullName,
         domainname: u.upn,
         internalemailaddress: u.upn,
+        azureactivedirectoryobjectid: u.entraId,
         isdisabled: 0,
         businessunitid: u.businessUnitId,
         businessunitid__table: "businessunit",
@@ -662,5 +663,17 @@ export function refreshSandboxSettings(rows: RowStore, origins: Origins): void {
     const id = stableId(`envvar-value/${schemaName}`);
     const row = rows.get(table, id);
     if (row && row.value !== value && /^https:\/\/(localhost|127\.0\.0\.1):\d+/.test(String(row.value))) rows.update(table, id, { value });
+  }
+}
+
+/**
+ * A data folder seeded before people had Entra object ids: their user rows get them, so the Teams
+ * follow-up finds the agent without a reset.
+ */
+export function refreshEntraIds(rows: RowStore): void {
+  const table = tableByName("systemuser");
+  for (const u of users) {
+    const row = rows.get(table, u.id);
+    if (row && !row.azureactivedirectoryobjectid) rows.update(table, u.id, { azureactivedirectoryobjectid: u.entraId });
   }
 }

@@ -6,8 +6,14 @@ export type SeededRole = RoleDef["key"] | "customerServiceRepresentative" | "sys
 /** The seeded people of the sandbox: Dynamics users of the support organization (customers are contacts and guests). */
 export interface SandboxUser {
   readonly key: "agent" | "agent2" | "serviceagent" | "specialist" | "supervisor" | "admin" | "dispatcher";
-  /** systemuserid in Dataverse, also `oid` in tokens. */
+  /** systemuserid in Dataverse. */
   readonly id: string;
+  /**
+   * The person's Microsoft Entra object id: `oid` in tokens, `id` in Graph (`/me`, chat members,
+   * `createdBy`), and `azureactivedirectoryobjectid` on their user row, as Dynamics 365 keeps it.
+   * Unlike the systemuserid, which Dataverse gives each user itself.
+   */
+  readonly entraId: string;
   readonly fullName: string;
   /** systemuser.domainname: the UPN, `preferred_username` in tokens. */
   readonly upn: string;
@@ -35,6 +41,7 @@ export const users: readonly SandboxUser[] = [
   {
     key: "agent",
     id: "5e1a0001-0000-4000-8000-0000000000a1",
+    entraId: "0a9e0001-0000-4000-8000-0000000000a1",
     fullName: "Alex Agent",
     upn: "alex.agent@contoso.example",
     title: "Support agent",
@@ -44,6 +51,7 @@ export const users: readonly SandboxUser[] = [
   {
     key: "specialist",
     id: "5e1a0002-0000-4000-8000-0000000000a2",
+    entraId: "0a9e0002-0000-4000-8000-0000000000a2",
     fullName: "Sam Specialist",
     upn: "sam.specialist@contoso.example",
     title: "Service specialist",
@@ -53,6 +61,7 @@ export const users: readonly SandboxUser[] = [
   {
     key: "supervisor",
     id: "5e1a0003-0000-4000-8000-0000000000a3",
+    entraId: "0a9e0003-0000-4000-8000-0000000000a3",
     fullName: "Pat Supervisor",
     upn: "pat.supervisor@contoso.example",
     title: "Supervisor",
@@ -62,6 +71,7 @@ export const users: readonly SandboxUser[] = [
   {
     key: "admin",
     id: "5e1a0004-0000-4000-8000-0000000000a4",
+    entraId: "0a9e0004-0000-4000-8000-0000000000a4",
     fullName: "Ada Administrator",
     upn: "ada.admin@contoso.example",
     // The organization's administrator: System Administrator (who sets environment variables and
@@ -74,6 +84,7 @@ export const users: readonly SandboxUser[] = [
     // Assigns incoming cases to agents and teams; no product role at all.
     key: "dispatcher",
     id: "5e1a0005-0000-4000-8000-0000000000a5",
+    entraId: "0a9e0005-0000-4000-8000-0000000000a5",
     fullName: "Dana Dispatcher",
     upn: "dana.dispatcher@contoso.example",
     title: "Dispatcher (Customer Service Representative only)",
@@ -83,6 +94,7 @@ export const users: readonly SandboxUser[] = [
   {
     key: "agent2",
     id: "5e1a0006-0000-4000-8000-0000000000a6",
+    entraId: "0a9e0006-0000-4000-8000-0000000000a6",
     fullName: "Jordan Agent",
     upn: "jordan.agent@contoso.example",
     title: "Support agent",
@@ -94,6 +106,7 @@ export const users: readonly SandboxUser[] = [
     // and below, never the root unit above it.
     key: "serviceagent",
     id: "5e1a0007-0000-4000-8000-0000000000a7",
+    entraId: "0a9e0007-0000-4000-8000-0000000000a7",
     fullName: "Riley Agent",
     upn: "riley.agent@contoso.example",
     title: "Support agent (Contoso Service Center)",

@@ -33,6 +33,7 @@ export function listUrl(table: string, view?: string): string {
 
 /** Small inline SVG icons in the Fluent style (the shell works offline, so no icon font). */
 export const icons = {
+  chat: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><path d="M2.5 3.5h11v7.5H7l-3 2.5V11H2.5z"/><path d="M5 6h6M5 8.5h4"/></svg>`,
   waffle: `<svg viewBox="0 0 16 16" width="16" height="16" fill="currentColor"><circle cx="3" cy="3" r="1.3"/><circle cx="8" cy="3" r="1.3"/><circle cx="13" cy="3" r="1.3"/><circle cx="3" cy="8" r="1.3"/><circle cx="8" cy="8" r="1.3"/><circle cx="13" cy="8" r="1.3"/><circle cx="3" cy="13" r="1.3"/><circle cx="8" cy="13" r="1.3"/><circle cx="13" cy="13" r="1.3"/></svg>`,
   menu: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.2"><path d="M2 4h12M2 8h12M2 12h12"/></svg>`,
   home: `<svg viewBox="0 0 16 16" width="16" height="16" fill="none" stroke="currentColor" stroke-width="1.1"><path d="M2.5 7.5 8 3l5.5 4.5V13h-4V9.5h-3V13h-4z"/></svg>`,

@@ -79,6 +79,7 @@ export function page(o: PageOptions): string {
   <button class="hdr-btn" aria-label="Assistant">${icons.lightbulb}</button>
   <button class="hdr-btn" aria-label="New">${icons.add}</button>
   <button class="hdr-btn" aria-label="Advanced find">${icons.filter}</button>
+  <a class="hdr-btn" id="teamsChatLink" href="/chat" aria-label="Teams chat" title="Teams chat (the sandbox's stand-in for Microsoft Teams)">${icons.chat}</a>
   <button class="hdr-btn bell" id="notificationBell" aria-label="Notifications">${icons.bell}<span class="badge" id="notificationCount" hidden></span></button>
   <button class="hdr-btn" aria-label="Settings">${icons.gear}</button>
   <button class="hdr-btn" aria-label="Help">${icons.help}</button>

@@ -17,6 +17,8 @@ import { renderDashboard } from "./dashboardPage";
 import { catalog } from "../install/catalog";
 import type { ImportJob } from "../install/importSolution";
 import { renderSolutions } from "./solutionsPage";
+import { renderChat } from "./chatPage";
+import { chatsOf } from "../graph/chats";
 
 const guid = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 
@@ -47,6 +49,14 @@ export function registerShell(app: FastifyInstance, ctx: SandboxContext, importJ
       }),
       404,
     );
+
+  // Teams' stand-in: the signed-in person's chats as Graph's /chats holds them.
+  app.get("/chat", async (req, reply) => {
+    const user = ctx.appUserFromCookie(req.headers.cookie);
+    if (!user) return html(reply, accountPicker(req.url));
+    const q = req.query as Record<string, string | undefined>;
+    return html(reply, renderChat(user, chatsOf(ctx.db, user.entraId), q.id, req.url));
+  });
 
   app.get("/main.aspx", async (req, reply) => {
     const user = ctx.appUserFromCookie(req.headers.cookie);

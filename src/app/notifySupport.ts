@@ -12,6 +12,7 @@ import type { CurrentUser, TimelineTarget } from "../ports/CrmGateway";
 import type { CaseSummary, EmailStatus } from "../ports/TicketGateway";
 import { folderOf } from "./casePorts";
 import { storedTotals } from "./storedFiles";
+import { teamsFollowUp, type TeamsFollowUpResult } from "./teamsFollowUp";
 import type { TicketPorts, TicketRef } from "./ticketPorts";
 import { backupReadyEmail, backupReadyNoteText, noteSubjects } from "./ticketWording";
 
@@ -39,6 +40,8 @@ export interface NotifySupportResult {
   readonly agentName?: string;
   /** Who was told (absent when an earlier click did it). */
   readonly audience?: NotificationAudience;
+  /** The Teams message to the case's owner, when the Teams follow-up setting is on and support was notified now. */
+  readonly teams?: TeamsFollowUpResult;
 }
 
 /** A record's address in the app, as notifications and e-mails link to it. */
@@ -57,7 +60,8 @@ const NOTIFICATIONS_AT_ONCE = 5;
 /**
  * **Notify Support**: marks the backup ready, writes "backup is ready" on the timelines and tells
  * the case's owner — the agent, or each member of the owning team (at most 50, by name) — with an
- * in-app notification each and one e-mail regarding the case. Every step is safe to repeat: a
+ * in-app notification each and one e-mail regarding the case, and, with the Teams follow-up
+ * setting on, the agent with a one-to-one Teams message as the specialist. Every step is safe to repeat: a
  * second click, or a retry after a failure half-way, sends nothing twice (the e-mail and each
  * notification carry ids derived from the exchange, and the person for notifications).
  */
@@ -198,8 +202,21 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
       ),
     );
   }
-  // Last: once this is written a further click is a no-op.
+  // Once this is written a further click is a no-op.
   await crm.updateExchange(exchange.id, { notifiedOn: now });
+  // The Teams message comes after that record, so that no click ever sends it twice (Graph has no
+  // key that would make a second post a no-op); its failure is a warning, never Notify Support's.
+  const teams = ports.settings.teamsFollowUp
+    ? await teamsFollowUp(ports, {
+        ticket: input.ticket,
+        exchangeId: exchange.id,
+        case: kase,
+        user: input.user,
+        appUrl: input.appUrl,
+        fileCount: totals.fileCount,
+        totalBytes: totals.totalBytes,
+      })
+    : undefined;
   return {
     outcome: "notified",
     exchange: { ...exchange, notifiedOn: now },
@@ -208,5 +225,6 @@ export async function notifySupport(ports: TicketPorts, input: NotifySupportInpu
     totalBytes: totals.totalBytes,
     agentName: kase.ownerName,
     audience,
+    teams,
   };
 }

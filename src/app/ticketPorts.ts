@@ -2,6 +2,7 @@ import type { Settings } from "../domain/settings";
 import type { Clock } from "../ports/Clock";
 import type { CrmGateway, CurrentUser } from "../ports/CrmGateway";
 import type { DocumentLibrary } from "../ports/DocumentLibrary";
+import type { TeamsChat } from "../ports/TeamsChat";
 import type { TicketGateway } from "../ports/TicketGateway";
 
 /** What the ticket panel's use cases are given: ports, settings, clock. */
@@ -11,6 +12,8 @@ export interface TicketPorts {
   readonly library: DocumentLibrary;
   readonly settings: Settings;
   readonly clock: Clock;
+  /** Teams chat as the signed-in person: present only when the Teams follow-up setting is on. */
+  readonly teams?: TeamsChat;
 }
 
 /** The hardware ticket a use case runs from. */

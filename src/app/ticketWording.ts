@@ -1,4 +1,5 @@
 import { flaggedList, type ScannedFile } from "../domain/malware";
+import type { TeamsFollowUpResult } from "./teamsFollowUp";
 import { audienceCapSentence, audienceNames, nobodyNotifiedSentence, type NotificationAudience } from "../domain/notificationAudience";
 
 /**
@@ -28,6 +29,7 @@ export const noteSubjects = {
   /** One subject whether created or adopted, so a retry recognises its own note. */
   folderPrepared: "Backup folder prepared",
   backupReady: "Backup is ready",
+  teamsFollowUp: "Teams message to support",
 } as const;
 
 export function folderNoteText(input: {
@@ -101,4 +103,46 @@ export function backupReadyEmail(input: {
         : "") +
       `<p>${escapeHtml(input.by)}, service team</p>`,
   };
+}
+
+/** The one-to-one Teams message of Notify Support: the case's number, title and a link to it. */
+export function teamsFollowUpMessage(input: {
+  readonly caseNumber: string;
+  readonly caseTitle: string;
+  readonly caseUrl: string;
+  readonly by: string;
+  readonly fileCount: number;
+  readonly totalBytes: number;
+}): { html: string } {
+  const files = `${input.fileCount} file${input.fileCount === 1 ? "" : "s"}, ${bytesInWords(input.totalBytes)}`;
+  return {
+    html:
+      `<p>The customer's backup for case <b>${escapeHtml(input.caseNumber)}: ${escapeHtml(input.caseTitle)}</b> is ready (${files}). ` +
+      `Please share it with the customer from the case's File Exchange tab.</p>` +
+      `<p><a href="${escapeHtml(input.caseUrl)}">Open case ${escapeHtml(input.caseNumber)}</a></p>` +
+      `<p>${escapeHtml(input.by)}, service team</p>`,
+  };
+}
+
+/** The timeline's record of the Teams follow-up: sent, not sent and why, or not known. */
+export function teamsFollowUpNoteText(input: {
+  readonly by: string;
+  readonly caseNumber: string;
+  readonly result: TeamsFollowUpResult;
+}): string {
+  const { result } = input;
+  const to = result.to || "the case's owner";
+  if (result.status === "sent") return `${input.by} sent ${to} a Teams message about case ${input.caseNumber} with a link to the case.`;
+  if (result.status === "unknown")
+    return `${input.by}'s Teams message to ${to} about case ${input.caseNumber} may not have arrived: the answer from Teams was lost (${result.detail}). It is not sent again, so that nobody gets it twice.`;
+  const why: Record<typeof result.reason, string> = {
+    teamOwned: "the case is owned by a team, whose members were notified in the app and by e-mail",
+    ownCase: "the case is owned by the person who notified support",
+    noEntraAccount: `${to} has no Microsoft Entra account recorded in Dynamics 365`,
+    signInNeeded: `Teams needs ${input.by} to sign in and allow chat messages`,
+    refused: `Teams refused: ${result.detail ?? "no reason given"}`,
+    failed: `it could not be sent: ${result.detail ?? "no reason given"}`,
+  };
+  const reason = why[result.reason].replace(/[.!?…]+$/, "");
+  return `No Teams message was sent to ${to} about case ${input.caseNumber}: ${reason}. The in-app notification and the e-mail were sent as usual.`;
 }

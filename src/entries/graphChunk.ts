@@ -5,6 +5,7 @@
  * calls `preloadGraph()` at startup, so the download runs beside the first Dataverse reads.
  */
 import type { DocumentLibrary } from "../ports/DocumentLibrary";
+import type { TeamsChat } from "../ports/TeamsChat";
 import type { Uploader } from "../ports/Uploader";
 import type { GraphServices } from "./graphServices";
 
@@ -50,5 +51,16 @@ export function lazyUploader(services: () => Promise<GraphServices>): Uploader {
     pending: async (folder, file) => (await up()).pending(folder, file),
     cancel: async (folder, file) => (await up()).cancel(folder, file),
     unfinished: async (folder) => (await up()).unfinished(folder),
+  };
+}
+
+/** A TeamsChat usable before the graph chunk has arrived: each call waits for it. */
+export function lazyTeams(services: () => Promise<GraphServices>): TeamsChat {
+  return {
+    messageUser: async (entraObjectId, message) => {
+      const teams = (await services()).teams;
+      if (!teams) throw new Error("Teams chat is off: the Teams follow-up setting is No.");
+      return teams.messageUser(entraObjectId, message);
+    },
   };
 }

@@ -5,13 +5,15 @@
  */
 import { graphTokenScopes } from "../adapters/auth/authority";
 import { MsalBrowserTokenProvider } from "../adapters/auth/MsalBrowserTokenProvider";
-import { createGraph } from "../adapters/graph/createGraph";
+import { createGraph, graphBaseUrl } from "../adapters/graph/createGraph";
 import { GraphClient } from "../adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
+import { GraphTeamsChat, teamsChatScopes } from "../adapters/graph/GraphTeamsChat";
 import { GraphUploader } from "../adapters/graph/GraphUploader";
 import { MemoryStore, WebStorageStore } from "../adapters/graph/KeyValueStore";
 import type { Settings } from "../domain/settings";
 import type { DocumentLibrary } from "../ports/DocumentLibrary";
+import type { TeamsChat } from "../ports/TeamsChat";
 import type { Uploader } from "../ports/Uploader";
 import { narrowContentPolicy } from "./contentPolicy";
 
@@ -33,8 +35,12 @@ export interface GraphServices {
   readonly library: DocumentLibrary;
   /** Upload sessions to the library's folders (built on first use; only the upload dialog uploads). */
   readonly uploader: Uploader;
+  /** Teams chat as the signed-in person: only with the Teams follow-up setting on. */
+  readonly teams?: TeamsChat;
   /** Opens the sign-in window; call it from a click. */
   signIn(): Promise<void>;
+  /** Opens the sign-in window for Teams' permissions (consent on first use); call it from a click. */
+  signInTeams(): Promise<void>;
 }
 
 export function createGraphServices(options: GraphServicesOptions): GraphServices {
@@ -62,9 +68,26 @@ export function createGraphServices(options: GraphServicesOptions): GraphService
   // Sign-in and the site, library and root lookups (first open in a session) start now, beside the
   // panel's Dataverse read, instead of after it; a failure here surfaces on the real call.
   void library.resolve().catch(() => undefined);
+  // Teams' delegated permissions are asked for only when the setting is on, and in their own
+  // tokens: a person who has not consented to them yet still reaches SharePoint silently.
+  const chatScopes = graphTokenScopes(settings.graphEndpoint, teamsChatScopes);
+  const teams = settings.teamsFollowUp
+    ? new GraphTeamsChat({
+        graph: new GraphClient(
+          createGraph({
+            graphEndpoint: settings.graphEndpoint,
+            tokens,
+            scopes: chatScopes,
+            retry: { onRetry: ({ waitMs }) => options.onRetry?.(waitMs) },
+          }),
+        ),
+        graphBaseUrl: graphBaseUrl(settings.graphEndpoint),
+      })
+    : undefined;
   let uploader: Uploader | undefined;
   return {
     library,
+    teams,
     get uploader() {
       const store = options.uploadStorage;
       uploader ??= new GraphUploader({ graph, store: store ? new WebStorageStore(store, "cfx.upload.") : new MemoryStore() });
@@ -72,6 +95,9 @@ export function createGraphServices(options: GraphServicesOptions): GraphService
     },
     signIn: async () => {
       await tokens.getToken(scopes, { interactive: true });
+    },
+    signInTeams: async () => {
+      await tokens.getToken(chatScopes, { interactive: true });
     },
   };
 }

@@ -68,6 +68,7 @@ async function show(ctx: PanelContext, ticketId: string): Promise<void> {
           openUpload={openUpload}
           uploads={wiring.uploader}
           signIn={wiring.signIn}
+          signInTeams={wiring.signInTeams}
           registerNotify={(notify) => registerPanelCommands({ notifySupport: notify })}
           registerReload={(fn) => (reload = fn)}
           onActionEnded={() => refreshTimeline(ctx)}

@@ -9,7 +9,7 @@ import type { TicketPorts } from "../app/ticketPorts";
 import type { Uploader } from "../ports/Uploader";
 import { systemClock } from "../ports/Clock";
 import type { CurrentUser } from "../ports/CrmGateway";
-import { lazyLibrary, lazyUploader, loadGraph } from "./graphChunk";
+import { lazyLibrary, lazyTeams, lazyUploader, loadGraph } from "./graphChunk";
 import type { GraphServices } from "./graphServices";
 import { localStore, sessionStore, webResourceUrl, type PanelContext } from "./panelHost";
 
@@ -20,6 +20,8 @@ export interface TicketWiring {
   readonly clientUrl: string;
   /** Interactive sign-in, from a click (a popup must open from the user's gesture). */
   signIn(): Promise<void>;
+  /** Interactive sign-in for Teams' chat permissions, from a click. */
+  signInTeams(): Promise<void>;
 }
 
 /** Reads settings and the user (cached per session) and builds the adapters; no Graph request yet. */
@@ -58,6 +60,7 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
     library,
     settings,
     clock: systemClock,
+    teams: settings.teamsFollowUp ? lazyTeams(graph) : undefined,
   };
   return {
     ports,
@@ -66,5 +69,6 @@ export async function wireTicket(ctx: PanelContext): Promise<TicketWiring> {
     clientUrl: globalContext.getClientUrl(),
     // The popup must open from the click: no await before it once the chunk is there.
     signIn: async () => (ready ?? (await graph())).signIn(),
+    signInTeams: async () => (ready ?? (await graph())).signInTeams(),
   };
 }

@@ -241,6 +241,11 @@ export const systemUser = system({
     str("fullname", "Full Name", 200),
     { ...str("domainname", "User Name", 1024), description: "The user's sign-in name (UPN): MSAL's login hint." },
     str("internalemailaddress", "Primary Email", 100),
+    {
+      // A Uniqueidentifier in Dataverse; the Web API carries it as a GUID string, as this type does.
+      ...str("azureactivedirectoryobjectid", "Azure AD Object ID", 36),
+      description: "The user's Microsoft Entra object id: the member of a one-to-one Teams chat (Teams follow-up).",
+    },
     // Disabled users are not told anything (a team's members are read without them).
     { logicalName: "isdisabled", schemaName: "isdisabled", type: "boolean", displayName: "Status", system: true },
     {

@@ -76,6 +76,11 @@ export interface TicketGateway {
    * request, made only when a team-owned case needs telling.
    */
   teamMembers(teamId: string, atMost: number): Promise<Person[]>;
+  /**
+   * The user's Microsoft Entra object id (`systemuser.azureactivedirectoryobjectid`), or null when
+   * the user row has none (an application user, a user not synchronised from Entra ID).
+   */
+  userEntraObjectId(userId: string): Promise<string | null>;
   /** The e-mail activity with this id, or null when there is none. */
   getEmail(id: string): Promise<EmailRef | null>;
   /**

@@ -134,7 +134,10 @@ describe("the sandbox's fixed contract", () => {
       externalSharing: false,
       blockedDomains: ["fabrikam.example"],
       mailboxApproved: true,
+      teamsChat: true,
     });
+    expect((await put({ teamsChat: "off" })).status).toBe(400);
+    expect(await (await put({ teamsChat: false })).json()).toMatchObject({ teamsChat: false });
     const created = await sb.fetchAs("admin", `${sb.dataverse}accounts`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -144,7 +147,11 @@ describe("the sandbox's fixed contract", () => {
     expect((await fetch(`${sb.origins.app}/_sandbox/reset`, { method: "POST" })).status).toBe(200);
     const accounts = (await (await sb.fetchAs("admin", `${sb.dataverse}accounts?$select=name`)).json()) as { value: { name: string }[] };
     expect(accounts.value.map((a) => a.name)).not.toContain("Temporary");
-    expect(await (await fetch(`${sb.origins.app}/_sandbox/policy`)).json()).toMatchObject({ externalSharing: true, blockedDomains: [] });
+    expect(await (await fetch(`${sb.origins.app}/_sandbox/policy`)).json()).toMatchObject({
+      externalSharing: true,
+      blockedDomains: [],
+      teamsChat: true,
+    });
   });
 
   test("web resources are served under /WebResources/ and the versioned path, and only registered names", async () => {

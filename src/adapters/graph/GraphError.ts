@@ -9,6 +9,8 @@ import { parseRetryAfter } from "../http/retryAfter";
 export type GraphOwnCode =
   /** The connection failed or was dropped before a response arrived. */
   | "networkError"
+  /** A request that is never sent twice (a chat message) lost its answer: it may have been carried out. */
+  | "outcomeUnknown"
   /** The response was not what Graph documents (not JSON, missing fields). */
   | "invalidResponse"
   /** Throttled (429/503/504) more times than the retry policy allows. */

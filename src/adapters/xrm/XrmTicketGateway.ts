@@ -155,6 +155,14 @@ export class XrmTicketGateway implements TicketGateway {
       .map((m) => ({ id: normalizeId(String(m.systemuserid)), name: str(m, "fullname") ?? "" }));
   }
 
+  async userEntraObjectId(userId: string): Promise<string | null> {
+    const row = (await this.call("Reading the Microsoft Entra account of the case's owner", () =>
+      this.webApi.retrieveRecord("systemuser", normalizeId(userId), "?$select=azureactivedirectoryobjectid"),
+    )) as Row;
+    const id = str(row, "azureactivedirectoryobjectid");
+    return id ? normalizeId(id) : null;
+  }
+
   async getEmail(id: string): Promise<EmailRef | null> {
     try {
       const row = (await this.call("Reading the e-mail", () =>

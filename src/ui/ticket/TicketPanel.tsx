@@ -25,8 +25,10 @@ export type TicketFilesState =
   | { readonly kind: "failed"; readonly error: unknown };
 
 export interface TicketNotice {
-  readonly tone: "success" | "warning";
+  readonly tone: "success" | "info" | "warning";
   readonly text: string;
+  /** A button in the message bar (a sign-in that finishes what the notice says did not happen). */
+  readonly action?: { readonly label: string; readonly run: () => void };
 }
 
 export type TicketPanelState =
@@ -194,7 +196,12 @@ export const TicketPanel = memo(function TicketPanel({ state, onAction, onRetry,
       </header>
       {state.error !== undefined ? <ErrorBar error={state.error} onRetry={onRetry} onDismiss={onDismissError} /> : null}
       {(state.notices ?? []).map((n) => (
-        <MessageBar key={n.text} messageBarType={n.tone === "success" ? MessageBarType.success : MessageBarType.warning} isMultiline>
+        <MessageBar
+          key={n.text}
+          messageBarType={n.tone === "success" ? MessageBarType.success : n.tone === "info" ? MessageBarType.info : MessageBarType.warning}
+          isMultiline
+          actions={n.action ? <MessageBarButton onClick={n.action.run}>{n.action.label}</MessageBarButton> : undefined}
+        >
           {n.text}
         </MessageBar>
       ))}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { loadTicketPanel, type TicketPanelModel } from "../../app/loadTicketPanel";
 import { notifySupport, type NotifySupportResult } from "../../app/notifySupport";
+import { sendTeamsFollowUpAgain, type TeamsFollowUpResult } from "../../app/teamsFollowUp";
 import { prepareFolder, type PrepareFolderResult } from "../../app/prepareFolder";
 import { loadTicketFiles, withTicketFiles } from "../../app/ticketFiles";
 import type { TicketPorts, TicketRef } from "../../app/ticketPorts";
@@ -30,6 +31,8 @@ export interface TicketPanelAppProps {
   readonly onActionEnded?: () => void;
   /** Hands the panel's Notify Support to the command bar (`cfxPanelCommands`). */
   readonly registerNotify?: (notify: () => Promise<void>) => void;
+  /** Interactive sign-in for Teams chat messages (a popup from the click, with the consent Teams needs). */
+  readonly signInTeams?: () => Promise<void>;
 }
 
 function prepareNotices(r: PrepareFolderResult): TicketNotice[] {
@@ -39,7 +42,36 @@ function prepareNotices(r: PrepareFolderResult): TicketNotice[] {
   return out;
 }
 
-function notifyNotices(r: NotifySupportResult): TicketNotice[] {
+/** What the panel says about the Teams follow-up; `signIn` is offered when a sign-in would let it go. */
+function teamsNotices(t: TeamsFollowUpResult, signIn?: () => void): TicketNotice[] {
+  const agent = t.to || "the case's owner";
+  if (t.status === "sent") return [{ tone: "success", text: fill(s.teams.sent, { agent }) }];
+  // Teams' and the sign-in's own sentences end with their full stop; the templates add the rest.
+  const reason = (t.detail ?? "").trim().replace(/([^.!?…])$/, "$1.");
+  if (t.status === "unknown") return [{ tone: "warning", text: fill(s.teams.unknown, { agent, reason: reason.replace(/[.!?…]+$/, "") }) }];
+  switch (t.reason) {
+    case "teamOwned":
+      return [{ tone: "info", text: s.teams.teamOwned }];
+    case "ownCase":
+      return [{ tone: "info", text: s.teams.ownCase }];
+    case "noEntraAccount":
+      return [{ tone: "warning", text: fill(s.teams.noEntraAccount, { agent }) }];
+    case "signInNeeded":
+      return [
+        {
+          tone: "warning",
+          text: fill(s.teams.signInNeeded, { agent }),
+          action: signIn ? { label: s.teams.signIn, run: signIn } : undefined,
+        },
+      ];
+    case "refused":
+      return [{ tone: "warning", text: fill(s.teams.refused, { agent, reason }) }];
+    case "failed":
+      return [{ tone: "warning", text: fill(s.teams.failed, { agent, reason }) }];
+  }
+}
+
+function notifyNotices(r: NotifySupportResult, teamsSignIn?: () => void): TicketNotice[] {
   const audience = r.audience;
   const team = audience?.owner.kind === "team" ? (audience.owner.name ?? r.agentName ?? "") : undefined;
   if (r.outcome === "nobodyNotified") return [{ tone: "warning", text: fill(s.done.nobodyNotified, { team: team ?? "" }) }];
@@ -53,6 +85,7 @@ function notifyNotices(r: NotifySupportResult): TicketNotice[] {
     if (audience.capped) out.push({ tone: "warning", text: fill(s.done.teamCapped, { team, cap: String(audience.cap), n: String(n) }) });
   } else out.push({ tone: "success", text: fill(s.done.notified, { agent }) });
   if (r.email === "pending") out.push({ tone: "warning", text: fill(s.done.emailPending, { agent }) });
+  if (r.teams) out.push(...teamsNotices(r.teams, teamsSignIn));
   return out;
 }
 
@@ -68,6 +101,7 @@ export function TicketPanelApp({
   registerNotify,
   registerReload,
   onActionEnded,
+  signInTeams,
 }: TicketPanelAppProps) {
   const [state, setState] = useState<TicketPanelState>({ kind: "loading" });
   const model = useRef<TicketPanelModel | null>(null);
@@ -142,18 +176,34 @@ export function TicketPanelApp({
     [load, ports.settings.backupRoot, onActionEnded],
   );
 
+  /** After a sign-in from the notice's button, the Teams message that needed it; offered again if it still does. */
+  const teamsAgain = useCallback(
+    (exchangeId: string) => {
+      const again = (): void => {
+        // The popup opens from this click: no await before it.
+        const signedIn = signInTeams ? signInTeams() : Promise.resolve();
+        void run("notifySupport", async () => {
+          await signedIn;
+          return teamsNotices(await sendTeamsFollowUpAgain(ports, { ticket, exchangeId, user, appUrl }), again);
+        });
+      };
+      return again;
+    },
+    [run, ports, ticket, user, appUrl, signInTeams],
+  );
+
   const notify = useCallback((): Promise<void> => {
     // The command bar and the button share one run: a second click while it runs waits for it.
     if (notifying.current) return notifying.current;
     const exchange = model.current?.exchange;
     if (!exchange) return Promise.resolve();
     notifying.current = run("notifySupport", async () =>
-      notifyNotices(await notifySupport(ports, { ticket, exchangeId: exchange.id, user, appUrl })),
+      notifyNotices(await notifySupport(ports, { ticket, exchangeId: exchange.id, user, appUrl }), teamsAgain(exchange.id)),
     ).finally(() => {
       notifying.current = null;
     });
     return notifying.current;
-  }, [run, ports, ticket, user, appUrl]);
+  }, [run, ports, ticket, user, appUrl, teamsAgain]);
 
   useEffect(() => registerNotify?.(notify), [registerNotify, notify]);
   // A refresh while an action runs would hide its outcome: the action reloads when it ends.

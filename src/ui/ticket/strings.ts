@@ -87,6 +87,21 @@ export const ticketStrings = {
       "The e-mail to {agent} is waiting in Dynamics 365: the organization's mailbox is not approved to send yet. An administrator can approve it in the Power Platform admin center (Email > Mailboxes). The in-app notification was delivered.",
     uploaded: { one: "{n} file was uploaded.", other: "{n} files were uploaded." },
   },
+  teams: {
+    sent: "{agent} also has a Teams message from you with a link to the case.",
+    teamOwned: "No Teams message was sent: the case is owned by a team, whose members were notified in the app and by e-mail.",
+    ownCase: "No Teams message was sent: you own this case yourself.",
+    noEntraAccount:
+      "Teams message not sent: {agent} has no Microsoft Entra account recorded in Dynamics 365. The notification and the e-mail reached them.",
+    signInNeeded:
+      "Teams message not sent: Teams needs you to sign in and allow the app to send chat messages for you. The notification and the e-mail reached {agent}.",
+    signIn: "Sign in and send the Teams message",
+    sending: "Sending the Teams message…",
+    refused: "Teams refused the message to {agent}: {reason} The notification and the e-mail reached them.",
+    failed: "Teams message to {agent} not sent: {reason} The notification and the e-mail reached them.",
+    unknown:
+      "The Teams message to {agent} may not have arrived: Teams did not answer ({reason}). It is not sent again, so that {agent} does not get it twice.",
+  },
   upload: {
     title: "Upload backup",
     intro: "Files go to {path}. Folders keep their structure. Nothing already there is overwritten without asking.",

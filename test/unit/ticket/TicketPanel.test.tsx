@@ -9,7 +9,8 @@ import type { CurrentUser } from "../../../src/ports/CrmGateway";
 import { PanelRoot } from "../../../src/ui/common/PanelRoot";
 import { TicketPanel, type TicketPanelState } from "../../../src/ui/ticket/TicketPanel";
 import { TicketPanelApp } from "../../../src/ui/ticket/TicketPanelApp";
-import { aCase, agent, FakeCrm, ports, settings, specialist, ticket } from "./fakes";
+import { TokenError } from "../../../src/ports/TokenProvider";
+import { aCase, agent, FakeCrm, FakeTeams, ports, settings, specialist, ticket } from "./fakes";
 
 const now = new Date("2026-11-22T03:00:00Z");
 
@@ -282,6 +283,58 @@ describe("TicketPanelApp", () => {
     expect(await screen.findByText(/The e-mail to Alex Agent is waiting in Dynamics 365/)).toBeInTheDocument();
     expect(crm.notifications).toHaveLength(1);
     expect(crm.emails).toHaveLength(1);
+  });
+
+  it("with Teams wanting consent, warns, and sends the Teams message once after the sign-in from the notice's button", async () => {
+    const crm = new FakeCrm();
+    const teams = new FakeTeams();
+    teams.refuse = new TokenError("interactionRequired", "Sign in to SharePoint to continue.");
+    const p = { ...ports(crm), settings: { ...settings, teamsFollowUp: true }, teams };
+    const { exchange: ex } = await prepareFolder(p, ticket, specialist);
+    await crm.addReceipt({ id: "f-a", exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
+    const signInTeams = jest.fn(async () => {
+      teams.refuse = undefined;
+    });
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} signInTeams={signInTeams} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Notify Support" }));
+    expect(await screen.findByText(/Teams message not sent: Teams needs you to sign in and allow the app/)).toBeInTheDocument();
+    expect(crm.notifications).toHaveLength(1);
+    fireEvent.click(screen.getByRole("button", { name: "Sign in and send the Teams message" }));
+    expect(await screen.findByText("Alex Agent also has a Teams message from you with a link to the case.")).toBeInTheDocument();
+    expect(signInTeams).toHaveBeenCalledTimes(1);
+    expect(teams.sent).toHaveLength(1);
+    expect(screen.queryByRole("button", { name: "Sign in and send the Teams message" })).not.toBeInTheDocument();
+  });
+
+  it("shows Teams' refusal as a warning beside the notification's success", async () => {
+    const crm = new FakeCrm();
+    const teams = new FakeTeams();
+    teams.refuse = Object.assign(new Error("Teams chat is turned off for the organization's users. (403 Forbidden)"), {
+      name: "GraphError",
+      code: "Forbidden",
+      status: 403,
+    });
+    const p = { ...ports(crm), settings: { ...settings, teamsFollowUp: true }, teams };
+    const { exchange: ex } = await prepareFolder(p, ticket, specialist);
+    await crm.addReceipt({ id: "f-a", exchangeId: ex.id, path: "a.bin", size: 5, integrity: FileIntegrity.verified, uploadedOn: now });
+    await crm.updateExchange(ex.id, { fileCount: 1, totalBytes: 5 });
+    render(
+      <PanelRoot locale="en-GB">
+        <TicketPanelApp {...props(p)} />
+      </PanelRoot>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Notify Support" }));
+    expect(await screen.findByText("Support is notified: Alex Agent has an in-app notification and an e-mail.")).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        "Teams refused the message to Alex Agent: Teams chat is turned off for the organization's users. (403 Forbidden). The notification and the e-mail reached them.",
+      ),
+    ).toBeInTheDocument();
   });
 
   it("lists the folder's files from SharePoint after it paints, with a warning on a file flagged as malware that does not count", async () => {

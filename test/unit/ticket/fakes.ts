@@ -15,6 +15,7 @@ import type {
 } from "../../../src/ports/TicketGateway";
 import type { UnfinishedUpload, UploadOptions, UploadResult, UploadSource, Uploader } from "../../../src/ports/Uploader";
 import type { TicketPorts } from "../../../src/app/ticketPorts";
+import type { SentTeamsMessage, TeamsChat, TeamsMessage } from "../../../src/ports/TeamsChat";
 
 /** What a dropped connection looks like once the gateway has wrapped it: no answer, status 0. */
 export const lostAnswer = () => Object.assign(new Error("Failed to fetch"), { name: "DataverseError", code: "networkError", status: 0 });
@@ -70,6 +71,8 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   /** Members of teams, by team id (teammembership in Dataverse). */
   teams = new Map<string, Person[]>();
   mailboxApproved = true;
+  /** Users' Microsoft Entra object ids (`systemuser.azureactivedirectoryobjectid`), by systemuserid. */
+  entraIds = new Map<string, string>([["user-agent", "0a9e0001-0000-4000-8000-0000000000a1"]]);
   /** Tables whose notes the platform refuses (an inactive case). */
   refuseNotesOn = new Set<string>();
   /** Throws once from the named method, to test a failure half-way. */
@@ -161,6 +164,10 @@ export class FakeCrm implements CrmGateway, TicketGateway {
     if (!members) throw new Error(`no team ${teamId}`);
     // As the adapter asks Dataverse: ordered by name, the first `atMost`.
     return [...members].sort((a, b) => a.name.localeCompare(b.name)).slice(0, atMost);
+  }
+  async userEntraObjectId(userId: string): Promise<string | null> {
+    this.enter("userEntraObjectId");
+    return this.entraIds.get(userId) ?? null;
   }
   async getEmail(id: string): Promise<EmailRef | null> {
     this.enter("getEmail");
@@ -306,6 +313,29 @@ export class FakeUploader implements Uploader {
   readonly sizes = new Map<string, number>();
   async unfinished(): Promise<UnfinishedUpload[]> {
     return [...this.offsets].map(([name, bytesDone]) => ({ name, size: this.sizes.get(name) ?? bytesDone, bytesDone }));
+  }
+}
+
+/**
+ * Teams in memory: one chat per pair of people, the messages each holds. `refuse` answers every
+ * send with Graph's error; `loseAnswer` posts the next message and then loses the answer.
+ */
+export class FakeTeams implements TeamsChat {
+  readonly sent: { to: string; html: string }[] = [];
+  refuse?: Error;
+  loseAnswer = false;
+  async messageUser(entraObjectId: string, message: TeamsMessage): Promise<SentTeamsMessage> {
+    if (this.refuse) throw this.refuse;
+    this.sent.push({ to: entraObjectId, html: message.html });
+    if (this.loseAnswer) {
+      this.loseAnswer = false;
+      throw Object.assign(new Error("The message was sent to Teams but no answer came back (Failed to fetch)."), {
+        name: "GraphError",
+        code: "outcomeUnknown",
+        status: 0,
+      });
+    }
+    return { chatId: `chat-${entraObjectId}`, messageId: `m-${this.sent.length}` };
   }
 }
 
