@@ -359,7 +359,9 @@ describe("TicketPanelApp", () => {
         <TicketPanelApp {...props(p)} />
       </PanelRoot>,
     );
-    const row = (await screen.findByText("setup.exe")).closest("tr")!;
+    // The receipt's row paints first; the listing that carries SharePoint's flag arrives after it.
+    expect(await screen.findByText("1 flagged as malware, not counted")).toBeInTheDocument();
+    const row = screen.getByText("setup.exe").closest("tr")!;
     expect(row).toHaveAttribute("data-malware", "true");
     expect(row).toHaveTextContent("Malware detected by SharePoint");
     expect(row).toHaveTextContent("Win32/EICAR_Test_File · Not counted, not offered for download");
