@@ -14,6 +14,10 @@ export const caseNoteSubjects = {
   linkCopied: "The folder link was copied",
   kept: "The SharePoint folder is kept with no expiry",
   expiryChanged: "The SharePoint folder's expiry was changed",
+  fileRemoved: "A file was removed from the SharePoint folder",
+  fileLinkCopied: "A file's link was copied",
+  fileKept: "A file is kept with no expiry",
+  fileExpiryChanged: "A file's expiry was changed",
 } as const;
 
 export function rightInWords(role: AccessRole): string {
@@ -84,5 +88,51 @@ export function expiryChangedNoteText(input: {
     input.to === null
       ? `Kept with no expiry by ${input.by}`
       : `Expiry changed from ${input.from ? dateInWords(input.from) : "no expiry"} to ${dateInWords(input.to)} by ${input.by}`;
+  return `${head}: ${input.reason}\nFolder: "${input.folderPath}"`;
+}
+
+/** A file's size in words for a record: bytes, KB, MB or GB (1024-based, one decimal). */
+export function sizeInWords(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = bytes / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}
+
+export function fileRemovedNoteText(input: {
+  readonly by: string;
+  readonly path: string;
+  readonly size: number;
+  readonly folderPath: string;
+  readonly permanent: boolean;
+}): string {
+  const where = input.permanent
+    ? "It was deleted permanently and cannot be restored."
+    : "It is in the SharePoint site's recycle bin for about 93 days, then deleted for good.";
+  return `${input.by} removed "${input.path}" (${sizeInWords(input.size)}) from "${input.folderPath}". ${where}`;
+}
+
+export function fileLinkCopiedNoteText(input: { readonly by: string; readonly path: string; readonly webUrl: string }): string {
+  return `${input.by} copied the link to "${input.path}" (only people with access can open it).\n${input.webUrl}`;
+}
+
+/** "<file> kept with no expiry by <admin>: <reason>" / "<file>'s expiry set to <date> (was <old>) by <admin>: <reason>". */
+export function fileExpiryNoteText(input: {
+  readonly by: string;
+  readonly path: string;
+  readonly folderPath: string;
+  readonly from: Date | null;
+  readonly to: Date | null;
+  readonly reason: string;
+}): string {
+  const head =
+    input.to === null
+      ? `"${input.path}" is kept with no expiry by ${input.by}; it stays when the rest of the folder is deleted`
+      : `"${input.path}" is deleted on ${dateInWords(input.to)} (was ${input.from ? dateInWords(input.from) : "no expiry"}), set by ${input.by}`;
   return `${head}: ${input.reason}\nFolder: "${input.folderPath}"`;
 }
