@@ -11,6 +11,7 @@ export const caseNoteSubjects = {
   requested: "A folder on SharePoint was shared with the customer to upload files",
   revoked: "Access to the SharePoint folder was revoked",
   removed: "The SharePoint folder was removed",
+  requestClosed: "The request for files was closed",
   linkCopied: "The folder link was copied",
   kept: "The SharePoint folder is kept with no expiry",
   expiryChanged: "The SharePoint folder's expiry was changed",
@@ -63,12 +64,16 @@ export function removedNoteText(input: {
   readonly permanent: boolean;
   readonly expiresOn: Date | null;
   readonly revoked: readonly string[];
+  /** A request for files closed early: the access went first, then the folder. */
+  readonly request?: boolean;
 }): string {
   const where = input.permanent
     ? "It was deleted permanently and cannot be restored."
     : "It is in the SharePoint site's recycle bin for about 93 days, then deleted for good.";
   const early = input.expiresOn ? ` It would have expired on ${dateInWords(input.expiresOn)}.` : "";
   const access = input.revoked.length ? ` Access removed for ${input.revoked.join(", ")}.` : "";
+  if (input.request)
+    return `${input.by} closed the request for files early.${early}${access || " Nobody outside the organization had access."} Then "${input.folderPath}" and the customer's files in it were deleted. ${where}`;
   return `${input.by} removed "${input.folderPath}" early.${early} ${where}${access}`;
 }
 

@@ -1,6 +1,6 @@
 import { nextStage } from "../domain/lifecycle";
 import type { Exchange } from "../domain/exchange";
-import { ExchangeStage } from "../model";
+import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, removedNoteText } from "./caseWording";
@@ -19,8 +19,8 @@ export interface RemoveOutcome {
 }
 
 /**
- * Deletes an exchange's folder before it expires: first every direct permission goes (immediate,
- * so nobody opens it while the delete runs), then the folder, to the recycle bin or permanently by
+ * Deletes an exchange's folder before it expires (Remove now; Close request for a request for files):
+ * first every direct permission goes (immediate, so nobody opens it while the delete runs), then the folder, to the recycle bin or permanently by
  * the permanentDelete setting; the exchange becomes "deleted". A folder already gone is fine.
  */
 export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promise<RemoveOutcome> {
@@ -53,9 +53,17 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
     ...(actor.roles.includes("administrator") ? { removedOn: now } : {}),
   });
   const emails = [...new Set([...active.map((r) => r.email), ...revokedEmails].map((e) => e.toLowerCase()))];
+  const request = exchange.direction === ExchangeDirection.filesFromCustomer;
   const note = {
-    subject: caseNoteSubjects.removed,
-    text: removedNoteText({ by: actor.name, folderPath: exchange.folderPath, permanent, expiresOn: exchange.expiresOn, revoked: emails }),
+    subject: request ? caseNoteSubjects.requestClosed : caseNoteSubjects.removed,
+    text: removedNoteText({
+      by: actor.name,
+      folderPath: exchange.folderPath,
+      permanent,
+      expiresOn: exchange.expiresOn,
+      revoked: emails,
+      request,
+    }),
   };
   // An exchange is removed once ("deleted" is final).
   const notes = await writeNotes(
