@@ -4,10 +4,7 @@ import type { Action } from "../domain/lifecycle";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { changeExpiry } from "./changeExpiry";
-import { changeFileExpiry } from "./changeFileExpiry";
-import { copyFileLink } from "./copyFileLink";
-import { downloadFile, type Downloads } from "./downloadFile";
-import { removeFile } from "./removeFile";
+import type { Downloads } from "./downloadFile";
 import { casePanelView, type CasePanelView, type ExchangeView, type FileRow } from "./casePanelView";
 import { copyLink, type Clipboard } from "./copyLink";
 import { loadCasePanel, type CasePanelModel } from "./loadCasePanel";
@@ -77,6 +74,9 @@ export interface CasePanelSessionOptions {
   readonly language: string;
   readonly timeZone?: string;
 }
+
+/** The file-level use cases, loaded on the first file action (they travel with the dialogs' chunk). */
+const fileUseCases = () => import(/* webpackChunkName: "case-dialogs" */ "./caseFileActions");
 
 /**
  * The case panel's state and actions, without React: the entry renders `state` and passes these
@@ -361,6 +361,7 @@ export class CasePanelSession {
       async (ports, actor) => {
         const downloads = this.options.downloads;
         if (!downloads) throw new Error("This panel was opened without a way to download files.");
+        const { downloadFile } = await fileUseCases();
         await downloadFile(ports, downloads, { ...row.source, exchange: x.exchange, actor });
         return { kind: "downloadStarted", file: row.path, notesPending: 0 };
       },
@@ -374,6 +375,7 @@ export class CasePanelSession {
     return this.run(
       { action: "copyFileLink", exchangeId, fileKey },
       async (ports, actor) => {
+        const { copyFileLink } = await fileUseCases();
         const out = await copyFileLink(ports, this.options.clipboard, { ...row.source, exchange: x.exchange, actor });
         return { kind: "fileCopied", file: row.path, notesPending: 0, notes: out.notes };
       },
@@ -388,6 +390,7 @@ export class CasePanelSession {
     return this.run(
       { action: "removeFile", exchangeId, fileKey },
       async (ports, actor) => {
+        const { removeFile } = await fileUseCases();
         const out = await removeFile(ports, { ...row.source, caseRecord: view.caseRecord, exchange: x.exchange, actor });
         return { kind: "fileRemoved", file: row.path, permanent: out.permanent, notesPending: 0, notes: out.notes };
       },
@@ -402,6 +405,7 @@ export class CasePanelSession {
     return this.run(
       { action: request.expiresOn === null ? "keepFile" : "changeFileExpiry", exchangeId, fileKey },
       async (ports, actor) => {
+        const { changeFileExpiry } = await fileUseCases();
         const out = await changeFileExpiry(ports, { ...row.source, caseRecord: view.caseRecord, exchange: x.exchange, ...request, actor });
         return out.expiresOn === null
           ? { kind: "fileKept", file: row.path, notesPending: 0, notes: out.notes }

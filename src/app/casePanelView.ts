@@ -243,7 +243,8 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined, ctx
     const r = latest.get(f.itemId) ?? byPath.get(f.path.toLowerCase());
     const receipt = r && !isGoneStatus(r.status) ? r : undefined;
     // A customer's file whose content differs from its receipt was changed after the check ran.
-    const changed = upload && receipt?.quickXorHash !== undefined && f.quickXorHash !== undefined && receipt.quickXorHash !== f.quickXorHash;
+    const changed =
+      upload && receipt?.quickXorHash !== undefined && f.quickXorHash !== undefined && receipt.quickXorHash !== f.quickXorHash;
     const integrity: IntegrityView =
       receipt && !changed ? (integrityViews[receipt.integrity] ?? "notChecked") : upload ? "notCheckedYet" : "notChecked";
     const d = decisions(receipt);
@@ -262,13 +263,11 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined, ctx
       ...(receipt?.batchId && !changed ? { batchId: receipt.batchId } : {}),
     };
   });
-  // The newest batch is marked only beside older files: when everything arrived together, "New" says nothing.
+  // The newest batch is marked only beside an earlier batch: when everything arrived together, "New" says nothing.
   const batch = newestBatch(rows.flatMap((row) => (row.source?.receipt && row.batchId ? [row.source.receipt] : [])));
-  const mark = batch !== undefined && rows.some((row) => row.batchId !== batch);
+  const mark = batch !== undefined && rows.some((row) => row.batchId !== undefined && row.batchId !== batch);
   return {
-    rows: rows
-      .map(({ batchId, ...row }) => ({ ...row, isNew: mark && batchId === batch }))
-      .sort((a, b) => a.path.localeCompare(b.path)),
+    rows: rows.map(({ batchId, ...row }) => ({ ...row, isNew: mark && batchId === batch })).sort((a, b) => a.path.localeCompare(b.path)),
     gone: countGone(latest.values(), listedIds),
   };
 }
@@ -331,7 +330,9 @@ export function casePanelView(
     const snapshot = model.folders.get(x.folderPath);
     const deleted = x.stage === ExchangeStage.deleted;
     const { active, revoked } = deleted ? { active: [], revoked: access(record, undefined).revoked } : access(record, snapshot);
-    const listed = deleted ? { rows: [], gone: noneGone } : files(record, snapshot, { exchange: x, roles: actor.roles, siteUrl: settings.siteUrl });
+    const listed = deleted
+      ? { rows: [], gone: noneGone }
+      : files(record, snapshot, { exchange: x, roles: actor.roles, siteUrl: settings.siteUrl });
     const fileRows = listed.rows;
     const tally = tallyFiles(fileRows);
     const refusal = x.direction === ExchangeDirection.backupForCustomer ? malwareShareRefusal(tally) : undefined;

@@ -71,7 +71,14 @@ export async function changeFileExpiry(ports: CasePorts, input: ChangeFileExpiry
       ],
       {
         subject: change.expiresOn === null ? caseNoteSubjects.fileKept : caseNoteSubjects.fileExpiryChanged,
-        text: fileExpiryNoteText({ by: actor.name, path: file.path, folderPath: exchange.folderPath, from, to: change.expiresOn, reason: change.reason }),
+        text: fileExpiryNoteText({
+          by: actor.name,
+          path: file.path,
+          folderPath: exchange.folderPath,
+          from,
+          to: change.expiresOn,
+          reason: change.reason,
+        }),
       },
     ),
   );

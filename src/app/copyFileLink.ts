@@ -23,7 +23,14 @@ export async function copyFileLink(
   const { exchange, file, actor } = input;
   const url = sharePointLink(file.webUrl, ports.settings.siteUrl);
   const allowed = allowedFileActions(
-    { direction: exchange.direction, stage: exchange.stage, inFolder: true, flagged: file.malware !== undefined, kept: false, hasLink: !!url },
+    {
+      direction: exchange.direction,
+      stage: exchange.stage,
+      inFolder: true,
+      flagged: file.malware !== undefined,
+      kept: false,
+      hasLink: !!url,
+    },
     actor.roles,
   );
   if (!url || !allowed.includes("copyFileLink"))

@@ -22,7 +22,14 @@ export async function downloadFile(
 ): Promise<void> {
   const { exchange, file, actor } = input;
   const allowed = allowedFileActions(
-    { direction: exchange.direction, stage: exchange.stage, inFolder: true, flagged: file.malware !== undefined, kept: false, hasLink: true },
+    {
+      direction: exchange.direction,
+      stage: exchange.stage,
+      inFolder: true,
+      flagged: file.malware !== undefined,
+      kept: false,
+      hasLink: true,
+    },
     actor.roles,
   );
   if (!allowed.includes("downloadFile"))

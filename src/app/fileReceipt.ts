@@ -1,5 +1,5 @@
 import type { Exchange, FileReceipt } from "../domain/exchange";
-import { listedIntegrity, receiptIdForListedFile } from "../domain/fileActions";
+import { listedIntegrity, receiptIdForListedFile } from "../domain/listedFileReceipt";
 import { FileStatus } from "../model";
 import type { StoredFile } from "../ports/DocumentLibrary";
 import type { CasePorts } from "./casePorts";

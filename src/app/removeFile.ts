@@ -41,7 +41,11 @@ export async function removeFile(ports: CasePorts, input: RemoveFileInput): Prom
     actor.roles,
   );
   if (!allowed.includes("removeFile"))
-    throw new ValidationError("actionNotAllowed", "Removing files from this folder is not possible now, or not with your role.", "removeFile");
+    throw new ValidationError(
+      "actionNotAllowed",
+      "Removing files from this folder is not possible now, or not with your role.",
+      "removeFile",
+    );
   const now = ports.clock.now();
   const permanent = ports.settings.permanentDelete;
   await ports.library.deleteFile({ driveId: input.driveId, itemId: file.itemId }, { permanent });

@@ -1,7 +1,5 @@
-import { ExchangeDirection, ExchangeStage, FileIntegrity, FileStatus } from "../model";
-import { contentKeyOf, arrivalReceiptId } from "./arrivals";
+import { type ExchangeDirection, ExchangeStage, FileStatus } from "../model";
 import type { Role } from "./exchange";
-import { receiptRowId } from "./recordIds";
 
 /** What a person can do to one file in an exchange's folder (seed 002's File Manager). */
 export type FileAction = "downloadFile" | "copyFileLink" | "removeFile" | "keepFile" | "changeFileExpiry";
@@ -41,32 +39,6 @@ export function allowedFileActions(state: FileState, roles: readonly Role[]): Fi
   if (!state.flagged && !state.kept && has(deciders)) out.push("keepFile");
   if (!state.flagged && has(deciders)) out.push("changeFileExpiry");
   return out;
-}
-
-/** A file as SharePoint lists it, for a receipt written by the panel. */
-export interface ListedFile {
-  readonly itemId: string;
-  readonly path: string;
-  readonly size: number;
-  readonly quickXorHash?: string;
-  readonly modifiedOn?: Date;
-}
-
-/**
- * The receipt id for a file that has none yet (the arrival check has not run, or the file was put
- * in by hand), derived as its writer would derive it: a customer's file as the arrival check does
- * (item and content), so that the check meets the same row instead of writing a second; a file in
- * a backup folder as an upload's receipt (path, item and content).
- */
-export function receiptIdForListedFile(exchange: { readonly id: string; readonly direction: ExchangeDirection }, file: ListedFile): string {
-  return exchange.direction === ExchangeDirection.filesFromCustomer
-    ? arrivalReceiptId(file.itemId, contentKeyOf(file))
-    : receiptRowId({ exchangeId: exchange.id, path: file.path, itemId: file.itemId, size: file.size, quickXorHash: file.quickXorHash });
-}
-
-/** The integrity a receipt written from SharePoint's listing records: its hash, or that it has none yet. */
-export function listedIntegrity(file: Pick<ListedFile, "quickXorHash">): FileIntegrity {
-  return file.quickXorHash ? FileIntegrity.recordedBySharePoint : FileIntegrity.hashPending;
 }
 
 /** Whether a receipt says the file is gone (replaced, deleted by the customer, removed, expired). */

@@ -61,7 +61,13 @@ type Dialog =
   | { readonly kind: "expiry"; readonly exchangeId: string; readonly mode: "keep" | "date"; readonly folder: string }
   | { readonly kind: "revoke"; readonly exchangeId: string; readonly access: AccessRow; readonly folder: string }
   | { readonly kind: "removeFile"; readonly exchangeId: string; readonly file: FileRow; readonly folder: string }
-  | { readonly kind: "fileExpiry"; readonly exchangeId: string; readonly file: FileRow; readonly mode: "keep" | "date"; readonly folder: string };
+  | {
+      readonly kind: "fileExpiry";
+      readonly exchangeId: string;
+      readonly file: FileRow;
+      readonly mode: "keep" | "date";
+      readonly folder: string;
+    };
 
 function outcomeText(o: Outcome, date: (d: Date) => string): string {
   switch (o.kind) {
@@ -420,7 +426,13 @@ export function CasePanel(props: CasePanelProps) {
           />
         ) : null}
         {dialog?.kind === "fileExpiry" && props.onChangeFileExpiry ? (
-          <FileExpiryFor dialog={dialog} view={v} now={props.now?.() ?? new Date()} onChangeFileExpiry={props.onChangeFileExpiry} onClose={close} />
+          <FileExpiryFor
+            dialog={dialog}
+            view={v}
+            now={props.now?.() ?? new Date()}
+            onChangeFileExpiry={props.onChangeFileExpiry}
+            onClose={close}
+          />
         ) : null}
         {dialog?.kind === "remove" && !dialog.request ? (
           <ConfirmDialog

@@ -89,12 +89,19 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
   // MAX_EXPIRY_DAYS of now. The use case enforces the limit in any case.
   const lastDay = new Date(latestExpiry(props.today).getTime() - DAY_MS);
   const f = s.fileExpiryDialog;
-  const current = props.file && props.followsFolder
-    ? f.currentFolder
-    : props.expiresOn
-      ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
-      : s.expiryDialog.currentKept;
-  const title = props.file ? (mode === "keep" ? f.titleKeep : f.titleChange) : mode === "keep" ? s.expiryDialog.titleKeep : s.expiryDialog.titleChange;
+  const current =
+    props.file && props.followsFolder
+      ? f.currentFolder
+      : props.expiresOn
+        ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
+        : s.expiryDialog.currentKept;
+  const title = props.file
+    ? mode === "keep"
+      ? f.titleKeep
+      : f.titleChange
+    : mode === "keep"
+      ? s.expiryDialog.titleKeep
+      : s.expiryDialog.titleChange;
   const subText = props.file
     ? fill(f.subtitle, { file: props.file, folder: props.folder, current })
     : fill(s.expiryDialog.subtitle, { folder: props.folder, current });
