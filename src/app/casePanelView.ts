@@ -159,10 +159,12 @@ function roleOf(role: number | readonly string[]): AccessRole {
 }
 
 /** The latest receipt per item (or per path, for receipts without an item id). */
+const receiptKey = (r: ReceiptRecord) => r.itemId ?? `path:${r.path.toLowerCase()}`;
+
 function latestReceipts(receipts: readonly ReceiptRecord[]): Map<string, ReceiptRecord> {
   const latest = new Map<string, ReceiptRecord>();
   for (const r of receipts) {
-    const key = r.itemId ?? `path:${r.path.toLowerCase()}`;
+    const key = receiptKey(r);
     const seen = latest.get(key);
     if (!seen || seen.uploadedOn.getTime() <= r.uploadedOn.getTime()) latest.set(key, r);
   }
@@ -176,15 +178,26 @@ function newestBatch(receipts: readonly ReceiptRecord[]): string | undefined {
   return newest?.batchId;
 }
 
-function countGone(receipts: Iterable<ReceiptRecord>, listedIds: ReadonlySet<string> | undefined): GoneFiles {
+function countGone(
+  receipts: readonly ReceiptRecord[],
+  latest: ReadonlyMap<string, ReceiptRecord>,
+  listedIds: ReadonlySet<string> | undefined,
+): GoneFiles {
   const gone = { replaced: 0, deletedByCustomer: 0, removed: 0, expired: 0 };
   for (const r of receipts) {
-    if (r.status === FileStatus.replaced) gone.replaced++;
-    else if (r.status === FileStatus.deletedByCustomer) gone.deletedByCustomer++;
+    // An earlier version of a file the customer put in again: never shown.
+    if (r.status === FileStatus.replaced) {
+      gone.replaced++;
+      continue;
+    }
+    if (latest.get(receiptKey(r)) !== r) continue;
+    // Still in the folder (its removal did not finish): shown as a row.
+    if (listedIds && r.itemId && listedIds.has(r.itemId)) continue;
+    if (r.status === FileStatus.deletedByCustomer) gone.deletedByCustomer++;
     else if (r.status === FileStatus.removed) gone.removed++;
     else if (r.status === FileStatus.expired) gone.expired++;
     // In the folder by its receipt, yet not listed: deleted in SharePoint, not recorded yet.
-    else if (listedIds && r.itemId && !listedIds.has(r.itemId)) gone.deletedByCustomer++;
+    else if (listedIds && r.itemId) gone.deletedByCustomer++;
   }
   return gone;
 }
@@ -233,7 +246,7 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined, ctx
           actions: [],
         }))
         .sort((a, b) => a.path.localeCompare(b.path)),
-      gone: countGone(latest.values(), undefined),
+      gone: countGone(record.receipts, latest, undefined),
     };
   }
   const folder = snapshot.folder;
@@ -268,7 +281,7 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined, ctx
   const mark = batch !== undefined && rows.some((row) => row.batchId !== undefined && row.batchId !== batch);
   return {
     rows: rows.map(({ batchId, ...row }) => ({ ...row, isNew: mark && batchId === batch })).sort((a, b) => a.path.localeCompare(b.path)),
-    gone: countGone(latest.values(), listedIds),
+    gone: countGone(record.receipts, latest, listedIds),
   };
 }
 

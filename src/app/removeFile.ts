@@ -21,9 +21,9 @@ export interface RemoveFileOutcome {
 }
 
 /**
- * Removes one file from an exchange's folder before the folder expires: deleted in SharePoint (to
- * the recycle bin or permanently, by the permanentDelete setting), its receipt marked "removed by
- * support" with the time, and noted on the exchange's and the case's timelines. Each step is safe
+ * Removes one file from an exchange's folder before the folder expires: its receipt marked "removed
+ * by support" with the time, the file deleted in SharePoint (to the recycle bin or permanently, by
+ * the permanentDelete setting), and noted on the exchange's and the case's timelines. Each step is safe
  * to repeat: a file already gone counts as deleted, the receipt's id is derived, and the note's
  * event is the file's one removal.
  */
@@ -48,9 +48,11 @@ export async function removeFile(ports: CasePorts, input: RemoveFileInput): Prom
     );
   const now = ports.clock.now();
   const permanent = ports.settings.permanentDelete;
-  await ports.library.deleteFile({ driveId: input.driveId, itemId: file.itemId }, { permanent });
+  // The receipt first: should the delete fail, the panel still lists the file and offers Remove again;
+  // were it the other way round, a failure after the delete would leave a file gone without a word.
   const receiptId = await ensureReceipt(ports, exchange, input);
   await ports.crm.updateReceipt(receiptId, { status: FileStatus.removed, goneOn: now });
+  await ports.library.deleteFile({ driveId: input.driveId, itemId: file.itemId }, { permanent });
   const notes = await writeNotes(
     ports.crm,
     notesAbout(

@@ -143,10 +143,16 @@ describe("the customer's files in the panel", () => {
       [listed("a.log")],
     );
     expect(v.files.map((f) => f.path)).toEqual(["a.log"]);
-    expect(v.goneFiles).toEqual({ replaced: 0, deletedByCustomer: 2, removed: 1, expired: 0 });
+    expect(v.goneFiles).toEqual({ replaced: 1, deletedByCustomer: 2, removed: 1, expired: 0 });
   });
 
-  it("counts the replaced receipt when its file's item has a newer one", () => {
+  it("does not count a removal that did not finish: the file is still listed and shown", () => {
+    const v = viewOf([receipt("a.log", { status: FileStatus.removed })], [listed("a.log")]);
+    expect(v.files.map((f) => [f.path, f.integrity, f.actions.includes("removeFile")])).toEqual([["a.log", "notCheckedYet", true]]);
+    expect(v.goneFiles.removed).toBe(0);
+  });
+
+  it("counts a replaced receipt of another item", () => {
     const v = viewOf(
       [receipt("a.log", { id: "old-a", itemId: "item-old", status: FileStatus.replaced }), receipt("b.log")],
       [listed("b.log")],
