@@ -77,7 +77,7 @@ export const caseStrings = {
   fileActions: "Actions",
   moreFor: "More actions for {name}",
   openFolder: "Open in SharePoint",
-  openFolderLabel: "Open the folder {folder} in SharePoint (new window)",
+  openFolderLabel: "Open in SharePoint: the folder {folder}, in a new window",
   fileMenu: {
     download: "Download",
     copyLink: "Copy link",
