@@ -11,10 +11,11 @@ import { changeFileExpiry } from "../../src/app/changeFileExpiry";
 import { downloadFile } from "../../src/app/downloadFile";
 import { loadCasePanel } from "../../src/app/loadCasePanel";
 import { removeFile } from "../../src/app/removeFile";
+import { removeNow } from "../../src/app/removeNow";
 import { writeNotes } from "../../src/app/timelineNotes";
 import { rolesFromIds } from "../../src/domain";
 import { noteRowId } from "../../src/domain/recordIds";
-import { FileStatus } from "../../src/model";
+import { ExchangeStage, FileStatus } from "../../src/model";
 import { systemClock } from "../../src/ports/Clock";
 import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { stableId } from "../../sandbox/seed/ids";
@@ -253,4 +254,38 @@ test("Dataverse refuses an agent's keep or own date on a file; the administrator
     ["error-log.txt", false, undefined],
     ["screenshot.txt", false, undefined],
   ]);
+});
+
+test("Close request ends every guest's access before the folder is deleted, marks the exchange removed and notes it on the case", async () => {
+  const { ports, actor } = await casePorts("agent");
+  const { view, model } = await uploadCard("agent");
+  expect(view.access.map((a) => a.email)).toEqual(["tom.baker@northwind.example"]);
+  const record = model.exchanges.find((x) => x.exchange.id === view.id)!;
+  await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
+
+  await removeNow(ports, { caseRecord: model.case, exchange: record.exchange, recipients: record.recipients, actor });
+
+  const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as Array<{
+    origin: string;
+    path: string;
+    method: string;
+  }>;
+  const graphWrites = log.filter((e) => e.origin === sb.origins.graph && e.method === "DELETE").map((e) => e.path);
+  expect(graphWrites).toHaveLength(2);
+  expect(graphWrites[0]).toMatch(/\/permissions\//);
+  expect(graphWrites[1]).not.toMatch(/\/permissions\//);
+  expect(await ports.library.findFolder(folderPath)).toBeNull();
+  const after = await uploadCard("agent");
+  expect(after.view.exchange.stage).toBe(ExchangeStage.deleted);
+  expect(after.view.revoked.map((r) => r.email)).toEqual(["tom.baker@northwind.example"]);
+  const notes = (await (
+    await dv(
+      "admin",
+      `annotations?$select=subject,notetext&$filter=_objectid_value eq ${caseId} and subject eq 'The request for files was closed'`,
+    )
+  ).json()) as { value: Row[] };
+  expect(notes.value).toHaveLength(1);
+  expect(String(notes.value[0].notetext)).toMatch(
+    /^Alex Agent closed the request for files early\. It would have expired on .+ Access removed for tom\.baker@northwind\.example\. Then "External Data Transfer\/CAS-01004-K1L2M3" and the customer's files in it were deleted\./,
+  );
 });
