@@ -317,7 +317,13 @@ export class CasePanelSession {
     return this.run(
       { action: "removeNow", exchangeId },
       async (ports, actor) => {
-        const out = await removeNow(ports, { caseRecord: view.caseRecord, exchange: x.exchange, recipients: record.recipients, actor });
+        const out = await removeNow(ports, {
+          caseRecord: view.caseRecord,
+          exchange: x.exchange,
+          recipients: record.recipients,
+          receipts: record.receipts,
+          actor,
+        });
         return {
           kind: "removed",
           permanent: out.permanent,

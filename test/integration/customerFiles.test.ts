@@ -263,7 +263,13 @@ test("Close request ends every guest's access before the folder is deleted, mark
   const record = model.exchanges.find((x) => x.exchange.id === view.id)!;
   await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
 
-  await removeNow(ports, { caseRecord: model.case, exchange: record.exchange, recipients: record.recipients, actor });
+  await removeNow(ports, {
+    caseRecord: model.case,
+    exchange: record.exchange,
+    recipients: record.recipients,
+    receipts: record.receipts,
+    actor,
+  });
 
   const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as Array<{
     origin: string;
@@ -278,6 +284,9 @@ test("Close request ends every guest's access before the folder is deleted, mark
   const after = await uploadCard("agent");
   expect(after.view.exchange.stage).toBe(ExchangeStage.deleted);
   expect(after.view.revoked.map((r) => r.email)).toEqual(["tom.baker@northwind.example"]);
+  // The customer's file went with the folder; its receipt says support removed it.
+  const receipts = after.model.exchanges.find((x) => x.exchange.id === view.id)!.receipts;
+  expect(receipts.map((r) => [r.path, r.status])).toEqual([["error-log.txt", FileStatus.removed]]);
   const notes = (await (
     await dv(
       "admin",

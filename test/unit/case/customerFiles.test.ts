@@ -3,6 +3,7 @@ import { changeFileExpiry } from "../../../src/app/changeFileExpiry";
 import { copyFileLink } from "../../../src/app/copyFileLink";
 import { downloadFile } from "../../../src/app/downloadFile";
 import { removeFile } from "../../../src/app/removeFile";
+import { removeNow } from "../../../src/app/removeNow";
 import { arrivalReceiptId, contentKeyOf } from "../../../src/domain/arrivals";
 import { allowedFileActions, type FileAction, type FileState } from "../../../src/domain/fileActions";
 import { ExchangeDirection, ExchangeStage, FileIntegrity, FileStatus } from "../../../src/model";
@@ -438,5 +439,37 @@ describe("copyFileLink and downloadFile", () => {
       downloadFile(ports(new FakeCrm(), lib), downloads, { exchange: upload(), driveId: "d1", file: listed("evil.exe"), actor: agent }),
     ).rejects.toMatchObject({ code: "malwareDetected" });
     expect(started).toEqual([]);
+  });
+});
+
+describe("Close request (Remove now on a request for files)", () => {
+  it("marks the customer's files removed before the folder goes; files already gone keep what became of them", async () => {
+    const crm = new FakeCrm();
+    const kept = receipt("a.log");
+    const gone = receipt("b.log", { status: FileStatus.deletedByCustomer });
+    crm.receipts.set(kept.id, kept);
+    crm.receipts.set(gone.id, gone);
+    const lib = withFiles(listed("a.log"));
+    await removeNow(ports(crm, lib), { caseRecord, exchange: upload(), recipients: [], receipts: [kept, gone], actor: agent });
+    expect(crm.receipts.get(kept.id)).toMatchObject({ status: FileStatus.removed, goneOn: NOW });
+    expect(crm.receipts.get(gone.id)?.status).toBe(FileStatus.deletedByCustomer);
+    expect(lib.deleted).toEqual([{ path: uploadFolder.path, permanent: false }]);
+    expect(crm.notes[0].note.subject).toBe("The request for files was closed");
+  });
+
+  it("leaves the folder and the request open when a receipt cannot be marked, to close again", async () => {
+    const crm = new FakeCrm();
+    const r = receipt("a.log");
+    crm.receipts.set(r.id, r);
+    crm.failNext.set(
+      "updateReceipt",
+      Object.assign(new Error("Service unavailable"), { name: "DataverseError", code: "failed", status: 503 }),
+    );
+    const lib = withFiles(listed("a.log"));
+    await expect(
+      removeNow(ports(crm, lib), { caseRecord, exchange: upload(), recipients: [], receipts: [r], actor: agent }),
+    ).rejects.toMatchObject({ code: "failed" });
+    expect(lib.deleted).toEqual([]);
+    expect(crm.calls).not.toContain("updateExchange");
   });
 });
