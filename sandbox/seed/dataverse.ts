@@ -2,6 +2,7 @@ import {
   ExchangeDirection,
   ExchangeStage,
   FileIntegrity,
+  FileStatus,
   IncidentState,
   RecipientRole,
   fieldSecurityProfiles,
@@ -530,8 +531,17 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
         cfx_itemid: seededItemId(filePath),
         cfx_size: file.size,
         cfx_quickxorhash: new QuickXorHash().update(bytes).digest(),
-        cfx_integrity: FileIntegrity.verified,
         cfx_uploadedon: at(createdDaysAgo - 0.1 - i * 0.01),
+        // A customer's file is receipted by the arrival check: SharePoint's hash, the guest who put
+        // it in, the batch that found it; a backup's by the upload that verified it.
+        ...(isBackup
+          ? { cfx_integrity: FileIntegrity.verified }
+          : {
+              cfx_integrity: FileIntegrity.recordedBySharePoint,
+              cfx_uploadedby: folder?.recipients[0]?.email,
+              cfx_batchid: stableId(`batch/${c.number}/1`),
+              cfx_filestatus: FileStatus.inFolder,
+            }),
         ...owner(creator),
       });
     });

@@ -1,9 +1,11 @@
 import { isValidationError } from "../domain/errors";
+import type { FileAction } from "../domain/fileActions";
 import type { Action } from "../domain/lifecycle";
 import { ExchangeDirection, ExchangeStage } from "../model";
 import type { CaseActor, CasePorts } from "./casePorts";
 import { changeExpiry } from "./changeExpiry";
-import { casePanelView, type CasePanelView, type ExchangeView } from "./casePanelView";
+import type { Downloads } from "./downloadFile";
+import { casePanelView, type CasePanelView, type ExchangeView, type FileRow } from "./casePanelView";
 import { copyLink, type Clipboard } from "./copyLink";
 import { loadCasePanel, type CasePanelModel } from "./loadCasePanel";
 import { removeNow } from "./removeNow";
@@ -23,17 +25,24 @@ export type Outcome =
   | { readonly kind: "shared"; readonly email: string; readonly alreadyShared: boolean; readonly notesPending: number }
   | { readonly kind: "requested"; readonly email: string; readonly notesPending: number }
   | { readonly kind: "revoked"; readonly email: string; readonly last: boolean; readonly notesPending: number }
-  | { readonly kind: "removed"; readonly permanent: boolean; readonly notesPending: number }
+  | { readonly kind: "removed"; readonly permanent: boolean; readonly request?: boolean; readonly notesPending: number }
   | { readonly kind: "copied"; readonly notesPending: number }
   | { readonly kind: "kept"; readonly notesPending: number }
   | { readonly kind: "expiryChanged"; readonly expiresOn: Date; readonly notesPending: number }
-  | { readonly kind: "notesWritten"; readonly notesPending: number };
+  | { readonly kind: "notesWritten"; readonly notesPending: number }
+  | { readonly kind: "fileCopied"; readonly file: string; readonly notesPending: number }
+  | { readonly kind: "fileRemoved"; readonly file: string; readonly permanent: boolean; readonly notesPending: number }
+  | { readonly kind: "fileKept"; readonly file: string; readonly notesPending: number }
+  | { readonly kind: "fileExpiryChanged"; readonly file: string; readonly expiresOn: Date; readonly notesPending: number }
+  | { readonly kind: "downloadStarted"; readonly file: string; readonly notesPending: number };
 
 /** Which action is running, to show a spinner on its button and keep others from starting. */
 export interface Busy {
-  readonly action: Action | "retryNotes";
+  readonly action: Action | FileAction | "retryNotes";
   readonly exchangeId?: string;
   readonly accessKey?: string;
+  /** The file a file-level action runs on (its row's key). */
+  readonly fileKey?: string;
 }
 
 export interface CasePanelState {
@@ -59,10 +68,15 @@ export interface CasePanelSessionOptions {
   readonly actor: () => Promise<CaseActor>;
   readonly caseId: string;
   readonly clipboard: Clipboard;
+  /** Starts a browser download (the host's); without it Download is refused. */
+  readonly downloads?: Downloads;
   /** The user's language, for picking the message template. */
   readonly language: string;
   readonly timeZone?: string;
 }
+
+/** The file-level use cases, loaded on the first file action (they travel with the dialogs' chunk). */
+const fileUseCases = () => import(/* webpackChunkName: "case-dialogs" */ "./caseFileActions");
 
 /**
  * The case panel's state and actions, without React: the entry renders `state` and passes these
@@ -303,8 +317,20 @@ export class CasePanelSession {
     return this.run(
       { action: "removeNow", exchangeId },
       async (ports, actor) => {
-        const out = await removeNow(ports, { caseRecord: view.caseRecord, exchange: x.exchange, recipients: record.recipients, actor });
-        return { kind: "removed", permanent: out.permanent, notesPending: 0, notes: out.notes };
+        const out = await removeNow(ports, {
+          caseRecord: view.caseRecord,
+          exchange: x.exchange,
+          recipients: record.recipients,
+          receipts: record.receipts,
+          actor,
+        });
+        return {
+          kind: "removed",
+          permanent: out.permanent,
+          request: x.exchange.direction === ExchangeDirection.filesFromCustomer,
+          notesPending: 0,
+          notes: out.notes,
+        };
       },
       false,
     );
@@ -321,6 +347,75 @@ export class CasePanelSession {
         return out.expiresOn === null
           ? { kind: "kept", notesPending: 0, notes: out.notes }
           : { kind: "expiryChanged", expiresOn: out.expiresOn, notesPending: 0, notes: out.notes };
+      },
+      true,
+    );
+  }
+
+  private file(exchangeId: string, fileKey: string): { x: ExchangeView; row: FileRow & { source: NonNullable<FileRow["source"]> } } {
+    const { x } = this.exchange(exchangeId);
+    const row = x.files.find((f) => f.key === fileKey);
+    if (!row?.source) throw new Error("This file is no longer in the folder; refresh the panel.");
+    return { x, row: { ...row, source: row.source } };
+  }
+
+  /** Downloads one file (SharePoint's download address, handed to the browser). */
+  downloadFile(exchangeId: string, fileKey: string): Promise<void> {
+    const { x, row } = this.file(exchangeId, fileKey);
+    return this.run(
+      { action: "downloadFile", exchangeId, fileKey },
+      async (ports, actor) => {
+        const downloads = this.options.downloads;
+        if (!downloads) throw new Error("This panel was opened without a way to download files.");
+        const { downloadFile } = await fileUseCases();
+        await downloadFile(ports, downloads, { ...row.source, exchange: x.exchange, actor });
+        return { kind: "downloadStarted", file: row.path, notesPending: 0 };
+      },
+      false,
+    );
+  }
+
+  /** Copies one file's address (sign-in required, never a sharing link). */
+  copyFileLink(exchangeId: string, fileKey: string): Promise<void> {
+    const { x, row } = this.file(exchangeId, fileKey);
+    return this.run(
+      { action: "copyFileLink", exchangeId, fileKey },
+      async (ports, actor) => {
+        const { copyFileLink } = await fileUseCases();
+        const out = await copyFileLink(ports, this.options.clipboard, { ...row.source, exchange: x.exchange, actor });
+        return { kind: "fileCopied", file: row.path, notesPending: 0, notes: out.notes };
+      },
+      false,
+    );
+  }
+
+  /** Removes one file from its folder (after the panel's confirmation). */
+  removeFile(exchangeId: string, fileKey: string): Promise<void> {
+    const { view } = this.ready();
+    const { x, row } = this.file(exchangeId, fileKey);
+    return this.run(
+      { action: "removeFile", exchangeId, fileKey },
+      async (ports, actor) => {
+        const { removeFile } = await fileUseCases();
+        const out = await removeFile(ports, { ...row.source, caseRecord: view.caseRecord, exchange: x.exchange, actor });
+        return { kind: "fileRemoved", file: row.path, permanent: out.permanent, notesPending: 0, notes: out.notes };
+      },
+      false,
+    );
+  }
+
+  /** The administrator keeps one file (`expiresOn: null`) or gives it its own date; rejects so the dialog can show why. */
+  changeFileExpiry(exchangeId: string, fileKey: string, request: ExpiryChangeRequest): Promise<void> {
+    const { view } = this.ready();
+    const { x, row } = this.file(exchangeId, fileKey);
+    return this.run(
+      { action: request.expiresOn === null ? "keepFile" : "changeFileExpiry", exchangeId, fileKey },
+      async (ports, actor) => {
+        const { changeFileExpiry } = await fileUseCases();
+        const out = await changeFileExpiry(ports, { ...row.source, caseRecord: view.caseRecord, exchange: x.exchange, ...request, actor });
+        return out.expiresOn === null
+          ? { kind: "fileKept", file: row.path, notesPending: 0, notes: out.notes }
+          : { kind: "fileExpiryChanged", file: row.path, expiresOn: out.expiresOn, notesPending: 0, notes: out.notes };
       },
       true,
     );

@@ -1,6 +1,6 @@
 import { nextStage } from "../domain/lifecycle";
-import type { Exchange } from "../domain/exchange";
-import { ExchangeStage } from "../model";
+import type { Exchange, FileReceipt } from "../domain/exchange";
+import { ExchangeDirection, ExchangeStage, FileStatus } from "../model";
 import type { CaseRecord, RecipientRecord } from "../ports/CaseReads";
 import { folderOf, type CaseActor, type CasePorts } from "./casePorts";
 import { caseNoteSubjects, removedNoteText } from "./caseWording";
@@ -10,6 +10,8 @@ export interface RemoveNowInput {
   readonly caseRecord: CaseRecord;
   readonly exchange: Exchange;
   readonly recipients: readonly RecipientRecord[];
+  /** The exchange's receipts as the panel read them: a closed request marks its customer's files removed. */
+  readonly receipts?: readonly FileReceipt[];
   readonly actor: CaseActor;
 }
 
@@ -19,8 +21,8 @@ export interface RemoveOutcome {
 }
 
 /**
- * Deletes an exchange's folder before it expires: first every direct permission goes (immediate,
- * so nobody opens it while the delete runs), then the folder, to the recycle bin or permanently by
+ * Deletes an exchange's folder before it expires (Remove now; Close request for a request for files):
+ * first every direct permission goes (immediate, so nobody opens it while the delete runs), then the folder, to the recycle bin or permanently by
  * the permanentDelete setting; the exchange becomes "deleted". A folder already gone is fine.
  */
 export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promise<RemoveOutcome> {
@@ -42,6 +44,13 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
       await ports.library.removePermission(folder, p.id);
       if (p.email) revokedEmails.push(p.email);
     }
+    // A request for files: the customer's files go with the folder, and their receipts say so
+    // before it goes (a failure leaves the request open, to close again).
+    if (exchange.direction === ExchangeDirection.filesFromCustomer)
+      for (const r of input.receipts ?? []) {
+        if (r.status !== undefined && r.status !== FileStatus.inFolder) continue;
+        await ports.crm.updateReceipt(r.id, { status: FileStatus.removed, goneOn: now });
+      }
     await ports.library.deleteFolder(folder, { permanent });
   }
   for (const r of active) await ports.crm.updateRecipient(r.id, { revokedOn: now, revokedBy: actor.id });
@@ -53,9 +62,17 @@ export async function removeNow(ports: CasePorts, input: RemoveNowInput): Promis
     ...(actor.roles.includes("administrator") ? { removedOn: now } : {}),
   });
   const emails = [...new Set([...active.map((r) => r.email), ...revokedEmails].map((e) => e.toLowerCase()))];
+  const request = exchange.direction === ExchangeDirection.filesFromCustomer;
   const note = {
-    subject: caseNoteSubjects.removed,
-    text: removedNoteText({ by: actor.name, folderPath: exchange.folderPath, permanent, expiresOn: exchange.expiresOn, revoked: emails }),
+    subject: request ? caseNoteSubjects.requestClosed : caseNoteSubjects.removed,
+    text: removedNoteText({
+      by: actor.name,
+      folderPath: exchange.folderPath,
+      permanent,
+      expiresOn: exchange.expiresOn,
+      revoked: emails,
+      request,
+    }),
   };
   // An exchange is removed once ("deleted" is final).
   const notes = await writeNotes(

@@ -1,4 +1,4 @@
-import type { ExchangeDirection, ExchangeStage, FileIntegrity, RecipientRole } from "../model";
+import type { ExchangeDirection, ExchangeStage, FileIntegrity, FileStatus, RecipientRole } from "../model";
 
 /** The product's roles, as recognised from the user's security roles. */
 export type Role = "agent" | "specialist" | "supervisor" | "administrator";
@@ -68,4 +68,16 @@ export interface FileReceipt {
   readonly integrity: FileIntegrity;
   readonly uploadedOn: Date;
   readonly uploadedBy?: string;
+  /** Who put the file into the folder as SharePoint reports it (`cfx_uploadedby`): the guest's address for a customer's file. */
+  readonly uploader?: string;
+  /** The arrival batch that claimed the file (`cfx_batchid`); absent for the service team's uploads. */
+  readonly batchId?: string;
+  /** What became of the file (`cfx_filestatus`); absent counts as in the folder. */
+  readonly status?: FileStatus;
+  /** When the file was replaced, deleted, removed or expired (`cfx_filegoneon`). */
+  readonly goneOn?: Date;
+  /** An administrator keeps this one file with no expiry (`cfx_keptsince`, secured); `null` clears it. */
+  readonly keptSince?: Date | null;
+  /** This one file's own expiry, set by an administrator (`cfx_expiryoverride`, secured); `null` clears it. */
+  readonly expiryOverride?: Date | null;
 }

@@ -9,6 +9,7 @@ import {
   refreshTimeline,
   rootElement,
   sessionStore,
+  startDownload,
   startPanelHost,
   webResourceUrl,
   type PanelContext,
@@ -79,6 +80,7 @@ function wire(ctx: PanelContext, caseId: string): Wired {
     },
     caseId,
     clipboard: { copy: copyText },
+    downloads: { start: startDownload },
     language: localeFromLcid(ctx.params.userlcid ?? userSettings.languageId),
     timeZone: browserTimeZone(),
   });
@@ -112,6 +114,10 @@ function App({ wired }: { wired: Wired }) {
       onCopyLink={(id) => void session.copyLink(id)}
       onRevoke={(id, key) => void session.revoke(id, key)}
       onRemove={(id) => void session.remove(id)}
+      onDownloadFile={(id, key) => void session.downloadFile(id, key)}
+      onCopyFileLink={(id, key) => void session.copyFileLink(id, key)}
+      onRemoveFile={(id, key) => void session.removeFile(id, key)}
+      onChangeFileExpiry={(id, key, request) => session.changeFileExpiry(id, key, request)}
       onChangeExpiry={(id, request) => session.changeExpiry(id, request)}
       onRetryNotes={() => void session.retryNotes()}
       onDismiss={() => session.dismiss()}

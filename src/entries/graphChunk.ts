@@ -40,6 +40,8 @@ export function lazyLibrary(services: () => Promise<GraphServices>): DocumentLib
     listPermissions: async (folder) => (await lib()).listPermissions(folder),
     removePermission: async (folder, permissionId) => (await lib()).removePermission(folder, permissionId),
     deleteFolder: async (folder, options) => (await lib()).deleteFolder(folder, options),
+    downloadAddress: async (file) => (await lib()).downloadAddress(file),
+    deleteFile: async (file, options) => (await lib()).deleteFile(file, options),
   };
 }
 

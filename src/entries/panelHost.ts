@@ -203,6 +203,21 @@ export async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error("The browser did not allow copying to the clipboard.");
 }
 
+/**
+ * Starts a browser download from an address that answers with `Content-Disposition: attachment`
+ * (SharePoint's download URL): the panel's own frame follows it, the browser saves the file and
+ * the page stays as it is. No new window, which a popup blocker would stop after an await.
+ */
+export function startDownload(url: string): void {
+  const a = document.createElement("a");
+  a.href = url;
+  a.rel = "noopener noreferrer";
+  a.style.display = "none";
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
 /** The element panels render into. */
 export function rootElement(): HTMLElement {
   const el = document.getElementById("root");

@@ -46,6 +46,11 @@ export interface CrmGateway {
   /** Records one finished upload under its derived id. */
   addReceipt(input: FileReceipt): Promise<FileReceipt>;
   /**
+   * Changes a receipt: what became of the file, or an administrator's decision about it (the
+   * secured columns, which Dataverse refuses to anyone outside the administrators' profile).
+   */
+  updateReceipt(id: string, changes: Partial<Omit<FileReceipt, "id" | "exchangeId">>): Promise<void>;
+  /**
    * The exchanges, of any case and stage, that record this folder by its item id or its path
    * (ignoring letter case), as far as the user may read them. Asked only when a folder a use case
    * meant to create was already there, so it costs nothing on the common path.

@@ -23,6 +23,8 @@ export interface StoredFile {
   readonly quickXorHash?: string;
   readonly createdOn: Date;
   readonly createdBy?: string;
+  /** The e-mail address of whoever put the file in, when SharePoint reports one (a guest's, for a customer's file). */
+  readonly createdByEmail?: string;
   readonly modifiedOn: Date;
   readonly webUrl: string;
   /**
@@ -30,6 +32,12 @@ export interface StoredFile {
    * scanner reported. Such a file is never offered for download and never counts as stored.
    */
   readonly malware?: { readonly description: string };
+}
+
+/** One file as the library addresses it. */
+export interface FileRef {
+  readonly driveId: string;
+  readonly itemId: string;
 }
 
 export type AccessRole = "read" | "write";
@@ -112,4 +120,12 @@ export interface DocumentLibrary {
   removePermission(folder: FolderRef, permissionId: string): Promise<void>;
   /** To the recycle bin, or permanently. A folder that is already gone is not an error. */
   deleteFolder(folder: FolderRef, options: { readonly permanent: boolean }): Promise<void>;
+  /**
+   * A short-lived address that downloads the file for whoever holds it (SharePoint's pre-signed
+   * download URL), read fresh from the item. A file SharePoint's scan flagged as malware is refused
+   * with `malwareDetected`, as SharePoint refuses its download.
+   */
+  downloadAddress(file: FileRef): Promise<string>;
+  /** One file, to the recycle bin or permanently. A file that is already gone is not an error. */
+  deleteFile(file: FileRef, options: { readonly permanent: boolean }): Promise<void>;
 }

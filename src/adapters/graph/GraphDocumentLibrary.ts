@@ -1,5 +1,6 @@
 import type {
   DocumentLibrary,
+  FileRef,
   FolderPermission,
   FolderRef,
   FolderSnapshot,
@@ -194,6 +195,27 @@ export class GraphDocumentLibrary implements DocumentLibrary {
   async deleteFolder(folder: FolderRef, options: { readonly permanent: boolean }): Promise<void> {
     const item = `drives/${folder.driveId}/items/${folder.itemId}`;
     // A permanent delete sent twice finds the item gone (404, ignored): safe to repeat.
+    await this.ignoreGone(
+      options.permanent
+        ? this.options.graph.post(`${item}/permanentDelete`, undefined, declareIdempotency(undefined, "safe"))
+        : this.options.graph.delete(item),
+    );
+  }
+
+  async downloadAddress(file: FileRef): Promise<string> {
+    // Read fresh: a listing's download URL lasts an hour, and the scan may have flagged the file since.
+    const item = await this.options.graph.get<DriveItem & { "@microsoft.graph.downloadUrl"?: string }>(
+      `drives/${file.driveId}/items/${file.itemId}?$select=id,name,file,malware,@microsoft.graph.downloadUrl`,
+    );
+    if (item.malware) throw new GraphError("malwareDetected", `SharePoint found malware in "${item.name}": it is not downloaded.`, 403);
+    const url = item["@microsoft.graph.downloadUrl"];
+    if (!item.file || !url) throw new GraphError("notAFile", `"${item.name}" is not a file SharePoint can download.`, 409);
+    return url;
+  }
+
+  async deleteFile(file: FileRef, options: { readonly permanent: boolean }): Promise<void> {
+    const item = `drives/${file.driveId}/items/${file.itemId}`;
+    // A delete sent again after a lost answer finds the item gone (404, ignored): safe to repeat.
     await this.ignoreGone(
       options.permanent
         ? this.options.graph.post(`${item}/permanentDelete`, undefined, declareIdempotency(undefined, "safe"))

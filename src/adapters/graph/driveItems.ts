@@ -62,6 +62,7 @@ export function toStoredFile(item: DriveItem, relativePath: string): StoredFile 
     quickXorHash: item.file?.hashes?.quickXorHash,
     createdOn: new Date(item.createdDateTime ?? 0),
     createdBy: item.createdBy?.user?.displayName ?? item.createdBy?.user?.email,
+    ...(item.createdBy?.user?.email ? { createdByEmail: item.createdBy.user.email } : {}),
     modifiedOn: new Date(item.lastModifiedDateTime ?? item.createdDateTime ?? 0),
     webUrl: item.webUrl ?? "",
     // Graph: "The presence (non-null) of the resource indicates that the item contains malware."

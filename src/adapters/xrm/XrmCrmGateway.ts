@@ -14,6 +14,7 @@ import {
   normalizeId,
   RECEIPTS_NAV,
   RECIPIENTS_NAV,
+  receiptToRow,
   str,
   type Row,
 } from "./records";
@@ -69,6 +70,12 @@ export const RECEIPT_SELECT = [
   "cfx_quickxorhash",
   "cfx_integrity",
   "cfx_uploadedon",
+  "cfx_uploadedby",
+  "cfx_batchid",
+  "cfx_filestatus",
+  "cfx_filegoneon",
+  "cfx_keptsince",
+  "cfx_expiryoverride",
   "_createdby_value",
   "createdon",
 ].join(",");
@@ -231,18 +238,22 @@ export class XrmCrmGateway implements CrmGateway, CaseReads {
 
   async addReceipt(input: FileReceipt): Promise<FileReceipt> {
     const id = normalizeId(input.id);
+    const { id: _id, exchangeId, itemId, quickXorHash, ...rest } = input;
     const body: Record<string, unknown> = {
       cfx_filereceiptid: id,
-      cfx_name: input.path,
-      "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(input.exchangeId)})`,
-      cfx_size: input.size,
-      cfx_integrity: input.integrity,
-      cfx_uploadedon: input.uploadedOn.toISOString(),
+      "cfx_ExchangeId@odata.bind": `/${fileExchange.entitySetName}(${normalizeId(exchangeId)})`,
+      ...receiptToRow({ ...rest, ...(itemId ? { itemId } : {}), ...(quickXorHash ? { quickXorHash } : {}) }),
     };
-    if (input.itemId) body.cfx_itemid = input.itemId;
-    if (input.quickXorHash) body.cfx_quickxorhash = input.quickXorHash;
     await this.createOnce("cfx_filereceipt", body, "Recording the file");
     return { ...input, id };
+  }
+
+  async updateReceipt(id: string, changes: Partial<Omit<FileReceipt, "id" | "exchangeId">>): Promise<void> {
+    try {
+      await this.webApi.updateRecord("cfx_filereceipt", normalizeId(id), receiptToRow(changes));
+    } catch (e) {
+      throw toDataverseError(e, "Updating the file's receipt");
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { Exchange } from "../../domain/exchange";
-import { ExchangeDirection, ExchangeStage, FileIntegrity, RecipientRole, IncidentState } from "../../model";
+import type { Exchange, FileReceipt } from "../../domain/exchange";
+import { ExchangeDirection, ExchangeStage, FileIntegrity, type FileStatus, RecipientRole, IncidentState } from "../../model";
 import type { CaseRecord, ExchangeRecord, ReceiptRecord, RecipientRecord } from "../../ports/CaseReads";
 
 /**
@@ -96,7 +96,36 @@ export function receiptFromRow(row: Row, exchangeId: string): ReceiptRecord {
     uploadedOn: date(row, "cfx_uploadedon") ?? date(row, "createdon") ?? new Date(0),
     uploadedBy: str(row, "_createdby_value"),
     uploadedByName: formatted(row, "_createdby_value"),
+    uploader: str(row, "cfx_uploadedby"),
+    batchId: str(row, "cfx_batchid"),
+    status: num(row, "cfx_filestatus") as FileStatus | undefined,
+    goneOn: date(row, "cfx_filegoneon"),
+    // Secured: null for anyone outside the profiles that read them, as for a file without a decision.
+    keptSince: date(row, "cfx_keptsince"),
+    expiryOverride: date(row, "cfx_expiryoverride"),
   };
+}
+
+/**
+ * Columns written for a receipt's fields, the lookup to its exchange and its own key aside.
+ * `null` clears a date; an absent field is left as it is.
+ */
+export function receiptToRow(changes: Partial<Omit<FileReceipt, "id" | "exchangeId">>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+  if (changes.path !== undefined) out.cfx_name = changes.path;
+  if (changes.itemId !== undefined) out.cfx_itemid = changes.itemId;
+  if (changes.size !== undefined) out.cfx_size = changes.size;
+  if (changes.quickXorHash !== undefined) out.cfx_quickxorhash = changes.quickXorHash;
+  if (changes.integrity !== undefined) out.cfx_integrity = changes.integrity;
+  if (changes.uploadedOn !== undefined) out.cfx_uploadedon = iso(changes.uploadedOn);
+  if (changes.uploader !== undefined) out.cfx_uploadedby = changes.uploader;
+  if (changes.batchId !== undefined) out.cfx_batchid = changes.batchId;
+  if (changes.status !== undefined) out.cfx_filestatus = changes.status;
+  if (changes.goneOn !== undefined) out.cfx_filegoneon = iso(changes.goneOn);
+  if (changes.keptSince !== undefined) out.cfx_keptsince = iso(changes.keptSince);
+  if (changes.expiryOverride !== undefined) out.cfx_expiryoverride = iso(changes.expiryOverride);
+  return out;
 }
 
 export const RECIPIENTS_NAV = "cfx_fileexchange_cfx_exchangerecipient_ExchangeId";

@@ -4,9 +4,11 @@ import { Link } from "@fluentui/react/lib/Link";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { lazy, Suspense, useCallback, useState } from "react";
 import type { Busy, CasePanelState, ExpiryChangeRequest, Outcome, ShareTarget } from "../../app/casePanelSession";
-import type { AccessRow, CasePanelView } from "../../app/casePanelView";
+import type { AccessRow, CasePanelView, FileRow } from "../../app/casePanelView";
+import type { FileAction } from "../../domain/fileActions";
 import type { ShareDraft } from "../../app/shareDraft";
 import type { ShareRequest } from "../../app/shareWithCustomer";
+import { ExchangeDirection } from "../../model";
 import { ErrorBar } from "../common/ErrorBar";
 import { retryingText } from "../common/errorText";
 import { formatLongDate } from "../common/format";
@@ -39,6 +41,12 @@ export interface CasePanelProps {
   readonly onRemove: (exchangeId: string) => void;
   /** Keep with no expiry / Change expiry (administrators); rejects so the dialog can show why. Without it they are not offered. */
   readonly onChangeExpiry?: (exchangeId: string, request: ExpiryChangeRequest) => Promise<void>;
+  /** A file's Download, Copy link and Remove (after the panel's confirmation); without them the files have no menu. */
+  readonly onDownloadFile?: (exchangeId: string, fileKey: string) => void;
+  readonly onCopyFileLink?: (exchangeId: string, fileKey: string) => void;
+  readonly onRemoveFile?: (exchangeId: string, fileKey: string) => void;
+  /** The administrator's keep or own date for one file; rejects so the dialog can show why. */
+  readonly onChangeFileExpiry?: (exchangeId: string, fileKey: string, request: ExpiryChangeRequest) => Promise<void>;
   /** Today, for the date picker's first day (tests pass a fixed one). */
   readonly now?: () => Date;
   readonly onRetryNotes: () => void;
@@ -49,9 +57,17 @@ export interface CasePanelProps {
 
 type Dialog =
   | { readonly kind: "share"; readonly target: ShareTarget; readonly folder: string }
-  | { readonly kind: "remove"; readonly exchangeId: string; readonly folder: string }
+  | { readonly kind: "remove"; readonly exchangeId: string; readonly folder: string; readonly request: boolean }
   | { readonly kind: "expiry"; readonly exchangeId: string; readonly mode: "keep" | "date"; readonly folder: string }
-  | { readonly kind: "revoke"; readonly exchangeId: string; readonly access: AccessRow; readonly folder: string };
+  | { readonly kind: "revoke"; readonly exchangeId: string; readonly access: AccessRow; readonly folder: string }
+  | { readonly kind: "removeFile"; readonly exchangeId: string; readonly file: FileRow; readonly folder: string }
+  | {
+      readonly kind: "fileExpiry";
+      readonly exchangeId: string;
+      readonly file: FileRow;
+      readonly mode: "keep" | "date";
+      readonly folder: string;
+    };
 
 function outcomeText(o: Outcome, date: (d: Date) => string): string {
   switch (o.kind) {
@@ -62,7 +78,18 @@ function outcomeText(o: Outcome, date: (d: Date) => string): string {
     case "revoked":
       return fill(o.last ? s.outcome.revokedLast : s.outcome.revoked, { email: o.email });
     case "removed":
+      if (o.request) return s.outcome.requestClosed;
       return o.permanent ? s.outcome.removedPermanent : s.outcome.removedRecycle;
+    case "fileCopied":
+      return fill(s.outcome.fileCopied, { file: o.file });
+    case "fileRemoved":
+      return fill(o.permanent ? s.outcome.fileRemovedPermanent : s.outcome.fileRemovedRecycle, { file: o.file });
+    case "fileKept":
+      return fill(s.outcome.fileKept, { file: o.file });
+    case "fileExpiryChanged":
+      return fill(s.outcome.fileExpiryChanged, { file: o.file, date: date(o.expiresOn) });
+    case "downloadStarted":
+      return fill(s.outcome.downloadStarted, { file: o.file });
     case "copied":
       return s.outcome.copied;
     case "notesWritten":
@@ -174,6 +201,37 @@ function ExpiryFor(props: {
   );
 }
 
+function FileExpiryFor(props: {
+  dialog: Extract<Dialog, { kind: "fileExpiry" }>;
+  view: CasePanelView;
+  now: Date;
+  onChangeFileExpiry: (exchangeId: string, fileKey: string, request: ExpiryChangeRequest) => Promise<void>;
+  onClose: () => void;
+}) {
+  const x = props.view.exchanges.find((e) => e.id === props.dialog.exchangeId);
+  const f = x?.files.find((r) => r.key === props.dialog.file.key);
+  if (!x || !f) return null;
+  const today = new Date(props.now);
+  today.setHours(0, 0, 0, 0);
+  return (
+    <ExpiryDialog
+      mode={props.dialog.mode}
+      canKeep={f.actions.includes("keepFile")}
+      folder={props.dialog.folder}
+      file={f.path}
+      expiresOn={f.kept ? null : (f.ownExpiry ?? x.exchange.expiresOn)}
+      followsFolder={!f.kept && !f.ownExpiry}
+      timeOfDay={x.exchange.expiresOn ?? x.preparedOn ?? props.now}
+      today={today}
+      onSubmit={async (request) => {
+        await props.onChangeFileExpiry(props.dialog.exchangeId, f.key, request);
+        props.onClose();
+      }}
+      onDismiss={props.onClose}
+    />
+  );
+}
+
 /** The case panel: the case's contact and every exchange, with the agent's actions. Plain props only. */
 export function CasePanel(props: CasePanelProps) {
   const { state } = props;
@@ -191,7 +249,13 @@ export function CasePanel(props: CasePanelProps) {
   const onRemove = useCallback(
     (exchangeId: string) => {
       const x = view?.exchanges.find((e) => e.id === exchangeId);
-      if (x) setDialog({ kind: "remove", exchangeId, folder: x.exchange.folderPath });
+      if (x)
+        setDialog({
+          kind: "remove",
+          exchangeId,
+          folder: x.exchange.folderPath,
+          request: x.exchange.direction === ExchangeDirection.filesFromCustomer,
+        });
     },
     [view],
   );
@@ -210,6 +274,21 @@ export function CasePanel(props: CasePanelProps) {
     },
     [view],
   );
+
+  const { onDownloadFile, onCopyFileLink, onRemoveFile, onChangeFileExpiry } = props;
+  const onFileAction = useCallback(
+    (exchangeId: string, file: FileRow, action: FileAction) => {
+      const x = view?.exchanges.find((e) => e.id === exchangeId);
+      if (!x) return;
+      if (action === "downloadFile") onDownloadFile?.(exchangeId, file.key);
+      else if (action === "copyFileLink") onCopyFileLink?.(exchangeId, file.key);
+      else if (action === "removeFile") setDialog({ kind: "removeFile", exchangeId, file, folder: x.exchange.folderPath });
+      else if (onChangeFileExpiry)
+        setDialog({ kind: "fileExpiry", exchangeId, file, mode: action === "keepFile" ? "keep" : "date", folder: x.exchange.folderPath });
+    },
+    [view, onDownloadFile, onCopyFileLink, onChangeFileExpiry],
+  );
+  const fileMenu = !!(onDownloadFile && onCopyFileLink && onRemoveFile);
 
   if (state.load.kind === "loading") return <CasePanelSkeleton />;
   if (state.load.kind === "error")
@@ -289,6 +368,7 @@ export function CasePanel(props: CasePanelProps) {
           onRevoke={onRevoke}
           onRemove={onRemove}
           onExpiry={props.onChangeExpiry ? onExpiry : undefined}
+          onFileAction={fileMenu ? onFileAction : undefined}
         />
       ))}
 
@@ -321,7 +401,40 @@ export function CasePanel(props: CasePanelProps) {
         {dialog?.kind === "expiry" && props.onChangeExpiry ? (
           <ExpiryFor dialog={dialog} view={v} now={props.now?.() ?? new Date()} onChangeExpiry={props.onChangeExpiry} onClose={close} />
         ) : null}
-        {dialog?.kind === "remove" ? (
+        {dialog?.kind === "remove" && dialog.request ? (
+          <ConfirmDialog
+            title={s.confirmCloseRequest.title}
+            text={`${fill(s.confirmCloseRequest.text, { folder: dialog.folder })} ${props.permanentDelete ? s.confirmRemove.permanent : s.confirmRemove.recycle}`}
+            confirmLabel={s.actions.closeRequest}
+            onConfirm={() => {
+              close();
+              props.onRemove(dialog.exchangeId);
+            }}
+            onDismiss={close}
+          />
+        ) : null}
+        {dialog?.kind === "removeFile" && props.onRemoveFile ? (
+          <ConfirmDialog
+            title={s.confirmRemoveFile.title}
+            text={`${fill(s.confirmRemoveFile.text, { file: dialog.file.path, folder: dialog.folder })} ${props.permanentDelete ? s.confirmRemove.permanent : s.confirmRemove.recycle}`}
+            confirmLabel={s.fileMenu.remove}
+            onConfirm={() => {
+              close();
+              props.onRemoveFile?.(dialog.exchangeId, dialog.file.key);
+            }}
+            onDismiss={close}
+          />
+        ) : null}
+        {dialog?.kind === "fileExpiry" && props.onChangeFileExpiry ? (
+          <FileExpiryFor
+            dialog={dialog}
+            view={v}
+            now={props.now?.() ?? new Date()}
+            onChangeFileExpiry={props.onChangeFileExpiry}
+            onClose={close}
+          />
+        ) : null}
+        {dialog?.kind === "remove" && !dialog.request ? (
           <ConfirmDialog
             title={s.confirmRemove.title}
             text={`${fill(s.confirmRemove.text, { folder: dialog.folder })} ${props.permanentDelete ? s.confirmRemove.permanent : s.confirmRemove.recycle}`}

@@ -1,9 +1,11 @@
-import { DefaultButton, MessageBarButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { DefaultButton, IconButton, MessageBarButton, PrimaryButton } from "@fluentui/react/lib/Button";
+import { Link } from "@fluentui/react/lib/Link";
 import { FontIcon } from "@fluentui/react/lib/Icon";
 import { MessageBar, MessageBarType } from "@fluentui/react/lib/MessageBar";
 import { Spinner, SpinnerSize } from "@fluentui/react/lib/Spinner";
-import { memo, useId } from "react";
-import type { AccessRow, ExchangeView, FileRow } from "../../app/casePanelView";
+import { lazy, memo, Suspense, useId, useState } from "react";
+import type { AccessRow, ExchangeView, FileRow, GoneFiles } from "../../app/casePanelView";
+import type { FileAction } from "../../domain/fileActions";
 import type { Busy } from "../../app/casePanelSession";
 import { ExchangeDirection, ExchangeStage } from "../../model";
 import { formatBytes, formatDate, formatLongDate, formatNumber, type LocaleInfo } from "../common/format";
@@ -23,6 +25,8 @@ export interface ExchangeCardProps {
   readonly onRemove: (exchangeId: string) => void;
   /** The administrator's expiry actions; without it they are not offered. */
   readonly onExpiry?: (exchangeId: string, mode: "keep" | "date") => void;
+  /** A file's menu entry was chosen; without it the files have no menu. */
+  readonly onFileAction?: (exchangeId: string, file: FileRow, action: FileAction) => void;
 }
 
 function statusText(view: ExchangeView): string {
@@ -58,62 +62,157 @@ function ExpiryLine({ view, info }: { view: ExchangeView; info: LocaleInfo }) {
   );
 }
 
-function FilesTable({ files, info, caption }: { files: readonly FileRow[]; info: LocaleInfo; caption: string }) {
-  if (files.length === 0) return <p className={classes.empty}>{s.noFiles}</p>;
+const FileMenu = lazy(() => import(/* webpackChunkName: "case-dialogs" */ "./FileMenu").then((m) => ({ default: m.FileMenu })));
+
+function integrityColor(i: FileRow["integrity"]): string {
+  if (i === "mismatch") return toneColors.danger;
+  if (i === "verified" || i === "recordedBySharePoint") return toneColors.success;
+  return toneColors.neutral;
+}
+
+function integrityIcon(i: FileRow["integrity"]): string {
+  if (i === "verified" || i === "recordedBySharePoint") return "ShieldCheck";
+  if (i === "mismatch") return "Warning";
+  return "Shield";
+}
+
+function GoneLine({ gone, info }: { gone: GoneFiles; info: LocaleInfo }) {
+  const parts = (["replaced", "deletedByCustomer", "removed", "expired"] as const)
+    .filter((k) => gone[k] > 0)
+    .map((k) => plural(s.goneFiles[k], gone[k], formatNumber(gone[k], info)));
+  if (parts.length === 0) return null;
   return (
-    <table className={classes.table}>
-      <caption className={classes.visuallyHidden}>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{s.fileName}</th>
-          <th scope="col" className={classes.num}>
-            {s.fileSize}
-          </th>
-          <th scope="col">{s.uploadedBy}</th>
-          <th scope="col">{s.uploadedOn}</th>
-          <th scope="col">{s.integrity}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {files.map((f) => (
-          <tr key={f.path} data-malware={f.malware ? "true" : undefined}>
-            <td>
-              <span className={classes.fileName}>
-                <FontIcon
-                  iconName={f.malware ? "Warning" : "Page"}
-                  aria-hidden
-                  style={{ color: f.malware ? toneColors.danger : "#605e5c" }}
-                />
-                {f.path}
-              </span>
-            </td>
-            <td className={classes.num}>{formatBytes(f.size, info)}</td>
-            <td>{f.uploadedBy ?? "—"}</td>
-            <td className={classes.nowrap}>{f.uploadedOn ? formatDate(f.uploadedOn, info) : "—"}</td>
-            {f.malware ? (
-              <td>
-                <MalwareWarning description={f.malware.description} />
-              </td>
-            ) : (
-              <td className={classes.nowrap}>
-                <span
-                  style={{
-                    color:
-                      f.integrity === "mismatch" ? toneColors.danger : f.integrity === "verified" ? toneColors.success : toneColors.neutral,
-                  }}
-                >
-                  <FontIcon
-                    iconName={f.integrity === "verified" ? "ShieldCheck" : f.integrity === "mismatch" ? "Warning" : "Shield"}
-                    aria-hidden
-                  />{" "}
-                  {s.integrityText[f.integrity]}
-                </span>
-              </td>
-            )}
+    <p className={classes.small} style={{ margin: "4px 0 0" }} data-gone-files>
+      {s.goneFiles.intro} {parts.join(", ")}.
+    </p>
+  );
+}
+
+function FilesTable(props: {
+  files: readonly FileRow[];
+  gone: GoneFiles;
+  info: LocaleInfo;
+  caption: string;
+  exchangeId: string;
+  busy?: Busy;
+  onFileAction?: (exchangeId: string, file: FileRow, action: FileAction) => void;
+}) {
+  const { files, info, onFileAction } = props;
+  const [menu, setMenu] = useState<{ key: string; target: HTMLElement } | null>(null);
+  if (files.length === 0)
+    return (
+      <>
+        <p className={classes.empty}>{s.noFiles}</p>
+        <GoneLine gone={props.gone} info={info} />
+      </>
+    );
+  const withMenu = !!onFileAction && files.some((f) => f.actions.length > 0);
+  const open = menu ? files.find((f) => f.key === menu.key) : undefined;
+  return (
+    <>
+      <table className={classes.table}>
+        <caption className={classes.visuallyHidden}>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{s.fileName}</th>
+            <th scope="col" className={classes.num}>
+              {s.fileSize}
+            </th>
+            <th scope="col">{s.uploadedBy}</th>
+            <th scope="col">{s.uploadedOn}</th>
+            <th scope="col">{s.integrity}</th>
+            {withMenu ? (
+              <th scope="col" style={{ width: 32 }}>
+                <span className={classes.visuallyHidden}>{s.fileActions}</span>
+              </th>
+            ) : null}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {files.map((f) => {
+            const running = props.busy?.fileKey === f.key && props.busy.exchangeId === props.exchangeId;
+            return (
+              <tr key={f.key} data-malware={f.malware ? "true" : undefined} data-file={f.path} data-new={f.isNew ? "true" : undefined}>
+                <td>
+                  <span className={classes.fileName}>
+                    <FontIcon
+                      iconName={f.malware ? "Warning" : "Page"}
+                      aria-hidden
+                      style={{ color: f.malware ? toneColors.danger : "#605e5c" }}
+                    />
+                    {f.path}
+                    {f.isNew ? (
+                      <span style={badgeStyle("info")} title={s.newBatchHint}>
+                        {s.newBatch}
+                      </span>
+                    ) : null}
+                  </span>
+                  {f.kept ? (
+                    <div className={classes.small} data-file-expiry="kept">
+                      <FontIcon iconName="Lock" aria-hidden /> {s.fileKept}
+                    </div>
+                  ) : f.ownExpiry ? (
+                    <div className={classes.small} data-file-expiry="date">
+                      <FontIcon iconName="Clock" aria-hidden /> {fill(s.fileOwnExpiry, { date: formatLongDate(f.ownExpiry, info) })}
+                    </div>
+                  ) : null}
+                </td>
+                <td className={classes.num}>{formatBytes(f.size, info)}</td>
+                <td style={{ wordBreak: "break-all" }}>{f.uploadedBy ?? "—"}</td>
+                <td className={classes.nowrap}>{f.uploadedOn ? formatDate(f.uploadedOn, info) : "—"}</td>
+                {f.malware ? (
+                  <td>
+                    <MalwareWarning description={f.malware.description} />
+                  </td>
+                ) : (
+                  <td className={classes.nowrap}>
+                    <span
+                      style={{ color: integrityColor(f.integrity) }}
+                      title={f.integrity in s.integrityHint ? s.integrityHint[f.integrity as keyof typeof s.integrityHint] : undefined}
+                    >
+                      <FontIcon iconName={integrityIcon(f.integrity)} aria-hidden /> {s.integrityText[f.integrity]}
+                    </span>
+                  </td>
+                )}
+                {withMenu ? (
+                  <td className={classes.num}>
+                    {f.actions.length > 0 ? (
+                      running ? (
+                        <span style={{ display: "inline-flex", width: 32, height: 26, alignItems: "center", justifyContent: "center" }}>
+                          <Spinner size={SpinnerSize.xSmall} />
+                        </span>
+                      ) : (
+                        <IconButton
+                          iconProps={{ iconName: "More" }}
+                          title={fill(s.moreFor, { name: f.path })}
+                          ariaLabel={fill(s.moreFor, { name: f.path })}
+                          aria-haspopup="menu"
+                          aria-expanded={menu?.key === f.key}
+                          disabled={!!props.busy}
+                          onClick={(e) => setMenu({ key: f.key, target: e.currentTarget as HTMLElement })}
+                          styles={{ root: { width: 32, height: 26 } }}
+                        />
+                      )
+                    ) : null}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <GoneLine gone={props.gone} info={info} />
+      {open && menu && onFileAction ? (
+        <Suspense fallback={null}>
+          <FileMenu
+            target={menu.target}
+            actions={open.actions}
+            onAction={(a) => onFileAction(props.exchangeId, open, a)}
+            onDismiss={() => setMenu(null)}
+          />
+        </Suspense>
+      ) : null}
+    </>
   );
 }
 
@@ -191,6 +290,7 @@ export const ExchangeCard = memo(function ExchangeCard({
   onRevoke,
   onRemove,
   onExpiry,
+  onFileAction,
 }: ExchangeCardProps) {
   const info = useLocaleInfo();
   const titleId = useId();
@@ -237,6 +337,20 @@ export const ExchangeCard = memo(function ExchangeCard({
           </span>
         ) : null}
         <ExpiryLine view={view} info={info} />
+        {view.webUrl && !deleted ? (
+          <span className={classes.metaItem}>
+            <FontIcon iconName="OpenInNewWindow" aria-hidden />
+            <Link
+              href={view.webUrl}
+              target="_blank"
+              rel="noopener noreferrer"
+              aria-label={fill(s.openFolderLabel, { folder: x.folderPath || x.name })}
+              style={{ fontSize: 12 }}
+            >
+              {s.openFolder}
+            </Link>
+          </span>
+        ) : null}
       </div>
       {view.folderMissing ? (
         <MessageBar messageBarType={MessageBarType.error} isMultiline>
@@ -298,7 +412,15 @@ export const ExchangeCard = memo(function ExchangeCard({
                 </span>
               ) : null}
             </h3>
-            <FilesTable files={view.files} info={info} caption={`${s.files}: ${title}`} />
+            <FilesTable
+              files={view.files}
+              gone={view.goneFiles}
+              info={info}
+              caption={`${s.files}: ${title}`}
+              exchangeId={view.id}
+              busy={busy}
+              onFileAction={onFileAction}
+            />
           </div>
           <div>
             <h3 className={classes.sectionTitle}>{s.access}</h3>
@@ -365,7 +487,7 @@ export const ExchangeCard = memo(function ExchangeCard({
           ) : null}
           {can("removeNow") ? (
             <DefaultButton
-              text={s.actions.remove}
+              text={x.direction === ExchangeDirection.filesFromCustomer ? s.actions.closeRequest : s.actions.remove}
               iconProps={{ iconName: "Delete" }}
               disabled={!!busy}
               onClick={() => onRemove(view.id)}

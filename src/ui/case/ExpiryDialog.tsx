@@ -24,6 +24,10 @@ export interface ExpiryDialogProps {
   /** Keep with no expiry is offered only when allowed (the folder has an expiry now). */
   readonly canKeep: boolean;
   readonly folder: string;
+  /** One file in the folder: the dialog is about its own expiry. */
+  readonly file?: string;
+  /** The file has no date of its own: it goes with the folder. */
+  readonly followsFolder?: boolean;
   /** The current expiry; null when kept. */
   readonly expiresOn: Date | null;
   /** The time of day a picked date expires at (the current expiry's, or the folder's creation). */
@@ -69,7 +73,7 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
   const submit = async () => {
     setError(undefined);
     if (mode === "date" && !day) {
-      setError(new ValidationError("expiryInvalid", s.expiryDialog.pickDate, "expiresOn"));
+      setError(new ValidationError("expiryInvalid", props.file ? s.fileExpiryDialog.pickDate : s.expiryDialog.pickDate, "expiresOn"));
       return;
     }
     setSaving(true);
@@ -84,9 +88,23 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
   // The picker offers days up to the one before the limit: any time of day on it stays within
   // MAX_EXPIRY_DAYS of now. The use case enforces the limit in any case.
   const lastDay = new Date(latestExpiry(props.today).getTime() - DAY_MS);
-  const current = props.expiresOn
-    ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
-    : s.expiryDialog.currentKept;
+  const f = s.fileExpiryDialog;
+  const current =
+    props.file && props.followsFolder
+      ? f.currentFolder
+      : props.expiresOn
+        ? fill(s.expiryDialog.currentDate, { date: formatLongDate(props.expiresOn, info) })
+        : s.expiryDialog.currentKept;
+  const title = props.file
+    ? mode === "keep"
+      ? f.titleKeep
+      : f.titleChange
+    : mode === "keep"
+      ? s.expiryDialog.titleKeep
+      : s.expiryDialog.titleChange;
+  const subText = props.file
+    ? fill(f.subtitle, { file: props.file, folder: props.folder, current })
+    : fill(s.expiryDialog.subtitle, { folder: props.folder, current });
   return (
     <Dialog
       hidden={false}
@@ -95,8 +113,8 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
       maxWidth={520}
       dialogContentProps={{
         type: DialogType.normal,
-        title: mode === "keep" ? s.expiryDialog.titleKeep : s.expiryDialog.titleChange,
-        subText: fill(s.expiryDialog.subtitle, { folder: props.folder, current }),
+        title,
+        subText,
         closeButtonAriaLabel: commonStrings.close,
       }}
       modalProps={{ isBlocking: true }}
@@ -114,8 +132,8 @@ export function ExpiryDialog(props: ExpiryDialogProps) {
             }}
             disabled={saving}
             options={[
-              { key: "keep", text: s.expiryDialog.keep },
-              { key: "date", text: s.expiryDialog.date },
+              { key: "keep", text: props.file ? f.keep : s.expiryDialog.keep },
+              { key: "date", text: props.file ? f.date : s.expiryDialog.date },
             ]}
           />
         ) : null}

@@ -52,6 +52,7 @@ function describeGraph(e: CodedError): ErrorDescription {
       howTo: s.errors.inviteRefusedAdmin,
       retryable: false,
     };
+  if (e.code === "malwareDetected") return { kind: "blocked", text: s.errors.malwareDetected, retryable: false };
   if (e.status === 403 || e.code === "accessDenied")
     return { kind: "blocked", text: s.errors.sharePointAccessDenied, howTo: s.errors.sharePointAccessHowTo, retryable: true };
   if (e.status === 401 || e.code === "unauthenticated" || e.code === "signInRequired")

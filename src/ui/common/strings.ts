@@ -35,13 +35,14 @@ export const commonStrings = {
     sharePointAccessHowTo:
       "Open the site in SharePoint and select Request access, or ask the site owner to add you to the support team's group.",
     folderGone: "The folder is no longer in SharePoint. Someone may have moved or deleted it.",
+    malwareDetected: "SharePoint found malware in the file, so it is not downloaded or shared. Remove it from the folder.",
     fileUnreadable:
       "The file could not be read any more: it may have been moved, renamed or changed since you picked it. Pick it again to upload it.",
     libraryNotFound:
       "The document library named in the settings is not on the SharePoint site. An administrator should check the settings.",
     dataverseAccessDenied: "Your security role does not allow this. Ask your administrator for the Case File Exchange role you need.",
     securedColumn:
-      'Dynamics 365 refused the change: a folder\'s expiry decisions are kept in secured columns, and your account is not in the "Case File Exchange Administrators" field security profile.',
+      'Dynamics 365 refused the change: expiry decisions about folders and files are kept in secured columns, and your account is not in the "Case File Exchange Administrators" field security profile.',
     securedColumnHowTo:
       'Ask a System Administrator to add you to it: Settings → Security → Field Security Profiles → "Case File Exchange Administrators" → Users → Add.',
     dataverseNotFound: "The record is no longer in Dynamics 365. Someone may have deleted it; refresh the form.",

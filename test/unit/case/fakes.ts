@@ -5,6 +5,7 @@ import type { CaseAccess, CasePanelData, CaseReads, CaseRecord, ExchangeRecord, 
 import type { CrmGateway, FolderHolder, NoteInput, TimelineTarget } from "../../../src/ports/CrmGateway";
 import type {
   DocumentLibrary,
+  FileRef,
   FolderPermission,
   FolderRef,
   FolderSnapshot,
@@ -165,8 +166,26 @@ export class FakeCrm implements CrmGateway, CaseReads {
       .filter((x) => x.itemId === f.itemId || x.folderPath.toLowerCase() === f.path.toLowerCase())
       .map((exchange) => ({ exchange, caseNumber: this.caseNumbers.get(exchange.caseId) }));
   }
-  async addReceipt(): Promise<FileReceipt> {
-    throw new Error("FakeCrm: addReceipt is not used by the case panel");
+  receipts = new Map<string, FileReceipt>();
+  async addReceipt(input: FileReceipt): Promise<FileReceipt> {
+    this.maybeFail("addReceipt");
+    // A row with this id is already there: as Dataverse's duplicate key, counted as written.
+    if (!this.receipts.has(input.id)) this.receipts.set(input.id, input);
+    this.answer("addReceipt");
+    return input;
+  }
+  /** Users Dataverse lets write the receipts' secured columns (members of the administrators' profile). */
+  securedWriters = new Set(["u-admin"]);
+  /** Who is calling, for the secured columns: the fake's stand-in for the caller's token. */
+  caller = "u-agent";
+  async updateReceipt(id: string, changes: Partial<FileReceipt>): Promise<void> {
+    this.maybeFail("updateReceipt");
+    if (("keptSince" in changes || "expiryOverride" in changes) && !this.securedWriters.has(this.caller))
+      throw Object.assign(new Error("The user doesn't have AttributePrivilegeUpdate"), { name: "DataverseError", code: "securedColumn", status: 403 });
+    const seen = this.receipts.get(id);
+    if (!seen) throw Object.assign(new Error("Not found"), { name: "DataverseError", code: "notFound", status: 404 });
+    this.receipts.set(id, { ...seen, ...changes });
+    this.answer("updateReceipt");
   }
   async addNote(target: TimelineTarget, note: NoteInput, id: string): Promise<boolean> {
     this.calls.push("addNote");
@@ -273,6 +292,28 @@ export class FakeLibrary implements DocumentLibrary {
     this.calls.push("deleteFolder");
     this.deleted.push({ path: f.path, permanent: options.permanent });
     this.folders.delete(f.path);
+  }
+  /** Files removed one by one, by item id. */
+  deletedFiles: Array<{ itemId: string; permanent: boolean }> = [];
+  async downloadAddress(file: FileRef): Promise<string> {
+    this.step("downloadAddress");
+    const found = [...this.files.values()].flat().find((f) => f.itemId === file.itemId);
+    if (!found) throw Object.assign(new Error("Item not found"), { name: "GraphError", code: "itemNotFound", status: 404 });
+    if (found.malware) throw Object.assign(new Error("Malware detected"), { name: "GraphError", code: "malwareDetected", status: 403 });
+    return `https://contoso.sharepoint.com/sites/cases/_layouts/15/download.aspx?UniqueId=${file.itemId}&tempauth=t`;
+  }
+  async deleteFile(file: FileRef, options: { permanent: boolean }): Promise<void> {
+    this.step("deleteFile");
+    // A file already gone is not an error (the adapter ignores the 404).
+    for (const [path, list] of this.files) {
+      if (!list.some((f) => f.itemId === file.itemId)) continue;
+      this.files.set(
+        path,
+        list.filter((f) => f.itemId !== file.itemId),
+      );
+      this.deletedFiles.push({ itemId: file.itemId, permanent: options.permanent });
+    }
+    this.answer("deleteFile");
   }
 }
 

@@ -122,6 +122,7 @@ export class FakeCrm implements CrmGateway, TicketGateway {
   }
   addRecipient = notImplemented("addRecipient") as unknown as (input: Recipient) => Promise<Recipient>;
   updateRecipient = notImplemented("updateRecipient") as unknown as () => Promise<void>;
+  updateReceipt = notImplemented("updateReceipt") as unknown as () => Promise<void>;
   async addReceipt(input: FileReceipt): Promise<FileReceipt> {
     this.enter("addReceipt");
     if (!this.receipts.some((r) => r.id === input.id)) this.receipts.push(input);
@@ -227,6 +228,8 @@ export class FakeLibrary implements DocumentLibrary {
   listPermissions = notImplemented("listPermissions") as unknown as DocumentLibrary["listPermissions"];
   removePermission = notImplemented("removePermission") as unknown as DocumentLibrary["removePermission"];
   deleteFolder = notImplemented("deleteFolder") as unknown as DocumentLibrary["deleteFolder"];
+  downloadAddress = notImplemented("downloadAddress") as unknown as DocumentLibrary["downloadAddress"];
+  deleteFile = notImplemented("deleteFile") as unknown as DocumentLibrary["deleteFile"];
 }
 
 /** A hash stand-in: deterministic per content length, enough to tell equal from different. */
