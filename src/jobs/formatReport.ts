@@ -1,7 +1,9 @@
+import type { ArrivalsReport } from "../app/checkArrivals";
 import type { SweepReport } from "../app/sweepExpired";
+import { arrivalsLine } from "./formatArrivalsReport";
 
 /** The report as a few plain lines for a terminal or a scheduler's log. */
-export function formatReport(report: SweepReport): string {
+export function formatReport(report: SweepReport & { readonly arrivals?: ArrivalsReport }): string {
   const c = report.counts;
   const would = report.dryRun ? "would be " : "";
   const lines = [
@@ -10,6 +12,7 @@ export function formatReport(report: SweepReport): string {
     `  deleted:  ${c.deleted} of ${c.expired} expired folder(s) ${would}deleted; ${c.permissionsRevoked} permission(s) and ${c.recipientsRevoked} recipient(s) revoked first`,
     `  kept:     ${c.kept} exchange(s) kept with no expiry (never touched)`,
     `  orphans:  ${c.orphans} folder(s) with no exchange record, ${c.orphansDeleted} deleted; ${c.unrecognised} folder(s) not named like a case (never deleted)`,
+    ...(report.arrivals ? [arrivalsLine(report.arrivals)] : []),
     `  failures: ${c.failures}${c.failures ? " (retried on the next run)" : ""}`,
   ];
   for (const o of report.orphans)
