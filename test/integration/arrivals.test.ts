@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
 import type { ArrivalRunReport } from "../../src/jobs/createRetentionJob";
 import { createRetentionJob } from "../../src/jobs/createRetentionJob";
 import { appOnlyTokens } from "../../src/jobs/appOnlyTokens";
@@ -11,6 +12,7 @@ import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 jest.setTimeout(240_000);
 
+const root = resolve(__dirname, "../..");
 let sb: TestSandbox;
 type Row = Record<string, unknown>;
 
@@ -380,4 +382,44 @@ test("files in a folder whose request was removed (deleted at expiry) are not re
   expect(report.counts).toMatchObject({ batches: 0, failures: 0 });
   expect(await receipts()).toEqual([]);
   expect(await arrivalNotes(caseId)).toEqual([]);
+});
+
+test("the sandbox's clock sweep runs the check before the retention sweep; `cfx-retention --arrivals-only` runs only the check and records no run", async () => {
+  const guest = await guestSession();
+  await guest.upload("before-sweep.txt", "seen by the daily run");
+  const swept = (await control("POST", "/_sandbox/clock", { advanceDays: 0 })) as {
+    result: { arrivals: ArrivalRunReport; failures: unknown[] };
+  };
+  expect(swept.result.arrivals.counts).toMatchObject({ batches: 1, files: 1, failures: 0 });
+  expect(swept.result.failures).toEqual([]);
+
+  await guest.upload("by-hand.txt", "seen by the command line");
+  const runsBefore = await rows(`cfx_jobruns?$select=cfx_jobrunid&$filter=cfx_host eq ${JobHost.cli}`);
+  const identity = join(sb.dataDir, "identity");
+  const now = ((await control("GET", "/_sandbox/clock")) as { now: string }).now;
+  const child = spawn(process.execPath, [join(root, "src/jobs/bin/cfx-retention.cjs"), "--arrivals-only", "--json", "--now", now], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      NODE_TLS_REJECT_UNAUTHORIZED: "0",
+      NODE_NO_WARNINGS: "1",
+      CFX_DATAVERSE_URL: sb.origins.app,
+      CFX_TENANT_ID: tenantId,
+      CFX_CLIENT_ID: retentionJobClientId,
+      CFX_AUTHORITY: `${sb.origins.app}/identity`,
+      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
+      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+  expect(code).toBe(0);
+  const report = JSON.parse(stdout) as ArrivalRunReport;
+  expect(report.counts).toMatchObject({ batches: 1, files: 1, failures: 0 });
+  expect(report.requests.graph).toBeGreaterThan(0);
+  expect(await rows(`cfx_jobruns?$select=cfx_jobrunid&$filter=cfx_host eq ${JobHost.cli}`)).toHaveLength(runsBefore.length);
+  expect(await arrivalNotes(caseId)).toHaveLength(2);
 });
