@@ -26,6 +26,7 @@ interface LoggedRequest {
   readonly origin: string;
   readonly path: string;
   readonly status: number;
+  readonly ms: number;
 }
 
 /** Runs `tasks` with at most `n` at a time. */
@@ -135,12 +136,19 @@ async function check(sb: TestSandbox, label: string) {
     graph: {
       requests: graph.length,
       deltaPages: graph.filter((r) => r.path.includes("/root/delta")).length,
+      // Time the sandbox spent answering (it evaluates OData over every row, unlike Dataverse's indexes).
+      serverMs: Math.round(graph.reduce((n, r) => n + r.ms, 0)),
     },
     dataverse: {
       requests: dataverse.length,
       reads: dataverse.filter((r) => r.method === "GET").length,
       writes: dataverse.filter((r) => r.method !== "GET").length,
       batchRequests: dataverse.filter((r) => r.path.endsWith("$batch")).length,
+      serverMs: Math.round(dataverse.reduce((n, r) => n + r.ms, 0)),
+      slowest: [...dataverse]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 3)
+        .map((r) => `${r.method} ${decodeURIComponent(r.path).slice(0, 120)} ${Math.round(r.ms)} ms`),
     },
   };
 }

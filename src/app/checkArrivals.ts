@@ -170,11 +170,16 @@ export async function checkArrivals(ports: ArrivalPorts, clock: Clock, options: 
   // A receipt's content key: the one its id was derived from when the feed lists the same state of
   // the file (Dataverse keeps times to the second, so a key from the stored time would not match).
   const keyOf = new Map<string, string>();
+  const hashless = new Map<string, StoredReceipt[]>();
+  for (const r of receiptsById.values()) if (r.itemId && !r.quickXorHash) hashless.set(r.itemId, [...(hashless.get(r.itemId) ?? []), r]);
   for (const item of set.items) {
     if (item.kind !== "file") continue;
     const key = contentKeyOf(item);
     const id = arrivalReceiptId(item.itemId, key);
     if (receiptsById.has(id)) keyOf.set(id, key);
+    // A file receipted before SharePoint had computed its hash, listed again now with one and the
+    // same size: the same content, not a replacement.
+    for (const r of hashless.get(item.itemId) ?? []) if (r.size === item.size && !keyOf.has(r.id)) keyOf.set(r.id, key);
   }
   const knownReceipts: KnownReceipt[] = [...receiptsById.values()]
     .filter((r) => r.itemId && open.has(r.exchangeId))

@@ -243,3 +243,20 @@ describe("--arrivals-only", () => {
     expect(text).toContain("moved on by another run first");
   });
 });
+
+test("a file receipted before SharePoint computed its hash is not reported again when the hash appears", async () => {
+  const records = new FakeRecords();
+  records.receipts.set("55555555-5555-4555-8555-555555555555", {
+    id: "55555555-5555-4555-8555-555555555555",
+    exchangeId: exchange.id,
+    itemId: "A",
+    name: "a.log",
+    size: 10,
+    batchId: "BATCH-0",
+    status: FileStatus.inFolder,
+    reportedOn: now,
+  });
+  const report = await checkArrivals({ changes: changes([file("A", "a.log")]), records }, clock, { settings });
+  expect(report.counts).toMatchObject({ batches: 0, replaced: 0 });
+  expect(records.writes).toEqual([]);
+});
