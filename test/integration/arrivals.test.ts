@@ -423,3 +423,25 @@ test("the sandbox's clock sweep runs the check before the retention sweep; `cfx-
   expect(await rows(`cfx_jobruns?$select=cfx_jobrunid&$filter=cfx_host eq ${JobHost.cli}`)).toHaveLength(runsBefore.length);
   expect(await arrivalNotes(caseId)).toHaveLength(2);
 });
+
+test("the answer to moving the cursor on is lost: the repeat meets the check's own new version, and the check still tells, once", async () => {
+  const guest = await guestSession();
+  await guest.upload("lost-answer.txt", "did it move?");
+  let lost = 0;
+  const statuses: number[] = [];
+  const losing: FetchLike = async (url, init) => {
+    const response = await fetch(url, init);
+    if (/cfx_librarycursors\(/.test(url) && init.method === "PATCH") statuses.push(response.status);
+    if (/cfx_librarycursors\(/.test(url) && init.method === "PATCH" && lost++ === 0) {
+      // Dataverse moved the row on; the answer never came back.
+      throw new TypeError("fetch failed");
+    }
+    return response;
+  };
+  const report = await (await job(losing)).check();
+  // The repeat was refused as a changed version (412): the row named this check, so it counts as its own.
+  expect(statuses).toEqual([204, 412]);
+  expect(report).toMatchObject({ cursor: "advanced", counts: { batches: 1, files: 1, failures: 0 } });
+  expect(await arrivalNotes(caseId)).toHaveLength(1);
+  expect(await notifications()).toHaveLength(1);
+});
