@@ -14,25 +14,26 @@ import { signJwt, type SandboxTokenService } from "./identity/tokens";
 import { tenantId } from "./seed/people";
 
 const DAY_MS = 24 * 3600 * 1000;
+/** The arrival check's own timer, as the Functions app's default schedule. */
+const ARRIVALS_MS = 15 * 60 * 1000;
 
 /**
- * The retention job inside the sandbox: `POST /_sandbox/clock` runs it after moving the clock
- * (unless `sweep: false`), and a timer runs it once a day while the sandbox is up. It is the same
- * job as the CLI and the Functions timer (createRetentionJob over real HTTP to the sandbox's own
- * origins), deciding by the sandbox clock. Register with `registerRetention(app, ctx)`.
+ * The retention job inside the sandbox: `POST /_sandbox/clock` runs it (the arrival check, then
+ * the sweep) after moving the clock (unless `sweep: false`), and a timer runs it once a day while
+ * the sandbox is up. `POST /_sandbox/arrivals` runs only the arrival check, and a timer runs that
+ * every 15 minutes. It is the same job as the CLI and the Functions timers (createRetentionJob over
+ * real HTTP to the sandbox's own origins), deciding by the sandbox clock. Register with
+ * `registerRetention(app, ctx)`.
  */
 export async function registerRetention(app: FastifyInstance, ctx: SandboxContext): Promise<void> {
   const { cert } = await loadOrCreateCertificate(ctx.dataDir);
   const fetch = trustingFetch(cert);
   const tokens = appTokens(ctx);
   let running: Promise<unknown> | undefined;
-  const sweep = async (c: SandboxContext) => {
-    // One sweep at a time: a clock jump during the daily run waits for it.
+  /** One run at a time (a clock jump during the daily run waits for it; the cursor would refuse the second anyway). */
+  const serialised = async <T>(work: () => Promise<T>): Promise<T> => {
     while (running) await running.catch(() => undefined);
-    const run = (async () => {
-      const job = await createRetentionJob({ dataverseUrl: c.origins.app, tokens, fetch, host: JobHost.sandbox });
-      return job.run({ clock: c.clock });
-    })();
+    const run = work();
     running = run;
     try {
       return await run;
@@ -40,13 +41,30 @@ export async function registerRetention(app: FastifyInstance, ctx: SandboxContex
       running = undefined;
     }
   };
+  const job = (c: SandboxContext) => createRetentionJob({ dataverseUrl: c.origins.app, tokens, fetch, host: JobHost.sandbox });
+  const sweep = (c: SandboxContext) => serialised(async () => (await job(c)).run({ clock: c.clock }));
+  const arrivals = (c: SandboxContext) => serialised(async () => (await job(c)).checkArrivals({ clock: c.clock }));
   setSweep(sweep);
+  app.post("/_sandbox/arrivals", async (_req, reply) => {
+    try {
+      return await arrivals(ctx);
+    } catch (e) {
+      return reply
+        .code(500)
+        .send({ error: { code: "arrivalCheckFailed", message: `The arrival check could not run: ${(e as Error).message}` } });
+    }
+  });
   const timer = setInterval(() => {
     sweep(ctx).catch((e: unknown) => app.log.error(e, "The daily retention sweep failed."));
   }, DAY_MS);
+  const arrivalsTimer = setInterval(() => {
+    arrivals(ctx).catch((e: unknown) => app.log.error(e, "The arrival check failed."));
+  }, ARRIVALS_MS);
   timer.unref();
+  arrivalsTimer.unref();
   app.addHook("onClose", async () => {
     clearInterval(timer);
+    clearInterval(arrivalsTimer);
     setSweep(undefined);
   });
 }

@@ -230,7 +230,8 @@ export async function runRetentionBench(): Promise<object> {
         listPagesTrackFolders: [a, b, c].every((r) => r.graph.listPages <= r.graph.expectedListPages),
         batchesTrackExpired: [a, b].every((r) => r.graph.batchEnvelopes <= r.graph.expectedBatchEnvelopesAtMost),
         dataverseWritesTrackBatches: [a, b, c].every(
-          (r) => r.dataverse.batchRequests <= r.dataverse.expectedBatchRequestsAtMost && r.dataverse.singleWrites <= 1,
+          // Single writes: the orphan report note when its list changed, and the arrival check's cursor.
+          (r) => r.dataverse.batchRequests <= r.dataverse.expectedBatchRequestsAtMost && r.dataverse.singleWrites <= 2,
         ),
         graphRequestsPerFolder: [a, b, c].map((r) => +(r.graph.requests / r.folders).toFixed(4)),
         dataverseRequestsPerFolder: [a, b, c].map((r) => +(r.dataverse.requests / r.folders).toFixed(4)),

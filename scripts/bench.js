@@ -5,6 +5,7 @@
 //   upload         chunked upload throughput vs one plain PUT of the same bytes, peak memory
 //   panel-upload   a 1 GiB upload through the panel's dialog in Chromium vs one plain PUT
 //   retention      requests and time for 10,000 folders
+//   arrivals       the arrival check over 10,000 upload folders with 20 new files: requests and time
 //   faults         the seeds' journeys in Chromium under faults, FAULT_ROUNDS rounds (default 5)
 // Run one part with `npm run bench -- bundles upload`.
 const fs = require("node:fs");
@@ -136,6 +137,7 @@ const parts = {
   upload: () => part("upload", "bench-upload.ts", "runUploadBench"),
   "panel-upload": () => part("panel-upload", "bench-panel-upload.ts", "runPanelUploadBench"),
   retention: () => part("retention", "bench-retention.ts", "runRetentionBench"),
+  arrivals: () => part("arrivals", "bench-arrivals.ts", "runArrivalsBench"),
   faults: async () => faults(),
 };
 

@@ -3,7 +3,7 @@ import { systemClock } from "../ports/Clock";
 import type { FolderAddress } from "../ports/FolderInventory";
 import type { RetentionExchange, RetentionRecords, RetentionWrite, RetentionWriteOutcome } from "../ports/RetentionRecords";
 
-export type SweepStep = "query" | "warn" | "revoke" | "delete" | "record" | "orphans" | "files" | "closedCase";
+export type SweepStep = "query" | "warn" | "revoke" | "delete" | "record" | "orphans" | "files" | "closedCase" | "arrivals";
 
 export interface SweepFailure {
   readonly step: SweepStep;

@@ -28,11 +28,11 @@ const JOB = "retention";
  * cannot be written, the report gains a failure saying so (and the dashboard will say the job is
  * overdue if that lasts).
  */
-export async function recordJobRun(log: JobRunLog, run: () => Promise<SweepReport>, options: RecordJobRunOptions): Promise<SweepReport> {
+export async function recordJobRun<R extends SweepReport>(log: JobRunLog, run: () => Promise<R>, options: RecordJobRunOptions): Promise<R> {
   const wall = options.wallClock ?? systemClock;
   const startedAt = wall.now();
   const startedOn = options.clock.now();
-  let report: SweepReport | undefined;
+  let report: R | undefined;
   let stoppedBy: unknown;
   try {
     report = await run();

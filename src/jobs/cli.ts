@@ -2,17 +2,25 @@ import type { Clock } from "../ports/Clock";
 import { appOnlyTokens } from "./appOnlyTokens";
 import { createRetentionJob, type CreateRetentionJobOptions } from "./createRetentionJob";
 import { ExitCode, exitCodeFor } from "./exitCodes";
+import { formatArrivalsReport } from "./formatArrivalsReport";
 import { formatEndAllAccessReport } from "./formatEndAllAccessReport";
 import { formatReport } from "./formatReport";
 import { readJobConfig, type Env } from "./jobConfig";
 import { JobHost } from "../model/choices";
 
 const USAGE = `Usage: cfx-retention [--dry-run] [--now <ISO date-time>] [--max-minutes <n>] [--json] [--verbose]
+       cfx-retention --arrivals-only [--dry-run] [--now <ISO date-time>] [--json] [--verbose]
        cfx-retention --end-all-access [--dry-run] [--max-minutes <n>] [--json] [--verbose]
 
-Warns the owners of cases whose folders are about to expire, revokes access to and deletes expired
-folders, and reports orphan folders (deleting them only when the orphan setting is on), as
-docs/retention.md describes.
+Reports the files customers put into their upload folders to the agents who requested them (the
+arrival check), then warns the owners of cases whose folders are about to expire, revokes access to
+and deletes expired folders, and reports orphan folders (deleting them only when the orphan setting
+is on), as docs/retention.md describes.
+
+With --arrivals-only, only the arrival check runs (docs/retention.md, "Files from the customer"):
+each batch of new files gets receipts, a note on the case, a notification to the agent (and an
+e-mail with cfx_ArrivalEmail on), and the request moves to files received. It is not recorded as a
+run of the retention job.
 
 With --end-all-access, before the solution is removed (docs/deploy.md, "Removing the solution"):
 for every exchange not deleted, removes every direct permission on its folder, marks its recipients
@@ -20,6 +28,7 @@ revoked, sets its stage to revoked and notes it on the exchange and the case; th
 direct permissions of every folder under the two roots that no exchange records. Deletes nothing.
 A second run finds nothing to do.
 
+  --arrivals-only    only the arrival check (see above)
   --end-all-access   end every guest's access (see above) instead of the retention sweep
   --dry-run          decide and report, change nothing
   --now <instant>    decide as of this instant instead of the machine's clock (e.g. 2027-01-01T00:00:00Z)
@@ -41,6 +50,7 @@ export interface CliArgs {
   readonly verbose: boolean;
   readonly help: boolean;
   readonly endAllAccess: boolean;
+  readonly arrivalsOnly: boolean;
 }
 
 /** Parses the command line; throws an Error whose message is for the user. */
@@ -51,6 +61,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     verbose: false,
     help: false,
     endAllAccess: false,
+    arrivalsOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -70,6 +81,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case "--end-all-access":
         args.endAllAccess = true;
+        break;
+      case "--arrivals-only":
+        args.arrivalsOnly = true;
         break;
       case "--verbose":
       case "-v":
@@ -97,6 +111,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         throw new Error(`Unknown option ${a}.`);
     }
   }
+  if (args.arrivalsOnly && args.endAllAccess) throw new Error("--arrivals-only and --end-all-access cannot be combined.");
   return args;
 }
 
@@ -147,6 +162,11 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo): Prom
   const deadline = job.maxMinutes ? new Date(started.getTime() + job.maxMinutes * 60_000) : undefined;
   const options = { clock, dryRun: args.dryRun, deadline, log };
   try {
+    if (args.arrivalsOnly) {
+      const report = await job.job.checkArrivals(options);
+      io.out(args.json ? JSON.stringify(report, null, 2) : formatArrivalsReport(report));
+      return exitCodeFor({ failures: report.failures, complete: true });
+    }
     if (args.endAllAccess) {
       const report = await job.job.endAllAccess(options);
       io.out(args.json ? JSON.stringify(report, null, 2) : formatEndAllAccessReport(report));

@@ -1,3 +1,4 @@
+import { DataverseArrivalRecords } from "../adapters/dataverse/DataverseArrivalRecords";
 import { DataverseClient } from "../adapters/dataverse/DataverseClient";
 import { DataverseJobRuns } from "../adapters/dataverse/DataverseJobRuns";
 import { DataverseRetentionRecords } from "../adapters/dataverse/DataverseRetentionRecords";
@@ -5,7 +6,9 @@ import { createGraph } from "../adapters/graph/createGraph";
 import { GraphClient } from "../adapters/graph/GraphClient";
 import { GraphDocumentLibrary } from "../adapters/graph/GraphDocumentLibrary";
 import { GraphFolderInventory } from "../adapters/graph/GraphFolderInventory";
+import { GraphLibraryChanges } from "../adapters/graph/GraphLibraryChanges";
 import type { FetchLike } from "../adapters/graph/retryPolicy";
+import { checkArrivals, type ArrivalsReport } from "../app/checkArrivals";
 import { endAllAccess, type EndAllAccessReport } from "../app/endAllAccess";
 import { recordJobRun } from "../app/recordJobRun";
 import { sweepExpired, type SweepReport } from "../app/sweepExpired";
@@ -48,10 +51,23 @@ export interface RunRetentionOptions {
   readonly log?: (line: string) => void;
 }
 
+/** The arrival check's report with the requests it made (Dataverse and Graph, retries included). */
+export type ArrivalRunReport = ArrivalsReport & { readonly requests: { readonly dataverse: number; readonly graph: number } };
+
+/** A retention run: the arrival check first, then the sweep; the check's failures count among the run's. */
+export type RetentionRunReport = SweepReport & { readonly arrivals?: ArrivalRunReport };
+
 /** The job wired to Dataverse and Graph: what the CLI, the Functions timer and the sandbox run. */
 export interface RetentionJob {
   readonly settings: Settings;
-  run(options: RunRetentionOptions): Promise<SweepReport>;
+  /** The arrival check, then the retention sweep, recorded as one run (a dry run records nothing). */
+  run(options: RunRetentionOptions): Promise<RetentionRunReport>;
+  /**
+   * Only the arrival check (`cfx-retention --arrivals-only`, its own Functions timer, the sandbox's
+   * `/_sandbox/arrivals`). Not recorded as a run of the retention job: a check every 15 minutes
+   * would otherwise keep the dashboard's "last successful run" fresh while the sweep itself failed.
+   */
+  checkArrivals(options: RunRetentionOptions): Promise<ArrivalRunReport>;
   /** Ends every guest's access before the solution is removed (`cfx-retention --end-all-access`). */
   endAllAccess(options: RunRetentionOptions): Promise<EndAllAccessReport>;
 }
@@ -63,15 +79,21 @@ const SETTINGS_QUERY =
 /** Reads the product's settings (environment variables: current value, else default) and wires the adapters. */
 export async function createRetentionJob(options: CreateRetentionJobOptions): Promise<RetentionJob> {
   const baseFetch: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
+  // Requests per API since the last reset, for the arrival check's report.
+  const requests = { dataverse: 0, graph: 0 };
   const dataverse = new DataverseClient({
     orgUrl: options.dataverseUrl,
     tokens: options.tokens,
     fetch: baseFetch,
-    onResponse: (r) => options.onRequest?.({ api: "dataverse", ...r }),
+    onResponse: (r) => {
+      requests.dataverse++;
+      options.onRequest?.({ api: "dataverse", ...r });
+    },
   });
   const settings = options.settings ?? (await loadSettings(dataverse));
   const countingFetch: FetchLike = async (url, init) => {
     const response = await baseFetch(url, init);
+    requests.graph++;
     options.onRequest?.({ api: "graph", method: init.method ?? "GET", url, status: response.status });
     return response;
   };
@@ -90,14 +112,30 @@ export async function createRetentionJob(options: CreateRetentionJobOptions): Pr
     folders: new GraphFolderInventory({ graph, library }),
   };
   const runs = new DataverseJobRuns(dataverse);
+  const arrivalPorts = {
+    changes: new GraphLibraryChanges({ graph, library }),
+    records: new DataverseArrivalRecords(dataverse, { pageSize: 5000 }),
+  };
+  const arrivals = async (run: RunRetentionOptions): Promise<ArrivalRunReport> => {
+    const before = { ...requests };
+    const report = await checkArrivals(arrivalPorts, run.clock, { settings, dryRun: run.dryRun, log: run.log });
+    return { ...report, requests: { dataverse: requests.dataverse - before.dataverse, graph: requests.graph - before.graph } };
+  };
   return {
     settings,
     run: (run) => {
-      const sweep = () => sweepExpired(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log });
+      const both = async (): Promise<RetentionRunReport> => {
+        // Files that arrived are reported before the sweep, which may delete their folder.
+        const found = await arrivals(run);
+        const swept = await sweepExpired(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log });
+        const failures = [...found.failures, ...swept.failures];
+        return { ...swept, arrivals: found, failures, counts: { ...swept.counts, failures: failures.length } };
+      };
       // A dry run changes nothing, its record included.
-      if (run.dryRun) return sweep();
-      return recordJobRun(runs, sweep, { host: options.host, hostLabel: hostLabels[options.host], clock: run.clock, log: run.log });
+      if (run.dryRun) return both();
+      return recordJobRun(runs, both, { host: options.host, hostLabel: hostLabels[options.host], clock: run.clock, log: run.log });
     },
+    checkArrivals: arrivals,
     endAllAccess: (run) => endAllAccess(ports, run.clock, { settings, dryRun: run.dryRun, deadline: run.deadline, log: run.log }),
   };
 }

@@ -1,7 +1,9 @@
+import type { ArrivalsReport } from "../app/checkArrivals";
 import type { SweepReport } from "../app/sweepExpired";
+import { arrivalsLine } from "./formatArrivalsReport";
 
 /** The report as a few plain lines for a terminal or a scheduler's log. */
-export function formatReport(report: SweepReport): string {
+export function formatReport(report: SweepReport & { readonly arrivals?: ArrivalsReport }): string {
   const c = report.counts;
   const would = report.dryRun ? "would be " : "";
   const lines = [
@@ -12,6 +14,7 @@ export function formatReport(report: SweepReport): string {
     `  files:    ${c.filesDeleted} file(s) ${would}deleted on their own date; ${c.filesKept} kept file(s) left in expired folders`,
     `  closed:   ${c.closedCasesSeen} exchange(s) of cases seen closed, ${c.closedCasesReopened} of reopened cases; customers' access ${report.dryRun ? "would end" : "ended"} on ${c.accessEndedCaseClosed}`,
     `  orphans:  ${c.orphans} folder(s) with no exchange record, ${c.orphansDeleted} deleted; ${c.unrecognised} folder(s) not named like a case (never deleted)`,
+    ...(report.arrivals ? [arrivalsLine(report.arrivals)] : []),
     `  failures: ${c.failures}${c.failures ? " (retried on the next run)" : ""}`,
   ];
   for (const o of report.orphans)

@@ -7,7 +7,7 @@ import { JobHost } from "../model/choices";
 
 /** Builds the job from the app settings (the real wiring; tests pass their own). */
 export type JobFactory = (env: Env) => Promise<{
-  readonly job: Pick<RetentionJob, "run"> & Partial<Pick<RetentionJob, "endAllAccess">>;
+  readonly job: Pick<RetentionJob, "run"> & Partial<Pick<RetentionJob, "endAllAccess" | "checkArrivals">>;
   readonly maxMinutes?: number;
   /** CFX_RETENTION_END_ALL_ACCESS: end every guest's access instead of sweeping. */
   readonly endAllAccess?: boolean;
@@ -49,9 +49,38 @@ export function retentionTimer(factory: JobFactory = realJob, env: Env = process
   };
 }
 
+/**
+ * The arrival check on its own timer, more often than the daily sweep: the agent hears of the
+ * customer's files within minutes. The report is logged as one JSON line; a check that cannot
+ * start throws, so the invocation shows as failed. Not recorded as a run of the retention job.
+ */
+export function arrivalsTimer(factory: JobFactory = realJob, env: Env = process.env) {
+  return async (_timer: Timer, context: InvocationContext): Promise<void> => {
+    const { job } = await factory(env);
+    if (!job.checkArrivals) throw new Error("This job cannot check for arrivals.");
+    const report = await job.checkArrivals({ clock: { now: () => new Date() }, log: (line: string) => context.debug(line) });
+    const line = JSON.stringify({ event: "cfx-arrivals-report", ...report });
+    if (report.failures.length === 0) context.log(line);
+    else context.warn(line);
+  };
+}
+
+/** The arrival check's schedule: the app setting CFX_ARRIVALS_SCHEDULE (NCRONTAB with seconds), else every 15 minutes. */
+export function arrivalsSchedule(env: Env = process.env): string {
+  return env.CFX_ARRIVALS_SCHEDULE?.trim() || "0 */15 * * * *";
+}
+
 app.timer("cfxRetention", {
   // NCRONTAB with seconds; daily at 02:15 UTC unless the app setting says otherwise.
   schedule: process.env.CFX_RETENTION_SCHEDULE ?? "0 15 2 * * *",
   runOnStartup: false,
   handler: retentionTimer(),
+});
+
+app.timer("cfxArrivals", {
+  // A timer's schedule is read when the Functions host starts, so it is an app setting, not a
+  // Dataverse one: changing it restarts the app, as changing any app setting does.
+  schedule: arrivalsSchedule(),
+  runOnStartup: false,
+  handler: arrivalsTimer(),
 });

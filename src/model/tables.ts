@@ -424,6 +424,15 @@ export const fileReceipt: TableDef = {
       dateFormat: "datetime",
     },
     {
+      logicalName: "cfx_reportedon",
+      schemaName: "cfx_ReportedOn",
+      type: "datetime",
+      displayName: "Reported On",
+      description:
+        "When the arrival check was done with this file: its batch noted on the case and the agent told (or the folder gone, so nobody to tell). Empty while the file is recorded but not yet reported, so that a check stopped in between reports it next time.",
+      dateFormat: "datetime",
+    },
+    {
       logicalName: "cfx_keptsince",
       schemaName: "cfx_KeptSince",
       type: "datetime",
@@ -438,7 +447,8 @@ export const fileReceipt: TableDef = {
       schemaName: "cfx_ExpiryOverride",
       type: "datetime",
       displayName: "Expiry Set by Administrator",
-      description: "This one file's own expiry, set by an administrator; the retention job deletes the file then, not with its folder. Secured.",
+      description:
+        "This one file's own expiry, set by an administrator; the retention job deletes the file then, not with its folder. Secured.",
       dateFormat: "datetime",
       secured: true,
     },
@@ -531,7 +541,13 @@ export const libraryCursor: TableDef = {
   auditEnabled: false,
   systemTable: false,
   columns: [
-    { logicalName: "cfx_librarycursorid", schemaName: "cfx_LibraryCursorId", type: "primarykey", displayName: "Library Change Link", system: true },
+    {
+      logicalName: "cfx_librarycursorid",
+      schemaName: "cfx_LibraryCursorId",
+      type: "primarykey",
+      displayName: "Library Change Link",
+      system: true,
+    },
     {
       logicalName: "cfx_name",
       schemaName: "cfx_Name",
@@ -556,6 +572,15 @@ export const libraryCursor: TableDef = {
       displayName: "Advanced On",
       description: "When a run last moved the link on (a delta link expires after about 30 days unused).",
       dateFormat: "datetime",
+    },
+    {
+      logicalName: "cfx_runid",
+      schemaName: "cfx_RunId",
+      type: "string",
+      displayName: "Advanced By Run",
+      description:
+        "The run that last moved the link on: a run whose answer was lost recognises its own write by it, rather than taking it for another run's.",
+      maxLength: 100,
     },
     .../*#__PURE__*/ standardColumns("cfx_librarycursor"),
   ],

@@ -64,7 +64,7 @@ describe("the retention job's Azure Functions package", () => {
     expect(Object.keys(zip.files).sort()).toEqual(["dist/index.js", "host.json", "package.json"]);
   });
 
-  it("registers the daily timer and runs a sweep against the sandbox from the zip alone (no node_modules)", async () => {
+  it("registers the daily timer and the arrival check's, and runs a sweep against the sandbox from the zip alone (no node_modules)", async () => {
     const identity = join(sb.dataDir, "identity");
     const child = spawn(process.execPath, ["fire.js"], {
       cwd: dir,
@@ -93,9 +93,14 @@ describe("the retention job's Azure Functions package", () => {
       lines: { level: string; text: string }[];
     };
     expect(out.model).toBe("@azure/functions");
-    expect(out.functions).toHaveLength(1);
+    expect(out.functions).toHaveLength(2);
     expect(out.functions[0].name).toBe("cfxRetention");
     expect(Object.values(out.functions[0].bindings)).toEqual([expect.objectContaining({ type: "timerTrigger", schedule: "0 15 2 * * *" })]);
+    // The arrival check's own timer: every 15 minutes unless CFX_ARRIVALS_SCHEDULE says otherwise.
+    expect(out.functions[1].name).toBe("cfxArrivals");
+    expect(Object.values(out.functions[1].bindings)).toEqual([
+      expect.objectContaining({ type: "timerTrigger", schedule: "0 */15 * * * *" }),
+    ]);
     const reports = out.lines.filter((l) => l.text.includes('"event":"cfx-retention-report"'));
     expect(reports).toHaveLength(1);
     const report = JSON.parse(reports[0].text) as { complete: boolean; counts: Record<string, number>; failures: unknown[] };

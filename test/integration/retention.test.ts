@@ -196,7 +196,7 @@ test("a folder created today is warned once, kept after 29 days, deleted after 3
   expect((await dv(`cfx_fileexchanges(${kept.cfx_fileexchangeid})?$select=cfx_stage`)).cfx_stage).not.toBe(ExchangeStage.deleted);
 });
 
-test("twice in a row: the second run changes nothing (it only reads), and records itself", async () => {
+test("twice in a row: the second run changes nothing but the arrival check's cursor, and records itself", async () => {
   await advanceDays(31);
   const first = await runCli();
   expect(first.code).toBe(0);
@@ -213,8 +213,12 @@ test("twice in a row: the second run changes nothing (it only reads), and record
   const api = log.filter((r) => r.path.startsWith("/api/data/") || r.origin === sb.origins.graph);
   const writes = api.filter((r) => r.method !== "GET" && !(r.method === "POST" && r.path.endsWith("/$batch")));
   expect(api.length).toBeGreaterThan(0);
-  // Its one write is its own record, where the supervisors' dashboard sees that it ran.
-  expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /api/data/v9.2/cfx_jobruns"]);
+  // Its writes are its own record, where the supervisors' dashboard sees that it ran, and the arrival
+  // check's place in the change feed, which moves on past the folders the first run deleted.
+  expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect.stringMatching(/^PATCH \/api\/data\/v9\.2\/cfx_librarycursors\([0-9a-f-]{36}\)$/),
+    "POST /api/data/v9.2/cfx_jobruns",
+  ]);
   // Dataverse writes go as $batch now: a run with nothing to do sends none.
   expect(api.filter((r) => r.path === "/api/data/v9.2/$batch")).toEqual([]);
 });
@@ -330,11 +334,16 @@ test("Dataverse writes go as $batch requests, never one request per exchange", a
     const batches = writes.filter((r) => r.path.endsWith("/$batch"));
     expect(batches.length).toBeGreaterThan(0);
     expect(batches.length).toBeLessThanOrEqual(batchesAtMost(report.counts, recipientRows));
-    // Nothing else but the orphan report note and the run's own record goes on its own.
+    // Nothing else but the orphan report note, the arrival check's cursor and the run's own record goes on its own.
     expect(
       writes
         .filter((r) => !r.path.endsWith("/$batch"))
-        .every((r) => r.path.startsWith("/api/data/v9.2/annotations") || r.path === "/api/data/v9.2/cfx_jobruns"),
+        .every(
+          (r) =>
+            r.path.startsWith("/api/data/v9.2/annotations") ||
+            r.path.startsWith("/api/data/v9.2/cfx_librarycursors") ||
+            r.path === "/api/data/v9.2/cfx_jobruns",
+        ),
     ).toBe(true);
   };
 

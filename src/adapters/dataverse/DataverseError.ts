@@ -20,6 +20,8 @@ export type DataverseErrorCode =
   | "inactiveRecord"
   /** A record with the same key already exists. */
   | "duplicate"
+  /** An update with `If-Match: <etag>` found the record changed since it was read (412). */
+  | "versionMismatch"
   /** Service protection limits, still refused after the retries. */
   | "throttled"
   /** The request did not reach Dataverse or no answer came back. */
@@ -62,6 +64,8 @@ export const knownDataverseCodes: Readonly<Record<string, { readonly code: Datav
   "0x80040203": { code: "inactiveRecord", status: 400 },
   "0x80043b1d": { code: "inactiveRecord", status: 400 },
   "0x80040237": { code: "duplicate", status: 412 },
+  // ConcurrencyVersionMismatch: the row's version is not the one If-Match named (Learn, optimistic concurrency).
+  "0x80060882": { code: "versionMismatch", status: 412 },
   // AttributePrivilegeCreateIsMissing, AttributePermissionUpdateIsMissingDuringUpdate (Learn, Web service error codes).
   "0x8004f502": { code: "securedColumn", status: 403 },
   "0x8004f507": { code: "securedColumn", status: 403 },

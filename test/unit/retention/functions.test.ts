@@ -1,6 +1,6 @@
 import { InvocationContext, type Timer } from "@azure/functions";
 import type { SweepReport } from "../../../src/app/sweepExpired";
-import { retentionTimer } from "../../../src/jobs/functions";
+import { arrivalsSchedule, arrivalsTimer, retentionTimer } from "../../../src/jobs/functions";
 import { endAllAccessSetting } from "../../../src/jobs/jobConfig";
 
 const report = (over: Partial<SweepReport> = {}): SweepReport => ({
@@ -104,4 +104,31 @@ test("CFX_RETENTION_END_ALL_ACCESS is read from the app settings", () => {
   expect(endAllAccessSetting({ ...base, CFX_RETENTION_END_ALL_ACCESS: "yes" })).toBe(true);
   expect(endAllAccessSetting({ ...base })).toBe(false);
   expect(() => endAllAccessSetting({ ...base, CFX_RETENTION_END_ALL_ACCESS: "maybe" })).toThrow(/CFX_RETENTION_END_ALL_ACCESS/);
+});
+
+test("the arrival check's own timer runs only the check, every 15 minutes unless CFX_ARRIVALS_SCHEDULE says otherwise", async () => {
+  expect(arrivalsSchedule({})).toBe("0 */15 * * * *");
+  expect(arrivalsSchedule({ CFX_ARRIVALS_SCHEDULE: "0 */5 * * * *" })).toBe("0 */5 * * * *");
+  const { ctx, lines } = context();
+  let swept = false;
+  const arrivals = {
+    now: "2026-12-01T12:00:00.000Z",
+    dryRun: false,
+    cursor: "advanced" as const,
+    complete: false,
+    resynced: false,
+    counts: { changes: 2, batches: 1, exchangesTold: 1, files: 1, replaced: 0, deleted: 0, failures: 0 },
+    failures: [],
+    requests: { dataverse: 7, graph: 1 },
+  };
+  const job = { run: async () => ((swept = true), report()), checkArrivals: async () => arrivals };
+  await arrivalsTimer(async () => ({ job }), {})(timer, ctx);
+  expect(swept).toBe(false);
+  const info = lines.filter((l) => l.level === "information");
+  expect(JSON.parse(info[0].text)).toMatchObject({ event: "cfx-arrivals-report", counts: { batches: 1 } });
+  // A check with failures is a warning.
+  const failing = context();
+  const failed = { ...arrivals, failures: [{ step: "arrivals" as const, code: "throttled", message: "later" }] };
+  await arrivalsTimer(async () => ({ job: { ...job, checkArrivals: async () => failed } }), {})(timer, failing.ctx);
+  expect(failing.lines.map((l) => l.level)).toContain("warning");
 });
