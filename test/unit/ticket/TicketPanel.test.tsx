@@ -359,17 +359,19 @@ describe("TicketPanelApp", () => {
         <TicketPanelApp {...props(p)} />
       </PanelRoot>,
     );
-    // The receipt's row paints first; the listing that carries SharePoint's flag arrives after it.
-    expect(await screen.findByText("1 flagged as malware, not counted")).toBeInTheDocument();
-    const row = screen.getByText("setup.exe").closest("tr")!;
-    expect(row).toHaveAttribute("data-malware", "true");
-    expect(row).toHaveTextContent("Malware detected by SharePoint");
-    expect(row).toHaveTextContent("Win32/EICAR_Test_File · Not counted, not offered for download");
-    expect(row.querySelector("a")).toBeNull();
-    expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
-    expect(screen.getByText("1 flagged as malware, not counted")).toBeInTheDocument();
-    expect(screen.getByText(/SharePoint flagged 1 file in the folder as malware/)).toBeInTheDocument();
-    expect(screen.getByText(/once the folder holds a file SharePoint did not flag as malware/)).toBeInTheDocument();
+    // The receipt's row paints first; the listing that carries SharePoint's flag, and the notices
+    // drawn from it, arrive in later renders.
+    await waitFor(() => {
+      const row = screen.getByText("setup.exe").closest("tr")!;
+      expect(row).toHaveAttribute("data-malware", "true");
+      expect(row).toHaveTextContent("Malware detected by SharePoint");
+      expect(row).toHaveTextContent("Win32/EICAR_Test_File · Not counted, not offered for download");
+      expect(row.querySelector("a")).toBeNull();
+      expect(screen.getByText("No files uploaded yet")).toBeInTheDocument();
+      expect(screen.getByText("1 flagged as malware, not counted")).toBeInTheDocument();
+      expect(screen.getByText(/SharePoint flagged 1 file in the folder as malware/)).toBeInTheDocument();
+      expect(screen.getByText(/once the folder holds a file SharePoint did not flag as malware/)).toBeInTheDocument();
+    });
     expect(buttons()).not.toContain("Notify Support");
   });
 
