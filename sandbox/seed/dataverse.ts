@@ -541,6 +541,8 @@ export function seedDataverse(rows: RowStore, clock: SandboxClock, origins: Orig
               cfx_uploadedby: folder?.recipients[0]?.email,
               cfx_batchid: stableId(`batch/${c.number}/1`),
               cfx_filestatus: FileStatus.inFolder,
+              // The seeded arrival was told already (the note and notification below).
+              cfx_reportedon: at(createdDaysAgo - 1),
             }),
         ...owner(creator),
       });
