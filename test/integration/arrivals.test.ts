@@ -445,3 +445,30 @@ test("the answer to moving the cursor on is lost: the repeat meets the check's o
   expect(await arrivalNotes(caseId)).toHaveLength(1);
   expect(await notifications()).toHaveLength(1);
 });
+
+test("the 7-day expiry: the request's folder goes with the guest's access at creation + 7 days, its receipts are marked expired, and nothing is reported after", async () => {
+  const guest = await guestSession();
+  await guest.upload("crash.dmp", "minidump");
+  expect((await check()).counts).toMatchObject({ batches: 1, files: 1, failures: 0 });
+  const exchange = await dv(`cfx_fileexchanges(${exchangeId})?$select=cfx_foldercreatedon,cfx_expireson`);
+  const created = Date.parse(String(exchange.cfx_foldercreatedon));
+  const expires = Date.parse(String(exchange.cfx_expireson));
+  expect(expires - created).toBe(7 * 24 * 3600 * 1000);
+  const now = Date.parse(((await control("GET", "/_sandbox/clock")) as { now: string }).now);
+  const days = Math.max(0, Math.ceil((expires - now) / (24 * 3600 * 1000))) + 1;
+  // The day before the expiry nothing goes.
+  if (days > 1) await control("POST", "/_sandbox/clock", { advanceDays: days - 2 });
+  expect(await stage()).not.toBe(ExchangeStage.deleted);
+  await control("POST", "/_sandbox/clock", { advanceDays: days > 1 ? 2 : days });
+  expect(await stage()).toBe(ExchangeStage.deleted);
+  const id = await drive();
+  expect((await graph(`drives/${id}/root:/${seg(FOLDER)}`, {}, "admin")).status).toBe(404);
+  const gone = await receipts();
+  expect(gone.filter((r) => r.cfx_name === "crash.dmp")).toEqual([
+    expect.objectContaining({ cfx_filestatus: FileStatus.expired, cfx_filegoneon: expect.any(String) }),
+  ]);
+  // The customer can no longer put anything there, and a check finds nothing to tell.
+  await expect(guest.upload("after.txt", "after the expiry")).rejects.toThrow();
+  expect((await check()).counts).toMatchObject({ batches: 0, failures: 0 });
+  expect(await arrivalNotes(caseId)).toHaveLength(1);
+});
