@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { join, resolve } from "node:path";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { platformTables } from "./install/baseline";
 import { catalog, tableByName } from "./install/catalog";
 import { ImportRefused, installationState, SolutionInstaller, type ImportJob } from "./install/importSolution";
@@ -128,34 +128,45 @@ function userFromCookie(header: string | undefined): SandboxUser | undefined {
  */
 async function installProduct(installer: SolutionInstaller, options: StartSandboxOptions): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
-  let zip: Uint8Array;
-  let source: string;
+  let zips: { zip: Uint8Array; source: string }[];
   let missing: string[] = [];
   if (options.solutionZip) {
     if (!existsSync(options.solutionZip)) throw new Error(`The solution zip ${options.solutionZip} does not exist: run npm run build.`);
-    zip = new Uint8Array(readFileSync(options.solutionZip));
-    source = basename(options.solutionZip);
+    zips = [{ zip: new Uint8Array(readFileSync(options.solutionZip)), source: basename(options.solutionZip) }];
+    // The Case status solution beside it, imported after it as deploy.md says (absent: left out).
+    const caseStatus = join(
+      dirname(options.solutionZip),
+      basename(options.solutionZip).replace(/^CaseFileExchange_/, "CaseFileExchangeCaseStatus_"),
+    );
+    if (caseStatus !== options.solutionZip && existsSync(caseStatus))
+      zips.push({ zip: new Uint8Array(readFileSync(caseStatus)), source: basename(caseStatus) });
   } else {
-    ({ zip, missing } = await packFolder(options.webResourcesDir ?? join(repoRoot, "webresources/dist"), pkg.version));
-    source = "the solution packed from the model and the built web resources";
+    const packed = await packFolder(options.webResourcesDir ?? join(repoRoot, "webresources/dist"), pkg.version);
+    missing = packed.missing;
+    zips = [
+      { zip: packed.zip, source: "the solution packed from the model and the built web resources" },
+      { zip: packed.caseStatusZip, source: "the Case status solution packed from the model" },
+    ];
   }
   await installer.restore();
-  try {
-    const job = await installer.import(zip, source);
-    options.onImportLog?.(
-      missing.length
-        ? {
-            ...job,
-            log: [
-              ...job.log,
-              { at: job.completedOn, level: "warning", message: `Not built, imported as placeholders: ${missing.join(", ")}.` },
-            ],
-          }
-        : job,
-    );
-  } catch (e) {
-    if (e instanceof ImportRefused) options.onImportLog?.(e.job);
-    throw e;
+  for (const [i, { zip, source }] of zips.entries()) {
+    try {
+      const job = await installer.import(zip, source);
+      options.onImportLog?.(
+        i === 0 && missing.length
+          ? {
+              ...job,
+              log: [
+                ...job.log,
+                { at: job.completedOn, level: "warning", message: `Not built, imported as placeholders: ${missing.join(", ")}.` },
+              ],
+            }
+          : job,
+      );
+    } catch (e) {
+      if (e instanceof ImportRefused) options.onImportLog?.(e.job);
+      throw e;
+    }
   }
 }
 

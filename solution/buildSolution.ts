@@ -5,7 +5,7 @@ import type { WebResourceDef } from "../src/model/webresources";
 import { customizationsXml } from "./customizationsXml";
 import { envVarDefinition, envVarPart } from "./envVarXml";
 import { formId } from "./formXml";
-import { solutionInfo } from "./platform";
+import { infoOf, type SolutionPackage } from "./platform";
 import { dataverseVersion, solutionXml, type RootComponent } from "./solutionXml";
 import { SolutionBuildError } from "./SolutionBuildError";
 import { webResourcePart } from "./webResources";
@@ -23,6 +23,8 @@ export interface BuildSolutionOptions {
   readonly webResources: readonly WebResourceDef[];
   /** The built content of a web resource, or `undefined` when it was not built. */
   readonly readWebResource: (name: string) => Uint8Array | undefined;
+  /** The product (default), or the Case status solution imported after it. */
+  readonly package?: SolutionPackage;
 }
 
 /** One file of the zip, in the order Dataverse's export writes them. */
@@ -44,14 +46,19 @@ export const ComponentType = {
 } as const;
 
 /** Every root component: each table, choice, role, setting and web resource, and the Case form of ours. */
-export function rootComponents(webResources: readonly WebResourceDef[]): RootComponent[] {
+export function rootComponents(webResources: readonly WebResourceDef[], pkg: SolutionPackage = "product"): RootComponent[] {
+  if (pkg === "caseStatus") {
+    return [
+      // The Case is Customer Service's: shipped only as the holder of the columns and views.
+      { type: ComponentType.entity, schemaName: caseForm.table, behavior: 2 },
+      ...caseViews.map((v) => ({ type: ComponentType.savedQuery, id: viewId(v), behavior: 0 as const })),
+    ];
+  }
   return [
     ...productTables.map((t) => ({ type: ComponentType.entity, schemaName: t.logicalName, behavior: 0 as const })),
     // The Case is Customer Service's: only our form on it is shipped (behaviour 2, "no subcomponents").
     { type: ComponentType.entity, schemaName: caseForm.table, behavior: 2 },
     { type: ComponentType.systemForm, id: formId(caseForm), behavior: 0 },
-    // The Case views we add are components of their own under the Case's shell.
-    ...caseViews.map((v) => ({ type: ComponentType.savedQuery, id: viewId(v), behavior: 0 as const })),
     // Dashboards are system forms too (type 0).
     ...dashboardDefs.map((d) => ({ type: ComponentType.systemForm, id: dashboardId(d), behavior: 0 as const })),
     ...globalChoices.map((c) => ({ type: ComponentType.optionSet, schemaName: c.name, behavior: 0 as const })),
@@ -82,12 +89,13 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** The files of the solution zip. Fails with `missingWebResource` when a listed web resource was not built. */
 export function solutionParts(o: BuildSolutionOptions): SolutionPart[] {
+  const pkg = o.package ?? "product";
   for (const wr of o.webResources) {
     if (/\.(map|woff2?|ttf|eot|otf)$/i.test(wr.name)) {
       throw new SolutionBuildError("forbiddenFile", `${wr.name}: Dataverse has no web resource type for source maps or fonts.`, wr.name);
     }
   }
-  const resources = o.webResources.map((wr) => {
+  const resources = (pkg === "product" ? o.webResources : []).map((wr) => {
     const data = o.readWebResource(wr.name);
     if (!data) {
       throw new SolutionBuildError(
@@ -104,11 +112,15 @@ export function solutionParts(o: BuildSolutionOptions): SolutionPart[] {
   } catch (e) {
     throw new SolutionBuildError("badVersion", (e as Error).message);
   }
+  const webResources = pkg === "product" ? o.webResources : [];
   const parts: SolutionPart[] = [
-    { path: "customizations.xml", data: utf8(customizationsXml(o.webResources)) },
-    { path: "solution.xml", data: utf8(solutionXml({ version, managed: o.managed, rootComponents: rootComponents(o.webResources) })) },
-    ...settingDefs.map((s) => ({ path: envVarPart(s), data: utf8(envVarDefinition(s)) })),
-    ...formulaParts(),
+    { path: "customizations.xml", data: utf8(customizationsXml(webResources, pkg)) },
+    {
+      path: "solution.xml",
+      data: utf8(solutionXml({ version, managed: o.managed, rootComponents: rootComponents(webResources, pkg), package: pkg })),
+    },
+    ...(pkg === "product" ? settingDefs.map((s) => ({ path: envVarPart(s), data: utf8(envVarDefinition(s)) })) : []),
+    ...(pkg === "caseStatus" ? formulaParts() : []),
     ...resources,
   ];
   parts.push({ path: "[Content_Types].xml", data: utf8(contentTypesXml(parts.map((p) => p.path))) });
@@ -138,7 +150,7 @@ export async function zipParts(parts: readonly SolutionPart[]): Promise<Uint8Arr
   return zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 }, platform: "DOS" });
 }
 
-/** `CaseFileExchange_0.1.0.0.zip`, or `CaseFileExchange_0.1.0.0_managed.zip`. */
-export function zipFileName(version: string, managed: boolean): string {
-  return `${solutionInfo.uniqueName}_${version}${managed ? "_managed" : ""}.zip`;
+/** `CaseFileExchange_0.1.0.0.zip`, `CaseFileExchange_0.1.0.0_managed.zip`, `CaseFileExchangeCaseStatus_0.1.0.0.zip`… */
+export function zipFileName(version: string, managed: boolean, pkg: SolutionPackage = "product"): string {
+  return `${infoOf(pkg).uniqueName}_${version}${managed ? "_managed" : ""}.zip`;
 }

@@ -9,7 +9,7 @@ import { dashboardElement } from "./dashboardXml";
 import type { WebResourceDef } from "../src/model/webresources";
 import { customEntity, shellEntity } from "./entityXml";
 import { globalOptionSet } from "./optionSetXml";
-import { platform } from "./platform";
+import { platform, type SolutionPackage } from "./platform";
 import { modelRelationship, platformRelationships } from "./relationshipXml";
 import { fieldSecurityProfileElement } from "./fieldSecurityXml";
 import { roleElement } from "./roleXml";
@@ -20,7 +20,8 @@ import { document, el, text } from "./xml";
 const tableIcons: Readonly<Record<string, string>> = { cfx_fileexchange: "cfx_/icons/exchange.svg" };
 
 /** customizations.xml: every component's definition, in the top-level order of a Dataverse export. */
-export function customizationsXml(webResources: readonly WebResourceDef[]): string {
+export function customizationsXml(webResources: readonly WebResourceDef[], pkg: SolutionPackage = "product"): string {
+  if (pkg === "caseStatus") return caseStatusCustomizationsXml();
   const shipped = new Set(webResources.map((w) => w.name));
   const entities = [
     ...productTables.map((table) =>
@@ -31,7 +32,7 @@ export function customizationsXml(webResources: readonly WebResourceDef[]): stri
         icon: tableIcons[table.logicalName] && shipped.has(tableIcons[table.logicalName]) ? tableIcons[table.logicalName] : undefined,
       }),
     ),
-    shellEntity(tableByName(caseForm.table), { forms: [caseForm], columns: caseStatusColumns, views: caseViews }),
+    shellEntity(tableByName(caseForm.table), { forms: [caseForm], columns: [], views: [] }),
   ].sort((a, b) => entityName(a).localeCompare(entityName(b)));
 
   const relationshipElements = [...relationships.map(modelRelationship), ...productTables.flatMap(platformRelationships)].sort((a, b) =>
@@ -66,6 +67,35 @@ export function customizationsXml(webResources: readonly WebResourceDef[]): stri
       el("optionsets", {}, globalChoices.map(globalOptionSet)),
       el("Dashboards", {}, dashboardDefs.map(dashboardElement)),
       el("WebResources", {}, webResources.map(webResourceElement)),
+      el("CustomControls"),
+      el("EntityDataProviders"),
+      el("Languages", {}, text("Language", 1033)),
+    ),
+  );
+}
+
+/** The Case status solution: the Case's rollup columns and the Case views that show them, nothing else. */
+function caseStatusCustomizationsXml(): string {
+  return document(
+    el(
+      "ImportExportXml",
+      {
+        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        OrganizationVersion: platform.version,
+        OrganizationSchemaType: "Full",
+        CRMServerServiceabilityVersion: platform.serviceabilityVersion,
+      },
+      el("Entities", {}, [shellEntity(tableByName("incident"), { forms: [], columns: caseStatusColumns, views: caseViews })]),
+      el("Roles"),
+      text("Workflows", ""),
+      el("FieldSecurityProfiles"),
+      el("Templates"),
+      el("EntityMaps"),
+      el("EntityRelationships"),
+      el("OrganizationSettings"),
+      el("optionsets"),
+      el("Dashboards"),
+      el("WebResources"),
       el("CustomControls"),
       el("EntityDataProviders"),
       el("Languages", {}, text("Language", 1033)),

@@ -1,7 +1,8 @@
 /**
  * `npm run build:solution`: writes solution/bin/CaseFileExchange_<version>.zip (unmanaged, for
  * development) and CaseFileExchange_<version>_managed.zip (for production) from the data model
- * and the built web resources in webresources/dist/ (`npm run build:web` first), and
+ * and the built web resources in webresources/dist/ (`npm run build:web` first), the same two of
+ * CaseFileExchangeCaseStatus (the Case's status columns and views, imported after the product), and
  * CaseFileExchange_Retention_<version>.zip, the retention job for Azure Functions.
  * CFX_WEBRESOURCES_DIST and CFX_SOLUTION_OUT move the input and output folders (the tests use them).
  */
@@ -25,11 +26,14 @@ async function main(): Promise<void> {
   const out = process.env.CFX_SOLUTION_OUT ?? join(root, "solution", "bin");
   mkdirSync(out, { recursive: true });
   const version = dataverseVersion(pkg.version);
-  for (const managed of [false, true]) {
-    const parts = solutionParts({ version: pkg.version, managed, webResources, readWebResource });
-    const file = join(out, zipFileName(version, managed));
-    writeFileSync(file, await zipParts(parts));
-    console.log(`${file} (${parts.length} files)`);
+  // The product, then the Case status columns and views, imported after it.
+  for (const solution of ["product", "caseStatus"] as const) {
+    for (const managed of [false, true]) {
+      const parts = solutionParts({ version: pkg.version, managed, webResources, readWebResource, package: solution });
+      const file = join(out, zipFileName(version, managed, solution));
+      writeFileSync(file, await zipParts(parts));
+      console.log(`${file} (${parts.length} files)`);
+    }
   }
   // The retention job, for zip deployment to Azure Functions.
   const job = join(out, functionPackageName(pkg.version));

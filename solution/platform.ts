@@ -32,3 +32,23 @@ export const solutionInfo = {
   description:
     "Moves customer files between support and customers through SharePoint, driven from the Dynamics 365 case: hardware tickets, file exchanges, recipients, receipts, panels, roles and settings.",
 } as const;
+
+/**
+ * The Case status columns and the Case views that show them ship as a solution of their own,
+ * imported after the product: their definition files (rollup formulas) follow a layout no real
+ * export could be compared with here, and a refused import of this solution leaves the product
+ * installed and working. docs/deploy.md says how to add the columns by hand instead.
+ */
+export const caseStatusSolutionInfo = {
+  uniqueName: "CaseFileExchangeCaseStatus",
+  displayName: "Case File Exchange: Case Status",
+  description:
+    "Rollup columns on the Case that count its file exchanges by stage and give the next folder deletion, and the Case views that show them. Import after Case File Exchange.",
+} as const;
+
+/** Which of the two solutions a zip holds. */
+export type SolutionPackage = "product" | "caseStatus";
+
+export function infoOf(pkg: SolutionPackage): { readonly uniqueName: string; readonly displayName: string; readonly description: string } {
+  return pkg === "product" ? solutionInfo : caseStatusSolutionInfo;
+}

@@ -3,7 +3,8 @@ import { caseForm } from "../src/model/forms";
 import { supervisorAttentionViews, supervisorView } from "../src/model/views";
 import { formId } from "./formXml";
 import { labels } from "./labels";
-import { customerService, platform, publisher, solutionInfo } from "./platform";
+import { caseStatusColumns } from "../src/model/caseStatus";
+import { customerService, infoOf, platform, publisher, solutionInfo, type SolutionPackage } from "./platform";
 import { viewId } from "./savedQueryXml";
 import { document, el, text, type XmlElement } from "./xml";
 
@@ -20,6 +21,8 @@ export interface ManifestOptions {
   readonly version: string;
   readonly managed: boolean;
   readonly rootComponents: readonly RootComponent[];
+  /** The product (default) or the Case status solution. */
+  readonly package?: SolutionPackage;
 }
 
 /** `0.1.0` → `0.1.0.0`: Dataverse versions have four parts. */
@@ -32,6 +35,8 @@ export function dataverseVersion(semver: string): string {
 }
 
 export function solutionXml(o: ManifestOptions): string {
+  const pkg = o.package ?? "product";
+  const info = infoOf(pkg);
   const roots = [...o.rootComponents].sort(
     (a, b) => String(a.type).localeCompare(String(b.type)) || (a.schemaName ?? a.id ?? "").localeCompare(b.schemaName ?? b.id ?? ""),
   );
@@ -51,9 +56,9 @@ export function solutionXml(o: ManifestOptions): string {
       el(
         "SolutionManifest",
         {},
-        text("UniqueName", solutionInfo.uniqueName),
-        labels("LocalizedNames", "LocalizedName", solutionInfo.displayName),
-        labels("Descriptions", "Description", solutionInfo.description),
+        text("UniqueName", info.uniqueName),
+        labels("LocalizedNames", "LocalizedName", info.displayName),
+        labels("Descriptions", "Description", info.description),
         text("Version", o.version),
         text("Managed", o.managed ? 1 : 0),
         publisherElement(),
@@ -62,7 +67,7 @@ export function solutionXml(o: ManifestOptions): string {
           {},
           roots.map((r) => el("RootComponent", { type: r.type, schemaName: r.schemaName, id: r.id, behavior: r.behavior })),
         ),
-        missingDependencies(),
+        pkg === "product" ? missingDependencies() : caseStatusDependencies(o.version),
       ),
     ),
   );
@@ -158,5 +163,40 @@ function missingDependencies(): XmlElement {
     "MissingDependencies",
     {},
     dependents.map((d) => el("MissingDependency", {}, required(), el("Dependent", d))),
+  );
+}
+
+/**
+ * The Case status solution needs the Case (Customer Service) and the product's exchanges, which its
+ * rollups count through the Case's relationship to them: imported first, Dataverse names both.
+ */
+function caseStatusDependencies(version: string): XmlElement {
+  const onCase = () =>
+    el(
+      "Required",
+      { type: 1, schemaName: incident.logicalName, displayName: incident.displayName, solution: customerService.solution },
+      text("package", customerService.packageName, { appName: customerService.appName, version: customerService.packageVersion }),
+    );
+  const onProduct = () =>
+    el("Required", {
+      type: 1,
+      schemaName: "cfx_fileexchange",
+      displayName: "File Exchange",
+      solution: `${solutionInfo.uniqueName} (${version})`,
+    });
+  const dependents = caseStatusColumns.map((c) => ({
+    type: 2,
+    schemaName: c.logicalName,
+    displayName: c.displayName,
+    parentSchemaName: incident.logicalName,
+    parentDisplayName: incident.displayName,
+  }));
+  return el(
+    "MissingDependencies",
+    {},
+    dependents.flatMap((d) => [
+      el("MissingDependency", {}, onCase(), el("Dependent", d)),
+      el("MissingDependency", {}, onProduct(), el("Dependent", d)),
+    ]),
   );
 }

@@ -108,7 +108,9 @@ export class SolutionInstaller {
       .filter((f) => f.endsWith(".zip"))
       .sort()) {
       try {
-        const { read, ui } = await readPackage(new Uint8Array(readFileSync(join(this.folder, name))));
+        // By name, the product (`CaseFileExchange.zip`) comes before the solutions built on it.
+        const before = [...this.installed.values()].flatMap((i) => i.read.relationships);
+        const { read, ui } = await readPackage(new Uint8Array(readFileSync(join(this.folder, name))), before);
         const previous = (readState(this.o.db, installedKey, {}) as Record<string, string>)[read.solution.uniqueName];
         this.installed.set(read.solution.uniqueName, {
           solution: { ...read.solution, installedOn: previous ?? this.o.now().toISOString() },
@@ -142,7 +144,7 @@ export class SolutionInstaller {
             "customizations.xml was not validated against Microsoft's schema (xmllint or the schemas are not on this machine).",
           );
       }
-      read = readSolution(pkg);
+      read = readSolution(pkg, catalog().relationships);
       const ui = readUi(new TextDecoder().decode(customizations));
       note(
         "info",
@@ -330,9 +332,9 @@ function withExtensions(tables: readonly TableDef[], extensions: readonly TableE
   });
 }
 
-async function readPackage(zip: Uint8Array): Promise<{ read: ReadSolution; ui: ReadUi }> {
+async function readPackage(zip: Uint8Array, installed: ReadSolution["relationships"]): Promise<{ read: ReadSolution; ui: ReadUi }> {
   const pkg = await unzipSolution(zip);
-  const read = readSolution(pkg);
+  const read = readSolution(pkg, installed);
   const ui = readUi(new TextDecoder().decode(pkg.parts.get("customizations.xml")));
   return { read, ui };
 }

@@ -13,12 +13,15 @@ const placeholders: Record<WebResourceType, string> = {
 };
 
 /**
- * Packs the solution zip in memory from the product's model and a folder of built web resources,
+ * Packs the solution zip (and the Case status solution's) in memory from the product's model and a folder of built web resources,
  * as `npm run build:solution` does, for a sandbox started without a zip (the tests, with their own
  * stand-in panels). Web resources missing from the folder are packed as placeholders and named in
  * `missing`, so the import log says which.
  */
-export async function packFolder(webResourcesDir: string, version: string): Promise<{ zip: Uint8Array; missing: string[] }> {
+export async function packFolder(
+  webResourcesDir: string,
+  version: string,
+): Promise<{ zip: Uint8Array; caseStatusZip: Uint8Array; missing: string[] }> {
   const missing: string[] = [];
   const readWebResource = (name: string) => {
     const file = join(webResourcesDir, ...name.split("/"));
@@ -28,5 +31,6 @@ export async function packFolder(webResourcesDir: string, version: string): Prom
     return new TextEncoder().encode(placeholders[type]);
   };
   const parts = solutionParts({ version, managed: false, webResources, readWebResource });
-  return { zip: await zipParts(parts), missing };
+  const caseStatus = solutionParts({ version, managed: false, webResources, readWebResource, package: "caseStatus" });
+  return { zip: await zipParts(parts), caseStatusZip: await zipParts(caseStatus), missing };
 }

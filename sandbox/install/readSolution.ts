@@ -104,14 +104,22 @@ export async function unzipSolution(zip: Uint8Array): Promise<SolutionPackage> {
 }
 
 /** Reads every component of the package; throws SolutionImportError at the first thing it cannot read. */
-export function readSolution(pkg: SolutionPackage): ReadSolution {
+/**
+ * `installed`: the relationships of the solutions already in the organization, which a rollup
+ * column of this package may aggregate over (the Case status solution counts the product's
+ * exchanges through the product's relationship).
+ */
+export function readSolution(
+  pkg: SolutionPackage,
+  installed: readonly Pick<RelationshipDef, "schemaName" | "referencedTable" | "referencingTable">[] = [],
+): ReadSolution {
   const manifest = readManifest(parseDocument(pkg, "solution.xml", "ImportExportXml"));
   const customizations = parseDocument(pkg, "customizations.xml", "ImportExportXml");
   const top: At = { file: "customizations.xml", element: "ImportExportXml" };
 
   const choices = childrenOf(customizations, "optionsets", "optionset").map((e) => readGlobalChoice(e, top));
   const relationships = childrenOf(customizations, "EntityRelationships", "EntityRelationship").map((e) => readRelationship(e, top));
-  const context: TableContext = { choices: new Map(choices.map((c) => [c.name, c])), relationships, pkg };
+  const context: TableContext = { choices: new Map(choices.map((c) => [c.name, c])), relationships, installed, pkg };
   const entities = childrenOf(customizations, "Entities", "Entity");
   const tables = entities.filter((e) => !isShellEntity(e)).map((e) => readTable(e, context, top));
   const tableExtensions = entities.filter(isShellEntity).flatMap((e) => readExtension(e, context, top));
@@ -540,6 +548,8 @@ function toRelationshipDef(r: RelationshipElement): RelationshipDef {
 interface TableContext {
   readonly choices: ReadonlyMap<string, ChoiceDef>;
   readonly relationships: readonly RelationshipElement[];
+  /** The relationships of the solutions installed before this one, which a rollup may aggregate over. */
+  readonly installed: readonly Pick<RelationshipDef, "schemaName" | "referencedTable" | "referencingTable">[];
   /** The package, for the definition files computed columns name. */
   readonly pkg: SolutionPackage;
 }
@@ -995,11 +1005,11 @@ function readSourceType(
       `the definition is of ${arg("TargetEntity")}.${arg("TargetAttribute")}, not of this column`,
     );
   }
-  const relationship = context.relationships.find((r) => r.schemaName === arg("Relationship"));
+  const relationship = [...context.relationships, ...context.installed].find((r) => r.schemaName === arg("Relationship"));
   if (!relationship || relationship.referencedTable !== column.table.logicalName || relationship.referencingTable !== arg("SourceEntity")) {
     fail(
       within(fileAt, "InArgument[Relationship]"),
-      `${arg("Relationship")} is not a one-to-many relationship of the solution from ${column.table.logicalName} to ${arg("SourceEntity")}`,
+      `${arg("Relationship")} is not a one-to-many relationship of the solution or the installed ones from ${column.table.logicalName} to ${arg("SourceEntity")}`,
     );
   }
   const aggregate =

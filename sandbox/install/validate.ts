@@ -192,7 +192,8 @@ function checkDependencies(solution: ReadSolution, ui: ReadUi, current: Catalog)
     if (!tables.has(extension.table)) missing(at, `the solution adds columns to the table ${extension.table}`);
     for (const column of extension.columns) {
       const rollup = column.rollup;
-      const source = rollup && solution.relationships.find((r) => r.schemaName === rollup.relationship)?.referencingTable;
+      const source =
+        rollup && [...solution.relationships, ...current.relationships].find((r) => r.schemaName === rollup.relationship)?.referencingTable;
       const sourceTable = source === undefined ? undefined : tables.get(source);
       if (rollup && !sourceTable?.columns.some((c) => c.logicalName === rollup.sourceColumn)) {
         missing(`${at}/attribute[${column.schemaName}]`, `the rollup aggregates the column ${source}.${rollup.sourceColumn}`);

@@ -65,10 +65,9 @@ describe("the built solution zip", () => {
     expect(referenced).toHaveLength(webResources.length);
     for (const path of referenced) expect(zip.file(path)).not.toBeNull();
     const envVars = settingDefs.map((s) => `environmentvariabledefinitions/${s.schemaName}/environmentvariabledefinition.xml`);
-    const formulas = all(customizations, /<FormulaDefinitionFileName>\/([^<]+)<\/FormulaDefinitionFileName>/g);
-    expect(formulas).toHaveLength(caseStatusColumns.length);
-    for (const path of formulas) expect(zip.file(path)).not.toBeNull();
-    const expected = new Set(["customizations.xml", "solution.xml", "[Content_Types].xml", ...referenced, ...envVars, ...formulas]);
+    // The rollup columns and their definition files are the Case status solution's.
+    expect(all(customizations, /<FormulaDefinitionFileName>\/([^<]+)<\/FormulaDefinitionFileName>/g)).toEqual([]);
+    const expected = new Set(["customizations.xml", "solution.xml", "[Content_Types].xml", ...referenced, ...envVars]);
     expect(Object.keys(zip.files).filter((n) => !expected.has(n))).toEqual([]);
   });
 
@@ -99,11 +98,10 @@ describe("the built solution zip", () => {
     for (const w of webResources) expect(has(61, w.name)).toBe(true);
     for (const s of settingDefs) expect(has(380, s.schemaName)).toBe(true);
     for (const p of fieldSecurityProfiles) expect(has(70, `{${p.id}}`)).toBe(true);
-    for (const v of caseViews) expect(has(26, viewId(v))).toBe(true);
+    for (const v of caseViews) expect(has(26, viewId(v))).toBe(false);
     expect(roots).toHaveLength(
       productTables.length +
         2 +
-        caseViews.length +
         dashboardDefs.length +
         globalChoices.length +
         roleDefs.length +
@@ -132,7 +130,13 @@ describe("the built solution zip", () => {
       }
     }
     const securedColumns = all(customizations, /<attribute PhysicalName="(\w+)">(?:(?!<\/attribute>)[\s\S])*?<IsSecured>1<\/IsSecured>/g);
-    expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual(["cfx_expiryoverride", "cfx_expiryoverride", "cfx_keptsince", "cfx_keptsince", "cfx_removedon"]);
+    expect(securedColumns.map((c) => c.toLowerCase()).sort()).toEqual([
+      "cfx_expiryoverride",
+      "cfx_expiryoverride",
+      "cfx_keptsince",
+      "cfx_keptsince",
+      "cfx_removedon",
+    ]);
   });
 
   it("ships the supervisors' dashboard: the retention tile across the top, then grids over views the solution ships, three side by side and one wide", () => {
@@ -180,13 +184,29 @@ describe("the built solution zip", () => {
     expect(rel).toContain("<ReferencedEntityName>Incident</ReferencedEntityName>");
   });
 
-  it("carries only our form, columns and view on the Case: no command bar that could replace the organization's", () => {
+  it("carries only our form on the Case: no column, view or command bar that could replace the organization's", () => {
     const kase = customizations.match(/<Entity>\s*<Name [^>]*>Incident<\/Name>[\s\S]*?<\/Entity>/)![0];
     expect(kase).toContain('<entity Name="Incident" unmodified="1">');
     expect(kase).toContain(`<formid>${formId(caseForm)}</formid>`);
+    expect(all(kase, /<attribute PhysicalName="([^"]+)">/g)).toEqual([]);
+    expect(all(kase, /<savedqueryid>\{?([^<}]+)\}?<\/savedqueryid>/g)).toEqual([]);
+    expect(kase).not.toMatch(/<RibbonDiffXml/);
+  });
+
+  it("leaves the Case's status columns and views to the Case status solution: its columns, their definitions and the views, on the Case only", async () => {
+    const status = await JSZip.loadAsync(
+      await zipParts(solutionParts({ version: "0.1.0", managed: false, webResources, readWebResource, package: "caseStatus" })),
+    );
+    const xml = await status.file("customizations.xml")!.async("string");
+    const kase = xml.match(/<Entity>\s*<Name [^>]*>Incident<\/Name>[\s\S]*?<\/Entity>/)![0];
     expect(all(kase, /<attribute PhysicalName="([^"]+)">/g)).toEqual(caseStatusColumns.map((c) => c.schemaName));
     expect(all(kase, /<savedqueryid>\{?([^<}]+)\}?<\/savedqueryid>/g).map((id) => `{${id}}`)).toEqual(caseViews.map(viewId));
-    expect(kase).not.toMatch(/<RibbonDiffXml/);
+    expect(kase).not.toMatch(/<systemform|<RibbonDiffXml/);
+    for (const path of all(xml, /<FormulaDefinitionFileName>\/([^<]+)<\/FormulaDefinitionFileName>/g))
+      expect(status.file(path)).not.toBeNull();
+    const manifest = await status.file("solution.xml")!.async("string");
+    const roots = all(manifest, /<RootComponent ([^>]*)\/>/g);
+    expect(roots).toHaveLength(1 + caseViews.length);
   });
 
   it("declares the Case table as missing from Dynamics 365 Customer Service", () => {

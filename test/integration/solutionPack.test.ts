@@ -37,7 +37,15 @@ describe("npm run build:solution", () => {
     expect(first.status).toBe(0);
     const v = version.split(/[-+]/)[0].split(".").concat(["0", "0", "0"]).slice(0, 4).join(".");
     const job = `CaseFileExchange_Retention_${version}.zip`;
-    expect(readdirSync(out).sort()).toEqual([`CaseFileExchange_${v}.zip`, `CaseFileExchange_${v}_managed.zip`, job]);
+    expect(readdirSync(out).sort()).toEqual(
+      [
+        `CaseFileExchangeCaseStatus_${v}.zip`,
+        `CaseFileExchangeCaseStatus_${v}_managed.zip`,
+        `CaseFileExchange_${v}.zip`,
+        `CaseFileExchange_${v}_managed.zip`,
+        job,
+      ].sort(),
+    );
     const bytes = readFileSync(join(out, `CaseFileExchange_${v}.zip`));
     const jobBytes = readFileSync(join(out, job));
     expect(pack(dist, out).status).toBe(0);

@@ -23,11 +23,17 @@ const builtContent = (name: string) => new TextEncoder().encode(`/* ${name} */`)
 
 let pkg: SolutionPackage;
 let read: ReadSolution;
+/** The Case status solution, read as imported after the product. */
+let statusPkg: SolutionPackage;
+let statusRead: ReadSolution;
 
 beforeAll(async () => {
   const parts = solutionParts({ version: "0.1.0", managed: false, webResources, readWebResource: builtContent });
   pkg = await unzipSolution(await zipParts(parts));
   read = readSolution(pkg);
+  const status = solutionParts({ version: "0.1.0", managed: false, webResources, readWebResource: builtContent, package: "caseStatus" });
+  statusPkg = await unzipSolution(await zipParts(status));
+  statusRead = readSolution(statusPkg, read.relationships);
 });
 
 const byName =
@@ -248,8 +254,14 @@ describe("reading the solution zip the packer writes", () => {
 });
 
 describe("the Case's rollup columns", () => {
+  it("are not in the product's zip, which adds no column to the Case", () => {
+    expect(read.tableExtensions.flatMap((x) => x.columns)).toEqual([]);
+    expect([...pkg.parts.keys()].filter((p) => p.startsWith("Formulas/"))).toEqual([]);
+  });
+
   it("reads each with its definition from Formulas/, and the _date and _state columns Dataverse adds", () => {
-    const extension = read.tableExtensions.find((x) => x.table === "incident");
+    expect(statusRead.solution.uniqueName).toBe("CaseFileExchangeCaseStatus");
+    const extension = statusRead.tableExtensions.find((x) => x.table === "incident");
     expect(extension).toBeDefined();
     for (const column of caseStatusColumns) {
       const readColumn = extension!.columns.find((c) => c.logicalName === column.logicalName);
@@ -262,7 +274,7 @@ describe("the Case's rollup columns", () => {
   });
 
   it("adds nothing of the Case's own columns", () => {
-    const names = read.tableExtensions.flatMap((x) => x.columns.map((c) => c.logicalName));
+    const names = statusRead.tableExtensions.flatMap((x) => x.columns.map((c) => c.logicalName));
     expect(names.filter((n) => !n.startsWith("cfx_"))).toEqual([]);
   });
 });
@@ -330,30 +342,49 @@ describe("a package the import refuses", () => {
     );
   });
 
+  /** The Case status package with one file edited, read as imported after the product. */
+  function statusWithEdit(path: string, edit: (xml: string) => string): SolutionPackage {
+    const before = decode(statusPkg.parts.get(path)!);
+    const after = edit(before);
+    if (after === before) throw new Error(`The edit changed nothing in ${path}.`);
+    return { parts: new Map(statusPkg.parts).set(path, new TextEncoder().encode(after)) };
+  }
+  const statusWithout = (path: string): SolutionPackage => {
+    const parts = new Map(statusPkg.parts);
+    parts.delete(path);
+    return { parts };
+  };
+
+  it("stops at the Case status solution imported before the product, whose relationship its rollups count over", () => {
+    expect(() => readSolution(statusPkg)).toThrow(
+      importError("Formulas/incident-cfx_backupsreadycount.xaml", /Relationship\]$/, /not a one-to-many relationship/),
+    );
+  });
+
   it("stops at a rollup column whose definition file is not in the zip", () => {
-    expect(() => readSolution(withoutPart("Formulas/incident-cfx_backupsreadycount.xaml"))).toThrow(
+    expect(() => readSolution(statusWithout("Formulas/incident-cfx_backupsreadycount.xaml"), read.relationships)).toThrow(
       importError("customizations.xml", /attribute\[cfx_BackupsReadyCount\]\/FormulaDefinitionFileName$/, /not in the solution zip/),
     );
   });
 
   it("stops at a calculated column, which the sandbox does not compute", () => {
-    const calculated = withEdit("customizations.xml", (xml) =>
+    const calculated = statusWithEdit("customizations.xml", (xml) =>
       xml.replace(/(<attribute PhysicalName="cfx_BackupsSharedCount">[\s\S]*?<SourceType>)2/, "$11"),
     );
-    expect(() => readSolution(calculated)).toThrow(
+    expect(() => readSolution(calculated, read.relationships)).toThrow(
       importError("customizations.xml", /attribute\[cfx_BackupsSharedCount\]\/SourceType$/, /rollup columns \(2\) only/),
     );
   });
 
   it("stops at a rollup over a relationship that does not lead from its table", () => {
-    const other = withEdit("Formulas/incident-cfx_awaitingfilescount.xaml", (xml) =>
+    const other = statusWithEdit("Formulas/incident-cfx_awaitingfilescount.xaml", (xml) =>
       xml.replace("cfx_incident_cfx_fileexchange_CaseId", "cfx_fileexchange_cfx_filereceipt_ExchangeId"),
     );
-    expect(() => readSolution(other)).toThrow(
+    expect(() => readSolution(other, read.relationships)).toThrow(
       importError(
         "Formulas/incident-cfx_awaitingfilescount.xaml",
         /Relationship\]$/,
-        /not a one-to-many relationship of the solution from incident/,
+        /not a one-to-many relationship of the solution or the installed ones from incident/,
       ),
     );
   });
