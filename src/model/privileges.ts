@@ -197,7 +197,10 @@ export const rolePrivileges: readonly RolePrivileges[] = [
       // run; administrators read the runs and may correct or delete old ones.
       { table: "cfx_jobrun", verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" } },
       // The arrival check (the same application user) keeps its place in the library's change feed.
-      { table: "cfx_librarycursor", verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" } },
+      {
+        table: "cfx_librarycursor",
+        verbs: { Create: "organization", Read: "organization", Write: "organization", Delete: "organization" },
+      },
       { table: "incident", verbs: { Read: "organization", AppendTo: "organization" } },
       // The retention job's application user warns a team-owned case's members, read with the team.
       { table: "team", verbs: { Read: "organization" } },

@@ -95,7 +95,10 @@ test("the agent sees the customer's files, downloads one, copies a link and remo
   await expect(files.locator('tr[data-file="error-log.txt"]')).not.toContainText("New");
   await expect(files.locator('tr[data-file="error-log.txt"]')).toContainText("tom.baker@northwind.example");
   await expect(files.locator('tr[data-file="notes.txt"]')).toContainText("Not checked yet");
-  await expect(panel.getByRole("link", { name: /^Open in SharePoint: the folder External Data Transfer/ })).toHaveAttribute("href", /External%20Data%20Transfer/);
+  await expect(panel.getByRole("link", { name: /^Open in SharePoint: the folder External Data Transfer/ })).toHaveAttribute(
+    "href",
+    /External%20Data%20Transfer/,
+  );
   await expect(panel.getByRole("button", { name: "Close request" })).toBeVisible();
   await expectAccessible(page, FRAME);
   await shoot(page, info, "list");

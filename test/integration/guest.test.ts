@@ -113,9 +113,9 @@ test("a guest uploads a folder: its sub-folders are created as the guest and the
     const r = await fetch(`${sb.app}${folderUrl}/upload?path=${encodeURIComponent(path!)}`, { method: "PUT", headers: { cookie }, body });
     expect(r.status).toBe(201);
   }
-  const logs = (await (
-    await graph(`drives/${driveId}/root:/External Data Transfer/CAS-01004-K1L2M3/old-pc/logs:/children`)
-  ).json()) as { value: { name: string; size: number; createdBy: { user: { email: string } } }[] };
+  const logs = (await (await graph(`drives/${driveId}/root:/External Data Transfer/CAS-01004-K1L2M3/old-pc/logs:/children`)).json()) as {
+    value: { name: string; size: number; createdBy: { user: { email: string } } }[];
+  };
   expect(logs.value.map((i) => i.name).sort()).toEqual(["app.log", "system.log"]);
   expect(logs.value.every((i) => i.createdBy.user.email === email)).toBe(true);
   const folder = (await (await graph(`drives/${driveId}/root:/External Data Transfer/CAS-01004-K1L2M3/old-pc`)).json()) as {
@@ -126,7 +126,11 @@ test("a guest uploads a folder: its sub-folders are created as the guest and the
   expect(folder.createdBy.user.email).toBe(email);
   // A path that climbs out, or names SharePoint refuses, are refused with nothing written.
   for (const bad of ["../CAS-01003-G7H8J9/x.txt", "old-pc/a:b.txt", "old-pc//", ""]) {
-    const r = await fetch(`${sb.app}${folderUrl}/upload?path=${encodeURIComponent(bad)}`, { method: "PUT", headers: { cookie }, body: "x" });
+    const r = await fetch(`${sb.app}${folderUrl}/upload?path=${encodeURIComponent(bad)}`, {
+      method: "PUT",
+      headers: { cookie },
+      body: "x",
+    });
     expect(r.status).toBe(400);
   }
 });

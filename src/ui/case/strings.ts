@@ -96,7 +96,8 @@ export const caseStrings = {
   fileExpiryDialog: {
     titleKeep: "Keep this file with no expiry",
     titleChange: "Set the file's own expiry",
-    subtitle: "{file} in {folder}. {current} When the folder expires, guests lose access and everything else is deleted; this file stays until its own date. The reason is noted on the exchange's and the case's timelines.",
+    subtitle:
+      "{file} in {folder}. {current} When the folder expires, guests lose access and everything else is deleted; this file stays until its own date. The reason is noted on the exchange's and the case's timelines.",
     currentFolder: "It goes with the folder now.",
     currentDate: "It is deleted on {date} now.",
     currentKept: "It is kept with no expiry now.",

@@ -91,7 +91,10 @@ export const panelIcons: Readonly<Record<string, ReactElement>> = {
     <path key="b" d="M11 5V3.3c0-.5-.3-.8-.8-.8H3.3c-.5 0-.8.3-.8.8v6.9c0 .5.3.8.8.8H5" />,
   ]),
   Globe: svg([circle, <path key="p" d="M1.6 8h12.8M8 1.6c1.8 1.8 2.6 4 2.6 6.4S9.8 12.6 8 14.4C6.2 12.6 5.4 10.4 5.4 8S6.2 3.4 8 1.6z" />]),
-  More: svg([<circle key="a" cx="3" cy="8" r="1.2" />, <circle key="b" cx="8" cy="8" r="1.2" />, <circle key="c" cx="13" cy="8" r="1.2" />], true),
+  More: svg(
+    [<circle key="a" cx="3" cy="8" r="1.2" />, <circle key="b" cx="8" cy="8" r="1.2" />, <circle key="c" cx="13" cy="8" r="1.2" />],
+    true,
+  ),
   OpenInNewWindow: svg([<path key="a" d="M9.5 2.5h4v4M13.5 2.5L7.5 8.5" />, <path key="b" d="M12 9.5v4H2.5V4h4" />]),
 };
 

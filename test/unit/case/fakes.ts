@@ -181,7 +181,11 @@ export class FakeCrm implements CrmGateway, CaseReads {
   async updateReceipt(id: string, changes: Partial<FileReceipt>): Promise<void> {
     this.maybeFail("updateReceipt");
     if (("keptSince" in changes || "expiryOverride" in changes) && !this.securedWriters.has(this.caller))
-      throw Object.assign(new Error("The user doesn't have AttributePrivilegeUpdate"), { name: "DataverseError", code: "securedColumn", status: 403 });
+      throw Object.assign(new Error("The user doesn't have AttributePrivilegeUpdate"), {
+        name: "DataverseError",
+        code: "securedColumn",
+        status: 403,
+      });
     const seen = this.receipts.get(id);
     if (!seen) throw Object.assign(new Error("Not found"), { name: "DataverseError", code: "notFound", status: 404 });
     this.receipts.set(id, { ...seen, ...changes });
