@@ -220,6 +220,19 @@ class SweepRun extends JobPass {
       for (const x of chunk) this.log(`would warn ${x.folderPath ?? x.name}`);
       return;
     }
+    // Files an administrator kept past the folder's expiry change what the warning announces (the
+    // folder is emptied around them, not deleted). Without the receipts the warning says what it
+    // says of any folder: it is a warning, and the expiry itself reads them again.
+    let receipts: RetentionReceipt[] = [];
+    try {
+      receipts = await this.ports.records.receiptsOf(chunk.map((x) => x.id));
+    } catch {
+      receipts = [];
+    }
+    const keptAtExpiry = (x: RetentionExchange) =>
+      receipts
+        .filter((r) => r.exchangeId === x.id && x.expiresOn && fileAction(r, x.expiresOn) === "keep")
+        .map((r) => ({ name: r.name, until: fileExpiry(r, x.expiresOn ?? null) }));
     const writes: Array<{ exchange: RetentionExchange; write: RetentionWrite }> = [];
     for (const exchange of chunk) {
       if (exchange.caseOwner?.kind === "team" && this.teamsUnreadable !== undefined) {
@@ -233,6 +246,7 @@ class SweepRun extends JobPass {
         expiresOn: exchange.expiresOn!,
         daysLeft: daysLeft(exchange.expiresOn, this.now) ?? 0,
         audience,
+        kept: keptAtExpiry(exchange),
       });
       writes.push({
         exchange,

@@ -2,6 +2,7 @@ import { ExchangeDirection, ExchangeStage } from "../model";
 import { DAY_MS, isExpired, isExpiringSoon, retentionDays } from "./expiry";
 import { audienceCapSentence, audienceNames, nobodyNotifiedSentence, type NotificationAudience } from "./notificationAudience";
 import type { Settings } from "./settings";
+import { keptFileLabel } from "./fileRetention";
 
 /** The settings the retention rules read. */
 export type RetentionRuleSettings = Pick<
@@ -202,12 +203,27 @@ export function warningNote(input: {
   readonly expiresOn: Date;
   readonly daysLeft: number;
   readonly audience?: NotificationAudience;
+  /**
+   * Files an administrator kept (with no expiry, or to a date after the folder's): the folder is
+   * then emptied around them, not deleted, and the warning says so.
+   */
+  readonly kept?: readonly { readonly name: string; readonly until: Date | null }[];
 }): {
   subject: string;
   text: string;
 } {
   const when = input.daysLeft <= 1 ? "within a day" : `in ${input.daysLeft} days`;
-  const base = `The SharePoint folder ${input.folderName} expires on ${input.expiresOn.toISOString().slice(0, 10)} (UTC) and will then be deleted, as announced to the customer. An administrator can keep it or change its expiry before then.`;
+  const on = input.expiresOn.toISOString().slice(0, 10);
+  const kept = input.kept ?? [];
+  if (kept.length > 0) {
+    const files = kept.map(keptFileLabel).join(", ");
+    const base = `The SharePoint folder ${input.folderName} expires on ${on} (UTC): the customer's access then ends and everything in it is deleted, as announced to the customer, except ${kept.length === 1 ? "the file" : `the ${kept.length} files`} an administrator kept: ${files}. An administrator can keep the folder or change its expiry before then.`;
+    return {
+      subject: `Folder ${input.folderName} expires ${when}`,
+      text: [base, ...(input.audience ? toldSentences(input.audience) : []), "(Retention job)"].filter(Boolean).join(" "),
+    };
+  }
+  const base = `The SharePoint folder ${input.folderName} expires on ${on} (UTC) and will then be deleted, as announced to the customer. An administrator can keep it or change its expiry before then.`;
   return {
     subject: `Folder ${input.folderName} will be deleted ${when}`,
     text: [base, ...(input.audience ? toldSentences(input.audience) : []), "(Retention job)"].filter(Boolean).join(" "),

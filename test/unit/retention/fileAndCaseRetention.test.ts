@@ -47,6 +47,32 @@ function world() {
 }
 
 describe("an administrator's decisions about one file", () => {
+  test("the warning before the expiry names the kept files and says the folder is emptied around them, not deleted", async () => {
+    const w = world();
+    w.records.exchanges.get("x1")!.warnedOn = undefined;
+    Object.assign(w.records.receipts.get("r-keep.pdf")!, { keptSince: day(5) });
+    Object.assign(w.records.receipts.get("r-other.log")!, { expiryOverride: day(45) });
+    // A date before the folder's expiry is not kept at the expiry: that file goes first.
+    Object.assign(w.records.receipts.get("r-logs/app.log")!, { expiryOverride: day(29) });
+    const report = await w.run(day(28));
+    expect(report.failures).toEqual([]);
+    const [note] = w.records.notes;
+    expect(note.note.subject).toBe("Folder CAS-01001-ABCDEF expires in 2 days");
+    expect(note.note.text).toContain("the customer's access then ends and everything in it is deleted");
+    expect(note.note.text).toContain(
+      "except the 2 files an administrator kept: keep.pdf (kept with no expiry), other.log (kept until 2027-01-15)",
+    );
+    expect(note.note.text).not.toContain("app.log");
+    expect(w.records.notifications.map((n) => n.title)).toEqual(["Folder CAS-01001-ABCDEF expires in 2 days"]);
+  });
+
+  test("without kept files the warning says the folder will be deleted", async () => {
+    const w = world();
+    w.records.exchanges.get("x1")!.warnedOn = undefined;
+    await w.run(day(28));
+    expect(w.records.notes[0].note.subject).toBe("Folder CAS-01001-ABCDEF will be deleted in 2 days");
+  });
+
   test("at the folder's expiry the kept file stays, the rest goes, the guest loses access; a rerun writes nothing", async () => {
     const w = world();
     Object.assign(w.records.receipts.get("r-keep.pdf")!, { keptSince: day(5) });
