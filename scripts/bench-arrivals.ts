@@ -5,44 +5,18 @@
  *   first    the first check: no delta link yet, so the whole library is listed once;
  *   arrivals 20 new files in 10 folders: receipts, notes, notifications for 10 batches;
  *   idle     nothing changed since: the steady-state cost of looking.
- * The budget (issue "Files from the customer"): a check over 10,000 folders with 20 new files
- * costs a handful of requests, not one per folder. The files are put in through Graph by a seeded
+ * The budget (DESIGN.md: the arrival check grows with the number of changes, not of folders): a
+ * check over 10,000 folders with 20 new files costs a handful of requests, not one per folder. The files are put in through Graph by a seeded
  * person; with no organization domains set, a person's file counts as the customer's.
  */
-import { join } from "node:path";
-import { runCli } from "../src/jobs/cli";
 import type { ArrivalRunReport } from "../src/jobs/createRetentionJob";
 import { ExchangeDirection, ExchangeStage } from "../src/model";
-import { retentionJobClientId } from "../sandbox/identity/clients";
-import { tenantId } from "../sandbox/seed/people";
 import { startSandbox, type TestSandbox } from "../test/integration/support/sandbox";
+import { pool, runJob } from "./benchJob";
 
 const DAY = 86_400_000;
 const ROOT = "External Data Transfer";
 const FOLDERS = Number(process.env.ARRIVAL_FOLDERS ?? 10_000);
-
-interface LoggedRequest {
-  readonly method: string;
-  readonly origin: string;
-  readonly path: string;
-  readonly status: number;
-  readonly ms: number;
-}
-
-/** Runs `tasks` with at most `n` at a time. */
-async function pool<T>(n: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]();
-      }
-    }),
-  );
-  return out;
-}
 
 /** `count` upload folders made through Graph `$batch`, each with an open exchange row (stage shared). */
 async function seed(sb: TestSandbox, count: number): Promise<Array<{ id: string; name: string }>> {
@@ -103,26 +77,7 @@ async function seed(sb: TestSandbox, count: number): Promise<Array<{ id: string;
 }
 
 async function check(sb: TestSandbox, label: string) {
-  await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
-  const now = ((await (await fetch(`${sb.origins.app}/_sandbox/clock`)).json()) as { now: string }).now;
-  const identity = join(sb.dataDir, "identity");
-  let out = "";
-  const started = performance.now();
-  const code = await runCli(
-    ["--arrivals-only", "--json", "--now", now],
-    {
-      CFX_DATAVERSE_URL: sb.origins.app,
-      CFX_TENANT_ID: tenantId,
-      CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity`,
-      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
-      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
-    },
-    { out: (t) => (out += t), err: (t) => process.stderr.write(`${t}\n`) },
-  );
-  const ms = Math.round(performance.now() - started);
-  const report = JSON.parse(out) as ArrivalRunReport;
-  const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as LoggedRequest[];
+  const { code, report, ms, log } = await runJob<ArrivalRunReport>(sb, ["--arrivals-only"]);
   const graph = log.filter((r) => r.origin === sb.origins.graph);
   const dataverse = log.filter((r) => r.path.startsWith("/api/data/"));
   return {

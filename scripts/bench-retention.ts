@@ -8,38 +8,13 @@
  * (20 folders), not by one request per folder. That holds for Graph and for Dataverse: the job's
  * Dataverse writes go as `$batch` requests of 20 operations.
  */
-import { join } from "node:path";
-import { runCli } from "../src/jobs/cli";
 import type { SweepReport } from "../src/app/sweepExpired";
 import { ExchangeDirection, ExchangeStage } from "../src/model";
-import { retentionJobClientId } from "../sandbox/identity/clients";
-import { tenantId } from "../sandbox/seed/people";
 import { startSandbox, type TestSandbox } from "../test/integration/support/sandbox";
+import { pool, runJob, type LoggedRequest } from "./benchJob";
 
 const DAY = 86_400_000;
 const ROOT = "Customer Data Migration";
-
-interface LoggedRequest {
-  readonly method: string;
-  readonly origin: string;
-  readonly path: string;
-  readonly status: number;
-}
-
-/** Runs `tasks` with at most `n` at a time. */
-async function pool<T>(n: number, tasks: Array<() => Promise<T>>): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]();
-      }
-    }),
-  );
-  return out;
-}
 
 class Seeder {
   private driveId = "";
@@ -131,26 +106,7 @@ class Seeder {
 }
 
 async function measure(sb: TestSandbox, label: string, folders: number) {
-  await fetch(`${sb.origins.app}/_sandbox/requests`, { method: "DELETE" });
-  const now = ((await (await fetch(`${sb.origins.app}/_sandbox/clock`)).json()) as { now: string }).now;
-  const identity = join(sb.dataDir, "identity");
-  let out = "";
-  const started = performance.now();
-  const code = await runCli(
-    ["--json", "--now", now],
-    {
-      CFX_DATAVERSE_URL: sb.origins.app,
-      CFX_TENANT_ID: tenantId,
-      CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity`,
-      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
-      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
-    },
-    { out: (t) => (out += t), err: (t) => process.stderr.write(`${t}\n`) },
-  );
-  const ms = Math.round(performance.now() - started);
-  const report = JSON.parse(out) as SweepReport;
-  const log = (await (await fetch(`${sb.origins.app}/_sandbox/requests`)).json()) as LoggedRequest[];
+  const { code, report, ms, log } = await runJob<SweepReport>(sb, []);
   const graph = log.filter((r) => r.origin === sb.origins.graph);
   const dataverse = log.filter((r) => r.path.startsWith("/api/data/"));
   const count = (list: LoggedRequest[], f: (r: LoggedRequest) => boolean) => list.filter(f).length;

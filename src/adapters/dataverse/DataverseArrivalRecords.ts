@@ -8,13 +8,22 @@ import type {
   RecordOwner,
   StoredReceipt,
 } from "../../ports/ArrivalRecords";
-import type { TimelineTarget } from "../../ports/CrmGateway";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
 import { isDataverseError, type DataverseError } from "./DataverseError";
-
-type Row = Readonly<Record<string, unknown>>;
-
-const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
+import {
+  date,
+  guid,
+  IDS_PER_QUERY,
+  iso,
+  literal,
+  LOOKUP_TABLE,
+  noteOperation,
+  NotificationIcon,
+  notificationOperation,
+  num,
+  str,
+  type Row,
+} from "./webApiRows";
 
 const EXCHANGE_COLUMNS = "cfx_fileexchangeid,cfx_name,_cfx_caseid_value,cfx_stage,cfx_itemid,cfx_folderpath,_ownerid_value";
 
@@ -42,21 +51,11 @@ const OPEN_UPLOADS =
   `(cfx_stage eq ${ExchangeStage.shared} or cfx_stage eq ${ExchangeStage.filesReceived} or cfx_stage eq ${ExchangeStage.inviting})`;
 
 /** Ids per `or` filter: keeps the URL short (20 GUIDs or item ids is about 1,000 characters). */
-const IDS_PER_QUERY = 20;
 /** Above this many ids, reading every open exchange (or live receipt) in pages of 5,000 is cheaper than asking 20 ids at a time. */
 const READ_ALL_ABOVE = 200;
 
-const entitySets: Readonly<Record<TimelineTarget["table"], string>> = {
-  incident: "incidents",
-  cfx_hardwareticket: "cfx_hardwaretickets",
-  cfx_fileexchange: "cfx_fileexchanges",
-};
-
-// appnotification choices (Learn: "Send in-app notifications within model-driven apps").
-const ICON_INFO = 100000000;
-const TOAST_TIMED = 200000000;
+// appnotification priority (Learn: "Send in-app notifications within model-driven apps").
 const PRIORITY_NORMAL = 200000000;
-const TWO_WEEKS_SECONDS = 14 * 24 * 3600;
 // email statecode: 0 Open (a draft); anything else has been sent or cancelled.
 const EMAIL_OPEN = 0;
 
@@ -269,34 +268,21 @@ function operationOf(w: ArrivalWrite): BatchOperation {
         headers: { "If-Match": "*" },
       };
     case "addNote":
-      return {
-        method: "POST",
-        path: "annotations",
-        body: {
-          annotationid: guid(w.id),
-          subject: w.note.subject.slice(0, 500),
-          notetext: w.note.text,
-          [`objectid_${w.target.table}@odata.bind`]: `/${entitySets[w.target.table]}(${guid(w.target.id)})`,
-        },
-      };
+      return noteOperation(w.id, w.target, w.note);
     case "notifyUser": {
       const url = `?pagetype=entityrecord&etn=incident&id=${guid(w.caseId)}`;
-      return {
-        method: "POST",
-        path: "appnotifications",
-        body: {
-          appnotificationid: guid(w.id),
-          title: w.title.slice(0, 200),
-          body: w.body.slice(0, 5000),
-          icontype: ICON_INFO,
-          toasttype: TOAST_TIMED,
+      return notificationOperation({
+        id: w.id,
+        userId: w.userId,
+        title: w.title,
+        body: w.body,
+        icon: NotificationIcon.info,
+        extra: {
           priority: PRIORITY_NORMAL,
-          ttlinseconds: TWO_WEEKS_SECONDS,
-          "ownerid@odata.bind": `/systemusers(${guid(w.userId)})`,
           // The notification's action opens the case (in-app notifications' `data.actions`).
           data: JSON.stringify({ actions: [{ title: "Open case", data: { url, navigationTarget: "dialog" } }] }),
         },
-      };
+      });
     }
     case "createEmail":
       return {
@@ -361,38 +347,4 @@ function receiptFromRow(r: Row): StoredReceipt {
     ...opt("status", num(r, "cfx_filestatus") as FileStatus | undefined),
     ...opt("reportedOn", date(r, "cfx_reportedon")),
   };
-}
-
-function str(r: Row, key: string): string | undefined {
-  const v = r[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function num(r: Row, key: string): number | undefined {
-  const v = r[key];
-  return typeof v === "number" ? v : undefined;
-}
-
-function date(r: Row, key: string): Date | undefined {
-  const v = str(r, key);
-  if (!v) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-/** An OData string literal: single quotes doubled. */
-function literal(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
-/** Dataverse's date-time literal: ISO 8601 in UTC, whole seconds. */
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** A GUID without braces, lower case; refuses anything else (it goes into a URL). */
-function guid(id: string): string {
-  const v = id.replace(/[{}]/g, "").toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v)) throw new Error(`Not a record id: "${id}".`);
-  return v;
 }

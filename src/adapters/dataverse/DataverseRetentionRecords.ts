@@ -18,10 +18,21 @@ import type {
 import type { CaseOwner } from "../../domain/notificationAudience";
 import type { BatchOperation, DataverseClient } from "./DataverseClient";
 import { DataverseError, isDataverseError } from "./DataverseError";
+import {
+  date,
+  guid,
+  IDS_PER_QUERY,
+  iso,
+  LOOKUP_TABLE,
+  noteOperation,
+  NotificationIcon,
+  notificationOperation,
+  num,
+  str,
+  type Row,
+} from "./webApiRows";
 import { onceId } from "../../domain/onceId";
 import { DAY_MS, type RetentionSettings } from "../../domain/expiry";
-
-type Row = Readonly<Record<string, unknown>>;
 
 const EXCHANGE_COLUMNS = [
   "cfx_fileexchangeid",
@@ -51,15 +62,6 @@ const EXCHANGE_COLUMNS = [
  */
 const LIVE = "cfx_removedon eq null";
 
-const entitySets: Readonly<Record<TimelineTarget["table"], string>> = {
-  incident: "incidents",
-  cfx_hardwareticket: "cfx_hardwaretickets",
-  cfx_fileexchange: "cfx_fileexchanges",
-};
-
-/** Recipients are read for this many exchanges per query (an `or` of ids keeps the URL short). */
-const IDS_PER_QUERY = 20;
-
 /**
  * The exchange's case and its owner, in the same request as the exchange (a single-valued
  * navigation). The owner is a user or a team: `_ownerid_value@Microsoft.Dynamics.CRM.lookuplogicalname`
@@ -76,17 +78,10 @@ const IN_FOLDER = `(cfx_filestatus eq ${FileStatus.inFolder} or cfx_filestatus e
 const RECEIPT_EXCHANGE_EXPAND =
   "cfx_ExchangeId($select=cfx_fileexchangeid,cfx_name,_cfx_caseid_value,cfx_driveid,cfx_itemid,cfx_folderpath,cfx_removedon)";
 
-const LOOKUP_TABLE = "@Microsoft.Dynamics.CRM.lookuplogicalname";
-
 /** The orphan report lives in one note with a fixed id and no regarding record. */
 export const ORPHAN_REPORT_SUBJECT = "Case File Exchange retention: orphan folder report";
 const ORPHAN_REPORT_ID = onceId("orphan-report");
 const REPORT_MARKER = "--- report ---";
-
-// appnotification choices (Learn: "Send in-app notifications within model-driven apps").
-const ICON_WARNING = 100000003;
-const TOAST_TIMED = 200000000;
-const TWO_WEEKS_SECONDS = 14 * 24 * 3600;
 
 export interface DataverseRetentionRecordsOptions {
   /** Rows per page of the exchange queries (`Prefer: odata.maxpagesize`). */
@@ -399,30 +394,15 @@ function operationOf(w: RetentionWrite): BatchOperation {
         body: { IssueSend: true },
       };
     case "addNote":
-      return {
-        method: "POST",
-        path: "annotations",
-        body: {
-          annotationid: onceId(w.options.onceKey),
-          subject: w.note.subject,
-          notetext: w.note.text,
-          [`objectid_${w.target.table}@odata.bind`]: `/${entitySets[w.target.table]}(${guid(w.target.id)})`,
-        },
-      };
+      return noteOperation(onceId(w.options.onceKey), w.target, w.note);
     case "notifyUser":
-      return {
-        method: "POST",
-        path: "appnotifications",
-        body: {
-          appnotificationid: onceId(w.options.onceKey),
-          title: w.notification.title.slice(0, 200),
-          body: w.notification.body.slice(0, 5000),
-          icontype: ICON_WARNING,
-          toasttype: TOAST_TIMED,
-          ttlinseconds: TWO_WEEKS_SECONDS,
-          "ownerid@odata.bind": `/systemusers(${guid(w.userId)})`,
-        },
-      };
+      return notificationOperation({
+        id: onceId(w.options.onceKey),
+        userId: w.userId,
+        title: w.notification.title,
+        body: w.notification.body,
+        icon: NotificationIcon.warning,
+      });
   }
 }
 
@@ -493,23 +473,6 @@ function caseOwnerOf(value: unknown): CaseOwner | undefined {
   return { kind: str(kase, `_ownerid_value${LOOKUP_TABLE}`) === "team" ? "team" : "user", id: id.toLowerCase() };
 }
 
-function str(r: Row, key: string): string | undefined {
-  const v = r[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function num(r: Row, key: string): number | undefined {
-  const v = r[key];
-  return typeof v === "number" ? v : undefined;
-}
-
-function date(r: Row, key: string): Date | undefined {
-  const v = str(r, key);
-  if (!v) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
 /**
  * `$filter` for "the effective expiry is at or before `t`" (not counting Keep, filtered apart).
  * Creation counts by the earlier of `createdon` and `overriddencreatedon`; each direction has its
@@ -527,16 +490,4 @@ function dueBy(t: Date, retention: RetentionSettings): string {
     `((cfx_expiryoverride ne null and cfx_expiryoverride le ${iso(t)}) or ` +
     `(cfx_expiryoverride eq null and (cfx_expireson le ${iso(t)} or ${byRetention})))`
   );
-}
-
-/** Dataverse's date-time literal: ISO 8601 in UTC, whole seconds. */
-function iso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** A GUID without braces, lower case; refuses anything else (it goes into a URL). */
-function guid(id: string): string {
-  const v = id.replace(/[{}]/g, "").toLowerCase();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v)) throw new Error(`Not a record id: "${id}".`);
-  return v;
 }
