@@ -1,11 +1,6 @@
-import { createGraph } from "../../src/adapters/graph/createGraph";
-import { GraphClient } from "../../src/adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
-import { memoryCache } from "../../src/adapters/xrm/SessionCache";
 import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
 import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
-import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
-import type { CaseActor, CasePorts } from "../../src/app/casePorts";
+import type { CasePorts } from "../../src/app/casePorts";
 import { CasePanelSession } from "../../src/app/casePanelSession";
 import { casePanelView } from "../../src/app/casePanelView";
 import { loadCasePanel } from "../../src/app/loadCasePanel";
@@ -14,13 +9,10 @@ import { requestFiles } from "../../src/app/requestFiles";
 import { revokeAccess } from "../../src/app/revokeAccess";
 import { shareDraft } from "../../src/app/shareDraft";
 import { shareWithCustomer } from "../../src/app/shareWithCustomer";
-import { rolesFromIds } from "../../src/domain";
 import { ExchangeDirection, ExchangeStage, IncidentState } from "../../src/model";
-import { systemClock } from "../../src/ports/Clock";
-import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { stableId } from "../../sandbox/seed/ids";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
-import { fetchWebApi, sandboxUser } from "./ticketSupport";
+import { fetchWebApi, sandboxUser, casePorts as sharedCasePorts } from "./ticketSupport";
 
 jest.setTimeout(120_000);
 
@@ -43,31 +35,7 @@ afterEach(async () => {
     });
 });
 
-/** The case panel's ports against the sandbox, with the adapters the panel runs (Xrm.WebApi over HTTP). */
-async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseActor }> {
-  const webApi = retryingWebApi(fetchWebApi(sandbox, key), { baseDelayMs: 200, attempts: 8 });
-  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
-  const tokens: TokenProvider = { getToken: () => sandbox.token(key, "graph") };
-  const graph = new GraphClient(
-    createGraph({
-      graphEndpoint: settings.graphEndpoint,
-      tokens,
-      scopes: settings.graphScopes,
-      retry: { maxAttempts: 8, baseDelayMs: 100 },
-    }),
-  );
-  const library = new GraphDocumentLibrary({
-    graph,
-    siteUrl: settings.siteUrl,
-    libraryName: settings.libraryName,
-    batch: { maxAttempts: 8, baseDelayMs: 100 },
-  });
-  const user = sandboxUser(key);
-  return {
-    ports: { crm: new XrmCrmGateway(webApi, webApi), library, settings, clock: systemClock },
-    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
-  };
-}
+const casePorts = (key: UserKey) => sharedCasePorts(sandbox, key);
 
 const caseIdOf = (n: string) => stableId(`incident/${n}`);
 

@@ -1,24 +1,14 @@
-import { createGraph } from "../../src/adapters/graph/createGraph";
-import { GraphClient } from "../../src/adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
-import { memoryCache } from "../../src/adapters/xrm/SessionCache";
-import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
-import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
-import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
-import type { CaseActor, CasePorts } from "../../src/app/casePorts";
+import type { CasePorts } from "../../src/app/casePorts";
 import { casePanelView } from "../../src/app/casePanelView";
 import { changeExpiry } from "../../src/app/changeExpiry";
 import { loadCasePanel } from "../../src/app/loadCasePanel";
 import { shareDraft } from "../../src/app/shareDraft";
 import { shareWithCustomer } from "../../src/app/shareWithCustomer";
-import { rolesFromIds } from "../../src/domain";
 import { DAY_MS } from "../../src/domain/expiry";
 import { ExchangeDirection, IncidentState } from "../../src/model";
-import { systemClock } from "../../src/ports/Clock";
-import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { stableId } from "../../sandbox/seed/ids";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
-import { fetchWebApi, sandboxUser } from "./ticketSupport";
+import { casePorts as sharedCasePorts } from "./ticketSupport";
 
 /** The administrator's Keep with no expiry and Change expiry, with the case panel's adapters, against the sandbox. */
 jest.setTimeout(120_000);
@@ -31,18 +21,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseActor }> {
-  const webApi = retryingWebApi(fetchWebApi(sandbox, key), { baseDelayMs: 200, attempts: 8 });
-  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
-  const tokens: TokenProvider = { getToken: () => sandbox.token(key, "graph") };
-  const graph = new GraphClient(createGraph({ graphEndpoint: settings.graphEndpoint, tokens, scopes: settings.graphScopes }));
-  const library = new GraphDocumentLibrary({ graph, siteUrl: settings.siteUrl, libraryName: settings.libraryName });
-  const user = sandboxUser(key);
-  return {
-    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock: systemClock },
-    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
-  };
-}
+const casePorts = (key: UserKey) => sharedCasePorts(sandbox, key);
 
 const caseIdOf = (n: string) => stableId(`incident/${n}`);
 

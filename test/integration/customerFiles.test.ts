@@ -1,11 +1,3 @@
-import { createGraph } from "../../src/adapters/graph/createGraph";
-import { GraphClient } from "../../src/adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
-import { memoryCache } from "../../src/adapters/xrm/SessionCache";
-import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
-import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
-import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
-import type { CaseActor, CasePorts } from "../../src/app/casePorts";
 import { casePanelView, type ExchangeView } from "../../src/app/casePanelView";
 import { changeFileExpiry } from "../../src/app/changeFileExpiry";
 import { downloadFile } from "../../src/app/downloadFile";
@@ -13,14 +5,11 @@ import { loadCasePanel } from "../../src/app/loadCasePanel";
 import { removeFile } from "../../src/app/removeFile";
 import { removeNow } from "../../src/app/removeNow";
 import { writeNotes } from "../../src/app/timelineNotes";
-import { rolesFromIds } from "../../src/domain";
 import { noteRowId } from "../../src/domain/recordIds";
 import { ExchangeStage, FileStatus } from "../../src/model";
-import { systemClock } from "../../src/ports/Clock";
-import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { stableId } from "../../sandbox/seed/ids";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
-import { fetchWebApi, sandboxUser } from "./ticketSupport";
+import { casePorts as sharedCasePorts } from "./ticketSupport";
 
 /**
  * The customer's files in the case panel and the file-level actions, with the panel's own
@@ -35,30 +24,7 @@ const folderPath = `External Data Transfer/${caseNumber}`;
 const caseId = stableId(`incident/${caseNumber}`);
 type Row = Record<string, unknown>;
 
-async function casePorts(key: UserKey): Promise<{ ports: CasePorts; actor: CaseActor }> {
-  const webApi = retryingWebApi(fetchWebApi(sb, key), { baseDelayMs: 100, attempts: 8 });
-  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
-  const tokens: TokenProvider = { getToken: () => sb.token(key, "graph") };
-  const graph = new GraphClient(
-    createGraph({
-      graphEndpoint: settings.graphEndpoint,
-      tokens,
-      scopes: settings.graphScopes,
-      retry: { maxAttempts: 8, baseDelayMs: 100 },
-    }),
-  );
-  const library = new GraphDocumentLibrary({
-    graph,
-    siteUrl: settings.siteUrl,
-    libraryName: settings.libraryName,
-    batch: { maxAttempts: 8, baseDelayMs: 100 },
-  });
-  const user = sandboxUser(key);
-  return {
-    ports: { crm: new XrmCrmGateway(webApi, webApi), library, settings, clock: systemClock },
-    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
-  };
-}
+const casePorts = (key: UserKey) => sharedCasePorts(sb, key);
 
 /** What the panel shows of the upload folder, read as the panel reads it. */
 async function uploadCard(key: UserKey): Promise<{ view: ExchangeView; model: Awaited<ReturnType<typeof loadCasePanel>> }> {

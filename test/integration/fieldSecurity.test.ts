@@ -1,20 +1,10 @@
-import { createGraph } from "../../src/adapters/graph/createGraph";
-import { GraphClient } from "../../src/adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
-import { memoryCache } from "../../src/adapters/xrm/SessionCache";
-import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
-import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
-import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
-import type { CaseActor, CasePorts } from "../../src/app/casePorts";
 import { changeExpiry } from "../../src/app/changeExpiry";
 import { loadCasePanel } from "../../src/app/loadCasePanel";
 import type { SweepReport } from "../../src/app/sweepExpired";
-import { rolesFromIds } from "../../src/domain";
 import { ExchangeDirection, ExchangeStage, fieldSecurityProfiles } from "../../src/model";
 import type { Clock } from "../../src/ports/Clock";
-import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
-import { fetchWebApi, sandboxUser } from "./ticketSupport";
+import { sandboxUser, casePorts as sharedCasePorts } from "./ticketSupport";
 
 /**
  * The rules that protect customers' data, held by Dataverse itself (the sandbox enforcing column
@@ -105,18 +95,7 @@ async function agentsExchange(caseNumber: string, extra: Row = {}): Promise<{ id
 
 const secured = "cfx_keptsince,cfx_expiryoverride,cfx_removedon";
 
-async function casePorts(key: UserKey, clock: Clock): Promise<{ ports: CasePorts; actor: CaseActor }> {
-  const webApi = retryingWebApi(fetchWebApi(sb, key), { baseDelayMs: 200, attempts: 8 });
-  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
-  const tokens: TokenProvider = { getToken: () => sb.token(key, "graph") };
-  const graphClient = new GraphClient(createGraph({ graphEndpoint: settings.graphEndpoint, tokens, scopes: settings.graphScopes }));
-  const library = new GraphDocumentLibrary({ graph: graphClient, siteUrl: settings.siteUrl, libraryName: settings.libraryName });
-  const user = sandboxUser(key);
-  return {
-    ports: { crm: new XrmCrmGateway(webApi), library, settings, clock },
-    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
-  };
-}
+const casePorts = (key: UserKey, clock: Clock) => sharedCasePorts(sb, key, { clock });
 
 const sandboxClock = async (): Promise<Clock> => {
   const now = new Date(String((await control("GET", "/_sandbox/clock")).now));

@@ -1,14 +1,9 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { createGraph } from "../../src/adapters/graph/createGraph";
-import { GraphClient } from "../../src/adapters/graph/GraphClient";
-import { GraphDocumentLibrary } from "../../src/adapters/graph/GraphDocumentLibrary";
 import { memoryCache } from "../../src/adapters/xrm/SessionCache";
 import { retryingWebApi } from "../../src/adapters/xrm/retryingWebApi";
-import { XrmCrmGateway } from "../../src/adapters/xrm/XrmCrmGateway";
 import { XrmSettingsSource } from "../../src/adapters/xrm/XrmSettingsSource";
-import type { CaseActor, CasePorts } from "../../src/app/casePorts";
 import { casePanelView } from "../../src/app/casePanelView";
 import { changeExpiry } from "../../src/app/changeExpiry";
 import { copyLink } from "../../src/app/copyLink";
@@ -18,14 +13,12 @@ import { prepareFolder } from "../../src/app/prepareFolder";
 import { requestFiles } from "../../src/app/requestFiles";
 import { shareWithCustomer } from "../../src/app/shareWithCustomer";
 import { BackupUpload } from "../../src/app/uploadBackup";
-import { DAY_MS, rolesFromIds, type Settings } from "../../src/domain";
+import { DAY_MS, type Settings } from "../../src/domain";
 import { ExchangeDirection } from "../../src/model";
-import { systemClock } from "../../src/ports/Clock";
-import type { TokenProvider } from "../../src/ports/TokenProvider";
 import { stableId } from "../../sandbox/seed/ids";
 import { hostileCorpus, type HostileInput, type HostileWhere } from "../hostile/corpus";
 import { startSandbox, type TestSandbox, type UserKey } from "./support/sandbox";
-import { fetchWebApi, sandboxUser, ticketPorts } from "./ticketSupport";
+import { fetchWebApi, ticketPorts, casePorts as sharedCasePorts } from "./ticketSupport";
 
 /**
  * Every row of the hostile-input corpus through the real use cases against one real sandbox: each
@@ -98,23 +91,7 @@ const rowsOf = (where: HostileWhere) => hostileCorpus.filter((r) => r.where === 
 const caseIdOf = (n: string) => stableId(`incident/${n}`);
 const admin = () => fetchWebApi(sandbox, "admin");
 
-async function casePorts(key: UserKey, override: Partial<Settings> = {}): Promise<{ ports: CasePorts; actor: CaseActor }> {
-  const webApi = retryingWebApi(fetchWebApi(sandbox, key), { baseDelayMs: 200, attempts: 8 });
-  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
-  const tokens: TokenProvider = { getToken: () => sandbox.token(key, "graph") };
-  const graph = new GraphClient(createGraph({ graphEndpoint: settings.graphEndpoint, tokens, scopes: settings.graphScopes }));
-  const library = new GraphDocumentLibrary({ graph, siteUrl: settings.siteUrl, libraryName: settings.libraryName });
-  const user = sandboxUser(key);
-  return {
-    ports: {
-      crm: new XrmCrmGateway(webApi),
-      library,
-      settings: { ...settings, ...override },
-      clock: systemClock,
-    },
-    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
-  };
-}
+const casePorts = (key: UserKey, settings: Partial<Settings> = {}) => sharedCasePorts(sandbox, key, { settings });
 
 async function ticketRef(caseNumber: string) {
   const id = stableId(`ticket/${caseNumber}`);

@@ -13,7 +13,9 @@ import { roleDefs } from "../../src/model";
 import type { CurrentUser } from "../../src/ports/CrmGateway";
 import type { TokenProvider } from "../../src/ports/TokenProvider";
 import type { TicketPorts } from "../../src/app/ticketPorts";
-import { systemClock } from "../../src/ports/Clock";
+import { systemClock, type Clock } from "../../src/ports/Clock";
+import type { CaseActor, CasePorts } from "../../src/app/casePorts";
+import type { Settings } from "../../src/domain/settings";
 import type { TestSandbox, UserKey } from "./support/sandbox";
 import { userByKey } from "../../sandbox/seed/people";
 
@@ -117,4 +119,42 @@ export async function ticketPorts(sandbox: TestSandbox, key: UserKey, options: {
   const tickets = new XrmTicketGateway(webApi, webApi, user.id);
   const ports: TicketPorts = { crm, tickets, library, settings, clock: systemClock };
   return { ports, uploader, store, user, webApi, graph };
+}
+
+/**
+ * The case panel's ports against a running sandbox, as the given seeded user, with the adapters the
+ * panel runs (Xrm.WebApi over HTTP, Graph). `clock` and `settings` replace what the panel would use.
+ */
+export async function casePorts(
+  sandbox: TestSandbox,
+  key: UserKey,
+  options: { readonly clock?: Clock; readonly settings?: Partial<Settings> } = {},
+): Promise<{ ports: CasePorts; actor: CaseActor }> {
+  const webApi = retryingWebApi(fetchWebApi(sandbox, key), { baseDelayMs: 200, attempts: 8 });
+  const settings = await new XrmSettingsSource(webApi, memoryCache()).load();
+  const tokens: TokenProvider = { getToken: () => sandbox.token(key, "graph") };
+  const graph = new GraphClient(
+    createGraph({
+      graphEndpoint: settings.graphEndpoint,
+      tokens,
+      scopes: settings.graphScopes,
+      retry: { maxAttempts: 8, baseDelayMs: 100 },
+    }),
+  );
+  const library = new GraphDocumentLibrary({
+    graph,
+    siteUrl: settings.siteUrl,
+    libraryName: settings.libraryName,
+    batch: { maxAttempts: 8, baseDelayMs: 100 },
+  });
+  const user = sandboxUser(key);
+  return {
+    ports: {
+      crm: new XrmCrmGateway(webApi, webApi),
+      library,
+      settings: { ...settings, ...options.settings },
+      clock: options.clock ?? systemClock,
+    },
+    actor: { id: user.id, name: user.name, roles: rolesFromIds(user.roleIds) },
+  };
 }
