@@ -1,5 +1,4 @@
-import { spawn } from "node:child_process";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { ArrivalRunReport } from "../../src/jobs/createRetentionJob";
 import { createRetentionJob } from "../../src/jobs/createRetentionJob";
 import { appOnlyTokens } from "../../src/jobs/appOnlyTokens";
@@ -8,11 +7,11 @@ import type { FetchLike } from "../../src/adapters/graph/retryPolicy";
 import { ExchangeStage, FileIntegrity, FileStatus, JobHost } from "../../src/model";
 import { retentionJobClientId } from "../../sandbox/identity/clients";
 import { tenantId } from "../../sandbox/seed/people";
+import { runJobCli } from "./support/jobCli";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 jest.setTimeout(240_000);
 
-const root = resolve(__dirname, "../..");
 let sb: TestSandbox;
 type Row = Record<string, unknown>;
 
@@ -395,29 +394,8 @@ test("the sandbox's clock sweep runs the check before the retention sweep; `cfx-
 
   await guest.upload("by-hand.txt", "seen by the command line");
   const runsBefore = await rows(`cfx_jobruns?$select=cfx_jobrunid&$filter=cfx_host eq ${JobHost.cli}`);
-  const identity = join(sb.dataDir, "identity");
-  const now = ((await control("GET", "/_sandbox/clock")) as { now: string }).now;
-  const child = spawn(process.execPath, [join(root, "src/jobs/bin/cfx-retention.cjs"), "--arrivals-only", "--json", "--now", now], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: "",
-      NODE_TLS_REJECT_UNAUTHORIZED: "0",
-      NODE_NO_WARNINGS: "1",
-      CFX_DATAVERSE_URL: sb.origins.app,
-      CFX_TENANT_ID: tenantId,
-      CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity`,
-      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
-      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
+  const { code, report } = await runJobCli<ArrivalRunReport>(sb, "--arrivals-only");
   expect(code).toBe(0);
-  const report = JSON.parse(stdout) as ArrivalRunReport;
   expect(report.counts).toMatchObject({ batches: 1, files: 1, failures: 0 });
   expect(report.requests.graph).toBeGreaterThan(0);
   expect(await rows(`cfx_jobruns?$select=cfx_jobrunid&$filter=cfx_host eq ${JobHost.cli}`)).toHaveLength(runsBefore.length);

@@ -1,17 +1,13 @@
 import { customerServiceRepresentativeRoleId } from "../../sandbox/install/platformRoles";
-import { spawn } from "node:child_process";
-import { join, resolve } from "node:path";
 import { onceId } from "../../src/domain/onceId";
 import type { EndAllAccessReport } from "../../src/app/endAllAccess";
 import type { SweepReport } from "../../src/app/sweepExpired";
 import { ExchangeDirection, ExchangeStage, RecipientRole } from "../../src/model";
-import { retentionJobClientId } from "../../sandbox/identity/clients";
-import { tenantId } from "../../sandbox/seed/people";
+import { runJobCli } from "./support/jobCli";
 import { startSandbox, type TestSandbox } from "./support/sandbox";
 
 jest.setTimeout(180_000);
 
-const root = resolve(__dirname, "../..");
 const DAY = 86_400_000;
 let sb: TestSandbox;
 
@@ -49,39 +45,8 @@ const sandboxNow = async () => String((await control("GET", "/_sandbox/clock")).
 const advanceDays = (n: number) => control("POST", "/_sandbox/clock", { advanceDays: n, sweep: false });
 const seg = (path: string) => path.split("/").map(encodeURIComponent).join("/");
 
-/** Runs `cfx-retention --json --now <sandbox clock>` as a scheduler would, signed in with the job's certificate. */
-async function runCli<R = SweepReport>(...extra: string[]): Promise<{ code: number; report: R; stderr: string }> {
-  const now = await sandboxNow();
-  const identity = join(sb.dataDir, "identity");
-  const child = spawn(process.execPath, [join(root, "src/jobs/bin/cfx-retention.cjs"), "--json", "--now", now, ...extra], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: "",
-      NODE_TLS_REJECT_UNAUTHORIZED: "0",
-      NODE_NO_WARNINGS: "1",
-      CFX_DATAVERSE_URL: sb.origins.app,
-      CFX_TENANT_ID: tenantId,
-      CFX_CLIENT_ID: retentionJobClientId,
-      CFX_AUTHORITY: `${sb.origins.app}/identity`,
-      CFX_CERTIFICATE_PATH: join(identity, "retention-job.cert.pem"),
-      CFX_PRIVATE_KEY_PATH: join(identity, "retention-job.key.pem"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? -1)));
-  let report: R;
-  try {
-    report = JSON.parse(stdout) as R;
-  } catch {
-    throw new Error(`cfx-retention exited ${code} without a JSON report.\n${stdout}\n${stderr}`);
-  }
-  return { code, report, stderr };
-}
+/** `cfx-retention` run as a scheduler would, against this suite's sandbox. */
+const runCli = <R = SweepReport>(...extra: string[]) => runJobCli<R>(sb, ...extra);
 
 /** A backup folder made today through Graph, shared with a guest, and its exchange and recipient rows. */
 async function exchangeCreatedToday(caseNumber: string): Promise<{ id: string; path: string; caseId: string }> {
