@@ -254,7 +254,10 @@ function files(record: ExchangeRecord, snapshot: FolderSnapshot | undefined, ctx
   const listedIds = new Set(snapshot.files.map((f) => f.itemId));
   const rows = snapshot.files.map((f): FileRow & { batchId?: string } => {
     const r = latest.get(f.itemId) ?? byPath.get(f.path.toLowerCase());
-    const receipt = r && !isGoneStatus(r.status) ? r : undefined;
+    // A file still listed is in the folder whatever its receipt says: a removal whose delete did not
+    // happen (or whose answer was lost) is finished on the same receipt, never on a second one.
+    // Only an earlier version the customer replaced is not this file's receipt.
+    const receipt = r && r.status !== FileStatus.replaced ? r : undefined;
     // A customer's file whose content differs from its receipt was changed after the check ran.
     const changed =
       upload && receipt?.quickXorHash !== undefined && f.quickXorHash !== undefined && receipt.quickXorHash !== f.quickXorHash;

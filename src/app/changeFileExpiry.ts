@@ -1,3 +1,4 @@
+import { FileStatus } from "../model";
 import { ValidationError } from "../domain/errors";
 import type { Exchange } from "../domain/exchange";
 import { validateExpiryChange } from "../domain/expiry";
@@ -58,6 +59,9 @@ export async function changeFileExpiry(ports: CasePorts, input: ChangeFileExpiry
   await ports.crm.updateReceipt(receiptId, {
     keptSince: change.expiresOn === null ? now : null,
     expiryOverride: change.expiresOn,
+    // The file is listed in the folder: a removal that never finished is over, so that the
+    // retention job keeps the file rather than count it gone.
+    ...(input.receipt?.status !== undefined && input.receipt.status !== FileStatus.inFolder ? { status: FileStatus.inFolder } : {}),
   });
   const from = input.receipt?.keptSince ? null : (input.receipt?.expiryOverride ?? exchange.expiresOn);
   const event = `fileExpiry:${exchange.id}:${file.itemId}:${eventInstant(change.expiresOn)}:${eventInstant(now)}`;

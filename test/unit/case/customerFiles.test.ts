@@ -147,9 +147,12 @@ describe("the customer's files in the panel", () => {
     expect(v.goneFiles).toEqual({ replaced: 1, deletedByCustomer: 2, removed: 1, expired: 0 });
   });
 
-  it("does not count a removal that did not finish: the file is still listed and shown", () => {
-    const v = viewOf([receipt("a.log", { status: FileStatus.removed })], [listed("a.log")]);
-    expect(v.files.map((f) => [f.path, f.integrity, f.actions.includes("removeFile")])).toEqual([["a.log", "notCheckedYet", true]]);
+  it("does not count a removal that did not finish: the file is still listed and shown, with the receipt Remove finishes on", () => {
+    const marked = receipt("a.log", { status: FileStatus.removed });
+    const v = viewOf([marked], [listed("a.log")]);
+    expect(v.files.map((f) => [f.path, f.actions.includes("removeFile")])).toEqual([["a.log", true]]);
+    // Removing it again marks the same receipt: a second one would record the file twice.
+    expect(v.files[0].source?.receipt?.id).toBe(marked.id);
     expect(v.goneFiles.removed).toBe(0);
   });
 
@@ -313,6 +316,25 @@ describe("changeFileExpiry", () => {
     expect(crm.notes[1].note.text).toContain(
       '"a.log" is kept with no expiry by Ada Administrator; it stays when the rest of the folder is deleted: Evidence for the warranty claim',
     );
+  });
+
+  it("keeping a file whose removal never finished (still listed) puts its receipt back in the folder, so the job keeps it", async () => {
+    const crm = new FakeCrm();
+    crm.caller = "u-admin";
+    const r = receipt("a.log", { status: FileStatus.removed });
+    crm.receipts.set(r.id, r);
+    await changeFileExpiry(ports(crm, withFiles(listed("a.log"))), {
+      caseRecord,
+      exchange: upload(),
+      driveId: "d1",
+      file: listed("a.log"),
+      receipt: r,
+      expiresOn: null,
+      reason: "Needed after all",
+      actor: admin,
+    });
+    expect(crm.receipts.get(r.id)).toMatchObject({ keptSince: NOW, status: FileStatus.inFolder });
+    expect(crm.receipts.size).toBe(1);
   });
 
   it("gives a file without a receipt its own date, writing the receipt first", async () => {
